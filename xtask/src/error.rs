@@ -1,0 +1,84 @@
+//! Every way generation can fail, each naming the file and the problem.
+
+use std::path::PathBuf;
+
+/// Why the spec could not be turned into code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The text is not valid YAML or JSON.
+    #[error("{path}: not valid {format}: {message}")]
+    Unparseable {
+        /// The file.
+        path: PathBuf,
+        /// `YAML` or `JSON`.
+        format: &'static str,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The document is not OpenAPI 3.0.x.
+    #[error(
+        "{path}: {found} is not supported; progenitor {progenitor} reads OpenAPI 3.0.x only \
+         (convert the document to `openapi: 3.0.3`)"
+    )]
+    UnsupportedVersion {
+        /// The file.
+        path: PathBuf,
+        /// What the document declares, e.g. `OpenAPI 3.1.0` or `Swagger 2.0`.
+        found: String,
+        /// The pinned progenitor version.
+        progenitor: &'static str,
+    },
+    /// An operation has no `operationId`, or two share one.
+    #[error("{path}: {problem}")]
+    OperationIds {
+        /// The file.
+        path: PathBuf,
+        /// Which operations and what is wrong.
+        problem: String,
+    },
+    /// The document is YAML/JSON but does not match the OpenAPI 3.0 schema.
+    #[error("{path}: not a valid OpenAPI 3.0 document: {message}")]
+    InvalidDocument {
+        /// The file.
+        path: PathBuf,
+        /// The deserializer's message.
+        message: String,
+    },
+    /// progenitor rejected the document with an error.
+    #[error("{path}: progenitor cannot generate code: {message}")]
+    Generator {
+        /// The file.
+        path: PathBuf,
+        /// progenitor's message.
+        message: String,
+    },
+    /// progenitor panicked on a shape it does not support.
+    #[error("{path}: progenitor cannot generate {operation}: {message}{hint}")]
+    GeneratorPanic {
+        /// The file.
+        path: PathBuf,
+        /// The operation that triggers the panic, when it could be isolated.
+        operation: String,
+        /// The panic message.
+        message: String,
+        /// What usually causes this panic, if known (starts with a newline).
+        hint: String,
+    },
+    /// progenitor produced tokens that are not a Rust file (a generator bug).
+    #[error("{path}: the generated code does not parse as Rust: {message}")]
+    InvalidOutput {
+        /// The file.
+        path: PathBuf,
+        /// syn's message.
+        message: String,
+    },
+}

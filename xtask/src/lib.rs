@@ -1,0 +1,34 @@
+//! The generator behind `cargo xtask generate`, as a library so that the
+//! drift check and the surface snapshot also run inside `cargo test`.
+//!
+//! The flow is: [`Spec::load`] reads and validates the OpenAPI fragment,
+//! [`render`] turns it into the checked-in Rust source with progenitor and
+//! prettyplease, [`check_drift`] compares that with what is on disk, and
+//! [`surface_summary`] describes the generated public surface for review.
+//!
+//! ```no_run
+//! use xtask::{Workspace, check_drift, render, Spec, Drift};
+//!
+//! let ws = Workspace::locate();
+//! let spec = Spec::load(&ws.spec_path())?;
+//! let code = render(&spec)?;
+//! match check_drift(&code, &ws.generated_path())? {
+//!     Drift::UpToDate => println!("in sync"),
+//!     Drift::Stale { diff } | Drift::Missing { diff } => println!("{diff}"),
+//! }
+//! # Ok::<(), xtask::GenerateError>(())
+//! ```
+
+mod drift;
+mod error;
+mod generate;
+mod spec;
+mod surface;
+mod workspace;
+
+pub use drift::{Drift, check_drift, diff_texts};
+pub use error::GenerateError;
+pub use generate::{PROGENITOR_VERSION, render};
+pub use spec::Spec;
+pub use surface::surface_summary;
+pub use workspace::Workspace;
