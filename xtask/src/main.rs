@@ -22,13 +22,16 @@ enum Command {
         /// from what the spec produces.
         #[arg(long)]
         check: bool,
+        /// The workspace root to work on (defaults to this checkout).
+        #[arg(long, value_name = "DIR")]
+        root: Option<std::path::PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Generate { check } = cli.command;
-    let workspace = Workspace::locate();
+    let Command::Generate { check, root } = cli.command;
+    let workspace = root.map_or_else(Workspace::locate, Workspace::at);
     match generate(&workspace, check) {
         Ok(code) => code,
         Err(error) => {

@@ -396,6 +396,7 @@ fn render(ty: &syn::Type) -> String {
 fn squash(tokens: &str) -> String {
     let mut s = tokens
         .replace(" :: ", "::")
+        .replace(" : ", ": ")
         .replace(":: ", "::")
         .replace(" < ", "<")
         .replace(" <", "<")

@@ -1,0 +1,1 @@
+//! In-memory JumpCloud sandbox (work in progress).

@@ -1,0 +1,1 @@
+//! JumpCloud user-graph facade (work in progress).

@@ -1,0 +1,247 @@
+//! The fragment describes exactly the twelve operations, with their upstream
+//! operationIds, methods and paths, and the parameter facts the facade
+//! relies on.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+
+fn fragment() -> OpenAPI {
+    let ws = xtask::Workspace::locate();
+    xtask::Spec::load(&ws.spec_path())
+        .expect("the checked-in fragment is valid")
+        .document()
+        .clone()
+}
+
+fn operations(spec: &OpenAPI) -> Vec<(String, String, String)> {
+    let mut ops = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let item = item.as_item().expect("no $ref path items");
+        for (method, op) in item.iter() {
+            let id = op.operation_id.clone().expect("every operation has an id");
+            ops.push((id, method.to_uppercase(), path.clone()));
+        }
+    }
+    ops.sort();
+    ops
+}
+
+#[test]
+fn fragment_is_openapi_3_0_3() {
+    assert_eq!(fragment().openapi, "3.0.3");
+}
+
+#[test]
+fn fragment_has_exactly_the_twelve_operations() {
+    let expected = [
+        (
+            "graph_userAssociationsList",
+            "GET",
+            "/users/{user_id}/associations",
+        ),
+        (
+            "graph_userAssociationsPost",
+            "POST",
+            "/users/{user_id}/associations",
+        ),
+        ("graph_userMemberOf", "GET", "/users/{user_id}/memberof"),
+        (
+            "graph_userTraverseApplication",
+            "GET",
+            "/users/{user_id}/applications",
+        ),
+        (
+            "graph_userTraverseDirectory",
+            "GET",
+            "/users/{user_id}/directories",
+        ),
+        (
+            "graph_userTraverseGSuite",
+            "GET",
+            "/users/{user_id}/gsuites",
+        ),
+        (
+            "graph_userTraverseLdapServer",
+            "GET",
+            "/users/{user_id}/ldapservers",
+        ),
+        (
+            "graph_userTraverseOffice365",
+            "GET",
+            "/users/{user_id}/office365s",
+        ),
+        (
+            "graph_userTraverseRadiusServer",
+            "GET",
+            "/users/{user_id}/radiusservers",
+        ),
+        (
+            "graph_userTraverseSystem",
+            "GET",
+            "/users/{user_id}/systems",
+        ),
+        (
+            "graph_userTraverseSystemGroup",
+            "GET",
+            "/users/{user_id}/systemgroups",
+        ),
+        ("users_sendEmails", "POST", "/users/{user_id}/emails"),
+    ];
+    let mut expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(id, m, p)| (id.to_string(), m.to_string(), p.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(operations(&fragment()), expected);
+}
+
+#[test]
+fn servers_are_the_us_eu_and_in_hosts() {
+    let urls: Vec<String> = fragment().servers.iter().map(|s| s.url.clone()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://console.jumpcloud.com/api/v2",
+            "https://console.eu.jumpcloud.com/api/v2",
+            "https://console.in.jumpcloud.com/api/v2",
+        ]
+    );
+}
+
+#[test]
+fn every_operation_requires_the_api_key_and_takes_an_org_id_header() {
+    let spec = fragment();
+    let scheme = spec
+        .components
+        .as_ref()
+        .unwrap()
+        .security_schemes
+        .get("x-api-key");
+    let Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name, .. })) = scheme
+    else {
+        panic!("x-api-key security scheme missing: {scheme:?}");
+    };
+    assert_eq!(*location, openapiv3::APIKeyLocation::Header);
+    assert_eq!(name, "x-api-key");
+    for (path, item) in spec.paths.iter() {
+        let item = item.as_item().unwrap();
+        for (method, op) in item.iter() {
+            let security = op.security.as_ref().expect("per-operation security");
+            assert!(
+                security.iter().any(|req| req.contains_key("x-api-key")),
+                "{method} {path} must require x-api-key"
+            );
+            let params = parameters(&spec, &item.parameters, &op.parameters);
+            let org = params
+                .iter()
+                .find(|p| p.parameter_data_ref().name == "x-org-id");
+            assert!(
+                matches!(org, Some(Parameter::Header { parameter_data, .. }) if !parameter_data.required),
+                "{method} {path} must take an optional x-org-id header"
+            );
+            assert!(
+                !params.iter().any(|p| {
+                    let name = p.parameter_data_ref().name.to_ascii_lowercase();
+                    name == "content-type" || name == "accept"
+                }),
+                "{method} {path}: Content-Type/Accept are sent by the client, not parameters"
+            );
+        }
+    }
+}
+
+#[test]
+fn targets_list_the_ten_current_user_targets() {
+    let spec = fragment();
+    let item = spec.paths.paths["/users/{user_id}/associations"]
+        .as_item()
+        .unwrap();
+    let op = item.get.as_ref().unwrap();
+    let params = parameters(&spec, &item.parameters, &op.parameters);
+    let targets = params
+        .iter()
+        .find(|p| p.parameter_data_ref().name == "targets")
+        .unwrap();
+    assert!(targets.parameter_data_ref().required, "targets is required");
+    let schema = serde_json::to_value(&targets.parameter_data_ref().format).unwrap();
+    let values: BTreeSet<String> =
+        serde_json::from_value(schema["schema"]["items"]["enum"].clone())
+            .expect("targets items are an enum");
+    let expected: BTreeSet<String> = [
+        "active_directory",
+        "application",
+        "g_suite",
+        "idp_routing_policy",
+        "ldap_server",
+        "office_365",
+        "password_manager_item",
+        "radius_server",
+        "system",
+        "system_group",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(values, expected);
+}
+
+#[test]
+fn graph_type_lists_fifteen_values() {
+    let spec = fragment();
+    let schema = &spec.components.as_ref().unwrap().schemas["GraphType"];
+    let json = serde_json::to_value(schema).unwrap();
+    assert_eq!(json["enum"].as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn list_operations_page_with_limit_and_skip() {
+    let spec = fragment();
+    for (path, item) in spec.paths.iter() {
+        let item = item.as_item().unwrap();
+        let Some(op) = &item.get else { continue };
+        let params = parameters(&spec, &item.parameters, &op.parameters);
+        let find = |name: &str| {
+            params
+                .iter()
+                .find(|p| p.parameter_data_ref().name == name)
+                .map(|p| serde_json::to_value(&p.parameter_data_ref().format).unwrap())
+                .unwrap_or_else(|| panic!("GET {path} lacks {name}"))
+        };
+        assert_eq!(
+            find("limit")["schema"]["default"],
+            10,
+            "GET {path} limit default"
+        );
+        assert_eq!(
+            find("skip")["schema"]["minimum"],
+            0,
+            "GET {path} skip minimum"
+        );
+        let has_sort = params.iter().any(|p| p.parameter_data_ref().name == "sort");
+        assert_eq!(
+            has_sort,
+            path.ends_with("/memberof"),
+            "only memberof takes sort ({path})"
+        );
+    }
+}
+
+fn parameters<'a>(
+    spec: &'a OpenAPI,
+    path_level: &'a [ReferenceOr<Parameter>],
+    op_level: &'a [ReferenceOr<Parameter>],
+) -> Vec<&'a Parameter> {
+    path_level
+        .iter()
+        .chain(op_level)
+        .map(|p| match p {
+            ReferenceOr::Item(p) => p,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.trim_start_matches("#/components/parameters/");
+                spec.components.as_ref().unwrap().parameters[name]
+                    .as_item()
+                    .unwrap()
+            }
+        })
+        .collect()
+}

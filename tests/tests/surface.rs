@@ -1,0 +1,57 @@
+//! The generated public surface, summarised and snapshotted: a spec change
+//! that alters an operation or a type fails here until the new snapshot is
+//! reviewed (`cargo insta review`) and committed.
+
+use std::path::Path;
+
+use xtask::{Spec, Workspace, render, surface_summary};
+
+fn checked_in_summary() -> String {
+    let ws = Workspace::locate();
+    let spec = Spec::load(&ws.spec_path()).unwrap();
+    let code = std::fs::read_to_string(ws.generated_path()).unwrap();
+    surface_summary(&spec, &code).unwrap()
+}
+
+#[test]
+fn generated_surface() {
+    insta::assert_snapshot!("generated_surface", checked_in_summary());
+}
+
+#[test]
+fn summary_lists_every_operation_and_type() {
+    let summary = checked_in_summary();
+    for id in [
+        "graph_userAssociationsList: GET /users/{user_id}/associations",
+        "graph_userAssociationsPost: POST /users/{user_id}/associations",
+        "graph_userMemberOf: GET /users/{user_id}/memberof",
+        "graph_userTraverseSystem: GET /users/{user_id}/systems",
+        "users_sendEmails: POST /users/{user_id}/emails",
+    ] {
+        assert!(summary.contains(id), "missing {id}");
+    }
+    assert_eq!(
+        summary.matches("Client::").count(),
+        12,
+        "one generated method per operation"
+    );
+    assert!(summary.contains("struct GraphObjectWithPaths"));
+    assert!(!summary.contains("(no generated method found)"));
+    assert!(!summary.contains("(no setter)"));
+}
+
+#[test]
+fn summary_changes_when_a_parameter_changes() {
+    let text = std::fs::read_to_string(Workspace::locate().spec_path()).unwrap();
+    let edited = text.replacen(
+        "type: integer\n        default: 10",
+        "type: integer\n        default: 25",
+        1,
+    );
+    assert_ne!(text, edited, "the edit must apply");
+    let spec = Spec::parse(&edited, Path::new("openapi/jumpcloud-user-graph.yaml")).unwrap();
+    let code = render(&spec).unwrap();
+    let summary = surface_summary(&spec, &code).unwrap();
+    assert_ne!(summary, checked_in_summary());
+    assert!(summary.contains(r#"schema: {"default":25,"type":"integer"}"#));
+}

@@ -1,0 +1,96 @@
+//! `cargo xtask generate [--check]` as users and CI run it: exit codes,
+//! the diff, and the command that fixes drift.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use xtask::Workspace;
+
+/// A scratch workspace holding copies of the spec and the generated file.
+fn scratch_workspace() -> tempfile::TempDir {
+    let real = Workspace::locate();
+    let dir = tempfile::tempdir().unwrap();
+    let scratch = Workspace::at(dir.path());
+    for (from, to) in [
+        (real.spec_path(), scratch.spec_path()),
+        (real.generated_path(), scratch.generated_path()),
+    ] {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn edit_spec(root: &Path, from: &str, to: &str) {
+    let path = Workspace::at(root).spec_path();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "the edit must apply");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn check_passes_on_an_up_to_date_workspace() {
+    let dir = scratch_workspace();
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+}
+
+#[test]
+fn check_fails_with_a_diff_and_the_fix_when_the_spec_changed() {
+    let dir = scratch_workspace();
+    edit_spec(dir.path(), "Limited to 100.", "Limited to 100 (really).");
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(
+            "+- `limit`: The number of records to return at once. Limited to 100 (really)."
+        )
+    );
+    assert!(stderr.contains("Run `cargo xtask generate`"), "{stderr}");
+}
+
+#[test]
+fn generate_fixes_drift_and_is_idempotent() {
+    let dir = scratch_workspace();
+    edit_spec(dir.path(), "Limited to 100.", "Limited to 100 (really).");
+    assert!(xtask(dir.path(), &["generate"]).status.success());
+    let first = std::fs::read(Workspace::at(dir.path()).generated_path()).unwrap();
+    assert!(xtask(dir.path(), &["generate"]).status.success());
+    let second = std::fs::read(Workspace::at(dir.path()).generated_path()).unwrap();
+    assert_eq!(first, second, "running generate twice changes nothing");
+    assert!(xtask(dir.path(), &["generate", "--check"]).status.success());
+}
+
+#[test]
+fn a_broken_spec_exits_2_with_a_message_naming_the_file() {
+    let dir = scratch_workspace();
+    edit_spec(dir.path(), "openapi: 3.0.3", "openapi: 3.1.0");
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("openapi/jumpcloud-user-graph.yaml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("OpenAPI 3.1.0 is not supported"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
