@@ -2,7 +2,7 @@
 //! known traps: `null` attributes, absent `from`, customer-defined attribute
 //! keys, an unknown graph `type`, and an empty page.
 
-use jumpcloud_graph_openapi::{Client, types};
+use jumpcloud_graph_openapi::{Client, RequestDefaults, types};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -132,7 +132,7 @@ async fn an_empty_page_decodes_and_keeps_the_total_count_header() {
         )
         .mount(&server)
         .await;
-    let client = Client::new(&format!("{}/api/v2", server.uri()));
+    let client = Client::new(&format!("{}/api/v2", server.uri()), RequestDefaults::new());
     let page = client
         .graph_user_traverse_system()
         .user_id("5f1b0c2e9c1a4b0012345678")
@@ -162,7 +162,7 @@ async fn a_page_with_every_trap_decodes_through_the_generated_client() {
         )
         .mount(&server)
         .await;
-    let client = Client::new(&format!("{}/api/v2", server.uri()));
+    let client = Client::new(&format!("{}/api/v2", server.uri()), RequestDefaults::new());
     let items = client
         .graph_user_traverse_system()
         .user_id("5f1b0c2e9c1a4b0012345678")

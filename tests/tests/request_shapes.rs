@@ -2,7 +2,7 @@
 //! operations (method, path, query string, headers with the key masked, JSON
 //! body), captured by a wiremock server on loopback and snapshotted.
 
-use jumpcloud_graph_openapi::{Client, types};
+use jumpcloud_graph_openapi::{Client, RequestDefaults, types};
 use jumpcloud_graph_tests::requests::render;
 use serde_json::json;
 use wiremock::matchers::method;
@@ -13,7 +13,7 @@ const ORG: &str = "5e3b7a1c9d2f4a0011223344";
 const GROUP: &str = "60aa11bb22cc33dd44ee55ff";
 
 /// A server that answers every GET with an empty page and every POST with
-/// 204, and a generated client pointed at it with an API key header.
+/// 204, and a generated client pointed at it with an API key default.
 async fn server_and_client() -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -28,17 +28,15 @@ async fn server_and_client() -> (MockServer, Client) {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let mut key = reqwest::header::HeaderValue::from_static("secret-test-key");
-    key.set_sensitive(true);
-    let headers = reqwest::header::HeaderMap::from_iter([(
-        reqwest::header::HeaderName::from_static("x-api-key"),
-        key,
-    )]);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
+    // The key travels as a client default, as the facade sends it.
+    let defaults = RequestDefaults::new()
+        .with_api_key("secret-test-key")
         .unwrap();
-    let client = Client::new_with_client(&format!("{}/api/v2", server.uri()), http);
+    let client = Client::new_with_client(
+        &format!("{}/api/v2", server.uri()),
+        reqwest::Client::new(),
+        defaults,
+    );
     (server, client)
 }
 
@@ -161,4 +159,31 @@ traversal_shape! {
     graph_user_traverse_radius_server => graph_user_traverse_radius_server,
     graph_user_traverse_system => graph_user_traverse_system,
     graph_user_traverse_system_group => graph_user_traverse_system_group,
+}
+
+#[tokio::test]
+async fn default_headers_reach_every_request() {
+    let (server, client) = server_and_client().await;
+    let _ = client
+        .graph_user_traverse_system()
+        .user_id(USER)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].headers["x-api-key"], "secret-test-key");
+    assert!(
+        !requests[0].headers.contains_key("x-org-id"),
+        "no org header unless set"
+    );
+}
+
+#[test]
+fn request_defaults_never_show_the_key_in_debug_output() {
+    let defaults = RequestDefaults::new()
+        .with_api_key("secret-test-key")
+        .unwrap();
+    let debug = format!("{defaults:?}");
+    assert!(!debug.contains("secret-test-key"), "{debug}");
+    assert!(defaults.headers()["x-api-key"].is_sensitive());
 }

@@ -55,7 +55,12 @@ fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // Tests build random valid instances from these schemas.
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Headers every request carries (the API key, the user agent) live in
+        // the client, so they also reach a caller-supplied reqwest::Client;
+        // both items are hand-written in the generated crate's lib.rs.
+        .with_inner_type(quote::quote!(crate::RequestDefaults))
+        .with_pre_hook(quote::quote!(crate::apply_request_defaults));
     settings
 }
 

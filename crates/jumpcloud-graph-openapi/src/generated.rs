@@ -1592,6 +1592,7 @@ Version: 2.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::RequestDefaults,
 }
 impl Client {
     /// Create a new client.
@@ -1599,7 +1600,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::RequestDefaults) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1607,7 +1608,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -1615,14 +1616,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::RequestDefaults,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::RequestDefaults> for Client {
     fn api_version() -> &'static str {
         "2.0"
     }
@@ -1632,11 +1638,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::RequestDefaults {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<crate::RequestDefaults> for &Client {}
 impl Client {
     /**List the associations of a User
 
@@ -2240,6 +2246,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_associations_list",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2353,6 +2360,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_associations_post",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2505,6 +2513,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_member_of",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2640,6 +2649,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_application",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2775,6 +2785,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_directory",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2910,6 +2921,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_g_suite",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3045,6 +3057,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_ldap_server",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3180,6 +3193,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_office365",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3315,6 +3329,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_radius_server",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3450,6 +3465,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_system",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3585,6 +3601,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "graph_user_traverse_system_group",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3695,6 +3712,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_send_emails",
             };
+            (crate::apply_request_defaults)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;

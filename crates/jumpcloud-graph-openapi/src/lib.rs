@@ -7,16 +7,17 @@
 //! the `jumpcloud-graph` facade instead, which adds configuration, typed ids
 //! and targets, pagination, retries and one error type.
 //!
-//! Everything below comes from `generated.rs`, which `cargo xtask generate`
-//! writes and `cargo xtask generate --check` verifies; it is never edited by
-//! hand. The generated types derive [`schemars::JsonSchema`], so tests and
-//! tools can reason about their shape.
+//! Everything except [`RequestDefaults`] comes from `generated.rs`, which
+//! `cargo xtask generate` writes and `cargo xtask generate --check` verifies;
+//! it is never edited by hand. The generated types derive
+//! [`schemars::JsonSchema`], so tests and tools can reason about their shape.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), jumpcloud_graph_openapi::Error<()>> {
-//! use jumpcloud_graph_openapi::Client;
+//! use jumpcloud_graph_openapi::{Client, RequestDefaults};
 //!
-//! let client = Client::new("https://console.jumpcloud.com/api/v2");
+//! let defaults = RequestDefaults::new().with_api_key("my-api-key")?;
+//! let client = Client::new("https://console.jumpcloud.com/api/v2", defaults);
 //! let systems = client
 //!     .graph_user_traverse_system()
 //!     .user_id("5f1b0c2e9c1a4b0012345678")
@@ -28,10 +29,8 @@
 //! # Ok(())
 //! # }
 //! ```
-//!
-//! Authentication is not part of the spec's generated code: pass a
-//! `reqwest::Client` whose default headers carry `x-api-key` to
-//! [`Client::new_with_client`].
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue};
 
 // The generated file is formatted by prettyplease, not rustfmt, and is not
 // written for clippy or missing-docs; those checks apply to hand-written code.
@@ -44,3 +43,50 @@ pub use generated::*;
 /// The path of the OpenAPI fragment this crate was generated from, relative
 /// to the workspace root.
 pub const SPEC_PATH: &str = "openapi/jumpcloud-user-graph.yaml";
+
+/// Headers the [`Client`] adds to every request that does not set them
+/// already: the `x-api-key` and anything else every call needs.
+///
+/// They live in the client rather than in a `reqwest::Client`'s default
+/// headers so that a caller-supplied `reqwest::Client` gets them too.
+/// Secret values are marked sensitive, so `Debug` output never shows them.
+#[derive(Clone, Debug, Default)]
+pub struct RequestDefaults {
+    headers: HeaderMap,
+}
+
+impl RequestDefaults {
+    /// No default headers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `x-api-key`, marked sensitive. Fails when the key is not a valid
+    /// header value (e.g. it contains a newline).
+    pub fn with_api_key(self, key: &str) -> Result<Self, InvalidHeaderValue> {
+        let mut value = HeaderValue::from_str(key)?;
+        value.set_sensitive(true);
+        Ok(self.with_header(HeaderName::from_static("x-api-key"), value))
+    }
+
+    /// Adds (or replaces) one header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The headers, for inspection.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+/// The generated client's pre-request hook: adds each default header that
+/// the request does not already carry.
+pub(crate) fn apply_request_defaults(defaults: &RequestDefaults, request: &mut reqwest::Request) {
+    for (name, value) in &defaults.headers {
+        if !request.headers().contains_key(name) {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+}
