@@ -1,0 +1,148 @@
+//! Shared fixtures for the facade's wiremock tests.
+#![allow(dead_code, missing_docs)]
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use jumpcloud_graph::{Client, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
+
+pub const API_KEY: &str = "test-api-key-7f3e9a";
+pub const USER: &str = "5f1b0c2e9c1a4b0012345678";
+pub const ORG: &str = "5e3b7a1c9d2f4a0011223344";
+pub const OTHER_ORG: &str = "5e3b7a1c9d2f4a0099887766";
+
+/// Retries that do not slow tests down.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// A mock server and a client pointed at it.
+pub async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = client_for(&server, |b| b);
+    (server, client)
+}
+
+/// A client for `server`, configured further by `configure`.
+pub fn client_for(
+    server: &MockServer,
+    configure: impl FnOnce(jumpcloud_graph::ClientBuilder) -> jumpcloud_graph::ClientBuilder,
+) -> Client {
+    configure(
+        Client::builder()
+            .api_key(API_KEY)
+            .base_url(format!("{}/api/v2", server.uri()))
+            .retry(fast_retries()),
+    )
+    .build()
+    .expect("valid test client")
+}
+
+/// The `n`-th test object id.
+pub fn object_id(n: u64) -> String {
+    format!(
+        "{:024x}",
+        0x64b0_0000_0000_0000_0000_0000u128 + u128::from(n)
+    )
+}
+
+/// A traversal result for system `n`, bound directly.
+pub fn system(n: u64) -> Value {
+    json!({
+        "id": object_id(n),
+        "type": "system",
+        "compiledAttributes": null,
+        "paths": [[{"attributes": null, "to": {"id": object_id(n), "type": "system"}}]]
+    })
+}
+
+/// Reads `skip` and `limit` from a request's query.
+pub fn skip_and_limit(request: &Request) -> (usize, usize) {
+    let mut skip = 0;
+    let mut limit = 10;
+    for (key, value) in request.url.query_pairs() {
+        match key.as_ref() {
+            "skip" => skip = value.parse().unwrap(),
+            "limit" => limit = value.parse().unwrap(),
+            _ => {}
+        }
+    }
+    (skip, limit)
+}
+
+/// How a [`PagedList`] reports its total.
+pub enum Total {
+    /// `x-total-count` with the list's length.
+    Header,
+    /// No `x-total-count`.
+    Absent,
+    /// `x-total-count` taken, request by request, from this list (the last
+    /// value repeats).
+    Sequence(Vec<usize>),
+}
+
+/// Serves a list with `limit`/`skip` like JumpCloud, with optional quirks.
+pub struct PagedList {
+    pub items: Vec<Value>,
+    pub total: Total,
+    /// Requests at this skip get only this many items (a short page).
+    pub short_page: Option<(usize, usize)>,
+    /// The request with this 0-based number fails with this status.
+    pub fail_request: Option<(usize, u16)>,
+    /// Ignore `skip` and always serve the first page.
+    pub ignore_skip: bool,
+    requests: AtomicUsize,
+    pub log: Mutex<Vec<(usize, usize)>>,
+}
+
+impl PagedList {
+    pub fn new(items: Vec<Value>) -> Self {
+        Self {
+            items,
+            total: Total::Header,
+            short_page: None,
+            fail_request: None,
+            ignore_skip: false,
+            requests: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn systems(count: u64) -> Self {
+        Self::new((0..count).map(system).collect())
+    }
+}
+
+impl Respond for PagedList {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let number = self.requests.fetch_add(1, Ordering::SeqCst);
+        let (skip, limit) = skip_and_limit(request);
+        self.log.lock().unwrap().push((skip, limit));
+        if let Some((fail, status)) = self.fail_request
+            && fail == number
+        {
+            return ResponseTemplate::new(status).set_body_json(json!({"message": "injected"}));
+        }
+        let skip = if self.ignore_skip { 0 } else { skip };
+        let mut end = (skip + limit).min(self.items.len());
+        if let Some((at, keep)) = self.short_page
+            && at == skip
+        {
+            end = (skip + keep).min(end);
+        }
+        let page: Vec<Value> = self.items.get(skip..end).unwrap_or_default().to_vec();
+        let mut response = ResponseTemplate::new(200).set_body_json(page);
+        let total = match &self.total {
+            Total::Header => Some(self.items.len()),
+            Total::Absent => None,
+            Total::Sequence(values) => Some(values[number.min(values.len() - 1)]),
+        };
+        if let Some(total) = total {
+            response = response.insert_header("x-total-count", total.to_string());
+        }
+        response
+    }
+}

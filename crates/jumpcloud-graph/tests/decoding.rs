@@ -1,0 +1,123 @@
+//! The facade decodes what the real server sends, traps included, into
+//! typed results without losing anything.
+
+mod common;
+
+use common::{USER, object_id, setup};
+use jumpcloud_graph::{AssociationTarget, Grant, GraphType, Sudo};
+use serde_json::json;
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, ResponseTemplate};
+
+#[tokio::test]
+async fn traversal_results_survive_every_known_trap() {
+    let (server, client) = setup().await;
+    let body = json!([
+        {"id": object_id(1), "type": "system", "compiledAttributes": null,
+         "paths": [[{"attributes": null, "to": {"id": object_id(1), "type": "system", "attributes": null}}]]},
+        {"id": object_id(2), "type": "a_type_from_2030",
+         "compiledAttributes": {
+             "sudo": {"enabled": true, "withoutPassword": true},
+             "ldapGroups": [{"name": "engineers"}],
+             "acme:costCenter": "R&D"
+         },
+         "paths": [[
+             {"to": {"id": object_id(9), "type": "user_group"}},
+             {"from": {"id": object_id(9), "type": "user_group"},
+              "attributes": {"sudo": {"enabled": true, "withoutPassword": true}},
+              "to": {"id": object_id(2), "type": "a_type_from_2030"}}
+         ]]}
+    ]);
+    Mock::given(method("GET"))
+        .and(path_regex("/systems$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "2")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    let items = client
+        .user(USER)
+        .unwrap()
+        .systems()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2);
+
+    assert!(items[0].attributes().is_empty());
+    assert_eq!(items[0].grant(), Grant::Direct);
+    assert_eq!(
+        items[0].paths()[0].edges()[0].from().id().as_str(),
+        USER,
+        "from filled in"
+    );
+
+    let future = &items[1];
+    assert_eq!(future.kind(), &GraphType::Other("a_type_from_2030".into()));
+    assert_eq!(future.sudo(), Some(Sudo::WithoutPassword));
+    assert_eq!(future.attributes().ldap_groups()[0].name, "engineers");
+    assert_eq!(future.attributes().other()["acme:costCenter"], "R&D");
+    let Grant::ViaGroups(groups) = future.grant() else {
+        panic!("through a group")
+    };
+    assert_eq!(groups[0].id().as_str(), object_id(9));
+    assert_eq!(groups[0].kind(), &GraphType::UserGroup);
+}
+
+#[tokio::test]
+async fn associations_decode_with_null_attributes_and_unknown_types() {
+    let (server, client) = setup().await;
+    let body = json!([
+        {"attributes": null, "to": {"id": object_id(1), "type": "system"}},
+        {"attributes": {"sudo": {"enabled": true, "withoutPassword": false}},
+         "to": {"id": object_id(2), "type": "system_group"}},
+        {"to": {"id": object_id(3), "type": "a_target_from_2030"}}
+    ]);
+    Mock::given(method("GET"))
+        .and(path_regex("/associations$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "3")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    let items = client
+        .user(USER)
+        .unwrap()
+        .associations([AssociationTarget::System])
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].sudo(), None);
+    assert_eq!(items[1].sudo(), Some(Sudo::WithPassword));
+    assert_eq!(
+        items[2].target().kind(),
+        &GraphType::Other("a_target_from_2030".into())
+    );
+    assert_eq!(items[2].edge().from().id().as_str(), USER);
+}
+
+#[tokio::test]
+async fn an_empty_page_with_a_total_is_an_empty_list() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "0")
+                .set_body_json(json!([])),
+        )
+        .mount(&server)
+        .await;
+    let items = client
+        .user(USER)
+        .unwrap()
+        .member_of()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(items.is_empty());
+}
