@@ -1,0 +1,571 @@
+//! Fixtures: the orgs and API keys a sandbox starts with, loaded from
+//! readable YAML (the embedded demo org, or a file) or built by the generator.
+//!
+//! A fixture names every object by a *handle* (`ada`, `web-01`) and refers to
+//! objects by handle in memberships and bindings; the loader resolves handles
+//! to the fixed ObjectIDs and rejects anything JumpCloud's graph would not
+//! hold. See `fixtures/demo-org.yaml` for the format, commented.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Index;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::generate::GeneratorConfig;
+use crate::model::{ApiKey, Attributes, EdgeError, EdgeRole, KeyScope, Kind, Object, Org};
+
+/// The demo org's YAML, embedded so that `Fixture::demo()` needs no files.
+const DEMO_YAML: &str = include_str!("../fixtures/demo-org.yaml");
+
+/// The orgs and API keys a sandbox serves.
+#[derive(Clone, Debug)]
+pub struct Fixture {
+    orgs: Vec<Org>,
+    keys: Vec<ApiKey>,
+}
+
+/// Why a fixture could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FixtureError {
+    /// The file could not be read.
+    #[error("cannot read fixture {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The text is not YAML of the fixture's shape.
+    #[error("fixture is not valid YAML of the expected shape: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    /// A handle was used that no object (or org) of the fixture has.
+    #[error("org {org:?}: {context} refers to {handle:?}, which is not defined")]
+    UnknownHandle {
+        /// The org's handle (empty for the `keys` section).
+        org: String,
+        /// The handle that could not be resolved.
+        handle: String,
+        /// Where it was used.
+        context: String,
+    },
+    /// An object, org or key is invalid or defined twice.
+    #[error("org {org:?}: {message}")]
+    Invalid {
+        /// The org's handle (empty for the `keys` section).
+        org: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An edge is one JumpCloud's graph does not have, or is given twice, or
+    /// has invalid attributes.
+    #[error("org {org:?}: edge {from} -> {to}: {message}")]
+    InvalidEdge {
+        /// The org's handle.
+        org: String,
+        /// The handle of the edge's source.
+        from: String,
+        /// The handle of the edge's target.
+        to: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Fixture {
+    /// The demo org, "Acme Robotics", plus the small "Globex" org and an MSP
+    /// key that reaches both; see `fixtures/demo-org.yaml` for its story.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released build: the embedded YAML is checked by this
+    /// crate's tests.
+    pub fn demo() -> Fixture {
+        match Fixture::from_yaml_str(DEMO_YAML) {
+            Ok(fixture) => fixture,
+            Err(e) => panic!("the embedded demo fixture is invalid: {e}"),
+        }
+    }
+
+    /// The embedded demo fixture's YAML text.
+    pub fn demo_yaml() -> &'static str {
+        DEMO_YAML
+    }
+
+    /// Loads a fixture from YAML text.
+    ///
+    /// # Errors
+    ///
+    /// [`FixtureError`] when the text is not YAML of the fixture's shape, a
+    /// handle is unknown, an id is not an ObjectID or is used twice, or an
+    /// edge is one JumpCloud's graph does not have.
+    pub fn from_yaml_str(yaml: &str) -> Result<Fixture, FixtureError> {
+        let file: FixtureFile = serde_yaml::from_str(yaml)?;
+        file.resolve()
+    }
+
+    /// Loads a fixture from a YAML file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Fixture::from_yaml_str`], plus [`FixtureError::Io`] when the file
+    /// cannot be read.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Fixture, FixtureError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Fixture::from_yaml_str(&text)
+    }
+
+    /// A large org built by the deterministic generator: the same config
+    /// always gives the same ids, objects and edges.
+    pub fn generated(config: GeneratorConfig) -> Fixture {
+        crate::generate::generate(&config)
+    }
+
+    pub(crate) fn from_parts(orgs: Vec<Org>, keys: Vec<ApiKey>) -> Fixture {
+        Fixture { orgs, keys }
+    }
+
+    /// The orgs, in fixture order.
+    pub fn orgs(&self) -> &[Org] {
+        &self.orgs
+    }
+
+    /// The org with this handle or id.
+    pub fn org(&self, handle_or_id: &str) -> Option<&Org> {
+        self.orgs
+            .iter()
+            .find(|org| org.handle() == handle_or_id || org.id() == handle_or_id)
+    }
+
+    /// The org with this id, to change it.
+    pub(crate) fn org_mut(&mut self, id: &str) -> Option<&mut Org> {
+        self.orgs.iter_mut().find(|org| org.id() == id)
+    }
+
+    /// The first org (the demo's "Acme Robotics").
+    ///
+    /// # Panics
+    ///
+    /// Never: a fixture always has at least one org.
+    pub fn first_org(&self) -> &Org {
+        &self.orgs[0]
+    }
+
+    /// All API keys.
+    pub fn keys(&self) -> &[ApiKey] {
+        &self.keys
+    }
+
+    /// The single-tenant admin key of the org with this handle or id.
+    pub fn key_for(&self, org: &str) -> Option<&str> {
+        let org = self.org(org)?;
+        self.keys
+            .iter()
+            .find(|key| key.scope() == &KeyScope::SingleTenant(org.id().to_owned()))
+            .map(ApiKey::key)
+    }
+
+    /// The first multi-tenant key, if the fixture has one.
+    pub fn multi_tenant_key(&self) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|key| key.is_multi_tenant())
+            .map(ApiKey::key)
+    }
+
+    /// The key a quickstart uses: the first org's single-tenant key, or else
+    /// the first key.
+    pub fn default_key(&self) -> &str {
+        self.key_for(self.first_org().id())
+            .unwrap_or_else(|| self.keys[0].key())
+    }
+}
+
+impl Index<&str> for Fixture {
+    type Output = Org;
+
+    /// The org with this handle or id; panics when there is none (a test
+    /// helper, where a typo should fail loudly).
+    fn index(&self, handle_or_id: &str) -> &Org {
+        match self.org(handle_or_id) {
+            Some(org) => org,
+            None => panic!("the fixture has no org with handle or id {handle_or_id:?}"),
+        }
+    }
+}
+
+impl Default for Fixture {
+    /// The demo fixture.
+    fn default() -> Self {
+        Fixture::demo()
+    }
+}
+
+impl From<GeneratorConfig> for Fixture {
+    fn from(config: GeneratorConfig) -> Self {
+        Fixture::generated(config)
+    }
+}
+
+/// The YAML file's shape. Unknown keys are errors, so that a misspelt
+/// section does not silently leave objects out.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureFile {
+    orgs: Vec<OrgSpec>,
+    keys: Vec<KeySpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgSpec {
+    handle: String,
+    id: String,
+    name: String,
+    #[serde(default)]
+    users: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    user_groups: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    systems: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    system_groups: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    applications: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    active_directories: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    g_suites: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    office_365s: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    ldap_servers: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    radius_servers: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    idp_routing_policies: BTreeMap<String, ObjectSpec>,
+    #[serde(default)]
+    password_manager_items: BTreeMap<String, ObjectSpec>,
+    /// Group handle → member handles.
+    #[serde(default)]
+    members: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    bindings: Vec<BindingSpec>,
+}
+
+#[derive(Deserialize)]
+struct ObjectSpec {
+    id: String,
+    #[serde(flatten)]
+    fields: Attributes,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindingSpec {
+    from: String,
+    to: String,
+    #[serde(default)]
+    attributes: Option<Attributes>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeySpec {
+    key: String,
+    #[serde(default)]
+    name: Option<String>,
+    /// The one org of a single-tenant key.
+    #[serde(default)]
+    org: Option<String>,
+    /// The orgs of a multi-tenant key.
+    #[serde(default)]
+    orgs: Option<Vec<String>>,
+}
+
+impl FixtureFile {
+    fn resolve(self) -> Result<Fixture, FixtureError> {
+        if self.orgs.is_empty() {
+            return Err(invalid("", "a fixture needs at least one org"));
+        }
+        let mut orgs: Vec<Org> = Vec::with_capacity(self.orgs.len());
+        for spec in self.orgs {
+            if orgs
+                .iter()
+                .any(|o| o.handle() == spec.handle || o.id() == spec.id)
+            {
+                return Err(invalid(&spec.handle, "org handle or id used twice"));
+            }
+            orgs.push(spec.resolve()?);
+        }
+        let keys = resolve_keys(self.keys, &orgs)?;
+        Ok(Fixture::from_parts(orgs, keys))
+    }
+}
+
+impl OrgSpec {
+    fn resolve(mut self) -> Result<Org, FixtureError> {
+        if !crate::model::is_object_id(&self.id) {
+            return Err(invalid(
+                &self.handle,
+                format!("org id {:?} is not an ObjectID (24 hex digits)", self.id),
+            ));
+        }
+        let mut org = Org::new(self.handle.clone(), self.id.clone(), self.name.clone());
+        for kind in Kind::ALL {
+            for (handle, spec) in std::mem::take(self.section(kind)) {
+                org.insert_object(Object::new(spec.id, kind, handle, spec.fields))
+                    .map_err(|message| invalid(&self.handle, message))?;
+            }
+        }
+        for (group, members) in &self.members {
+            for member in members {
+                let (from, to) = (
+                    lookup(&org, member, &format!("members of {group}"))?,
+                    lookup(&org, group, "members")?,
+                );
+                self.add_edge(
+                    &mut org,
+                    (member, from),
+                    (group, to),
+                    None,
+                    EdgeRole::Membership,
+                )?;
+            }
+        }
+        for binding in std::mem::take(&mut self.bindings) {
+            let context = format!("binding {} -> {}", binding.from, binding.to);
+            let from = lookup(&org, &binding.from, &context)?;
+            let to = lookup(&org, &binding.to, &context)?;
+            self.add_edge(
+                &mut org,
+                (&binding.from, from),
+                (&binding.to, to),
+                binding.attributes,
+                EdgeRole::Binding,
+            )?;
+        }
+        Ok(org)
+    }
+
+    fn section(&mut self, kind: Kind) -> &mut BTreeMap<String, ObjectSpec> {
+        match kind {
+            Kind::User => &mut self.users,
+            Kind::UserGroup => &mut self.user_groups,
+            Kind::System => &mut self.systems,
+            Kind::SystemGroup => &mut self.system_groups,
+            Kind::Application => &mut self.applications,
+            Kind::ActiveDirectory => &mut self.active_directories,
+            Kind::GSuite => &mut self.g_suites,
+            Kind::Office365 => &mut self.office_365s,
+            Kind::LdapServer => &mut self.ldap_servers,
+            Kind::RadiusServer => &mut self.radius_servers,
+            Kind::IdpRoutingPolicy => &mut self.idp_routing_policies,
+            Kind::PasswordManagerItem => &mut self.password_manager_items,
+        }
+    }
+
+    /// Adds one edge, checking that it is of the role its section promises
+    /// (`members` holds memberships, `bindings` holds bindings).
+    fn add_edge(
+        &self,
+        org: &mut Org,
+        (from_handle, from): (&str, String),
+        (to_handle, to): (&str, String),
+        attributes: Option<Attributes>,
+        expected: EdgeRole,
+    ) -> Result<(), FixtureError> {
+        let edge_error = |message: String| FixtureError::InvalidEdge {
+            org: self.handle.clone(),
+            from: from_handle.to_owned(),
+            to: to_handle.to_owned(),
+            message,
+        };
+        let kinds = (org.object(&from), org.object(&to));
+        if let (Some(f), Some(t)) = kinds {
+            let role = EdgeRole::of(f.kind(), t.kind());
+            if role.is_some() && role != Some(expected) {
+                let section = match expected {
+                    EdgeRole::Membership => "members",
+                    EdgeRole::Binding => "bindings",
+                };
+                return Err(edge_error(format!(
+                    "a {} -> {} edge does not belong in `{section}`",
+                    f.kind(),
+                    t.kind()
+                )));
+            }
+        }
+        org.insert_edge(&from, &to, attributes)
+            .map_err(|e| match e {
+                EdgeError::Exists => edge_error("given twice".to_owned()),
+                other => edge_error(other.to_string()),
+            })
+    }
+}
+
+fn lookup(org: &Org, handle: &str, context: &str) -> Result<String, FixtureError> {
+    org.object(handle)
+        .map(|o| o.id().to_owned())
+        .ok_or_else(|| FixtureError::UnknownHandle {
+            org: org.handle().to_owned(),
+            handle: handle.to_owned(),
+            context: context.to_owned(),
+        })
+}
+
+fn resolve_keys(specs: Vec<KeySpec>, orgs: &[Org]) -> Result<Vec<ApiKey>, FixtureError> {
+    if specs.is_empty() {
+        return Err(invalid("", "a fixture needs at least one API key"));
+    }
+    let org_id = |handle: &str, key_name: &str| {
+        orgs.iter()
+            .find(|o| o.handle() == handle || o.id() == handle)
+            .map(|o| o.id().to_owned())
+            .ok_or_else(|| FixtureError::UnknownHandle {
+                org: String::new(),
+                handle: handle.to_owned(),
+                context: format!("key {key_name:?}"),
+            })
+    };
+    let mut seen = HashSet::new();
+    let mut keys = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let name = spec.name.clone().unwrap_or_else(|| "API key".to_owned());
+        if spec.key.is_empty() || !seen.insert(spec.key.clone()) {
+            return Err(invalid("", format!("key {name:?} is empty or used twice")));
+        }
+        let scope = match (spec.org, spec.orgs) {
+            (Some(org), None) => KeyScope::SingleTenant(org_id(&org, &name)?),
+            (None, Some(list)) if !list.is_empty() => KeyScope::MultiTenant(
+                list.iter()
+                    .map(|org| org_id(org, &name))
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => {
+                return Err(invalid(
+                    "",
+                    format!(
+                        "key {name:?} needs exactly one of `org` (single-tenant) or a non-empty `orgs` (multi-tenant)"
+                    ),
+                ));
+            }
+        };
+        keys.push(ApiKey::new(spec.key, name, scope));
+    }
+    Ok(keys)
+}
+
+fn invalid(org: &str, message: impl Into<String>) -> FixtureError {
+    FixtureError::Invalid {
+        org: org.to_owned(),
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: O
+    users:
+      u: { id: "651000000000000000000001", username: u }
+    systems:
+      s: { id: "653000000000000000000001", hostname: s }
+    bindings:
+      - { from: u, to: s }
+keys:
+  - { key: k, org: o }
+"#;
+
+    #[test]
+    fn demo_fixture_loads() {
+        let demo = Fixture::demo();
+        assert_eq!(demo.first_org().name(), "Acme Robotics");
+        assert!(demo.org("globex").is_some());
+        assert!(demo.multi_tenant_key().is_some());
+    }
+
+    #[test]
+    fn minimal_fixture_resolves_handles_to_ids() {
+        let fixture = Fixture::from_yaml_str(MINIMAL).expect("valid fixture");
+        let org = &fixture["o"];
+        assert_eq!(org.id_of("u"), "651000000000000000000001");
+        assert_eq!(org["s"].field("hostname"), Some(&"s".into()));
+        assert_eq!(org.edges().len(), 1);
+        assert_eq!(fixture.default_key(), "k");
+    }
+
+    #[test]
+    fn unknown_handle_in_a_binding_is_rejected_by_name() {
+        let yaml = MINIMAL.replace("to: s }", "to: nope }");
+        let err = Fixture::from_yaml_str(&yaml).expect_err("unknown handle");
+        assert!(
+            matches!(&err, FixtureError::UnknownHandle { handle, .. } if handle == "nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn edge_jumpclouds_graph_lacks_is_rejected() {
+        let yaml = MINIMAL.replace("{ from: u, to: s }", "{ from: s, to: u }");
+        let err = Fixture::from_yaml_str(&yaml).expect_err("system -> user");
+        assert!(matches!(err, FixtureError::InvalidEdge { .. }), "{err}");
+    }
+
+    #[test]
+    fn membership_listed_as_binding_is_rejected() {
+        let yaml = MINIMAL
+            .replace(
+                "    bindings:",
+                "    user_groups:\n      g: { id: \"652000000000000000000001\" }\n    bindings:\n      - { from: u, to: g }",
+            );
+        let err = Fixture::from_yaml_str(&yaml).expect_err("membership in bindings");
+        assert!(
+            err.to_string().contains("does not belong in `bindings`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn malformed_object_id_is_rejected() {
+        let yaml = MINIMAL.replace("653000000000000000000001", "not-an-id");
+        let err = Fixture::from_yaml_str(&yaml).expect_err("bad id");
+        assert!(err.to_string().contains("ObjectID"), "{err}");
+    }
+
+    #[test]
+    fn misspelt_section_is_rejected() {
+        let yaml = MINIMAL.replace("systems:", "sytems:");
+        assert!(matches!(
+            Fixture::from_yaml_str(&yaml),
+            Err(FixtureError::Yaml(_))
+        ));
+    }
+
+    #[test]
+    fn key_for_an_unknown_org_is_rejected() {
+        let yaml = MINIMAL.replace("org: o }", "org: elsewhere }");
+        let err = Fixture::from_yaml_str(&yaml).expect_err("unknown org");
+        assert!(err.to_string().contains("elsewhere"), "{err}");
+    }
+
+    #[test]
+    fn invalid_sudo_in_a_fixture_is_rejected() {
+        let yaml = MINIMAL.replace(
+            "{ from: u, to: s }",
+            "{ from: u, to: s, attributes: { sudo: { enabled: false, withoutPassword: true } } }",
+        );
+        let err = Fixture::from_yaml_str(&yaml).expect_err("invalid sudo");
+        assert!(err.to_string().contains("withoutPassword"), "{err}");
+    }
+}

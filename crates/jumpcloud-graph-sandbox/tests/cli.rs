@@ -1,0 +1,125 @@
+//! The standalone binary: it prints its URL first, serves the fixture it is
+//! given, and applies the faults and latency from its options.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::process::Stdio;
+
+use common::{ACME_KEY, http, id};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_jumpcloud-graph-sandbox");
+
+/// Starts the binary and returns it with the base URL from its first line.
+async fn start(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .expect("readable stdout")
+        .expect("a first line");
+    let url = first
+        .strip_prefix("JumpCloud graph sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    (child, url)
+}
+
+async fn status(url: &str) -> u16 {
+    http()
+        .get(url)
+        .header("x-api-key", ACME_KEY)
+        .send()
+        .await
+        .expect("the binary answers")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn binary_serves_the_demo_org_with_its_faults() {
+    let (mut child, base) =
+        start(&["--port", "0", "--fault", "503,first=1", "--latency-ms", "1"]).await;
+    assert!(
+        base.starts_with("http://127.0.0.1:") && base.ends_with("/api/v2"),
+        "{base}"
+    );
+    let systems = format!("{base}/users/{}/systems", id("ada"));
+    assert_eq!(status(&systems).await, 503);
+    assert_eq!(status(&systems).await, 200);
+    let root = base.trim_end_matches("/api/v2");
+    let stats: Value = http()
+        .get(format!("{root}/__sandbox/stats"))
+        .send()
+        .await
+        .expect("admin answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(stats["requests_total"], 2);
+    assert_eq!(stats["by_fault"]["503"], 1);
+    child.kill().await.expect("stopped");
+}
+
+#[tokio::test]
+async fn binary_serves_an_org_from_a_file() {
+    let yaml = r#"
+orgs:
+  - handle: tiny
+    id: "650000000000000000000077"
+    name: Tiny
+    users: { solo: { id: "651000000000000000000077", username: solo } }
+keys: [{ key: tiny-key, org: tiny }]
+"#;
+    let path = std::env::temp_dir().join(format!("sandbox-cli-{}.yaml", std::process::id()));
+    std::fs::write(&path, yaml).expect("temp file written");
+    let (mut child, base) = start(&["--org", path.to_str().expect("utf-8 path")]).await;
+    let response = http()
+        .get(format!("{base}/users/651000000000000000000077/systems"))
+        .header("x-api-key", "tiny-key")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-total-count"], "0");
+    child.kill().await.expect("stopped");
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn binary_rejects_an_invalid_fixture_with_the_reason() {
+    let path = std::env::temp_dir().join(format!("sandbox-cli-bad-{}.yaml", std::process::id()));
+    std::fs::write(&path, "orgs: []\nkeys: []\n").expect("temp file written");
+    let output = Command::new(BINARY)
+        .args(["--org", path.to_str().expect("utf-8 path")])
+        .output()
+        .await
+        .expect("the binary runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least one org"), "{stderr}");
+}
+
+#[tokio::test]
+async fn binary_rejects_an_invalid_fault_spec() {
+    let output = Command::new(BINARY)
+        .args(["--fault", "teapot"])
+        .output()
+        .await
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown fault"), "{stderr}");
+}
