@@ -1,9 +1,13 @@
 //! One error type for everything the client can fail at, with predicates so
 //! callers never match on status codes or strings.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::retry::parse_retry_after;
 
 /// Everything a call can fail with.
 ///
@@ -118,6 +122,78 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The likely cause, for statuses where one can be guessed (401).
     pub hint: Option<String>,
+}
+
+impl ApiError {
+    /// Reads an error response as JumpCloud sends it, leniently: JSON with
+    /// `message`, `error` and `code` in any combination, an HTML page from a
+    /// gateway, or nothing. Never fails; what cannot be read is left out,
+    /// and the start of the body is kept in [`body`](Self::body).
+    ///
+    /// `method` and `path` are left empty; the client fills them in.
+    ///
+    /// ```
+    /// use jumpcloud_graph::ApiError;
+    /// use reqwest::{StatusCode, header::HeaderMap};
+    ///
+    /// let body = br#"{"error":"Unauthorized","message":"Unauthorized: api key user not found"}"#;
+    /// let error = ApiError::from_response_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
+    /// assert_eq!(error.error.as_deref(), Some("Unauthorized"));
+    /// let html = ApiError::from_response_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>..</html>");
+    /// assert_eq!(html.message, None);
+    /// ```
+    pub fn from_response_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        Self::parse(status, headers, body, &|text| text.to_string())
+    }
+
+    /// [`from_response_parts`](Self::from_response_parts), passing every
+    /// text taken from the body through `scrub`.
+    pub(crate) fn parse(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        scrub: &dyn Fn(&str) -> String,
+    ) -> Self {
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let field = |name: &str| {
+            json.as_ref()
+                .and_then(|j| j.get(name))
+                .and_then(Value::as_str)
+                .map(scrub)
+        };
+        let code = json.as_ref().and_then(|j| j.get("code")).and_then(|c| {
+            c.as_i64()
+                .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
+        });
+        Self {
+            status,
+            message: field("message"),
+            error: field("error"),
+            code,
+            body: excerpt(body, scrub),
+            method: String::new(),
+            path: String::new(),
+            retry_after,
+            request_id,
+            hint: None,
+        }
+    }
+}
+
+/// How much of a body errors quote.
+pub(crate) const EXCERPT_BYTES: usize = 512;
+
+/// The start of a body, as text, passed through `scrub`.
+pub(crate) fn excerpt(bytes: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
+    let cut = bytes.len().min(EXCERPT_BYTES);
+    scrub(String::from_utf8_lossy(&bytes[..cut]).trim())
 }
 
 impl std::fmt::Display for ApiError {

@@ -2,22 +2,17 @@
 //! tracing span per attempt, retries, and the mapping of whatever happened
 //! into [`Error`]. Operation code only says which generated call to make.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use jumpcloud_graph_openapi::{self as openapi, ResponseValue};
 use reqwest::header::HeaderMap;
 use reqwest::{Response, StatusCode};
-use serde_json::Value;
 use tracing::Instrument;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, excerpt};
 use crate::options::{Checked, OrgChoice};
-use crate::retry::parse_retry_after;
 use crate::{Client, Error, RetryPolicy};
-
-/// How much of a body errors quote.
-const EXCERPT_BYTES: usize = 512;
 
 /// What is being called, for spans, errors and the retry decision.
 #[derive(Clone, Debug)]
@@ -200,7 +195,7 @@ impl Client {
             Err(Generated::InvalidResponsePayload(bytes, error)) => Err(Error::Decode {
                 method: call.method.into(),
                 path: call.path.clone(),
-                message: error.to_string(),
+                message: self.scrub(&error.to_string()),
                 body: self.excerpt(&bytes),
             }),
             Err(Generated::CommunicationError(error) | Generated::ResponseBodyError(error)) => {
@@ -219,46 +214,17 @@ impl Client {
         }
     }
 
-    /// Reads an error response leniently: JSON with `message`, `error`,
-    /// `code` in any combination, HTML, or nothing.
+    /// Reads an error response leniently (see [`ApiError::from_response_parts`]).
     async fn api_error(&self, call: &Call, response: Response) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| parse_retry_after(value, SystemTime::now()));
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
         // A body that cannot be read still leaves the status to report.
         let bytes = response.bytes().await.unwrap_or_default();
-        let json: Option<Value> = serde_json::from_slice(&bytes).ok();
-        let field = |name: &str| {
-            json.as_ref()
-                .and_then(|j| j.get(name))
-                .and_then(Value::as_str)
-                .map(|s| self.scrub(s))
-        };
-        let code = json.as_ref().and_then(|j| j.get("code")).and_then(|c| {
-            c.as_i64()
-                .or_else(|| c.as_str().and_then(|s| s.parse().ok()))
-        });
-        let message = field("message");
-        let error = field("error");
-        let hint = self.hint(status, message.as_deref().or(error.as_deref()));
-        Error::Api(Box::new(ApiError {
-            status,
-            message,
-            error,
-            code,
-            body: self.excerpt(&bytes),
-            method: call.method.into(),
-            path: call.path.clone(),
-            retry_after,
-            request_id,
-            hint,
-        }))
+        let mut api = ApiError::parse(status, &headers, &bytes, &|text| self.scrub(text));
+        api.method = call.method.into();
+        api.path = call.path.clone();
+        api.hint = self.hint(status, api.message.as_deref().or(api.error.as_deref()));
+        Error::Api(Box::new(api))
     }
 
     /// The likely cause of a refusal, where one can be guessed.
@@ -313,8 +279,7 @@ impl Client {
 
     /// The start of a body, as text, with the API key removed.
     fn excerpt(&self, bytes: &[u8]) -> String {
-        let cut = bytes.len().min(EXCERPT_BYTES);
-        self.scrub(String::from_utf8_lossy(&bytes[..cut]).trim())
+        excerpt(bytes, &|text| self.scrub(text))
     }
 
     /// `text` with every occurrence of the API key replaced.

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use jumpcloud_graph_openapi::types;
 use serde_json::{Map, Value};
 
-use crate::{Attributes, GraphType, ObjectId, Sudo};
+use crate::{Attributes, Error, GraphType, ObjectId, Sudo};
 
 /// One object in the graph: its id and type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,6 +215,25 @@ impl BoundObject {
         self.external_id.as_deref()
     }
 
+    /// Decodes a traversal or `memberof` response body (a JSON array) as
+    /// the client does, e.g. a response saved earlier. `user` is where the
+    /// paths start. Malformed input is [`Error::Decode`], never a panic.
+    ///
+    /// ```
+    /// use jumpcloud_graph::{BoundObject, ObjectId};
+    ///
+    /// let user = ObjectId::parse("5f1b0c2e9c1a4b0012345678")?;
+    /// let body = br#"[{"id":"64b000000000000000000003","type":"system","compiledAttributes":null,
+    ///                  "paths":[[{"to":{"id":"64b000000000000000000003","type":"system"}}]]}]"#;
+    /// let page = BoundObject::decode_page(&user, body)?;
+    /// assert!(page[0].is_direct());
+    /// assert!(BoundObject::decode_page(&user, b"{").is_err());
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    pub fn decode_page(user: &ObjectId, body: &[u8]) -> Result<Vec<Self>, Error> {
+        decode_page(user, body, Self::from_wire)
+    }
+
     pub(crate) fn from_wire(
         user: &GraphNode,
         object: types::GraphObjectWithPaths,
@@ -275,6 +294,12 @@ impl Association {
         &self.edge
     }
 
+    /// Decodes an `associations` response body (a JSON array) as the client
+    /// does. Malformed input is [`Error::Decode`], never a panic.
+    pub fn decode_page(user: &ObjectId, body: &[u8]) -> Result<Vec<Self>, Error> {
+        decode_page(user, body, Self::from_wire)
+    }
+
     pub(crate) fn from_wire(
         user: &GraphNode,
         edge: types::GraphConnection,
@@ -283,6 +308,25 @@ impl Association {
             edge: Edge::from_wire(edge, user)?,
         })
     }
+}
+
+/// Decodes a JSON array of wire items and converts each.
+fn decode_page<W: serde::de::DeserializeOwned, T>(
+    user: &ObjectId,
+    body: &[u8],
+    convert: fn(&GraphNode, W) -> Result<T, String>,
+) -> Result<Vec<T>, Error> {
+    let decode_error = |message: String| Error::Decode {
+        method: "GET".into(),
+        path: "(response body)".into(),
+        message,
+        body: crate::error::excerpt(body, &|text| text.to_string()),
+    };
+    let raw: Vec<W> = serde_json::from_slice(body).map_err(|e| decode_error(e.to_string()))?;
+    let user = GraphNode::new(user.clone(), GraphType::User);
+    raw.into_iter()
+        .map(|item| convert(&user, item).map_err(decode_error))
+        .collect()
 }
 
 fn attributes(raw: Option<types::GraphAttributes>) -> Attributes {

@@ -23,7 +23,13 @@ async fn serve(server: &MockServer, list: PagedList) {
 
 /// The `(skip, limit)` of every request the server received, in order.
 async fn requested_skips(server: &MockServer) -> Vec<(usize, usize)> {
-    server.received_requests().await.unwrap().iter().map(common::skip_and_limit).collect()
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(common::skip_and_limit)
+        .collect()
 }
 
 fn expected_ids(count: u64) -> Vec<String> {

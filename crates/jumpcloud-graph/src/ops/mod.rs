@@ -56,7 +56,8 @@ where
                 .await?;
             let node = user.node();
             let items = decode_items(reply.body, call.method, &call.path, |raw| {
-                convert(&node, raw)
+                // Messages quote what the server sent, which could be anything.
+                convert(&node, raw).map_err(|message| user.client.shared.api_key.scrub(&message))
             })?;
             Ok(RawPage {
                 items,

@@ -1,0 +1,149 @@
+//! Property tests (bounded, part of the normal test run): decoding arbitrary
+//! bytes and arbitrary JSON into every response type and error body never
+//! panics, and attributes survive decoding without loss. `fuzz/` runs the
+//! same decoders under libFuzzer for longer.
+
+use jumpcloud_graph::jumpcloud_graph_openapi::types;
+use jumpcloud_graph::{ApiError, Association, Attributes, BoundObject, ObjectId};
+use proptest::prelude::*;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::{Map, Value};
+
+const USER: &str = "5f1b0c2e9c1a4b0012345678";
+
+/// Keys that real bodies use, so random objects often hit real code paths.
+const KEYS: &[&str] = &[
+    "id",
+    "type",
+    "paths",
+    "to",
+    "from",
+    "attributes",
+    "compiledAttributes",
+    "sudo",
+    "enabled",
+    "withoutPassword",
+    "ldapGroups",
+    "posixGroups",
+    "radius",
+    "reply",
+    "name",
+    "value",
+    "sambaEnabled",
+    "externalId",
+    "syncStatus",
+    "message",
+    "error",
+    "code",
+    "status",
+];
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => proptest::sample::select(KEYS).prop_map(str::to_string),
+        1 => "\\PC{0,8}",
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (-1e9f64..1e9).prop_map(Value::from),
+        "[0-9a-f]{24}".prop_map(Value::String),
+        "\\PC{0,12}".prop_map(Value::String),
+        proptest::sample::select(&["system", "user_group", "system_group", "a_type_from_2030"][..])
+            .prop_map(|s| Value::String(s.into())),
+    ]
+}
+
+/// Arbitrary JSON, biased towards the shapes of JumpCloud's bodies.
+fn json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec((key(), inner), 0..6)
+                .prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn json_object() -> impl Strategy<Value = Value> {
+    proptest::collection::vec((key(), json()), 0..8)
+        .prop_map(|fields| Value::Object(fields.into_iter().collect()))
+}
+
+fn user() -> ObjectId {
+    ObjectId::parse(USER).unwrap()
+}
+
+/// Feeds `body` to every decoder the client uses; none may panic.
+fn decode_everything(body: &[u8]) {
+    let _ = BoundObject::decode_page(&user(), body);
+    let _ = Association::decode_page(&user(), body);
+    let _ = serde_json::from_slice::<Vec<types::GraphObjectWithPaths>>(body);
+    let _ = serde_json::from_slice::<Vec<types::GraphConnection>>(body);
+    let _ = serde_json::from_slice::<types::Error>(body);
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "retry-after",
+        HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+    );
+    for status in [400, 401, 404, 409, 429, 502] {
+        let status = StatusCode::from_u16(status).unwrap();
+        let error = ApiError::from_response_parts(status, &headers, body);
+        assert!(error.body.len() <= 512 * 4, "the excerpt is bounded");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        decode_everything(&body);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(value in json()) {
+        decode_everything(&serde_json::to_vec(&value).unwrap());
+    }
+
+    #[test]
+    fn arbitrary_arrays_of_objects_never_panic(items in proptest::collection::vec(json_object(), 0..6)) {
+        decode_everything(&serde_json::to_vec(&items).unwrap());
+    }
+
+    #[test]
+    fn a_decoded_page_keeps_every_item(items in proptest::collection::vec(json_object(), 0..6)) {
+        let body = serde_json::to_vec(&items).unwrap();
+        if let Ok(page) = BoundObject::decode_page(&user(), &body) {
+            prop_assert_eq!(page.len(), items.len());
+        }
+        if let Ok(page) = Association::decode_page(&user(), &body) {
+            prop_assert_eq!(page.len(), items.len());
+        }
+    }
+
+    #[test]
+    fn attributes_decode_without_loss(value in json_object()) {
+        prop_assert_eq!(Attributes::from_json(value.clone()).to_json(), value);
+    }
+
+    #[test]
+    fn error_bodies_keep_their_message(message in "\\PC{0,40}", with_error in any::<bool>()) {
+        let mut body = serde_json::json!({"message": message});
+        if with_error {
+            body["error"] = Value::String("Unauthorized".into());
+        }
+        let parsed = ApiError::from_response_parts(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            &serde_json::to_vec(&body).unwrap(),
+        );
+        prop_assert_eq!(parsed.message.as_deref(), Some(message.as_str()));
+        prop_assert_eq!(parsed.error.is_some(), with_error);
+    }
+}
