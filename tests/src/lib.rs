@@ -7,3 +7,8 @@
 
 pub mod json_mock;
 pub mod requests;
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
