@@ -54,16 +54,13 @@ impl AssociationList {
         let send = move |low: openapi::Client, org: Option<String>, skip: u64, limit: u32| {
             let (id, targets) = (id.clone(), targets.clone());
             async move {
-                let mut request = low
+                let request = low
                     .graph_user_associations_list()
                     .user_id(id)
                     .targets(targets)
                     .limit(limit)
                     .skip(skip);
-                if let Some(org) = org {
-                    request = request.x_org_id(org);
-                }
-                request.send().await
+                super::with_org!(request, org).send().await
             }
             .boxed()
         };

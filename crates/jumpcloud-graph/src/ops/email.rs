@@ -47,11 +47,8 @@ impl ActivationEmail {
                     let body = types::Emailrequest {
                         email_type: Some(types::EmailrequestEmailType::Activation),
                     };
-                    let mut request = low.users_send_emails().user_id(id).body(body);
-                    if let Some(org) = org {
-                        request = request.x_org_id(org);
-                    }
-                    request.send().await
+                    let request = low.users_send_emails().user_id(id).body(body);
+                    super::with_org!(request, org).send().await
                 }
                 .boxed()
             })

@@ -62,10 +62,7 @@ impl MemberOf {
                 if let Some(sort) = sort {
                     request = request.sort(sort);
                 }
-                if let Some(org) = org {
-                    request = request.x_org_id(org);
-                }
-                request.send().await
+                super::with_org!(request, org).send().await
             }
             .boxed()
         };

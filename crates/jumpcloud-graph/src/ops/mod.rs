@@ -17,6 +17,19 @@ use crate::options::Checked;
 use crate::pagination::{Pager, RawPage};
 use crate::{Error, GraphNode, User};
 
+/// Adds `x-org-id` to a generated request builder when there is one to
+/// send (every generated builder has the same `x_org_id` setter).
+macro_rules! with_org {
+    ($request:expr, $org:expr) => {
+        match $org {
+            Some(org) => $request.x_org_id(org),
+            None => $request,
+        }
+    };
+}
+
+pub(crate) use with_org;
+
 /// Sends one page request: the low-level client, the `x-org-id` to send,
 /// `skip` and `limit`.
 pub(crate) trait SendPage<W>:

@@ -52,16 +52,13 @@ impl Traversal {
                 // calls are otherwise the same.
                 macro_rules! send {
                     ($operation:ident) => {{
-                        let mut request = low
+                        let request = low
                             .$operation()
                             .user_id(id)
                             .limit(limit)
                             .skip(skip)
                             .filter(filters);
-                        if let Some(org) = org {
-                            request = request.x_org_id(org);
-                        }
-                        request.send().await
+                        super::with_org!(request, org).send().await
                     }};
                 }
                 match kind {

@@ -116,11 +116,8 @@ impl Change {
             .execute(&call, options, |low, org| {
                 let (id, body) = (id.clone(), body.clone());
                 async move {
-                    let mut request = low.graph_user_associations_post().user_id(id).body(body);
-                    if let Some(org) = org {
-                        request = request.x_org_id(org);
-                    }
-                    request.send().await
+                    let request = low.graph_user_associations_post().user_id(id).body(body);
+                    super::with_org!(request, org).send().await
                 }
                 .boxed()
             })
