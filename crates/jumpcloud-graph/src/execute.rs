@@ -30,6 +30,7 @@ pub(crate) struct Call {
 
 /// A successful response.
 pub(crate) struct Reply<T> {
+    pub(crate) status: StatusCode,
     pub(crate) body: T,
     pub(crate) headers: HeaderMap,
 }
@@ -128,12 +129,7 @@ impl Client {
                 }
             }
             let error = match outcome {
-                Ok(reply) => {
-                    return Ok(Reply {
-                        body: reply.body,
-                        headers: reply.headers,
-                    });
-                }
+                Ok(reply) => return Ok(reply),
                 Err(error) => error,
             };
             if number >= policy.max_attempts() || !error.is_retryable() {
@@ -161,10 +157,10 @@ impl Client {
         &self,
         call: &Call,
         result: Result<ResponseValue<T>, openapi::Error<()>>,
-    ) -> Result<Interpreted<T>, Error> {
+    ) -> Result<Reply<T>, Error> {
         use openapi::Error as Generated;
         match result {
-            Ok(value) => Ok(Interpreted {
+            Ok(value) => Ok(Reply {
                 status: value.status(),
                 headers: value.headers().clone(),
                 body: value.into_inner(),
@@ -172,7 +168,7 @@ impl Client {
             Err(Generated::UnexpectedResponse(response)) => {
                 let status = response.status();
                 match T::from_any_success().filter(|_| status.is_success()) {
-                    Some(body) => Ok(Interpreted {
+                    Some(body) => Ok(Reply {
                         status,
                         headers: response.headers().clone(),
                         body,
@@ -286,12 +282,6 @@ impl Client {
     fn scrub(&self, text: &str) -> String {
         self.shared.api_key.scrub(text)
     }
-}
-
-struct Interpreted<T> {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: T,
 }
 
 fn timeout_error(call: &Call, after: Duration) -> Error {
