@@ -78,12 +78,12 @@ async fn against_sandbox() -> Result<()> {
     let laptops = acme.id_of("laptops");
     println!("Ken joined this week and has nothing yet. Bind him to the Laptops group,");
     println!("with sudo that asks for his password:");
-    ken.associate(AssociationTarget::SystemGroup, laptops)
+    ken.associate(AssociationTarget::SystemGroup, laptops)?
         .sudo(Sudo::WithPassword)
         .await?;
     show_systems(&ken, "Ken", &names).await?;
     println!("\nAnd take it back:");
-    ken.dissociate(AssociationTarget::SystemGroup, laptops)
+    ken.dissociate(AssociationTarget::SystemGroup, laptops)?
         .await?;
     show_systems(&ken, "Ken", &names).await?;
 
@@ -240,7 +240,7 @@ impl Names {
     }
 
     fn of(&self, node: &GraphNode) -> String {
-        self.of_id(node.id().as_str())
+        self.of_id(&node.id().to_string())
     }
 
     fn of_id(&self, id: &str) -> String {

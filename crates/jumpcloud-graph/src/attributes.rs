@@ -6,15 +6,15 @@
 //! everything else, and any known key whose value has an unexpected shape,
 //! is kept verbatim in [`Attributes::other`], so nothing is ever dropped.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::Error;
 
 /// Administrator rights a binding grants on a device.
 ///
 /// One type that cannot express "without password" without "enabled",
-/// which JumpCloud's `{"enabled", "withoutPassword"}` pair can.
+/// which JumpCloud's `{"enabled", "withoutPassword"}` pair can. Ordered by
+/// what it allows: `Disabled < WithPassword < WithoutPassword`.
 ///
 /// ```
 /// use jumpcloud_graph::Sudo;
@@ -23,7 +23,7 @@ use crate::Error;
 /// assert!(Sudo::from_flags(false, true).is_err());
 /// # Ok::<(), jumpcloud_graph::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sudo {
     /// No sudo (`enabled: false`).
     Disabled,
@@ -57,27 +57,71 @@ impl Sudo {
     pub fn without_password(self) -> bool {
         matches!(self, Sudo::WithoutPassword)
     }
+
+    /// A stable name: `disabled`, `with-password`, `without-password`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sudo::Disabled => "disabled",
+            Sudo::WithPassword => "with-password",
+            Sudo::WithoutPassword => "without-password",
+        }
+    }
 }
 
-/// The wire form of sudo, as `{"enabled": bool, "withoutPassword": bool}`.
-#[derive(Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SudoWire {
-    enabled: bool,
-    without_password: bool,
+impl std::fmt::Display for Sudo {
+    /// The [`name`](Sudo::name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Sudo {
+    type Err = Error;
+    /// From a [`name`](Sudo::name), with `_` or `-`, in any case.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let wanted = text.trim().to_ascii_lowercase().replace('_', "-");
+        [Sudo::Disabled, Sudo::WithPassword, Sudo::WithoutPassword]
+            .into_iter()
+            .find(|sudo| sudo.name() == wanted)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "sudo",
+                    format!(
+                        "{:?}: expected disabled, with-password or without-password",
+                        text.chars().take(64).collect::<String>()
+                    ),
+                )
+            })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Sudo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// An LDAP group provisioned through a binding.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct LdapGroup {
     /// The group's name.
     pub name: String,
 }
 
+impl LdapGroup {
+    /// An LDAP group by name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
 /// A POSIX group provisioned on a device through a binding.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PosixGroup {
     /// The group id.
     pub id: i64,
@@ -85,9 +129,20 @@ pub struct PosixGroup {
     pub name: String,
 }
 
+impl PosixGroup {
+    /// A POSIX group by id and name.
+    pub fn new(id: i64, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+        }
+    }
+}
+
 /// A RADIUS reply attribute returned in Access-Accept messages.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct RadiusReply {
     /// The attribute's name.
     pub name: String,
@@ -95,13 +150,25 @@ pub struct RadiusReply {
     pub value: String,
 }
 
-#[derive(Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RadiusWire {
-    reply: Vec<RadiusReply>,
+impl RadiusReply {
+    /// A reply attribute.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 
 /// The attributes of a binding, typed where JumpCloud defines them.
+///
+/// Known keys are typed only when their value has exactly the documented
+/// shape (`sudo` as `{"enabled": bool, "withoutPassword": bool}` with a
+/// possible combination, `ldapGroups` as `[{"name"}]`, `posixGroups` as
+/// `[{"id", "name"}]`, `radius` as `{"reply": [{"name", "value"}]}`,
+/// `sambaEnabled` as a bool); anything else stays in [`other`](Self::other)
+/// as it came, so writing the attributes back loses nothing. With the
+/// `serde` feature they serialize as the wire object.
 ///
 /// ```
 /// use jumpcloud_graph::{Attributes, Sudo};
@@ -120,6 +187,12 @@ struct RadiusWire {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attributes {
+    // Most attributes on the wire are `null` or `{}`: those cost nothing.
+    inner: Option<Box<Typed>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Typed {
     sudo: Option<Sudo>,
     ldap_groups: Option<Vec<LdapGroup>>,
     posix_groups: Option<Vec<PosixGroup>>,
@@ -142,62 +215,106 @@ impl Attributes {
             Value::Null => Self::default(),
             Value::Object(map) => Self::from_map(map),
             other => {
-                let mut attributes = Self::default();
-                attributes.other.insert(String::new(), other);
-                attributes
+                let mut map = Map::new();
+                map.insert(String::new(), other);
+                Self::from_map(map)
             }
         }
     }
 
     /// From a wire object. A known key is typed only when its value has
     /// exactly the documented shape; otherwise it stays in `other`.
-    pub fn from_map(map: Map<String, Value>) -> Self {
-        let mut attributes = Self::default();
-        for (key, value) in map {
-            let kept = match key.as_str() {
-                "sudo" => typed::<SudoWire>(&value)
-                    .and_then(|w| Sudo::from_flags(w.enabled, w.without_password).ok())
-                    .map(|sudo| attributes.sudo = Some(sudo)),
-                "ldapGroups" => typed(&value).map(|v| attributes.ldap_groups = Some(v)),
-                "posixGroups" => typed(&value).map(|v| attributes.posix_groups = Some(v)),
-                "radius" => {
-                    typed::<RadiusWire>(&value).map(|r| attributes.radius_reply = Some(r.reply))
-                }
-                "sambaEnabled" => typed(&value).map(|v| attributes.samba_enabled = Some(v)),
-                _ => None,
-            };
-            if kept.is_none() {
-                attributes.other.insert(key, value);
-            }
+    pub fn from_map(mut map: Map<String, Value>) -> Self {
+        if map.is_empty() {
+            return Self::default();
         }
-        attributes
+        let mut typed = Typed::default();
+        take(&mut map, "sudo", |v| {
+            sudo_from(v).map(|sudo| typed.sudo = Some(sudo))
+        });
+        take(&mut map, "ldapGroups", |v| {
+            records(v, |o| {
+                (o.len() == 1).then_some(())?;
+                Some(LdapGroup::new(string(o.get("name"))?))
+            })
+            .map(|groups| typed.ldap_groups = Some(groups))
+        });
+        take(&mut map, "posixGroups", |v| {
+            records(v, |o| {
+                (o.len() == 2).then_some(())?;
+                let id = o.get("id")?.as_i64()?;
+                Some(PosixGroup::new(id, string(o.get("name"))?))
+            })
+            .map(|groups| typed.posix_groups = Some(groups))
+        });
+        take(&mut map, "radius", |v| {
+            let Value::Object(o) = v else { return Err(v) };
+            if o.len() != 1 || !o.contains_key("reply") {
+                return Err(Value::Object(o));
+            }
+            let mut o = o;
+            let reply = o.remove("reply").unwrap_or(Value::Null);
+            match records(reply, |r| {
+                (r.len() == 2).then_some(())?;
+                Some(RadiusReply::new(
+                    string(r.get("name"))?,
+                    string(r.get("value"))?,
+                ))
+            }) {
+                Ok(reply) => {
+                    typed.radius_reply = Some(reply);
+                    Ok(())
+                }
+                Err(reply) => {
+                    o.insert("reply".into(), reply);
+                    Err(Value::Object(o))
+                }
+            }
+        });
+        take(&mut map, "sambaEnabled", |v| match v {
+            Value::Bool(b) => {
+                typed.samba_enabled = Some(b);
+                Ok(())
+            }
+            other => Err(other),
+        });
+        typed.other = map;
+        Self {
+            inner: Some(Box::new(typed)),
+        }
     }
 
     /// The wire object (`{}` when empty): typed fields and `other` merged.
     pub fn to_map(&self) -> Map<String, Value> {
-        let mut map = self.other.clone();
-        if let Some(sudo) = self.sudo {
-            let wire = SudoWire {
-                enabled: sudo.enabled(),
-                without_password: sudo.without_password(),
-            };
-            map.insert("sudo".into(), to_value(&wire));
-        }
-        if let Some(groups) = &self.ldap_groups {
-            map.insert("ldapGroups".into(), to_value(groups));
-        }
-        if let Some(groups) = &self.posix_groups {
-            map.insert("posixGroups".into(), to_value(groups));
-        }
-        if let Some(reply) = &self.radius_reply {
+        let Some(typed) = &self.inner else {
+            return Map::new();
+        };
+        let mut map = typed.other.clone();
+        if let Some(sudo) = typed.sudo {
             map.insert(
-                "radius".into(),
-                to_value(&RadiusWire {
-                    reply: reply.clone(),
-                }),
+                "sudo".into(),
+                json!({"enabled": sudo.enabled(), "withoutPassword": sudo.without_password()}),
             );
         }
-        if let Some(samba) = self.samba_enabled {
+        if let Some(groups) = &typed.ldap_groups {
+            let groups = groups.iter().map(|g| json!({"name": g.name})).collect();
+            map.insert("ldapGroups".into(), Value::Array(groups));
+        }
+        if let Some(groups) = &typed.posix_groups {
+            let groups = groups
+                .iter()
+                .map(|g| json!({"id": g.id, "name": g.name}))
+                .collect();
+            map.insert("posixGroups".into(), Value::Array(groups));
+        }
+        if let Some(reply) = &typed.radius_reply {
+            let reply: Vec<Value> = reply
+                .iter()
+                .map(|r| json!({"name": r.name, "value": r.value}))
+                .collect();
+            map.insert("radius".into(), json!({ "reply": reply }));
+        }
+        if let Some(samba) = typed.samba_enabled {
             map.insert("sambaEnabled".into(), Value::Bool(samba));
         }
         map
@@ -210,62 +327,121 @@ impl Attributes {
 
     /// Whether there are no attributes at all.
     pub fn is_empty(&self) -> bool {
-        self.sudo.is_none()
-            && self.ldap_groups.is_none()
-            && self.posix_groups.is_none()
-            && self.radius_reply.is_none()
-            && self.samba_enabled.is_none()
-            && self.other.is_empty()
+        self.inner
+            .as_deref()
+            .is_none_or(|typed| *typed == Typed::default())
     }
 
     /// Sudo rights, when the attributes say anything about them.
     pub fn sudo(&self) -> Option<Sudo> {
-        self.sudo
+        self.inner.as_ref().and_then(|t| t.sudo)
     }
 
     /// LDAP groups provisioned through the binding (empty when none).
     pub fn ldap_groups(&self) -> &[LdapGroup] {
-        self.ldap_groups.as_deref().unwrap_or_default()
+        self.inner
+            .as_ref()
+            .and_then(|t| t.ldap_groups.as_deref())
+            .unwrap_or_default()
     }
 
     /// POSIX groups provisioned through the binding (empty when none).
     pub fn posix_groups(&self) -> &[PosixGroup] {
-        self.posix_groups.as_deref().unwrap_or_default()
+        self.inner
+            .as_ref()
+            .and_then(|t| t.posix_groups.as_deref())
+            .unwrap_or_default()
     }
 
     /// RADIUS reply attributes (empty when none).
     pub fn radius_reply(&self) -> &[RadiusReply] {
-        self.radius_reply.as_deref().unwrap_or_default()
+        self.inner
+            .as_ref()
+            .and_then(|t| t.radius_reply.as_deref())
+            .unwrap_or_default()
     }
 
     /// Whether Samba attributes are enabled, when the attributes say.
     pub fn samba_enabled(&self) -> Option<bool> {
-        self.samba_enabled
+        self.inner.as_ref().and_then(|t| t.samba_enabled)
     }
 
     /// Every other key: customer-defined attributes, keys newer than this
     /// crate, and known keys whose values had an unexpected shape.
     pub fn other(&self) -> &Map<String, Value> {
-        &self.other
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        match &self.inner {
+            Some(typed) => &typed.other,
+            None => EMPTY.get_or_init(Map::new),
+        }
     }
 
     /// Sets sudo rights (for writes).
     pub fn with_sudo(mut self, sudo: Sudo) -> Self {
-        self.sudo = Some(sudo);
+        self.inner.get_or_insert_with(Default::default).sudo = Some(sudo);
         self
     }
 }
 
-/// Decodes `value` as `T` only if nothing is lost: re-encoding must give
-/// the same JSON back.
-fn typed<T: serde::de::DeserializeOwned + Serialize>(value: &Value) -> Option<T> {
-    let parsed: T = serde_json::from_value(value.clone()).ok()?;
-    (serde_json::to_value(&parsed).ok()? == *value).then_some(parsed)
+/// Removes `key` from `map` and hands its value to `typed`, which either
+/// keeps it (Ok) or gives it back unchanged (Err) to stay in the map.
+fn take(map: &mut Map<String, Value>, key: &str, typed: impl FnOnce(Value) -> Result<(), Value>) {
+    if let Some(value) = map.remove(key)
+        && let Err(value) = typed(value)
+    {
+        map.insert(key.into(), value);
+    }
 }
 
-fn to_value<T: Serialize>(value: &T) -> Value {
-    // Serializing these plain structs cannot fail.
-    serde_json::to_value(value).unwrap_or(Value::Null)
+fn sudo_from(value: Value) -> Result<Sudo, Value> {
+    let flags = match &value {
+        Value::Object(o) if o.len() == 2 => o
+            .get("enabled")
+            .and_then(Value::as_bool)
+            .zip(o.get("withoutPassword").and_then(Value::as_bool)),
+        _ => None,
+    };
+    match flags.and_then(|(enabled, without)| Sudo::from_flags(enabled, without).ok()) {
+        Some(sudo) => Ok(sudo),
+        None => Err(value),
+    }
+}
+
+/// An array whose every element is an object `read` accepts, or the value
+/// back untouched.
+fn records<T>(
+    value: Value,
+    read: impl Fn(&Map<String, Value>) -> Option<T>,
+) -> Result<Vec<T>, Value> {
+    let Value::Array(items) = value else {
+        return Err(value);
+    };
+    let typed: Option<Vec<T>> = items
+        .iter()
+        .map(|item| match item {
+            Value::Object(o) => read(o),
+            _ => None,
+        })
+        .collect();
+    typed.ok_or(Value::Array(items))
+}
+
+fn string(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_string)
+}
+
+impl<'de> serde::Deserialize<'de> for Attributes {
+    /// The wire value: an object, `null`, or (kept under `""`) anything else.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Attributes::from_json(Value::deserialize(deserializer)?))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_map().serialize(serializer)
+    }
 }
 
 #[cfg(test)]

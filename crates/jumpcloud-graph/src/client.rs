@@ -3,26 +3,25 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jumpcloud_graph_openapi as openapi;
+use http::HeaderValue;
 
-use crate::config::ApiKey;
+use crate::credentials::Credentials;
 use crate::limits::Limits;
 use crate::{ClientBuilder, Error, ObjectId, OrgId, RetryPolicy, User};
 
 /// A JumpCloud v2 user-graph client.
 ///
-/// Cloning is cheap and clones share the connection pool, the retry policy
-/// and the client-side limits. Start from [`Client::builder`], then take a
-/// [`User`] handle with [`Client::user`].
+/// Cloning is cheap and clones share the connection pool, the retry policy,
+/// the client-side limits and a service account's token. Start from
+/// [`Client::builder`], then take a [`User`] handle with [`Client::user`].
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), jumpcloud_graph::Error> {
-/// use futures::TryStreamExt;
-/// use jumpcloud_graph::Client;
+/// use jumpcloud_graph::ClientBuilder;
 ///
-/// let client = Client::builder().api_key("my-api-key").build()?;
+/// let client = ClientBuilder::from_env()?.build()?;
 /// let user = client.user("5f1b0c2e9c1a4b0012345678")?;
-/// let systems: Vec<_> = user.systems().try_collect().await?;
+/// let systems = user.systems().try_collect().await?;
 /// println!("{} systems", systems.len());
 /// # Ok(())
 /// # }
@@ -34,14 +33,19 @@ pub struct Client {
 
 /// What all clones of a client share.
 pub(crate) struct Shared {
-    pub(crate) low: openapi::Client,
+    pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) host: String,
     pub(crate) org_id: Option<OrgId>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) limits: Limits,
-    pub(crate) api_key: ApiKey,
+    pub(crate) credentials: Credentials,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) prefetch: usize,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) token_host: String,
+    pub(crate) token_path: String,
 }
 
 impl Client {
@@ -51,12 +55,17 @@ impl Client {
     }
 
     /// A handle on one user. The id must be an ObjectID (24 hexadecimal
-    /// digits); anything else is [`Error::InvalidInput`] and nothing is sent.
+    /// digits).
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error naming the `user id`, at once; nothing is
+    /// sent.
     ///
     /// ```
-    /// # let client = jumpcloud_graph::Client::builder().api_key("k").build()?;
+    /// # let client = jumpcloud_graph::Client::builder().api_key("0123456789abcdef0123").build()?;
     /// assert!(client.user("5f1b0c2e9c1a4b0012345678").is_ok());
-    /// assert!(client.user("jdoe").is_err());
+    /// assert_eq!(client.user("jdoe").unwrap_err().field(), Some("user id"));
     /// # Ok::<(), jumpcloud_graph::Error>(())
     /// ```
     pub fn user<I>(&self, id: I) -> Result<User, Error>
@@ -64,13 +73,7 @@ impl Client {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        let id = id.try_into().map_err(|e| match e.into() {
-            Error::InvalidInput { reason, .. } => Error::InvalidInput {
-                field: "user id",
-                reason,
-            },
-            other => other,
-        })?;
+        let id = id.try_into().map_err(|e| e.into().for_field("user id"))?;
         Ok(User::new(self.clone(), id))
     }
 
@@ -88,13 +91,6 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.retry
     }
-
-    /// The generated low-level client underneath, for anything this facade
-    /// does not cover. It carries the API key and user agent, but not the
-    /// facade's retries, limits or error mapping.
-    pub fn low_level(&self) -> &openapi::Client {
-        &self.shared.low
-    }
 }
 
 impl std::fmt::Debug for Client {
@@ -102,10 +98,12 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("org_id", &self.shared.org_id)
+            .field("credentials", &self.shared.credentials)
             .field("timeout", &self.shared.timeout)
             .field("retry", &self.shared.retry)
             .field("limits", &self.shared.limits)
-            .field("api_key", &self.shared.api_key)
+            .field("prefetch", &self.shared.prefetch)
+            .field("max_response_bytes", &self.shared.max_response_bytes)
             .finish()
     }
 }

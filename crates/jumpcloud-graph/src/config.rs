@@ -1,26 +1,42 @@
-//! Building a [`Client`]: the API key, where JumpCloud is, the default
-//! organization, timeouts, retries and client-side limits.
+//! Building a [`Client`]: the credential, where JumpCloud is, the default
+//! organization, timeouts, retries, client-side limits and caps.
 
 use std::num::NonZeroU32;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jumpcloud_graph_openapi::{self as openapi, RequestDefaults};
+use http::HeaderValue;
 use reqwest::Url;
-use reqwest::header::{HeaderValue, USER_AGENT};
-use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::Shared;
+use crate::credentials::{ApiKey, ClientSecret, Credentials, TokenSource};
 use crate::limits::Limits;
+use crate::pagination::DEFAULT_PREFETCH;
 use crate::{Client, Error, OrgId, RetryPolicy};
 
 /// The user agent every request carries.
 pub const USER_AGENT_VALUE: &str = concat!("jumpcloud-graph/", env!("CARGO_PKG_VERSION"));
 
-/// Where an organization's data lives; each region has its own API host.
+/// The largest success body read by default: 16 MiB. A full page of 100
+/// traversal results with long paths is well under 1 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Where an organization's data lives; each region has its own API host
+/// and its own service-account token host.
 ///
-/// A key from one region is unknown to the others: an EU organization's key
-/// sent to the US host is answered 401 "api key user not found".
+/// A credential from one region is unknown to the others: an EU
+/// organization's key sent to the US host is answered 401 "api key user not
+/// found". Parsed from `us`, `eu` or `in`, in any case.
+///
+/// ```
+/// use jumpcloud_graph::Region;
+///
+/// let region: Region = "EU".parse()?;
+/// assert_eq!(region.base_url(), "https://console.eu.jumpcloud.com/api/v2");
+/// assert_eq!(region.token_url(), "https://admin-oauth.id.eu.jumpcloud.com/oauth2/token");
+/// # Ok::<(), jumpcloud_graph::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Region {
@@ -43,57 +59,51 @@ impl Region {
         }
     }
 
-    /// From `us`, `eu` or `in` (any case).
-    pub fn parse(name: &str) -> Result<Self, Error> {
+    /// The region's OAuth token endpoint for service accounts. The US and
+    /// EU hosts are JumpCloud's published ones
+    /// (`admin-oauth.id.jumpcloud.com`, `admin-oauth.id.eu.jumpcloud.com`);
+    /// the IN host (`admin-oauth.id.in.jumpcloud.com`) is inferred from
+    /// that pattern: override it with
+    /// [`ClientBuilder::token_url`] if yours differs.
+    pub fn token_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://admin-oauth.id.jumpcloud.com/oauth2/token",
+            Region::Eu => "https://admin-oauth.id.eu.jumpcloud.com/oauth2/token",
+            Region::In => "https://admin-oauth.id.in.jumpcloud.com/oauth2/token",
+        }
+    }
+
+    /// The region's short name: `us`, `eu` or `in`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::Us => "us",
+            Region::Eu => "eu",
+            Region::In => "in",
+        }
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Region {
+    type Err = Error;
+    fn from_str(name: &str) -> Result<Self, Error> {
         match name.trim().to_ascii_lowercase().as_str() {
             "us" => Ok(Region::Us),
             "eu" => Ok(Region::Eu),
             "in" => Ok(Region::In),
-            other => Err(Error::invalid(
+            _ => Err(Error::invalid(
                 "region",
-                format!("{other:?}: expected us, eu or in"),
+                format!(
+                    "{:?}: expected us, eu or in",
+                    name.chars().take(32).collect::<String>()
+                ),
             )),
         }
-    }
-}
-
-/// An API key, held as a secret: `Debug` shows `[redacted]`, and it has no
-/// `Display`. It only leaves the process in the `x-api-key` header.
-#[derive(Clone)]
-pub struct ApiKey(SecretString);
-
-impl ApiKey {
-    /// Wraps `key`.
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(SecretString::from(key.into()))
-    }
-
-    /// `text` with every occurrence of the key replaced by `[redacted]`.
-    pub(crate) fn scrub(&self, text: &str) -> String {
-        let key = self.0.expose_secret();
-        if key.is_empty() {
-            text.to_string()
-        } else {
-            text.replace(key, "[redacted]")
-        }
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey([redacted])")
-    }
-}
-
-impl From<String> for ApiKey {
-    fn from(key: String) -> Self {
-        Self::new(key)
-    }
-}
-
-impl From<&str> for ApiKey {
-    fn from(key: &str) -> Self {
-        Self::new(key)
     }
 }
 
@@ -106,39 +116,56 @@ enum Location {
 /// Configures and builds a [`Client`]. Every setter takes one concept;
 /// [`build`](Self::build) checks them all and says what is wrong.
 ///
+/// The credential is exactly one of an API key ([`api_key`](Self::api_key))
+/// or a service account ([`service_account`](Self::service_account)).
+///
 /// ```no_run
 /// use std::time::Duration;
-/// use jumpcloud_graph::{Client, Region, RetryPolicy};
+/// use jumpcloud_graph::{Client, ClientBuilder, Region, RetryPolicy};
 ///
-/// let client = Client::builder()
-///     .api_key(std::env::var("JUMPCLOUD_API_KEY").unwrap_or_default())
-///     .region(Region::Eu)
-///     .org_id("5e3b7a1c9d2f4a0011223344")
+/// // JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET or JUMPCLOUD_API_KEY,
+/// // JUMPCLOUD_REGION, JUMPCLOUD_ORG_ID, ...
+/// let client = ClientBuilder::from_env()?
 ///     .timeout(Duration::from_secs(60))
 ///     .retry(RetryPolicy::default().with_max_attempts(6))
 ///     .max_in_flight(8)
+///     .build()?;
+///
+/// // Or explicitly:
+/// let client = Client::builder()
+///     .service_account("my-client-id", "my-client-secret-from-the-console")
+///     .region(Region::Eu)
+///     .org_id("5e3b7a1c9d2f4a0011223344")
 ///     .build()?;
 /// # Ok::<(), jumpcloud_graph::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
+    service_account: Option<(String, ClientSecret)>,
+    token_url: Option<String>,
+    scope: String,
     location: Location,
     org_id: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     retry: RetryPolicy,
     rate_limit: Option<u32>,
     max_in_flight: Option<usize>,
     allow_insecure_http: bool,
+    max_response_bytes: usize,
+    prefetch: usize,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             api_key: None,
+            service_account: None,
+            token_url: None,
+            scope: "api".into(),
             location: Location::Region(Region::Us),
             org_id: None,
             timeout: Duration::from_secs(30),
@@ -149,42 +176,104 @@ impl Default for ClientBuilder {
             rate_limit: None,
             max_in_flight: None,
             allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            prefetch: DEFAULT_PREFETCH,
         }
     }
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: US region, 30 s request timeout, 10 s
-    /// connect timeout, [`RetryPolicy::default`], no client-side limits.
+    /// A builder with the defaults: US region, 30 s timeout per attempt,
+    /// 10 s connect timeout, [`RetryPolicy::default`], 4 pages prefetched,
+    /// 16 MiB response cap, no client-side limits, no credential yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A builder configured from the environment: `JUMPCLOUD_API_KEY`,
-    /// `JUMPCLOUD_REGION` (`us`, `eu`, `in`), `JUMPCLOUD_BASE_URL` (wins over
-    /// the region) and `JUMPCLOUD_ORG_ID`, each when set and not empty.
+    /// Reads the environment, each variable when set and not empty:
+    ///
+    /// | variable | setting |
+    /// |---|---|
+    /// | `JUMPCLOUD_CLIENT_ID`, `JUMPCLOUD_CLIENT_SECRET` | [`service_account`](Self::service_account) (both or neither; preferred over the API key) |
+    /// | `JUMPCLOUD_API_KEY` | [`api_key`](Self::api_key), when no service account is set |
+    /// | `JUMPCLOUD_REGION` | [`region`](Self::region): `us`, `eu` or `in` |
+    /// | `JUMPCLOUD_BASE_URL` | [`base_url`](Self::base_url) (wins over the region) |
+    /// | `JUMPCLOUD_TOKEN_URL` | [`token_url`](Self::token_url) |
+    /// | `JUMPCLOUD_ORG_ID` | [`org_id`](Self::org_id) |
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error for a region that is not `us`, `eu` or `in`,
+    /// or for a client id without a secret (or the reverse).
     pub fn from_env() -> Result<Self, Error> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut builder = Self::new();
-        if let Some(key) = var("JUMPCLOUD_API_KEY") {
-            builder = builder.api_key(key);
-        }
-        if let Some(region) = var("JUMPCLOUD_REGION") {
-            builder = builder.region(Region::parse(&region)?);
-        }
-        if let Some(url) = var("JUMPCLOUD_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        if let Some(org) = var("JUMPCLOUD_ORG_ID") {
-            builder = builder.org_id(org);
-        }
-        Ok(builder)
+        Self::new().with_vars(|name| std::env::var(name).ok())
     }
 
-    /// The API key (required). Find it in the admin console under API
-    /// Settings. Held as a secret.
+    fn with_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        match (var("JUMPCLOUD_CLIENT_ID"), var("JUMPCLOUD_CLIENT_SECRET")) {
+            (Some(id), Some(secret)) => self = self.service_account(id.trim(), secret),
+            (None, None) => {
+                if let Some(key) = var("JUMPCLOUD_API_KEY") {
+                    self = self.api_key(key);
+                }
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(Error::invalid(
+                    "service account",
+                    "set both JUMPCLOUD_CLIENT_ID and JUMPCLOUD_CLIENT_SECRET, or neither",
+                ));
+            }
+        }
+        if let Some(region) = var("JUMPCLOUD_REGION") {
+            self = self.region(region.parse()?);
+        }
+        if let Some(url) = var("JUMPCLOUD_BASE_URL") {
+            self = self.base_url(url);
+        }
+        if let Some(url) = var("JUMPCLOUD_TOKEN_URL") {
+            self = self.token_url(url);
+        }
+        if let Some(org) = var("JUMPCLOUD_ORG_ID") {
+            self = self.org_id(org);
+        }
+        Ok(self)
+    }
+
+    /// An administrator's API key (the admin console, API Settings), sent as
+    /// `x-api-key`. Held as a secret. Give either this or a service
+    /// account, not both.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// A service account's OAuth 2.0 client credentials (the admin console,
+    /// Service Accounts). The client fetches a bearer token on the first
+    /// request, shares it with all clones, refreshes it ahead of expiry,
+    /// and after a 401 fetches a fresh one and sends the request once more.
+    /// The secret is held as a secret. Give either this or an API key.
+    pub fn service_account(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<ClientSecret>,
+    ) -> Self {
+        self.service_account = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// The token endpoint for a service account (default: the region's,
+    /// [`Region::token_url`]; with a custom [`base_url`](Self::base_url) it
+    /// must be given). Same rules as the base URL: https, or plain http on
+    /// loopback only.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The scope a service account asks for (default `api`).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
         self
     }
 
@@ -210,14 +299,14 @@ impl ClientBuilder {
     }
 
     /// The time one attempt may take, headers and body (default 30 s). A
-    /// server that stalls mid-body fails with [`Error::Timeout`].
+    /// server that stalls mid-body fails with a timeout. A request's own
+    /// `.timeout(..)` replaces it, longer or shorter.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The time to establish a connection (default 10 s). Ignored with a
-    /// caller-supplied [`http_client`](Self::http_client).
+    /// The time to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -230,11 +319,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests with this `reqwest::Client` (its proxy, TLS and pool
-    /// settings) instead of building one. The API key and user agent are
-    /// still added to each request; the request timeout still applies.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Builds the HTTP client from this `reqwest::ClientBuilder` (its proxy,
+    /// TLS roots, pool settings) instead of a default one.
+    ///
+    /// Two settings are always replaced: redirects are turned off (a
+    /// redirect would carry the credential to another origin; JumpCloud's
+    /// API never redirects, so a 3xx is reported as an error naming its
+    /// `Location`), and the connect timeout is this builder's. Timeouts per
+    /// attempt are set on each request, so a client-wide
+    /// `reqwest::ClientBuilder::timeout` never caps them.
+    ///
+    /// reqwest is a public dependency through this method: a reqwest major
+    /// version change is a major version change of this crate.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
@@ -245,50 +343,93 @@ impl ClientBuilder {
         self
     }
 
-    /// At most this many requests per second, across all clones of the
-    /// client (bursts up to the same number). Off by default.
+    /// At most this many requests start in any one-second window, across
+    /// all clones of the client (no burst beyond it). Off by default.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = Some(per_second);
         self
     }
 
     /// At most this many requests in flight at once, across all clones of
-    /// the client. Off by default.
+    /// the client and all streams. Off by default.
     pub fn max_in_flight(mut self, requests: usize) -> Self {
         self.max_in_flight = Some(requests);
         self
     }
 
-    /// Accepts a plain `http://` base URL on a non-loopback host, sending
-    /// the API key unencrypted. Off by default.
+    /// How many page requests a list has in flight at once after its first
+    /// page (default 4); lists can override it with their own `prefetch`.
+    /// `1` reads one page at a time.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = pages;
+        self
+    }
+
+    /// The largest success body the client reads, in bytes (default 16
+    /// MiB). A larger one ends the request with a decode error and is not
+    /// read further. Error bodies are read only as far as an error's
+    /// excerpt needs (4 KiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Accepts plain `http://` base and token URLs on non-loopback hosts,
+    /// sending the credential unencrypted. Off by default.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
     }
 
-    /// Checks the configuration and builds the client. Fails with
-    /// [`Error::InvalidInput`] naming the setting: no API key, an unusable
-    /// base URL, a zero timeout or limit, an invalid organization id.
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error naming the setting: no credential or two of
+    /// them, a credential that cannot be real (under 16 characters,
+    /// whitespace or control characters), an unusable base or token URL, a
+    /// zero timeout, limit, prefetch or size cap, an invalid organization
+    /// id. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
-        let api_key = self.api_key.ok_or_else(|| {
-            Error::invalid(
-                "api key",
-                "no API key: call ClientBuilder::api_key (the key is in the admin console \
-                 under API Settings), or set JUMPCLOUD_API_KEY with ClientBuilder::from_env",
-            )
-        })?;
-        let exposed = api_key.0.expose_secret();
-        if exposed.trim().is_empty() {
-            return Err(Error::invalid("api key", "the API key is empty"));
-        }
         let base_url = match &self.location {
             Location::Region(region) => region.base_url().to_string(),
-            Location::Custom(url) => check_base_url(url, self.allow_insecure_http)?,
+            Location::Custom(url) => check_url(url, "base url", self.allow_insecure_http)?,
         };
-        let host = Url::parse(&base_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
+        let host = host_of(&base_url);
+        let (credentials, token_url) = match (self.api_key, self.service_account) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "credentials",
+                    "both an API key and a service account were given; a client uses exactly \
+                     one (ClientBuilder::from_env prefers the service account)",
+                ));
+            }
+            (None, None) => {
+                return Err(Error::invalid(
+                    "credentials",
+                    "no credential: call ClientBuilder::api_key (the admin console, API \
+                     Settings) or ClientBuilder::service_account (Service Accounts), or set \
+                     JUMPCLOUD_API_KEY or JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET and use \
+                     ClientBuilder::from_env",
+                ));
+            }
+            (Some(key), None) => (Credentials::api_key(key)?, None),
+            (None, Some((id, secret))) => {
+                let token_url = match (&self.token_url, &self.location) {
+                    (Some(url), _) => check_url(url, "token url", self.allow_insecure_http)?,
+                    (None, Location::Region(region)) => region.token_url().to_string(),
+                    (None, Location::Custom(_)) => {
+                        return Err(Error::invalid(
+                            "token url",
+                            "a custom base URL needs ClientBuilder::token_url for a service \
+                             account (or JUMPCLOUD_TOKEN_URL)",
+                        ));
+                    }
+                };
+                let source = TokenSource::new(id, secret, token_url.clone(), self.scope)?;
+                (Credentials::service_account(source), Some(token_url))
+            }
+        };
         let org_id = self.org_id.as_deref().map(OrgId::parse).transpose()?;
         if self.timeout.is_zero() {
             return Err(Error::invalid(
@@ -315,7 +456,13 @@ impl ClientBuilder {
                 "at least one request in flight",
             ));
         }
-
+        let prefetch = crate::pagination::prefetch(self.prefetch)?;
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid(
+                "max response bytes",
+                "the response size cap must be above zero",
+            ));
+        }
         let user_agent = match &self.user_agent {
             Some(product) => format!("{product} {USER_AGENT_VALUE}"),
             None => USER_AGENT_VALUE.to_string(),
@@ -323,47 +470,60 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::invalid(
                 "user agent",
-                format!("{user_agent:?} is not a header value"),
+                format!(
+                    "{:?} is not a header value",
+                    user_agent.chars().take(64).collect::<String>()
+                ),
             )
         })?;
-        let defaults = RequestDefaults::new()
-            .with_api_key(exposed)
-            .map_err(|_| {
-                Error::invalid(
-                    "api key",
-                    "the API key contains characters a header cannot carry",
-                )
-            })?
-            .with_header(USER_AGENT, user_agent);
-
-        let http = match self.http {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::invalid("http client", e.to_string()))?,
+        let http = self
+            .http
+            .unwrap_or_default()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::invalid("http client", e.to_string()))?;
+        let (token_host, token_path) = match &token_url {
+            Some(url) => (
+                host_of(url),
+                Url::parse(url)
+                    .map(|u| u.path().to_string())
+                    .unwrap_or_default(),
+            ),
+            None => (String::new(), String::new()),
         };
-        let low = openapi::Client::new_with_client(&base_url, http, defaults);
         Ok(Client {
             shared: Arc::new(Shared {
-                low,
+                http,
                 base_url,
                 host,
                 org_id,
                 retry: self.retry,
                 timeout: self.timeout,
                 limits: Limits::new(rate, self.max_in_flight),
-                api_key,
+                credentials,
+                max_response_bytes: self.max_response_bytes,
+                prefetch,
+                user_agent,
+                token_host,
+                token_path,
             }),
         })
     }
 }
 
+fn host_of(url: &str) -> String {
+    Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// Accepts `https://host[:port]/path`, or `http://` on loopback (or
 /// anywhere, when allowed); returns it without a trailing slash.
-fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Error> {
-    let bad = |reason: String| Error::invalid("base url", format!("{raw:?}: {reason}"));
+fn check_url(raw: &str, field: &'static str, allow_insecure_http: bool) -> Result<String, Error> {
+    let shown: String = raw.chars().take(200).collect();
+    let bad = |reason: String| Error::invalid(field, format!("{shown:?}: {reason}"));
     let url = Url::parse(raw.trim()).map_err(|e| bad(e.to_string()))?;
     let host = url.host_str().ok_or_else(|| bad("it has no host".into()))?;
     match url.scheme() {
@@ -371,7 +531,7 @@ fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Error>
         "http" if allow_insecure_http || is_loopback(host) => {}
         "http" => {
             return Err(bad(
-                "plain http would send the API key unencrypted; use https, a loopback host, \
+                "plain http would send the credential unencrypted; use https, a loopback host, \
                  or ClientBuilder::allow_insecure_http(true)"
                     .into(),
             ));
@@ -379,10 +539,10 @@ fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Error>
         other => return Err(bad(format!("the scheme must be https, not {other}"))),
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("a base URL cannot have a query or a fragment".into()));
+        return Err(bad("the URL cannot have a query or a fragment".into()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("a base URL cannot carry credentials".into()));
+        return Err(bad("the URL cannot carry credentials".into()));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -399,18 +559,62 @@ fn is_loopback(host: &str) -> bool {
 mod tests {
     use super::*;
 
+    const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
     fn field(result: Result<Client, Error>) -> &'static str {
         match result {
-            Err(Error::InvalidInput { field, .. }) => field,
-            other => panic!("expected invalid input, got {other:?}"),
+            Err(error) => error.field().unwrap_or("(not invalid input)"),
+            Ok(_) => "(built)",
         }
     }
 
     #[test]
-    fn a_missing_key_is_reported() {
-        assert_eq!(field(Client::builder().build()), "api key");
-        assert_eq!(field(Client::builder().api_key("  ").build()), "api key");
-        assert_eq!(field(Client::builder().api_key("a\nb").build()), "api key");
+    fn a_missing_or_unusable_key_is_reported() {
+        assert_eq!(field(Client::builder().build()), "credentials");
+        for bad in [
+            "  ",
+            "k",
+            "a\nbcdefghijklmnopqrstu",
+            "short-but-real?",
+            "spaces in a key 1234",
+        ] {
+            assert_eq!(
+                field(Client::builder().api_key(bad).build()),
+                "api key",
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_credentials_are_refused() {
+        let both = Client::builder()
+            .api_key(KEY)
+            .service_account("client-id", KEY)
+            .build();
+        assert_eq!(field(both), "credentials");
+    }
+
+    #[test]
+    fn from_env_prefers_the_service_account() {
+        let vars = |name: &str| match name {
+            "JUMPCLOUD_CLIENT_ID" => Some("client-id".to_string()),
+            "JUMPCLOUD_CLIENT_SECRET" | "JUMPCLOUD_API_KEY" => Some(KEY.to_string()),
+            "JUMPCLOUD_REGION" => Some("eu".to_string()),
+            _ => None,
+        };
+        let client = ClientBuilder::new()
+            .with_vars(vars)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert!(format!("{client:?}").contains("ServiceAccount"));
+        assert!(format!("{client:?}").contains("admin-oauth.id.eu.jumpcloud.com"));
+        let half = |name: &str| (name == "JUMPCLOUD_CLIENT_ID").then(|| "id".to_string());
+        assert_eq!(
+            ClientBuilder::new().with_vars(half).unwrap_err().field(),
+            Some("service account")
+        );
     }
 
     #[test]
@@ -423,11 +627,35 @@ mod tests {
             "https://user:pw@example.com/api/v2",
         ] {
             assert_eq!(
-                field(Client::builder().api_key("k").base_url(url).build()),
+                field(Client::builder().api_key(KEY).base_url(url).build()),
                 "base url",
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn a_service_account_on_a_custom_host_needs_a_token_url() {
+        let builder = || {
+            Client::builder()
+                .service_account("client-id", KEY)
+                .base_url("http://127.0.0.1:9/api/v2")
+        };
+        assert_eq!(field(builder().build()), "token url");
+        assert_eq!(
+            field(
+                builder()
+                    .token_url("http://example.com/oauth2/token")
+                    .build()
+            ),
+            "token url"
+        );
+        assert!(
+            builder()
+                .token_url("http://127.0.0.1:9/oauth2/token")
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
@@ -438,14 +666,14 @@ mod tests {
             "http://[::1]:9/api/v2",
         ] {
             let client = Client::builder()
-                .api_key("k")
+                .api_key(KEY)
                 .base_url(url)
                 .build()
                 .unwrap();
             assert!(!client.base_url().ends_with('/'));
         }
         let client = Client::builder()
-            .api_key("k")
+            .api_key(KEY)
             .base_url("http://example.com/api/v2")
             .allow_insecure_http(true)
             .build();
@@ -454,10 +682,15 @@ mod tests {
 
     #[test]
     fn zero_limits_and_timeouts_are_reported() {
-        let builder = || Client::builder().api_key("k");
+        let builder = || Client::builder().api_key(KEY);
         assert_eq!(field(builder().timeout(Duration::ZERO).build()), "timeout");
         assert_eq!(field(builder().rate_limit(0).build()), "rate limit");
         assert_eq!(field(builder().max_in_flight(0).build()), "max in flight");
+        assert_eq!(field(builder().prefetch(0).build()), "prefetch");
+        assert_eq!(
+            field(builder().max_response_bytes(0).build()),
+            "max response bytes"
+        );
         assert_eq!(
             field(builder().org_id("bad org").build()),
             "organization id"
@@ -470,15 +703,18 @@ mod tests {
             Region::Eu.base_url(),
             "https://console.eu.jumpcloud.com/api/v2"
         );
-        assert_eq!(Region::parse("IN").unwrap(), Region::In);
-        assert!(Region::parse("mars").is_err());
+        assert_eq!("IN".parse::<Region>().unwrap(), Region::In);
+        assert!("mars".parse::<Region>().is_err());
     }
 
     #[test]
-    fn the_key_never_shows_in_debug_output() {
-        let builder = Client::builder().api_key("super-secret-key");
-        assert!(!format!("{builder:?}").contains("super-secret-key"));
+    fn no_secret_shows_in_debug_output() {
+        let builder = Client::builder().api_key(KEY);
+        assert!(!format!("{builder:?}").contains(KEY));
         let client = builder.build().unwrap();
-        assert!(!format!("{client:?}").contains("super-secret-key"));
+        assert!(!format!("{client:?}").contains(KEY));
+        let account = Client::builder().service_account("client-id", KEY);
+        assert!(!format!("{account:?}").contains(KEY));
+        assert!(!format!("{:?}", account.build().unwrap()).contains(KEY));
     }
 }

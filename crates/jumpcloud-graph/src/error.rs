@@ -1,23 +1,53 @@
-//! One error type for everything the client can fail at, with predicates so
-//! callers never match on status codes or strings.
+//! One error type for everything the client can fail at, with predicates
+//! and accessors so callers never match on status codes or strings.
+//!
+//! [`Error`] follows reqwest's convention: its `Display` says what failed at
+//! this layer (the request, the status, what the server said), and
+//! [`source`](std::error::Error::source) carries the underlying cause, so
+//! `anyhow`/`eyre` print each cause once. It is one pointer wide, so
+//! `Result<T, Error>` stays small.
 
-use std::time::{Duration, SystemTime};
-
-use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
-use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
 
 use crate::retry::parse_retry_after;
 
+/// What kind of failure an [`Error`] is; see [`Error::kind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input was rejected before any request was sent.
+    InvalidInput,
+    /// JumpCloud (or the token endpoint) answered with an error status, or
+    /// with a redirect, which this client never follows.
+    Api,
+    /// The request or its response could not travel: connection refused or
+    /// reset, TLS failure, the body cut off mid-way.
+    Transport,
+    /// No complete response arrived within the timeout.
+    Timeout,
+    /// The server answered with success but a body this client cannot or
+    /// will not read (malformed, larger than the size cap, or a page with
+    /// more items than were asked for).
+    Decode,
+    /// A paginated list could not be read completely: the server kept
+    /// answering without progress, or repeated items while its own count
+    /// said more existed.
+    Pagination,
+}
+
 /// Everything a call can fail with.
 ///
-/// Each variant answers a question a caller has: was my input wrong
-/// ([`InvalidInput`](Error::InvalidInput), raised before any request is
-/// sent), did JumpCloud say no ([`Api`](Error::Api)), did the network fail
-/// ([`Transport`](Error::Transport), [`Timeout`](Error::Timeout)), or did the
-/// server send something this client cannot read ([`Decode`](Error::Decode),
-/// [`PaginationStalled`](Error::PaginationStalled)). None of them ever
-/// contains the API key.
+/// Each kind answers a question a caller has: was my input wrong
+/// ([`is_invalid_input`](Self::is_invalid_input), raised before any
+/// request), did JumpCloud say no ([`api`](Self::api),
+/// [`status`](Self::status)), did the network fail
+/// ([`is_transport`](Self::is_transport), [`is_timeout`](Self::is_timeout)),
+/// or did the server send something this client cannot read
+/// ([`is_decode`](Self::is_decode), [`is_pagination`](Self::is_pagination)).
+/// No error ever contains a credential: every text that came from the
+/// server is scrubbed of the API key, client secret and tokens before it is
+/// stored.
 ///
 /// ```
 /// # fn check(error: jumpcloud_graph::Error) {
@@ -28,145 +58,104 @@ use crate::retry::parse_retry_after;
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The input was rejected before any request was sent.
-    #[error("invalid {field}: {reason}")]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    repr: Repr,
+    attempts: u32,
+    elapsed: Duration,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+enum Repr {
     InvalidInput {
-        /// What was wrong, e.g. `user id` or `page size`.
         field: &'static str,
-        /// Why, in words.
         reason: String,
     },
-    /// JumpCloud answered with an error status.
-    #[error("{0}")]
-    Api(Box<ApiError>),
-    /// The request or its response could not travel: connection refused or
-    /// reset, TLS failure, the body cut off mid-way.
-    #[error("{method} {path}: transport error: {message}")]
+    Api(ApiError),
     Transport {
-        /// The request's method.
-        method: String,
-        /// The request's path, without the query string.
-        path: String,
-        /// What failed, from the HTTP stack.
-        message: String,
-        /// The underlying error.
-        #[source]
-        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        request: Request,
     },
-    /// No complete response arrived within the timeout.
-    #[error("{method} {path}: no complete response within {after:?}")]
     Timeout {
-        /// The request's method.
-        method: String,
-        /// The request's path, without the query string.
-        path: String,
-        /// The timeout that expired.
+        request: Request,
         after: Duration,
     },
-    /// The server answered with success but a body this client cannot read.
-    #[error("{method} {path}: undecodable response ({message}); body starts with {body:?}")]
     Decode {
-        /// The request's method.
-        method: String,
-        /// The request's path, without the query string.
-        path: String,
-        /// What is wrong with the body.
-        message: String,
-        /// The start of the body (at most 512 bytes).
+        request: Request,
         body: String,
     },
-    /// A paginated list stopped making progress: the server kept returning
-    /// pages without any item not seen before, so the stream ended instead
-    /// of looping forever.
-    #[error(
-        "{path}: pagination stalled at skip {skip}: {pages} pages in a row brought no new item"
-    )]
-    PaginationStalled {
-        /// The list's path.
+    Stalled {
         path: String,
-        /// The offset of the last page requested.
         skip: u64,
-        /// How many pages in a row brought nothing new.
         pages: u32,
     },
+    Incomplete {
+        path: String,
+        expected: u64,
+        yielded: u64,
+    },
+}
+
+/// The request an error is about.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
 }
 
 /// An error status from JumpCloud, with what its body said.
 ///
 /// JumpCloud's error bodies come in several shapes (`{"message"}`,
-/// `{"error","message"}`, `{"code","message","status"}`, HTML from a
-/// gateway, or nothing); the fields are filled from whichever arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
+/// `{"error","message"}`, `{"code","message","status"}`, OAuth's
+/// `{"error","error_description"}`, HTML from a gateway, or nothing); the
+/// fields are filled from whichever arrived. Every text is scrubbed of
+/// credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The body's `message`, when it had one.
-    pub message: Option<String>,
-    /// The body's `error`, when it had one (e.g. `Unauthorized`).
-    pub error: Option<String>,
-    /// The body's `code`, when it had one.
-    pub code: Option<i64>,
-    /// The start of the raw body (at most 512 bytes, the API key removed).
-    pub body: String,
-    /// The request's method.
-    pub method: String,
-    /// The request's path, without the query string.
-    pub path: String,
-    /// How long the server asked to wait before retrying (`Retry-After`).
-    pub retry_after: Option<Duration>,
-    /// The server's request id (`x-request-id`), for support tickets.
-    pub request_id: Option<String>,
-    /// The likely cause, for statuses where one can be guessed (401).
-    pub hint: Option<String>,
+    status: u16,
+    message: Option<String>,
+    error: Option<String>,
+    code: Option<i64>,
+    body: String,
+    method: &'static str,
+    path: String,
+    retry_after: Option<Duration>,
+    request_id: Option<String>,
+    location: Option<String>,
+    hint: Option<String>,
 }
 
-impl ApiError {
-    /// Reads an error response as JumpCloud sends it, leniently: JSON with
-    /// `message`, `error` and `code` in any combination, an HTML page from a
-    /// gateway, or nothing. Never fails; what cannot be read is left out,
-    /// and the start of the body is kept in [`body`](Self::body).
-    ///
-    /// `method` and `path` are left empty; the client fills them in.
-    ///
-    /// ```
-    /// use jumpcloud_graph::ApiError;
-    /// use reqwest::{StatusCode, header::HeaderMap};
-    ///
-    /// let body = br#"{"error":"Unauthorized","message":"Unauthorized: api key user not found"}"#;
-    /// let error = ApiError::from_response_parts(StatusCode::UNAUTHORIZED, &HeaderMap::new(), body);
-    /// assert_eq!(error.error.as_deref(), Some("Unauthorized"));
-    /// let html = ApiError::from_response_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>..</html>");
-    /// assert_eq!(html.message, None);
-    /// ```
-    pub fn from_response_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        Self::parse(status, headers, body, &|text| text.to_string())
-    }
+/// How many bytes of an error body are read; the rest is never fetched.
+pub(crate) const ERROR_BODY_READ: usize = 4096;
 
-    /// [`from_response_parts`](Self::from_response_parts), passing every
-    /// text taken from the body through `scrub`.
+/// How many characters of a body errors keep.
+pub(crate) const EXCERPT_CHARS: usize = 512;
+
+impl ApiError {
+    /// Reads an error response as JumpCloud sends it, leniently, never
+    /// failing; what cannot be read is left out. `scrub` is applied to every
+    /// text taken from the response before it is cut.
     pub(crate) fn parse(
-        status: StatusCode,
-        headers: &HeaderMap,
+        status: u16,
+        headers: &http::HeaderMap,
         body: &[u8],
+        request: &Request,
         scrub: &dyn Fn(&str) -> String,
     ) -> Self {
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|value| parse_retry_after(value, SystemTime::now()));
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| excerpt(&scrub(v), 256))
+        };
+        let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
         let field = |name: &str| {
             json.as_ref()
                 .and_then(|j| j.get(name))
-                .and_then(Value::as_str)
-                .map(scrub)
+                .and_then(serde_json::Value::as_str)
+                .map(|text| excerpt(&scrub(text), EXCERPT_CHARS))
         };
         let code = json.as_ref().and_then(|j| j.get("code")).and_then(|c| {
             c.as_i64()
@@ -174,40 +163,111 @@ impl ApiError {
         });
         Self {
             status,
-            message: field("message"),
+            message: field("message").or_else(|| field("error_description")),
             error: field("error"),
             code,
-            body: excerpt(body, scrub),
-            method: String::new(),
-            path: String::new(),
-            retry_after,
-            request_id,
+            body: excerpt(&scrub(&String::from_utf8_lossy(body)), EXCERPT_CHARS),
+            method: request.method,
+            path: request.path.clone(),
+            retry_after: headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|value| parse_retry_after(value, std::time::SystemTime::now())),
+            request_id: header("x-request-id"),
+            location: header("location"),
             hint: None,
         }
     }
+
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// The HTTP status, e.g. `404`.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body's `message` (or OAuth's `error_description`), when it had one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The body's `error`, when it had one (e.g. `Unauthorized`, `invalid_client`).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The body's `code`, when it had one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The start of the raw body (at most 512 characters, scrubbed).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The request's method, e.g. `GET`.
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// The request's path below the base URL, without the query string.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// How long the server asked to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The server's request id (`x-request-id`), for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Where a redirect pointed (`Location`); the client never follows one.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// The likely cause, for refusals where one can be guessed (401, 403).
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
 }
 
-/// How much of a body errors quote.
-pub(crate) const EXCERPT_BYTES: usize = 512;
-
-/// The start of a body, as text, passed through `scrub`.
-pub(crate) fn excerpt(bytes: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
-    let cut = bytes.len().min(EXCERPT_BYTES);
-    scrub(String::from_utf8_lossy(&bytes[..cut]).trim())
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} {}: JumpCloud answered {}",
             self.method, self.path, self.status
         )?;
-        match (&self.message, &self.error) {
-            (Some(message), _) => write!(f, ": {message}")?,
-            (None, Some(error)) => write!(f, ": {error}")?,
-            (None, None) if !self.body.is_empty() => write!(f, ": {:?}", self.body)?,
+        let reason = http::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason());
+        let said = self
+            .message
+            .as_deref()
+            .or(self.error.as_deref())
+            .or_else(|| Some(self.body.as_str()).filter(|b| !b.is_empty()));
+        match (said, reason) {
+            // "401: Unauthorized: api key user not found", not
+            // "401 Unauthorized: Unauthorized: api key user not found".
+            (Some(said), Some(reason)) if said.starts_with(reason) => write!(f, ": {said}")?,
+            (Some(said), Some(reason)) => write!(f, " {reason}: {said}")?,
+            (Some(said), None) => write!(f, ": {said}")?,
+            (None, Some(reason)) => write!(f, " {reason}")?,
             (None, None) => {}
+        }
+        if let Some(location) = &self.location {
+            write!(
+                f,
+                " (a redirect to {location:?}, which this client never follows)"
+            )?;
         }
         if let Some(hint) = &self.hint {
             write!(f, " ({hint})")?;
@@ -216,51 +276,270 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// At most `chars` characters of `text`, trimmed, with `…` when cut.
+pub(crate) fn excerpt(text: &str, chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// A cause whose text was scrubbed of credentials; it stands in for an
+/// underlying error (reqwest's, say) whose own text could carry one.
+#[derive(Debug)]
+pub(crate) struct ScrubbedCause {
+    message: String,
+    source: Option<Box<ScrubbedCause>>,
+}
+
+impl ScrubbedCause {
+    /// The chain of `error`'s causes, each scrubbed; `None` when empty.
+    pub(crate) fn chain(
+        error: &dyn std::error::Error,
+        scrub: &dyn Fn(&str) -> String,
+    ) -> Option<Box<ScrubbedCause>> {
+        let mut messages = Vec::new();
+        let mut next: Option<&dyn std::error::Error> = Some(error);
+        while let Some(cause) = next {
+            messages.push(scrub(&cause.to_string()));
+            next = cause.source();
+        }
+        messages.into_iter().rev().fold(None, |source, message| {
+            Some(Box::new(ScrubbedCause { message, source }))
+        })
+    }
+
+    pub(crate) fn text(message: String) -> Box<ScrubbedCause> {
+        Box::new(ScrubbedCause {
+            message,
+            source: None,
+        })
+    }
+}
+
+impl fmt::Display for ScrubbedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ScrubbedCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl Error {
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field,
-            reason: reason.into(),
+    fn new(repr: Repr) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                repr,
+                attempts: 1,
+                elapsed: Duration::ZERO,
+                source: None,
+            }),
         }
     }
 
-    /// The HTTP status, when JumpCloud answered with an error.
-    pub fn status(&self) -> Option<StatusCode> {
-        self.api().map(|api| api.status)
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(Repr::InvalidInput {
+            field,
+            reason: reason.into(),
+        })
     }
 
-    /// The API error details, when JumpCloud answered with an error.
+    pub(crate) fn from_api(api: ApiError) -> Self {
+        Self::new(Repr::Api(api))
+    }
+
+    pub(crate) fn transport(
+        request: Request,
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        let mut error = Self::new(Repr::Transport { request });
+        error.inner.source = cause;
+        error
+    }
+
+    pub(crate) fn timeout(request: Request, after: Duration) -> Self {
+        Self::new(Repr::Timeout { request, after })
+    }
+
+    pub(crate) fn decode(
+        request: Request,
+        body: String,
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        let mut error = Self::new(Repr::Decode { request, body });
+        error.inner.source = Some(cause);
+        error
+    }
+
+    pub(crate) fn stalled(path: String, skip: u64, pages: u32) -> Self {
+        Self::new(Repr::Stalled { path, skip, pages })
+    }
+
+    pub(crate) fn incomplete(path: String, expected: u64, yielded: u64) -> Self {
+        Self::new(Repr::Incomplete {
+            path,
+            expected,
+            yielded,
+        })
+    }
+
+    /// Records how many attempts the call made and how long they took.
+    pub(crate) fn after_attempts(mut self, attempts: u32, elapsed: Duration) -> Self {
+        self.inner.attempts = attempts;
+        self.inner.elapsed = elapsed;
+        self
+    }
+
+    /// The field and reason of an invalid-input error.
+    pub(crate) fn invalid_parts(&self) -> Option<(&'static str, String)> {
+        match &self.inner.repr {
+            Repr::InvalidInput { field, reason } => Some((field, reason.clone())),
+            _ => None,
+        }
+    }
+
+    /// Renames the field of an invalid-input error.
+    pub(crate) fn for_field(mut self, name: &'static str) -> Self {
+        if let Repr::InvalidInput { field, .. } = &mut self.inner.repr {
+            *field = name;
+        }
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match &self.inner.repr {
+            Repr::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Repr::Api(_) => ErrorKind::Api,
+            Repr::Transport { .. } => ErrorKind::Transport,
+            Repr::Timeout { .. } => ErrorKind::Timeout,
+            Repr::Decode { .. } => ErrorKind::Decode,
+            Repr::Stalled { .. } | Repr::Incomplete { .. } => ErrorKind::Pagination,
+        }
+    }
+
+    /// The API error details, when JumpCloud answered with an error status.
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
-            Error::Api(api) => Some(api),
+        match &self.inner.repr {
+            Repr::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when JumpCloud answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(ApiError::status)
+    }
+
+    /// For invalid input: which setting or argument was wrong, e.g.
+    /// `user id`, `page size`, `api key`.
+    pub fn field(&self) -> Option<&'static str> {
+        match &self.inner.repr {
+            Repr::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The request's method, when the error is about a request.
+    pub fn method(&self) -> Option<&'static str> {
+        match &self.inner.repr {
+            Repr::Api(api) => Some(api.method),
+            Repr::Transport { request }
+            | Repr::Timeout { request, .. }
+            | Repr::Decode { request, .. } => Some(request.method),
+            _ => None,
+        }
+    }
+
+    /// The request's path below the base URL, when the error is about a
+    /// request or a list.
+    pub fn path(&self) -> Option<&str> {
+        match &self.inner.repr {
+            Repr::Api(api) => Some(&api.path),
+            Repr::Transport { request }
+            | Repr::Timeout { request, .. }
+            | Repr::Decode { request, .. } => Some(&request.path),
+            Repr::Stalled { path, .. } | Repr::Incomplete { path, .. } => Some(path),
+            Repr::InvalidInput { .. } => None,
+        }
+    }
+
+    /// The start of the response body (scrubbed), for API and decode errors.
+    pub fn body(&self) -> Option<&str> {
+        match &self.inner.repr {
+            Repr::Api(api) => Some(&api.body),
+            Repr::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
 
     /// How long the server asked to wait before retrying, if it said.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api().and_then(|api| api.retry_after)
+        self.api().and_then(ApiError::retry_after)
+    }
+
+    /// How many attempts were made (1 when the call was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// How long all attempts and waits took.
+    pub fn elapsed(&self) -> Duration {
+        self.inner.elapsed
+    }
+
+    /// The input was rejected before any request was sent.
+    pub fn is_invalid_input(&self) -> bool {
+        self.kind() == ErrorKind::InvalidInput
     }
 
     /// 404: the user or object does not exist (or, for a removal, the
     /// association does not).
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
+        self.status() == Some(404)
     }
 
     /// 409: the association already exists.
     pub fn is_conflict(&self) -> bool {
-        self.status() == Some(StatusCode::CONFLICT)
+        self.status() == Some(409)
     }
 
     /// 429: too many requests.
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.status() == Some(429)
     }
 
-    /// 401: the key was refused; [`ApiError::hint`] says the likely cause.
+    /// 401: the credential was refused; [`ApiError::hint`] says the likely
+    /// cause.
     pub fn is_unauthorized(&self) -> bool {
-        self.status() == Some(StatusCode::UNAUTHORIZED)
+        self.status() == Some(401)
+    }
+
+    /// The request failed in transit (connection, TLS, a body cut off).
+    pub fn is_transport(&self) -> bool {
+        self.kind() == ErrorKind::Transport
+    }
+
+    /// No complete response arrived within the timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
+    }
+
+    /// A success response whose body could not be read.
+    pub fn is_decode(&self) -> bool {
+        self.kind() == ErrorKind::Decode
+    }
+
+    /// A list that could not be read completely (stalled or incomplete).
+    pub fn is_pagination(&self) -> bool {
+        self.kind() == ErrorKind::Pagination
     }
 
     /// Whether the same request may succeed if sent again: 408, 429, 500,
@@ -269,21 +548,192 @@ impl Error {
     /// This says nothing about whether repeating is *safe*: the client only
     /// repeats reads, and writes whose outcome makes a repeat harmless.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api(api) => is_retryable_status(api.status),
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+        match &self.inner.repr {
+            Repr::Api(api) => is_retryable_status(api.status),
+            Repr::Transport { .. } | Repr::Timeout { .. } => true,
             _ => false,
         }
     }
 }
 
 /// The statuses worth a second attempt.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.repr {
+            Repr::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}")?,
+            Repr::Api(api) => api.fmt(f)?,
+            Repr::Transport { request } => write!(
+                f,
+                "{} {}: the request failed in transit",
+                request.method, request.path
+            )?,
+            Repr::Timeout { request, after } => write!(
+                f,
+                "{} {}: no complete response within {after:?}",
+                request.method, request.path
+            )?,
+            Repr::Decode { request, body } => {
+                write!(
+                    f,
+                    "{} {}: the response body could not be read",
+                    request.method, request.path
+                )?;
+                if !body.is_empty() {
+                    write!(f, " (it starts with {:?})", excerpt(body, 120))?;
+                }
+            }
+            Repr::Stalled { path, skip, pages } => write!(
+                f,
+                "{path}: pagination stalled at skip {skip}: {pages} pages in a row brought no new item"
+            )?,
+            Repr::Incomplete {
+                path,
+                expected,
+                yielded,
+            } => write!(
+                f,
+                "{path}: the list ended with {yielded} of the {expected} items the server counted \
+                 (x-total-count), and pages repeated items already seen (does the server ignore `skip`?)"
+            )?,
+        }
+        if self.inner.attempts > 1 {
+            write!(
+                f,
+                " (after {} attempts over {:.1?})",
+                self.inner.attempts, self.inner.elapsed
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Error");
+        debug.field("kind", &self.kind());
+        match &self.inner.repr {
+            Repr::InvalidInput { field, reason } => {
+                debug.field("field", field).field("reason", reason);
+            }
+            Repr::Api(api) => {
+                debug.field("api", api);
+            }
+            Repr::Transport { request } => {
+                debug.field("request", request);
+            }
+            Repr::Timeout { request, after } => {
+                debug.field("request", request).field("after", after);
+            }
+            Repr::Decode { request, body } => {
+                debug.field("request", request).field("body", body);
+            }
+            Repr::Stalled { path, skip, pages } => {
+                debug
+                    .field("path", path)
+                    .field("skip", skip)
+                    .field("pages", pages);
+            }
+            Repr::Incomplete {
+                path,
+                expected,
+                yielded,
+            } => {
+                debug
+                    .field("path", path)
+                    .field("expected", expected)
+                    .field("yielded", yielded);
+            }
+        }
+        if self.inner.attempts > 1 {
+            debug
+                .field("attempts", &self.inner.attempts)
+                .field("elapsed", &self.inner.elapsed);
+        }
+        if let Some(source) = &self.inner.source {
+            debug.field("source", &source.to_string());
+        }
+        debug.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl From<std::convert::Infallible> for Error {
     fn from(never: std::convert::Infallible) -> Self {
         match never {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> Request {
+        Request {
+            method: "GET",
+            path: "/users/x/systems".into(),
+        }
+    }
+
+    #[test]
+    fn an_error_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+        assert!(std::mem::size_of::<Result<(), Error>>() <= 8);
+    }
+
+    #[test]
+    fn a_401_message_does_not_repeat_the_reason() {
+        let body = br#"{"error":"Unauthorized","message":"Unauthorized: api key user not found"}"#;
+        let api = ApiError::parse(401, &http::HeaderMap::new(), body, &request(), &|t| {
+            t.to_string()
+        });
+        let text = Error::from_api(api).to_string();
+        assert_eq!(
+            text,
+            "GET /users/x/systems: JumpCloud answered 401: Unauthorized: api key user not found"
+        );
+    }
+
+    #[test]
+    fn retried_errors_say_how_many_attempts_over_how_long() {
+        let error = Error::timeout(request(), Duration::from_secs(1))
+            .after_attempts(4, Duration::from_millis(3200));
+        assert!(
+            error.to_string().ends_with("(after 4 attempts over 3.2s)"),
+            "{error}"
+        );
+        assert_eq!(error.attempts(), 4);
+    }
+
+    #[test]
+    fn display_names_this_layer_and_source_carries_the_cause() {
+        let cause = ScrubbedCause::text("connection reset by peer".into());
+        let error = Error::transport(request(), Some(cause));
+        let display = error.to_string();
+        assert!(!display.contains("reset"), "{display}");
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert_eq!(source, "connection reset by peer");
+    }
+
+    #[test]
+    fn oauth_error_bodies_fill_message_and_error() {
+        let body =
+            br#"{"error":"invalid_client","error_description":"Client authentication failed"}"#;
+        let api = ApiError::parse(401, &http::HeaderMap::new(), body, &request(), &|t| {
+            t.to_string()
+        });
+        assert_eq!(api.error(), Some("invalid_client"));
+        assert_eq!(api.message(), Some("Client authentication failed"));
     }
 }

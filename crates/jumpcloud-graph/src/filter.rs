@@ -275,14 +275,9 @@ mod tests {
             Filter::eq("a:b", "x"),
             Filter::is_in("os", Vec::<String>::new()),
         ] {
-            assert!(
-                matches!(
-                    filter.to_query(),
-                    Err(Error::InvalidInput {
-                        field: "filter",
-                        ..
-                    })
-                ),
+            assert_eq!(
+                filter.to_query().unwrap_err().field(),
+                Some("filter"),
                 "{filter}"
             );
         }

@@ -1,43 +1,46 @@
 //! A typed, paginating, retrying client for JumpCloud's v2 **user graph**:
 //! what a user is bound to (devices, device groups, applications,
-//! directories, RADIUS servers), directly or through groups, and the writes
-//! that change it.
+//! directories, RADIUS servers), directly or through groups, with the paths
+//! that grant each binding, and the writes that change it.
 //!
 //! # A tour
 //!
-//! Build a [`Client`] once; it is cheap to clone and safe to share.
+//! Build a [`Client`] once; it is cheap to clone and safe to share. The
+//! credential is an administrator's API key or a service account.
 //!
 //! ```no_run
-//! use jumpcloud_graph::{Client, Region};
+//! use jumpcloud_graph::{Client, ClientBuilder, Region};
 //!
+//! // JUMPCLOUD_CLIENT_ID + JUMPCLOUD_CLIENT_SECRET, or JUMPCLOUD_API_KEY;
+//! // JUMPCLOUD_REGION (us, eu, in), JUMPCLOUD_ORG_ID, JUMPCLOUD_BASE_URL.
+//! let client = ClientBuilder::from_env()?.build()?;
+//!
+//! // Or explicitly:
 //! let client = Client::builder()
-//!     .api_key(std::env::var("JUMPCLOUD_API_KEY").unwrap_or_default())
-//!     .region(Region::Us)        // or Region::Eu / Region::In, or .base_url(..)
-//!     // .org_id("...")          // multi-tenant administrators
+//!     .api_key("your-40-character-api-key-from-the-console")
+//!     .region(Region::Eu)
 //!     .build()?;
 //! # Ok::<(), jumpcloud_graph::Error>(())
 //! ```
 //!
 //! Every operation starts from a [`User`]. Ids are checked before anything
-//! is sent: a user id must be a 24-hex-digit ObjectID.
+//! is sent: an id must be a 24-hex-digit ObjectID.
 //!
 //! ```no_run
 //! # async fn tour(client: jumpcloud_graph::Client) -> Result<(), jumpcloud_graph::Error> {
 //! use futures::TryStreamExt;
-//! use jumpcloud_graph::{AssociationTarget, Filter, Grant, Sort, Sudo};
+//! use jumpcloud_graph::{AssociationTarget, Filter, Sort, Sudo};
 //!
 //! let user = client.user("5f1b0c2e9c1a4b0012345678")?;
 //!
-//! // Traversals stream everything bound to the user, page by page (100 at a
-//! // time), with every path that grants each binding.
+//! // Traversals stream everything bound to the user, 100 per page, several
+//! // pages at a time, with every path that grants each binding.
 //! let mut systems = user.systems().filter(Filter::eq("os", "Ubuntu")).stream();
 //! while let Some(system) = systems.try_next().await? {
-//!     let how = match system.grant() {
-//!         Grant::Direct => "directly".to_string(),
-//!         Grant::ViaGroups(groups) => format!("through {} groups", groups.len()),
-//!         Grant::DirectAndViaGroups(groups) => format!("directly and through {}", groups.len()),
-//!     };
-//!     println!("{} bound {how}, sudo {:?}", system.id(), system.sudo());
+//!     println!("{} {}, sudo {:?}", system.kind(), system.id(), system.sudo());
+//!     for path in system.paths() {
+//!         println!("  {}: {path}", path.kind()); // direct, via user_group ..., ...
+//!     }
 //! }
 //!
 //! // The user's groups, sorted; the direct associations.
@@ -48,10 +51,10 @@
 //!     .await?;
 //!
 //! // Writes: plain ones are sent once; ensure_* ones are safe to retry.
-//! user.associate(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff")
+//! user.associate(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff")?
 //!     .sudo(Sudo::WithPassword)
 //!     .await?;
-//! user.ensure_dissociated(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff").await?;
+//! user.ensure_dissociated(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff")?.await?;
 //! user.send_activation_email().await?;
 //! # Ok(())
 //! # }
@@ -59,67 +62,143 @@
 //!
 //! # What the client takes care of
 //!
-//! - **Pagination** ([`pagination`]): lazy [`Pages`] and [`Items`] streams
-//!   that page at the server's maximum of 100, stop on `x-total-count` or an
-//!   empty page (never on a short one), never yield an item twice, and end
-//!   with an error rather than loop when the server makes no progress.
+//! - **Pagination** ([`List`], [`Pages`], [`Items`]): lazy streams that
+//!   page at the server's maximum of 100, request several pages ahead
+//!   ([`List::prefetch`], default 4), never yield an item twice, never lose
+//!   one silently (short pages, a shrinking total and a server ignoring
+//!   `skip` are all handled or reported), and end with an error rather than
+//!   loop when the server makes no progress. See [`Items`] for the exact
+//!   promises.
 //! - **Retries** ([`RetryPolicy`]): reads retry on 408, 429, 500, 502, 503,
-//!   504, transport errors and timeouts, honouring `Retry-After`; writes are
-//!   sent once unless they are idempotent (`ensure_*`, `update`) or you opt in.
-//! - **Timeouts**: 30 s per attempt, headers and body, by default.
+//!   504, transport errors and timeouts, honouring `Retry-After` up to a
+//!   cap; writes are sent once unless they are idempotent (`ensure_*`,
+//!   `update`) or you opt in.
+//! - **Timeouts**: 30 s per attempt, headers and body, by default;
+//!   per-request timeouts override it either way.
 //! - **Limits**: optional requests-per-second and in-flight caps shared by
 //!   every clone of a client ([`ClientBuilder::rate_limit`],
-//!   [`ClientBuilder::max_in_flight`]).
+//!   [`ClientBuilder::max_in_flight`]); a 16 MiB cap on response bodies
+//!   ([`ClientBuilder::max_response_bytes`]).
+//! - **Security**: TLS verified; plain http only to loopback; redirects
+//!   never followed (a credential never reaches another origin); no 8
+//!   consecutive characters of a credential in any error, `Debug` output
+//!   or log line.
 //! - **Open enums**: [`AssociationTarget`] and [`GraphType`] decode values
-//!   newer than this crate as `Other(..)` instead of failing.
+//!   newer than this crate as `Unknown(..)` instead of failing; an object
+//!   id that is not an ObjectID is kept ([`NodeId`]).
 //! - **Attributes** ([`Attributes`]): sudo, LDAP and POSIX groups, RADIUS
 //!   replies typed; customer-defined keys kept.
-//! - **Errors** ([`Error`]): one enum with predicates
-//!   ([`is_not_found`](Error::is_not_found), [`is_conflict`](Error::is_conflict),
-//!   [`is_rate_limited`](Error::is_rate_limited),
-//!   [`is_unauthorized`](Error::is_unauthorized), [`is_retryable`](Error::is_retryable));
-//!   a 401 says which cause is likely (wrong region, missing organization id,
-//!   bad key). The API key never appears in errors, `Debug` output or logs.
+//! - **Errors** ([`Error`]): one type with a [`kind`](Error::kind),
+//!   predicates and accessors; a 401 says which cause is likely (wrong
+//!   region, missing organization id, bad credential).
 //! - **Tracing**: one span per attempt (`jumpcloud_graph.request`) with the
 //!   operation id, method, path, attempt number, status and elapsed time.
 //!
-//! The generated low-level client is underneath, unchanged, in
-//! [`jumpcloud_graph_openapi`]; [`Client::low_level`] reaches it.
+//! # Features
+//!
+//! - `serde` (default): `Serialize` for the result types (bound objects,
+//!   paths, attributes, explanations, plans, reports), in the JSON shape
+//!   documented on each.
+//! - `fuzzing`: the response decoders, for fuzzers and property tests
+//!   ([`fuzzing`]); not covered by semver.
+//!
+//! # What semver covers
+//!
+//! Every public item of this crate, except the [`fuzzing`] module. The
+//! generated low-level crate (`jumpcloud-graph-openapi`) is a separate
+//! crate with its own version and is not re-exported. reqwest is public
+//! only through [`ClientBuilder::http_client`]: a reqwest major version
+//! change is a major version change here. Enums marked `#[non_exhaustive]`
+//! may gain variants in minor versions; [`ErrorKind`] too.
 
 mod attributes;
 mod client;
 mod config;
+mod credentials;
+mod decode;
 mod error;
 mod execute;
 mod filter;
 mod ids;
 mod limits;
+pub mod list;
 mod model;
 mod ops;
 mod options;
-pub mod pagination;
+mod pagination;
 mod retry;
+mod secrets;
 mod targets;
+mod transport;
 mod user;
+pub mod write;
 
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
 pub use client::Client;
-pub use config::{ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};
-pub use error::{ApiError, Error};
+pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Region, USER_AGENT_VALUE};
+pub use credentials::{ApiKey, ClientSecret};
+pub use error::{ApiError, Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
-pub use ids::{ObjectId, OrgId};
+pub use ids::{NodeId, ObjectId, OrgId};
+pub use list::{AssociationList, List, MemberOf, Traversal};
 pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
-pub use ops::associations::AssociationList;
-pub use ops::email::ActivationEmail;
-pub use ops::member_of::MemberOf;
-pub use ops::traverse::Traversal;
-pub use ops::writes::{
-    Associate, Dissociate, EnsureAssociated, EnsureDissociated, Ensured, UpdateAssociation,
-};
 pub use pagination::{Items, Page, Pages};
 pub use retry::RetryPolicy;
-pub use targets::{AssociationTarget, GraphType, TraversalKind};
+pub use secrets::MIN_SECRET_LEN;
+pub use targets::{AssociationTarget, GraphType, TraversalKind, UnknownValue};
 pub use user::User;
+pub use write::{
+    ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, Ensured,
+    UpdateAssociation, Write,
+};
 
-/// The generated low-level crate, re-exported for [`Client::low_level`].
-pub use jumpcloud_graph_openapi;
+/// The response decoders, for fuzzers and property tests. Not covered by
+/// semver; enable with the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing {
+    use crate::error::Request;
+    use crate::{ApiError, Association, BoundObject, Error, ObjectId};
+
+    fn request() -> Request {
+        Request {
+            method: "GET",
+            path: "(response body)".into(),
+        }
+    }
+
+    /// Decodes a traversal or `memberof` body (a JSON array of at most
+    /// `limit` items) as the client does; `user` is where paths start.
+    pub fn decode_bound_objects(
+        user: ObjectId,
+        body: &[u8],
+        limit: usize,
+    ) -> Result<Vec<BoundObject>, Error> {
+        crate::decode::decode_page(
+            body,
+            limit,
+            &crate::model::user_node(user),
+            &request(),
+            &|t| t.to_string(),
+        )
+    }
+
+    /// Decodes an `associations` body as the client does.
+    pub fn decode_associations(
+        user: ObjectId,
+        body: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Association>, Error> {
+        crate::decode::decode_page(
+            body,
+            limit,
+            &crate::model::user_node(user),
+            &request(),
+            &|t| t.to_string(),
+        )
+    }
+
+    /// Reads an error response as the client does (never fails).
+    pub fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -> ApiError {
+        ApiError::parse(status, headers, body, &request(), &|t| t.to_string())
+    }
+}

@@ -4,30 +4,38 @@
 //! edges that grants it; `from` is often omitted on edges because it is
 //! clear from context. These types fill it in (the first edge starts at the
 //! user, each later edge at the previous edge's end), so every edge here
-//! knows both ends.
+//! knows both ends, and they keep every fact the server sent: the edges'
+//! attributes, the attributes of the nodes the edges reach (a group's
+//! `ldapGroups`, custom keys), `compiledAttributes`, `externalId` and
+//! `syncStatus`.
+//!
+//! Traversals return ids and types, not names: JumpCloud's v1 and v2
+//! object endpoints (`/systemusers/{id}`, `/systems/{id}`,
+//! `/usergroups/{id}`, `/systemgroups/{id}`, ...) give names; they are
+//! outside this crate's twelve operations.
 
-use std::collections::BTreeSet;
+use std::fmt;
 
-use jumpcloud_graph_openapi::types;
-use serde_json::{Map, Value};
-
-use crate::{Attributes, Error, GraphType, ObjectId, Sudo};
+use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
 
 /// One object in the graph: its id and type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GraphNode {
-    id: ObjectId,
+    id: NodeId,
     kind: GraphType,
 }
 
 impl GraphNode {
     /// A node from its parts.
-    pub fn new(id: ObjectId, kind: GraphType) -> Self {
-        Self { id, kind }
+    pub fn new(id: impl Into<NodeId>, kind: GraphType) -> Self {
+        Self {
+            id: id.into(),
+            kind,
+        }
     }
 
     /// The object's id.
-    pub fn id(&self) -> &ObjectId {
+    pub fn id(&self) -> &NodeId {
         &self.id
     }
 
@@ -35,17 +43,11 @@ impl GraphNode {
     pub fn kind(&self) -> &GraphType {
         &self.kind
     }
-
-    fn from_wire(object: types::GraphObject) -> Result<Self, String> {
-        Ok(Self {
-            id: ObjectId::parse(&object.id).map_err(|e| e.to_string())?,
-            kind: GraphType::from_wire(&object.type_),
-        })
-    }
 }
 
-impl std::fmt::Display for GraphNode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for GraphNode {
+    /// `type id`, e.g. `system 64b000000000000000000003`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.kind, self.id)
     }
 }
@@ -53,9 +55,11 @@ impl std::fmt::Display for GraphNode {
 /// One edge of a path: a membership or a binding, with its attributes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
-    from: GraphNode,
-    to: GraphNode,
-    attributes: Attributes,
+    pub(crate) from: GraphNode,
+    pub(crate) to: GraphNode,
+    pub(crate) attributes: Attributes,
+    pub(crate) from_attributes: Attributes,
+    pub(crate) to_attributes: Attributes,
 }
 
 impl Edge {
@@ -74,16 +78,139 @@ impl Edge {
         &self.attributes
     }
 
-    fn from_wire(edge: types::GraphConnection, context: &GraphNode) -> Result<Self, String> {
-        let from = match edge.from {
-            Some(from) => GraphNode::from_wire(from)?,
-            None => context.clone(),
-        };
-        Ok(Self {
-            from,
-            to: GraphNode::from_wire(edge.to)?,
-            attributes: attributes(edge.attributes),
-        })
+    /// The attributes the server sent on the node the edge reaches (e.g. a
+    /// user group's `ldapGroups` and custom keys).
+    pub fn to_attributes(&self) -> &Attributes {
+        &self.to_attributes
+    }
+
+    /// The attributes the server sent on the node the edge starts at, when
+    /// it sent that node.
+    pub fn from_attributes(&self) -> &Attributes {
+        &self.from_attributes
+    }
+}
+
+impl fmt::Display for Edge {
+    /// `from -> to`, e.g. `user 5f1b… -> user_group 64b…`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} -> {}", self.from, self.to)
+    }
+}
+
+/// How one path grants an object to a user.
+///
+/// ```
+/// # fn show(bound: jumpcloud_graph::BoundObject) {
+/// use jumpcloud_graph::Grant;
+///
+/// for path in bound.paths() {
+///     match path.kind() {
+///         Grant::Direct => println!("bound directly"),
+///         Grant::UserGroup(group) => println!("through user group {}", group.id()),
+///         Grant::SystemGroup(group) => println!("through system group {}", group.id()),
+///         Grant::UserGroupThenSystemGroup { user_group, system_group } => {
+///             println!("through {} then {}", user_group.id(), system_group.id())
+///         }
+///         other => println!("{other}"),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Grant {
+    /// The user is bound to the object itself.
+    Direct,
+    /// The user is a member of this user group, which is bound to the object.
+    UserGroup(GraphNode),
+    /// The user is bound to this system group, and the object (a device) is
+    /// a member of it.
+    SystemGroup(GraphNode),
+    /// The user is a member of a user group bound to a system group that
+    /// holds the object.
+    UserGroupThenSystemGroup {
+        /// The user group the user belongs to.
+        user_group: GraphNode,
+        /// The system group the user group is bound to.
+        system_group: GraphNode,
+    },
+    /// Any other shape: the nodes between the user and the object, in order.
+    Hops(Vec<GraphNode>),
+}
+
+impl Grant {
+    /// Whether the path is a direct binding.
+    pub fn is_direct(&self) -> bool {
+        matches!(self, Grant::Direct)
+    }
+
+    /// The user group the path goes through first, if it starts with one.
+    pub fn user_group(&self) -> Option<&GraphNode> {
+        match self {
+            Grant::UserGroup(group)
+            | Grant::UserGroupThenSystemGroup {
+                user_group: group, ..
+            } => Some(group),
+            _ => None,
+        }
+    }
+
+    /// A stable name for the shape: `direct`, `user_group`, `system_group`,
+    /// `user_group_then_system_group`, `hops`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Grant::Direct => "direct",
+            Grant::UserGroup(_) => "user_group",
+            Grant::SystemGroup(_) => "system_group",
+            Grant::UserGroupThenSystemGroup { .. } => "user_group_then_system_group",
+            Grant::Hops(_) => "hops",
+        }
+    }
+
+    fn classify(via: &[&GraphNode]) -> Grant {
+        match via {
+            [] => Grant::Direct,
+            [group] if *group.kind() == GraphType::UserGroup => Grant::UserGroup((*group).clone()),
+            [group] if *group.kind() == GraphType::SystemGroup => {
+                Grant::SystemGroup((*group).clone())
+            }
+            [user_group, system_group]
+                if *user_group.kind() == GraphType::UserGroup
+                    && *system_group.kind() == GraphType::SystemGroup =>
+            {
+                Grant::UserGroupThenSystemGroup {
+                    user_group: (*user_group).clone(),
+                    system_group: (*system_group).clone(),
+                }
+            }
+            hops => Grant::Hops(hops.iter().map(|node| (*node).clone()).collect()),
+        }
+    }
+}
+
+impl fmt::Display for Grant {
+    /// `direct`, `via user_group 64b…`, `via user_group 64b… then
+    /// system_group 64c…`, `via policy_group 64d… -> user_group 64e…`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grant::Direct => f.write_str("direct"),
+            Grant::UserGroup(group) | Grant::SystemGroup(group) => write!(f, "via {group}"),
+            Grant::UserGroupThenSystemGroup {
+                user_group,
+                system_group,
+            } => write!(f, "via {user_group} then {system_group}"),
+            Grant::Hops(hops) => {
+                f.write_str("via ")?;
+                for (i, hop) in hops.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" -> ")?;
+                    }
+                    write!(f, "{hop}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -93,7 +220,7 @@ impl Edge {
 /// away from the user.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GrantPath {
-    edges: Vec<Edge>,
+    pub(crate) edges: Vec<Edge>,
 }
 
 impl GrantPath {
@@ -112,17 +239,37 @@ impl GrantPath {
         let hops = self.edges.len().saturating_sub(1);
         self.edges[..hops].iter().map(Edge::to)
     }
+
+    /// How this path grants the object.
+    pub fn kind(&self) -> Grant {
+        let via: Vec<&GraphNode> = self.via().collect();
+        Grant::classify(&via)
+    }
+
+    /// The sudo this path alone grants: the sudo attribute of the edge
+    /// nearest the object that has one (a binding's sudo, not a
+    /// membership's), or `None` when no edge on the path says.
+    pub fn sudo(&self) -> Option<Sudo> {
+        self.edges
+            .iter()
+            .rev()
+            .find_map(|edge| edge.attributes.sudo())
+    }
 }
 
-/// How a user comes to be bound to an object.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Grant {
-    /// Only by a direct binding.
-    Direct,
-    /// Only through the listed groups.
-    ViaGroups(Vec<GraphNode>),
-    /// Both directly and through the listed groups.
-    DirectAndViaGroups(Vec<GraphNode>),
+impl fmt::Display for GrantPath {
+    /// Every node from the user to the object, e.g.
+    /// `user 5f1b… -> user_group 64b… -> system 64c…`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(first) = self.edges.first() else {
+            return f.write_str("(empty path)");
+        };
+        write!(f, "{}", first.from)?;
+        for edge in &self.edges {
+            write!(f, " -> {}", edge.to)?;
+        }
+        Ok(())
+    }
 }
 
 /// An object bound to a user, directly or through groups, as returned by
@@ -130,30 +277,24 @@ pub enum Grant {
 ///
 /// ```
 /// # fn show(bound: jumpcloud_graph::BoundObject) {
-/// use jumpcloud_graph::Grant;
-///
-/// match bound.grant() {
-///     Grant::Direct => println!("{} is bound directly", bound.id()),
-///     Grant::ViaGroups(groups) | Grant::DirectAndViaGroups(groups) => {
-///         for group in groups {
-///             println!("{} comes through {group}", bound.id());
-///         }
-///     }
+/// println!("{} {}: sudo {:?}", bound.kind(), bound.id(), bound.sudo());
+/// for path in bound.paths() {
+///     println!("  {}: {path}", path.kind());
 /// }
-/// println!("sudo: {:?}", bound.sudo());
 /// # }
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoundObject {
-    node: GraphNode,
-    compiled_attributes: Attributes,
-    paths: Vec<GrantPath>,
-    external_id: Option<String>,
+    pub(crate) node: GraphNode,
+    pub(crate) compiled_attributes: Attributes,
+    pub(crate) paths: Vec<GrantPath>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) sync_status: Option<serde_json::Value>,
 }
 
 impl BoundObject {
     /// The bound object's id.
-    pub fn id(&self) -> &ObjectId {
+    pub fn id(&self) -> &NodeId {
         self.node.id()
     }
 
@@ -173,7 +314,9 @@ impl BoundObject {
         &self.compiled_attributes
     }
 
-    /// Effective sudo rights on this object, when the attributes say.
+    /// Effective sudo rights on this object, as JumpCloud compiled them,
+    /// when the attributes say. (The user's global sudo flag, a v1 user
+    /// field, can grant more; see [`User::explain`](crate::User::explain).)
     pub fn sudo(&self) -> Option<Sudo> {
         self.compiled_attributes.sudo()
     }
@@ -188,26 +331,29 @@ impl BoundObject {
         self.paths.iter().any(GrantPath::is_direct)
     }
 
-    /// The distinct objects the indirect paths pass through (user groups,
-    /// system groups), in first-seen order.
-    pub fn via_groups(&self) -> Vec<GraphNode> {
-        let mut seen = BTreeSet::new();
-        self.paths
-            .iter()
-            .flat_map(GrantPath::via)
-            .filter(|node| seen.insert((*node).clone()))
-            .cloned()
-            .collect()
+    /// Whether one of the paths goes through a group.
+    pub fn is_indirect(&self) -> bool {
+        self.paths.iter().any(|path| !path.is_direct())
     }
 
-    /// Direct, through groups (naming them), or both.
-    pub fn grant(&self) -> Grant {
-        let groups = self.via_groups();
-        match (self.is_direct(), groups.is_empty()) {
-            (true, true) => Grant::Direct,
-            (true, false) => Grant::DirectAndViaGroups(groups),
-            (false, _) => Grant::ViaGroups(groups),
+    /// How each path grants the object, in path order.
+    pub fn grants(&self) -> Vec<Grant> {
+        self.paths.iter().map(GrantPath::kind).collect()
+    }
+
+    /// The distinct user groups the paths start with (the groups whose
+    /// membership grants the object), in first-seen order.
+    pub fn user_groups(&self) -> Vec<&GraphNode> {
+        let mut groups: Vec<&GraphNode> = Vec::new();
+        for path in &self.paths {
+            if let Some(first) = path.via().next()
+                && *first.kind() == GraphType::UserGroup
+                && !groups.contains(&first)
+            {
+                groups.push(first);
+            }
         }
+        groups
     }
 
     /// The id of the synced resource, when JumpCloud sends it.
@@ -215,68 +361,27 @@ impl BoundObject {
         self.external_id.as_deref()
     }
 
-    /// Decodes a traversal or `memberof` response body (a JSON array) as
-    /// the client does, e.g. a response saved earlier. `user` is where the
-    /// paths start. Malformed input is [`Error::Decode`], never a panic.
-    ///
-    /// ```
-    /// use jumpcloud_graph::{BoundObject, ObjectId};
-    ///
-    /// let user = ObjectId::parse("5f1b0c2e9c1a4b0012345678")?;
-    /// let body = br#"[{"id":"64b000000000000000000003","type":"system","compiledAttributes":null,
-    ///                  "paths":[[{"to":{"id":"64b000000000000000000003","type":"system"}}]]}]"#;
-    /// let page = BoundObject::decode_page(&user, body)?;
-    /// assert!(page[0].is_direct());
-    /// assert!(BoundObject::decode_page(&user, b"{").is_err());
-    /// # Ok::<(), jumpcloud_graph::Error>(())
-    /// ```
-    pub fn decode_page(user: &ObjectId, body: &[u8]) -> Result<Vec<Self>, Error> {
-        decode_page(user, body, Self::from_wire)
-    }
-
-    pub(crate) fn from_wire(
-        user: &GraphNode,
-        object: types::GraphObjectWithPaths,
-    ) -> Result<Self, String> {
-        let node = GraphNode {
-            id: ObjectId::parse(&object.id).map_err(|e| e.to_string())?,
-            kind: GraphType::from_wire(&object.type_),
-        };
-        let paths = object
-            .paths
-            .into_iter()
-            .map(|edges| {
-                let mut context = user.clone();
-                let edges = edges
-                    .into_iter()
-                    .map(|edge| {
-                        let edge = Edge::from_wire(edge, &context)?;
-                        context = edge.to.clone();
-                        Ok(edge)
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                Ok(GrantPath { edges })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(Self {
-            node,
-            compiled_attributes: attributes(object.compiled_attributes),
-            paths,
-            external_id: object.external_id,
-        })
+    /// The sync status, as JumpCloud sent it, when it did.
+    pub fn sync_status(&self) -> Option<&serde_json::Value> {
+        self.sync_status.as_ref()
     }
 }
 
 /// A direct association of a user, as listed by `associations(..)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Association {
-    edge: Edge,
+    pub(crate) edge: Edge,
 }
 
 impl Association {
     /// The associated object.
     pub fn target(&self) -> &GraphNode {
         self.edge.to()
+    }
+
+    /// The associated object's id.
+    pub fn id(&self) -> &NodeId {
+        self.edge.to().id()
     }
 
     /// The association's attributes (e.g. sudo on a device binding).
@@ -293,134 +398,9 @@ impl Association {
     pub fn edge(&self) -> &Edge {
         &self.edge
     }
-
-    /// Decodes an `associations` response body (a JSON array) as the client
-    /// does. Malformed input is [`Error::Decode`], never a panic.
-    pub fn decode_page(user: &ObjectId, body: &[u8]) -> Result<Vec<Self>, Error> {
-        decode_page(user, body, Self::from_wire)
-    }
-
-    pub(crate) fn from_wire(
-        user: &GraphNode,
-        edge: types::GraphConnection,
-    ) -> Result<Self, String> {
-        Ok(Self {
-            edge: Edge::from_wire(edge, user)?,
-        })
-    }
 }
 
-/// Decodes a JSON array of wire items and converts each.
-fn decode_page<W: serde::de::DeserializeOwned, T>(
-    user: &ObjectId,
-    body: &[u8],
-    convert: fn(&GraphNode, W) -> Result<T, String>,
-) -> Result<Vec<T>, Error> {
-    let decode_error = |message: String| Error::Decode {
-        method: "GET".into(),
-        path: "(response body)".into(),
-        message,
-        body: crate::error::excerpt(body, &|text| text.to_string()),
-    };
-    let raw: Vec<W> = serde_json::from_slice(body).map_err(|e| decode_error(e.to_string()))?;
-    let user = GraphNode::new(user.clone(), GraphType::User);
-    raw.into_iter()
-        .map(|item| convert(&user, item).map_err(decode_error))
-        .collect()
-}
-
-fn attributes(raw: Option<types::GraphAttributes>) -> Attributes {
-    raw.map(|a| Attributes::from_map(Map::<String, Value>::from(a)))
-        .unwrap_or_default()
-}
-
-/// Items a paginated list can tell apart, so that a page repeated by the
-/// server is never yielded twice.
-pub(crate) trait Keyed {
-    /// What identifies the item within its list.
-    fn key(&self) -> GraphNode;
-}
-
-impl Keyed for BoundObject {
-    fn key(&self) -> GraphNode {
-        self.node.clone()
-    }
-}
-
-impl Keyed for Association {
-    fn key(&self) -> GraphNode {
-        self.edge.to.clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn user() -> GraphNode {
-        GraphNode::new(
-            ObjectId::parse("64b000000000000000000000").unwrap(),
-            GraphType::User,
-        )
-    }
-
-    fn bound(value: Value) -> BoundObject {
-        BoundObject::from_wire(&user(), serde_json::from_value(value).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn missing_from_is_filled_from_context() {
-        let object = bound(json!({
-            "id": "64b000000000000000000003", "type": "system", "compiledAttributes": null,
-            "paths": [[
-                {"to": {"id": "64b000000000000000000001", "type": "user_group"}},
-                {"to": {"id": "64b000000000000000000003", "type": "system"}}
-            ]]
-        }));
-        let edges = object.paths()[0].edges();
-        assert_eq!(edges[0].from(), &user());
-        assert_eq!(edges[1].from(), edges[0].to());
-    }
-
-    #[test]
-    fn a_binding_direct_and_through_two_groups_names_both_groups() {
-        let object = bound(json!({
-            "id": "64b000000000000000000003", "type": "system",
-            "compiledAttributes": {"sudo": {"enabled": true, "withoutPassword": false}},
-            "paths": [
-                [{"to": {"id": "64b000000000000000000003", "type": "system"}}],
-                [{"to": {"id": "64b000000000000000000001", "type": "user_group"}},
-                 {"to": {"id": "64b000000000000000000003", "type": "system"}}],
-                [{"to": {"id": "64b000000000000000000002", "type": "user_group"}},
-                 {"to": {"id": "64b000000000000000000009", "type": "system_group"}},
-                 {"to": {"id": "64b000000000000000000003", "type": "system"}}]
-            ]
-        }));
-        assert!(object.is_direct());
-        let Grant::DirectAndViaGroups(groups) = object.grant() else {
-            panic!("expected direct and via groups");
-        };
-        let ids: Vec<&str> = groups.iter().map(|g| g.id().as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "64b000000000000000000001",
-                "64b000000000000000000002",
-                "64b000000000000000000009"
-            ]
-        );
-        assert_eq!(object.sudo(), Some(Sudo::WithPassword));
-    }
-
-    #[test]
-    fn a_malformed_id_from_the_server_is_an_error_not_a_panic() {
-        let raw: types::GraphObjectWithPaths =
-            serde_json::from_value(json!({"id": "nope", "type": "system", "paths": []})).unwrap();
-        assert!(
-            BoundObject::from_wire(&user(), raw)
-                .unwrap_err()
-                .contains("\"nope\"")
-        );
-    }
+/// The user a result belongs to, as the node every path starts at.
+pub(crate) fn user_node(user: ObjectId) -> GraphNode {
+    GraphNode::new(user, GraphType::User)
 }

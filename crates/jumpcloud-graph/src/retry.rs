@@ -2,20 +2,24 @@
 //!
 //! Reads are retried on 408, 429, 500, 502, 503, 504, transport failures
 //! and timeouts; writes only where their outcome makes a repeat harmless
-//! (`ensure_associated`, `ensure_dissociated`) or when the caller opts in.
-//! The wait honours `Retry-After` (seconds or an HTTP date) and otherwise
-//! grows exponentially with full jitter; all attempts together stay within
-//! the policy's deadline.
+//! (`ensure_associated`, `ensure_dissociated`, `update`) or when the caller
+//! opts in. The wait honours `Retry-After` (seconds or an HTTP date) and
+//! otherwise grows exponentially with full jitter. No single wait exceeds
+//! [`RetryPolicy::max_wait`], and all attempts together stay within the
+//! policy's deadline: a server asking for more ends the retries at once,
+//! with its error (whose [`retry_after`](crate::Error::retry_after) still
+//! tells the caller what it asked).
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderValue;
+use http::HeaderValue;
 
 /// How often and how patiently to retry.
 ///
 /// The default: 4 attempts in all, backoff from 250 ms doubling up to 20 s
-/// (each wait drawn uniformly from zero to that bound, "full jitter"), and
-/// a 2 minute deadline over all attempts and waits.
+/// (each wait drawn uniformly from zero to that bound, "full jitter"), no
+/// single wait over 60 s, and a 2 minute deadline over all attempts and
+/// waits.
 ///
 /// ```
 /// use std::time::Duration;
@@ -24,6 +28,7 @@ use reqwest::header::HeaderValue;
 /// let patient = RetryPolicy::default()
 ///     .with_max_attempts(8)
 ///     .with_backoff(Duration::from_millis(500), Duration::from_secs(30))
+///     .with_max_wait(Duration::from_secs(90))
 ///     .with_deadline(Some(Duration::from_secs(300)));
 /// assert_eq!(patient.max_attempts(), 8);
 /// assert_eq!(RetryPolicy::none().max_attempts(), 1);
@@ -33,6 +38,7 @@ pub struct RetryPolicy {
     max_attempts: u32,
     base_backoff: Duration,
     max_backoff: Duration,
+    max_wait: Duration,
     deadline: Option<Duration>,
 }
 
@@ -42,6 +48,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(20),
+            max_wait: Duration::from_secs(60),
             deadline: Some(Duration::from_secs(120)),
         }
     }
@@ -62,16 +69,25 @@ impl RetryPolicy {
         self
     }
 
-    /// The first backoff bound and the largest one.
+    /// The first backoff bound and the largest one (when the server sends
+    /// no `Retry-After`).
     pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
         self.base_backoff = base;
         self.max_backoff = max.max(base);
         self
     }
 
+    /// The longest single wait between attempts (default 60 s). A
+    /// `Retry-After` asking for longer ends the retries at once with the
+    /// rate-limit error, even without a deadline.
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+
     /// The time all attempts and waits together may take; `None` for no
-    /// limit beyond the attempt count. A `Retry-After` longer than what is
-    /// left ends the retries with the error.
+    /// limit beyond the attempt count and [`max_wait`](Self::max_wait). A
+    /// wait longer than what is left ends the retries with the error.
     pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
         self.deadline = deadline;
         self
@@ -92,6 +108,11 @@ impl RetryPolicy {
         self.max_backoff
     }
 
+    /// The longest single wait.
+    pub fn max_wait(&self) -> Duration {
+        self.max_wait
+    }
+
     /// The deadline over all attempts.
     pub fn deadline(&self) -> Option<Duration> {
         self.deadline
@@ -108,10 +129,19 @@ impl RetryPolicy {
         let bound_ms = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
         Duration::from_millis(fastrand::u64(0..=bound_ms))
     }
+
+    /// Whether waiting `wait` after `elapsed` stays within the single-wait
+    /// cap and the deadline. Saturating: no server-sent number can overflow.
+    pub(crate) fn allows_wait(&self, elapsed: Duration, wait: Duration) -> bool {
+        wait <= self.max_wait
+            && self
+                .deadline
+                .is_none_or(|deadline| elapsed.saturating_add(wait) < deadline)
+    }
 }
 
 /// Parses `Retry-After`: delta-seconds, or an HTTP date (a date in the past
-/// means now).
+/// means now). Any number is accepted; the policy decides what is too long.
 pub(crate) fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
@@ -140,15 +170,31 @@ mod tests {
             parse_retry_after(&HeaderValue::from_static("soon"), now),
             None
         );
+        let huge = HeaderValue::from_static("18446744073709551615");
+        assert_eq!(
+            parse_retry_after(&huge, now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+    }
+
+    #[test]
+    fn huge_waits_never_overflow_and_are_refused() {
+        let policy = RetryPolicy::default().with_deadline(None);
+        assert!(!policy.allows_wait(Duration::from_secs(1), Duration::from_secs(u64::MAX)));
+        let with_deadline = RetryPolicy::default();
+        assert!(!with_deadline.allows_wait(Duration::from_secs(1), Duration::MAX));
+        assert!(!with_deadline.allows_wait(Duration::MAX, Duration::from_secs(1)));
+        assert!(with_deadline.allows_wait(Duration::from_secs(1), Duration::from_secs(2)));
     }
 
     #[test]
     fn backoff_stays_within_the_exponential_bound() {
         let policy =
             RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
-        for failures in 1..=10 {
-            let bound =
-                Duration::from_millis(100 * (1 << (failures - 1))).min(Duration::from_secs(1));
+        for failures in 1..=40 {
+            let bound = Duration::from_millis(100)
+                .saturating_mul(1 << (failures - 1).min(30))
+                .min(Duration::from_secs(1));
             for _ in 0..50 {
                 assert!(policy.backoff(failures) <= bound);
             }

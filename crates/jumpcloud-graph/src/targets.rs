@@ -3,7 +3,7 @@
 //!
 //! JumpCloud adds target and graph types every year (`idp_routing_policy` in
 //! 2024, `password_manager_item` in 2025), so the enums are open: a value
-//! this version does not know decodes as `Other(..)` instead of failing the
+//! this version does not know decodes as `Unknown(..)` instead of failing the
 //! page it arrived in.
 
 use std::fmt;
@@ -13,9 +13,32 @@ use jumpcloud_graph_openapi::types;
 
 use crate::Error;
 
+/// A value JumpCloud sent that this version of the crate does not know,
+/// kept verbatim.
+///
+/// It cannot be constructed, only received (or parsed with `from_wire` /
+/// `FromStr`), so code cannot match on a string that will silently stop
+/// matching when a later version learns the value as a variant of its own.
+/// Compare with [`as_str`](Self::as_str) where you must.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(Box<str>);
+
+impl UnknownValue {
+    /// The value as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Defines an open string enum: known variants with their wire names, an
-/// `Other(String)` catch-all, parsing that never fails, and serde as a
-/// plain string.
+/// `Unknown(UnknownValue)` catch-all, parsing that never fails, and serde as
+/// a plain string.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -28,8 +51,8 @@ macro_rules! open_enum {
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
-            /// A value this version of the crate does not know, kept verbatim.
-            Other(String),
+            /// A value this version of the crate does not know.
+            Unknown(UnknownValue),
         }
 
         impl $name {
@@ -40,21 +63,22 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $wire, )+
-                    $name::Other(other) => other,
+                    $name::Unknown(other) => other.as_str(),
                 }
             }
 
-            /// Maps a wire name to its variant; unknown names become `Other`.
+            /// Maps a wire name to its variant; unknown names become
+            /// `Unknown`.
             pub fn from_wire(wire: &str) -> Self {
                 match wire {
                     $( $wire => $name::$variant, )+
-                    other => $name::Other(other.to_string()),
+                    other => $name::Unknown(UnknownValue(other.into())),
                 }
             }
 
             /// Whether this is a value this version of the crate knows.
             pub fn is_known(&self) -> bool {
-                !matches!(self, $name::Other(_))
+                !matches!(self, $name::Unknown(_))
             }
         }
 
@@ -71,6 +95,7 @@ macro_rules! open_enum {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -79,8 +104,17 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let wire = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(Self::from_wire(&wire))
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from_wire(v))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
             }
         }
     };
@@ -96,10 +130,9 @@ open_enum! {
     /// assert_eq!(AssociationTarget::SystemGroup.as_str(), "system_group");
     /// assert_eq!(AssociationTarget::from_wire("system"), AssociationTarget::System);
     /// // A target added by JumpCloud after this release still parses.
-    /// assert_eq!(
-    ///     AssociationTarget::from_wire("quantum_device"),
-    ///     AssociationTarget::Other("quantum_device".into())
-    /// );
+    /// let newer = AssociationTarget::from_wire("quantum_device");
+    /// assert!(!newer.is_known());
+    /// assert_eq!(newer.as_str(), "quantum_device");
     /// ```
     pub enum AssociationTarget {
         /// An Active Directory instance.
@@ -180,8 +213,8 @@ impl GraphType {
 }
 
 impl AssociationTarget {
-    /// The generated client's value for this target. `Other` cannot be sent:
-    /// the generated client only knows the spec's values.
+    /// The generated client's value for this target. An unknown target
+    /// cannot be sent: the generated client only knows the spec's values.
     pub(crate) fn to_wire_target(
         &self,
     ) -> Result<types::GraphUserAssociationsListTargetsItem, Error> {
@@ -218,6 +251,20 @@ impl AssociationTarget {
             AssociationTarget::System | AssociationTarget::SystemGroup
         )
     }
+
+    /// The target that binds a user directly to an object of `kind`, if a
+    /// user can be bound to such objects at all.
+    ///
+    /// ```
+    /// use jumpcloud_graph::{AssociationTarget, GraphType};
+    ///
+    /// assert_eq!(AssociationTarget::for_type(&GraphType::System), Some(AssociationTarget::System));
+    /// assert_eq!(AssociationTarget::for_type(&GraphType::UserGroup), None);
+    /// ```
+    pub fn for_type(kind: &GraphType) -> Option<AssociationTarget> {
+        let target = AssociationTarget::from_wire(kind.as_str());
+        target.is_known().then_some(target)
+    }
 }
 
 /// The eight traversals of `/users/{id}/...`: everything of one kind bound
@@ -225,7 +272,20 @@ impl AssociationTarget {
 ///
 /// Each has its own method on [`User`](crate::User) (`systems()`,
 /// `applications()`, ...); [`User::traverse`](crate::User::traverse) takes
-/// the kind as a value.
+/// the kind as a value. Parsed from its [name](Self::name) (`systems`,
+/// `system-groups`, ...), the path segment (`systemgroups`) or the object
+/// type (`system_group`), in any case.
+///
+/// ```
+/// use jumpcloud_graph::TraversalKind;
+///
+/// let kind: TraversalKind = "system-groups".parse()?;
+/// assert_eq!(kind, TraversalKind::SystemGroup);
+/// assert_eq!("systemgroups".parse::<TraversalKind>()?, kind);
+/// assert_eq!(kind.to_string(), "system-groups");
+/// assert!("printers".parse::<TraversalKind>().is_err());
+/// # Ok::<(), jumpcloud_graph::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TraversalKind {
@@ -260,38 +320,100 @@ impl TraversalKind {
         TraversalKind::SystemGroup,
     ];
 
-    /// The last path segment, e.g. `systemgroups`.
-    pub fn path_segment(self) -> &'static str {
+    /// A short, stable name: `applications`, `directories`, `gsuites`,
+    /// `ldap-servers`, `office365s`, `radius-servers`, `systems`,
+    /// `system-groups`.
+    pub fn name(self) -> &'static str {
         match self {
             TraversalKind::Application => "applications",
             TraversalKind::Directory => "directories",
             TraversalKind::GSuite => "gsuites",
-            TraversalKind::LdapServer => "ldapservers",
+            TraversalKind::LdapServer => "ldap-servers",
             TraversalKind::Office365 => "office365s",
-            TraversalKind::RadiusServer => "radiusservers",
+            TraversalKind::RadiusServer => "radius-servers",
             TraversalKind::System => "systems",
-            TraversalKind::SystemGroup => "systemgroups",
+            TraversalKind::SystemGroup => "system-groups",
         }
     }
 
-    /// JumpCloud's operationId, e.g. `graph_userTraverseSystemGroup`.
-    pub fn operation_id(self) -> &'static str {
+    /// Whether an object of type `kind` can be a result of this traversal
+    /// (`directories` returns four types).
+    pub fn returns(self, kind: &GraphType) -> bool {
         match self {
-            TraversalKind::Application => "graph_userTraverseApplication",
-            TraversalKind::Directory => "graph_userTraverseDirectory",
-            TraversalKind::GSuite => "graph_userTraverseGSuite",
-            TraversalKind::LdapServer => "graph_userTraverseLdapServer",
-            TraversalKind::Office365 => "graph_userTraverseOffice365",
-            TraversalKind::RadiusServer => "graph_userTraverseRadiusServer",
-            TraversalKind::System => "graph_userTraverseSystem",
-            TraversalKind::SystemGroup => "graph_userTraverseSystemGroup",
+            TraversalKind::Application => *kind == GraphType::Application,
+            TraversalKind::Directory => matches!(
+                kind,
+                GraphType::ActiveDirectory
+                    | GraphType::GSuite
+                    | GraphType::Office365
+                    | GraphType::LdapServer
+            ),
+            TraversalKind::GSuite => *kind == GraphType::GSuite,
+            TraversalKind::LdapServer => *kind == GraphType::LdapServer,
+            TraversalKind::Office365 => *kind == GraphType::Office365,
+            TraversalKind::RadiusServer => *kind == GraphType::RadiusServer,
+            TraversalKind::System => *kind == GraphType::System,
+            TraversalKind::SystemGroup => *kind == GraphType::SystemGroup,
+        }
+    }
+
+    /// The operation this traversal calls.
+    pub(crate) fn operation(self) -> crate::ops::Operation {
+        use crate::ops::operations as op;
+        match self {
+            TraversalKind::Application => op::GRAPH_USER_TRAVERSE_APPLICATION,
+            TraversalKind::Directory => op::GRAPH_USER_TRAVERSE_DIRECTORY,
+            TraversalKind::GSuite => op::GRAPH_USER_TRAVERSE_G_SUITE,
+            TraversalKind::LdapServer => op::GRAPH_USER_TRAVERSE_LDAP_SERVER,
+            TraversalKind::Office365 => op::GRAPH_USER_TRAVERSE_OFFICE365,
+            TraversalKind::RadiusServer => op::GRAPH_USER_TRAVERSE_RADIUS_SERVER,
+            TraversalKind::System => op::GRAPH_USER_TRAVERSE_SYSTEM,
+            TraversalKind::SystemGroup => op::GRAPH_USER_TRAVERSE_SYSTEM_GROUP,
         }
     }
 }
 
 impl fmt::Display for TraversalKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.path_segment())
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for TraversalKind {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let wanted: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let singular = wanted.strip_suffix('s').unwrap_or(&wanted);
+        TraversalKind::ALL
+            .into_iter()
+            .find(|kind| {
+                let name: String = kind.name().chars().filter(|c| *c != '-').collect();
+                name == wanted
+                    || name.strip_suffix('s') == Some(singular)
+                    || (*kind == TraversalKind::Directory && singular == "directory")
+            })
+            .ok_or_else(|| {
+                Error::invalid(
+                    "traversal kind",
+                    format!(
+                        "{:?}: expected one of {}",
+                        text.chars().take(64).collect::<String>(),
+                        TraversalKind::ALL.map(TraversalKind::name).join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for TraversalKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -317,24 +439,52 @@ mod tests {
 
     #[test]
     fn an_unknown_target_cannot_be_sent() {
-        let error = AssociationTarget::Other("quantum".into())
+        let error = AssociationTarget::from_wire("quantum")
             .to_wire_target()
             .unwrap_err();
-        assert!(matches!(
-            error,
-            Error::InvalidInput {
-                field: "association target",
-                ..
-            }
-        ));
+        assert_eq!(error.field(), Some("association target"));
     }
 
     #[test]
-    fn open_enums_round_trip_through_serde() {
+    fn open_enums_decode_any_string() {
         for wire in ["system", "user_group", "something_new"] {
             let parsed: GraphType = serde_json::from_value(serde_json::json!(wire)).unwrap();
-            assert_eq!(serde_json::to_value(&parsed).unwrap(), wire);
+            assert_eq!(parsed.as_str(), wire);
             assert_eq!(parsed.is_known(), wire != "something_new");
         }
+    }
+
+    #[test]
+    fn traversal_kinds_parse_from_every_spelling() {
+        for kind in TraversalKind::ALL {
+            assert_eq!(kind.name().parse::<TraversalKind>().unwrap(), kind);
+            assert_eq!(
+                kind.operation()
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .parse::<TraversalKind>()
+                    .unwrap(),
+                kind
+            );
+            assert_eq!(
+                kind.name().to_uppercase().parse::<TraversalKind>().unwrap(),
+                kind
+            );
+        }
+        assert_eq!(
+            "system_group".parse::<TraversalKind>().unwrap(),
+            TraversalKind::SystemGroup
+        );
+        assert_eq!(
+            "directory".parse::<TraversalKind>().unwrap(),
+            TraversalKind::Directory
+        );
+        assert_eq!(
+            "ldap_server".parse::<TraversalKind>().unwrap(),
+            TraversalKind::LdapServer
+        );
+        assert!("".parse::<TraversalKind>().is_err());
     }
 }

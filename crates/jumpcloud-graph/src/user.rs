@@ -1,11 +1,9 @@
 //! A handle on one user: every operation of the user graph starts here.
 
-use crate::ops::associations::AssociationList;
-use crate::ops::email::ActivationEmail;
-use crate::ops::member_of::MemberOf;
-use crate::ops::traverse::Traversal;
-use crate::ops::writes::{
-    Associate, Dissociate, EnsureAssociated, EnsureDissociated, UpdateAssociation,
+use crate::list::{AssociationList, List, MemberOf, Traversal, op as list_op};
+use crate::write::{
+    ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, UpdateAssociation,
+    Write, op as write_op,
 };
 use crate::{AssociationTarget, Client, Error, GraphNode, GraphType, ObjectId, TraversalKind};
 
@@ -21,7 +19,7 @@ use crate::{AssociationTarget, Client, Error, GraphNode, GraphType, ObjectId, Tr
 /// // Everything bound to the user, with the paths that grant it.
 /// let mut systems = user.systems().filter(Filter::eq("os", "Ubuntu")).stream();
 /// while let Some(system) = systems.try_next().await? {
-///     println!("{} {:?} {:?}", system.id(), system.grant(), system.sudo());
+///     println!("{} {:?} {:?}", system.id(), system.grants(), system.sudo());
 /// }
 ///
 /// // The user's groups, and direct associations.
@@ -31,19 +29,19 @@ use crate::{AssociationTarget, Client, Error, GraphNode, GraphType, ObjectId, Tr
 ///     .try_collect()
 ///     .await?;
 ///
-/// // Writes.
-/// user.associate(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff")
+/// // Writes: ids are checked when the write is made.
+/// user.associate(AssociationTarget::SystemGroup, "60aa11bb22cc33dd44ee55ff")?
 ///     .sudo(Sudo::WithPassword)
 ///     .await?;
-/// user.dissociate(AssociationTarget::System, "60aa11bb22cc33dd44ee5500").await?;
+/// user.dissociate(AssociationTarget::System, "60aa11bb22cc33dd44ee5500")?.await?;
 /// user.send_activation_email().await?;
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
 pub struct User {
-    pub(crate) client: Client,
-    pub(crate) id: ObjectId,
+    client: Client,
+    id: ObjectId,
 }
 
 impl User {
@@ -58,7 +56,7 @@ impl User {
 
     /// The user as a graph node (where every path starts).
     pub fn node(&self) -> GraphNode {
-        GraphNode::new(self.id.clone(), GraphType::User)
+        GraphNode::new(self.id, GraphType::User)
     }
 
     /// The client this handle uses.
@@ -69,7 +67,7 @@ impl User {
     /// Everything of `kind` bound to the user, directly or through groups
     /// (`GET /users/{id}/<kind>`).
     pub fn traverse(&self, kind: TraversalKind) -> Traversal {
-        Traversal::new(self.clone(), kind)
+        List::new(self.clone(), list_op::Traverse { kind })
     }
 
     /// SSO applications bound to the user (`graph_userTraverseApplication`).
@@ -116,66 +114,113 @@ impl User {
 
     /// The user groups the user is a member of (`graph_userMemberOf`).
     pub fn member_of(&self) -> MemberOf {
-        MemberOf::new(self.clone())
+        List::new(self.clone(), list_op::MemberOf::default())
     }
 
     /// The user's *direct* associations with objects of the given types
-    /// (`graph_userAssociationsList`). At least one target is required.
+    /// (`graph_userAssociationsList`), one request per target, merged in the
+    /// order given. At least one target is required.
     pub fn associations<I>(&self, targets: I) -> AssociationList
     where
         I: IntoIterator<Item = AssociationTarget>,
     {
-        AssociationList::new(self.clone(), targets.into_iter().collect())
+        List::new(
+            self.clone(),
+            list_op::Associations {
+                targets: targets.into_iter().collect(),
+            },
+        )
     }
 
     /// Binds the user directly to an object (`op: add`). Sent once unless
     /// you opt into retries; 409 if the association exists.
-    pub fn associate<I>(&self, target: AssociationTarget, id: I) -> Associate
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error, at once, when `id` is not an ObjectID or the
+    /// target cannot be sent by this version of the crate.
+    pub fn associate<I>(&self, target: AssociationTarget, id: I) -> Result<Associate, Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Associate::new(self.clone(), target, convert(id))
+        Ok(Write::new(self.clone(), write_op::Add(change(target, id)?)))
     }
 
     /// Removes a direct association (`op: remove`). Sent once unless you opt
     /// into retries; 404 if there is none.
-    pub fn dissociate<I>(&self, target: AssociationTarget, id: I) -> Dissociate
+    ///
+    /// # Errors
+    ///
+    /// As for [`associate`](Self::associate).
+    pub fn dissociate<I>(&self, target: AssociationTarget, id: I) -> Result<Dissociate, Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Dissociate::new(self.clone(), target, convert(id))
+        Ok(Write::new(
+            self.clone(),
+            write_op::Remove(change(target, id)?),
+        ))
     }
 
     /// Changes the attributes (sudo) of an existing direct association
-    /// (`op: update`).
-    pub fn update<I>(&self, target: AssociationTarget, id: I) -> UpdateAssociation
+    /// (`op: update`); safe to repeat, so it retries.
+    ///
+    /// # Errors
+    ///
+    /// As for [`associate`](Self::associate).
+    pub fn update<I>(&self, target: AssociationTarget, id: I) -> Result<UpdateAssociation, Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        UpdateAssociation::new(self.clone(), target, convert(id))
+        Ok(Write::new(
+            self.clone(),
+            write_op::Update(change(target, id)?),
+        ))
     }
 
     /// Makes sure the association exists: 409 counts as done, so this is
     /// safe to retry and retries under the client's policy.
-    pub fn ensure_associated<I>(&self, target: AssociationTarget, id: I) -> EnsureAssociated
+    ///
+    /// # Errors
+    ///
+    /// As for [`associate`](Self::associate).
+    pub fn ensure_associated<I>(
+        &self,
+        target: AssociationTarget,
+        id: I,
+    ) -> Result<EnsureAssociated, Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        EnsureAssociated::new(self.clone(), target, convert(id))
+        Ok(Write::new(
+            self.clone(),
+            write_op::EnsureAdded(change(target, id)?),
+        ))
     }
 
     /// Makes sure the association is gone: 404 counts as done, so this is
     /// safe to retry and retries under the client's policy.
-    pub fn ensure_dissociated<I>(&self, target: AssociationTarget, id: I) -> EnsureDissociated
+    ///
+    /// # Errors
+    ///
+    /// As for [`associate`](Self::associate).
+    pub fn ensure_dissociated<I>(
+        &self,
+        target: AssociationTarget,
+        id: I,
+    ) -> Result<EnsureDissociated, Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        EnsureDissociated::new(self.clone(), target, convert(id))
+        Ok(Write::new(
+            self.clone(),
+            write_op::EnsureRemoved(change(target, id)?),
+        ))
     }
 
     /// Sends the user an activation email (`users_sendEmails`).
@@ -185,15 +230,16 @@ impl User {
     /// keep only its path), so it may change without notice. Sent once
     /// unless you opt into retries.
     pub fn send_activation_email(&self) -> ActivationEmail {
-        ActivationEmail::new(self.clone())
+        Write::new(self.clone(), write_op::SendActivation)
     }
 }
 
-/// An id argument, converted now and reported when the request is sent.
-fn convert<I>(id: I) -> Result<ObjectId, Error>
+/// The change a write makes, checked now.
+fn change<I>(target: AssociationTarget, id: I) -> Result<write_op::Change, Error>
 where
     I: TryInto<ObjectId>,
     I::Error: Into<Error>,
 {
-    id.try_into().map_err(Into::into)
+    let id = id.try_into().map_err(|e| e.into().for_field("target id"))?;
+    write_op::Change::new(target, id)
 }

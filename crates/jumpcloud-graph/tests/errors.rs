@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{API_KEY, USER, client_for};
 use jumpcloud_graph::{Error, RetryPolicy};
+
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,10 +33,10 @@ async fn a_message_only_body() {
     let error =
         fail_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}))).await;
     let api = error.api().expect("an API error");
-    assert_eq!(api.message.as_deref(), Some("Not Found"));
+    assert_eq!(api.message(), Some("Not Found"));
     assert!(error.is_not_found());
-    assert_eq!(api.method, "GET");
-    assert_eq!(api.path, format!("/users/{USER}/systems"));
+    assert_eq!(api.method(), "GET");
+    assert_eq!(api.path(), format!("/users/{USER}/systems"));
     assert!(
         error
             .to_string()
@@ -52,8 +53,8 @@ async fn an_error_and_message_body() {
     )
     .await;
     let api = error.api().unwrap();
-    assert_eq!(api.error.as_deref(), Some("Conflict"));
-    assert_eq!(api.message.as_deref(), Some("Conflict: already exists"));
+    assert_eq!(api.error(), Some("Conflict"));
+    assert_eq!(api.message(), Some("Conflict: already exists"));
     assert!(error.is_conflict());
 }
 
@@ -64,10 +65,9 @@ async fn a_code_message_status_body() {
     ))
     .await;
     let api = error.api().unwrap();
-    assert_eq!(api.code, Some(400));
+    assert_eq!(api.code(), Some(400));
     assert!(
-        api.message
-            .as_deref()
+        api.message()
             .unwrap()
             .contains("exceeds maximum value of 100")
     );
@@ -83,8 +83,8 @@ async fn an_html_gateway_page() {
     )
     .await;
     let api = error.api().unwrap();
-    assert_eq!(api.message, None);
-    assert!(api.body.contains("502 Bad Gateway"));
+    assert_eq!(api.message(), None);
+    assert!(api.body().contains("502 Bad Gateway"));
     assert!(error.is_retryable());
 }
 
@@ -92,8 +92,8 @@ async fn an_html_gateway_page() {
 async fn an_empty_body() {
     let error = fail_with(ResponseTemplate::new(503)).await;
     let api = error.api().unwrap();
-    assert_eq!(api.status.as_u16(), 503);
-    assert_eq!(api.body, "");
+    assert_eq!(api.status(), 503);
+    assert_eq!(api.body(), "");
     assert!(error.is_retryable());
 }
 
@@ -107,7 +107,7 @@ async fn a_rate_limit_carries_retry_after() {
     .await;
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
-    assert_eq!(error.api().unwrap().request_id.as_deref(), Some("req-123"));
+    assert_eq!(error.api().unwrap().request_id(), Some("req-123"));
 }
 
 #[tokio::test]
@@ -117,7 +117,7 @@ async fn an_unknown_key_on_this_host_hints_at_the_region() {
     ))
     .await;
     assert!(error.is_unauthorized());
-    let hint = error.api().unwrap().hint.clone().unwrap();
+    let hint = error.api().unwrap().hint().unwrap().to_string();
     assert!(
         hint.contains("region") && hint.contains("Region::Eu"),
         "{hint}"
@@ -132,7 +132,7 @@ async fn a_missing_organization_hints_at_the_org_id() {
             .set_body_json(json!({"message": "Unauthorized: no organization selected"})),
     )
     .await;
-    let hint = error.api().unwrap().hint.clone().unwrap();
+    let hint = error.api().unwrap().hint().unwrap().to_string();
     assert!(
         hint.contains("multi-tenant") && hint.contains("org_id"),
         "{hint}"
@@ -142,15 +142,7 @@ async fn a_missing_organization_hints_at_the_org_id() {
 #[tokio::test]
 async fn another_refusal_hints_at_the_key() {
     let error = fail_with(ResponseTemplate::new(401).set_body_string("nope")).await;
-    assert!(
-        error
-            .api()
-            .unwrap()
-            .hint
-            .as_deref()
-            .unwrap()
-            .contains("API key")
-    );
+    assert!(error.api().unwrap().hint().unwrap().contains("API key"));
 }
 
 #[tokio::test]
@@ -175,22 +167,53 @@ async fn a_success_with_an_undecodable_body_is_a_decode_error() {
             .set_body_string("hello"),
     ] {
         let error = fail_with(template).await;
-        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+        assert!(error.is_decode(), "{error:?}");
         assert!(!error.is_retryable());
     }
 }
 
 #[tokio::test]
-async fn a_bad_id_in_a_page_is_a_decode_error_not_a_panic() {
-    let error = fail_with(
-        ResponseTemplate::new(200)
-            .set_body_json(json!([{"id": "oops", "type": "system", "paths": []}])),
-    )
-    .await;
-    let Error::Decode { message, .. } = &error else {
-        panic!("{error:?}")
-    };
-    assert!(message.contains("\"oops\""));
+async fn an_id_that_is_not_an_object_id_is_kept_with_the_rest_of_the_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "2")
+                .set_body_json(json!([
+                    {"id": "legacy-7", "type": "system", "paths": []},
+                    common::system(1),
+                ])),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
+    let systems = client
+        .user(USER)
+        .unwrap()
+        .systems()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(systems.len(), 2);
+    assert_eq!(systems[0].id().to_string(), "legacy-7");
+    assert!(!systems[0].id().is_object_id());
+    assert!(systems[1].id().is_object_id());
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_request_and_keeps_the_serde_cause() {
+    let error = fail_with(ResponseTemplate::new(200).set_body_string("[{\"id\": 7}]")).await;
+    assert!(error.is_decode());
+    assert_eq!(
+        error.path(),
+        Some(format!("/users/{USER}/systems").as_str())
+    );
+    let cause = std::error::Error::source(&error).expect("a cause");
+    assert!(cause.is::<serde_json::Error>(), "{cause:?}");
+    assert!(
+        !error.to_string().contains(&cause.to_string()),
+        "the cause is printed once"
+    );
 }
 
 #[tokio::test]
@@ -214,7 +237,7 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
         .try_collect()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_transport(), "{error:?}");
     assert!(error.is_retryable());
     assert!(!error.to_string().contains(API_KEY));
 }

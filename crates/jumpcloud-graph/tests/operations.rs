@@ -38,6 +38,21 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.headers.get(name).map(|v| v.to_str().unwrap())
 }
 
+/// The last path segment of each traversal.
+fn segment(kind: TraversalKind) -> &'static str {
+    match kind.to_string().as_str() {
+        "applications" => "applications",
+        "directories" => "directories",
+        "gsuites" => "gsuites",
+        "ldap-servers" => "ldapservers",
+        "office365s" => "office365s",
+        "radius-servers" => "radiusservers",
+        "systems" => "systems",
+        "system-groups" => "systemgroups",
+        other => panic!("a new traversal kind: {other}"),
+    }
+}
+
 fn body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).unwrap()
 }
@@ -65,7 +80,7 @@ async fn every_traversal_gets_its_path_with_limit_skip_and_filters() {
         assert_eq!(request.method.as_str(), "GET");
         assert_eq!(
             request.url.path(),
-            format!("/api/v2/users/{USER}/{}", kind.path_segment())
+            format!("/api/v2/users/{USER}/{}", segment(kind))
         );
         assert_eq!(
             request.url.query(),
@@ -106,10 +121,7 @@ async fn the_named_traversal_methods_match_their_kinds() {
         .iter()
         .map(|r| r.url.path().rsplit('/').next().unwrap().to_string())
         .collect();
-    let expected: Vec<&str> = TraversalKind::ALL
-        .iter()
-        .map(|k| k.path_segment())
-        .collect();
+    let expected: Vec<&str> = TraversalKind::ALL.iter().map(|k| segment(*k)).collect();
     assert_eq!(paths, expected);
 }
 
@@ -138,26 +150,53 @@ async fn member_of_sends_filters_and_comma_joined_sort() {
 }
 
 #[tokio::test]
-async fn associations_send_every_target_as_a_repeated_parameter() {
-    let (server, client) = setup().await;
-    answer_everything(&server).await;
-    client
+async fn associations_send_one_request_per_target_and_merge_in_order() {
+    let server = MockServer::start().await;
+    for (target, id) in [("system", 1), ("system_group", 2)] {
+        Mock::given(method("GET"))
+            .and(wiremock::matchers::query_param("targets", target))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-total-count", "1")
+                    .set_body_json(json!([{"to": {"id": object_id(id), "type": target}}])),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server, |b| b);
+    let found = client
         .user(USER)
         .unwrap()
-        .associations([AssociationTarget::System, AssociationTarget::SystemGroup])
+        .associations([AssociationTarget::SystemGroup, AssociationTarget::System])
         .try_collect()
         .await
         .unwrap();
-    let request = only_request(&server).await;
+    let ids: Vec<String> = found.iter().map(|a| a.id().to_string()).collect();
     assert_eq!(
-        request.url.path(),
-        format!("/api/v2/users/{USER}/associations")
+        ids,
+        [object_id(2), object_id(1)],
+        "in the order the targets were given"
     );
+    let mut queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r.url.path(), format!("/api/v2/users/{USER}/associations"));
+            assert_common_headers(r);
+            r.url.query().unwrap().to_string()
+        })
+        .collect();
+    queries.sort();
     assert_eq!(
-        request.url.query(),
-        Some("limit=100&skip=0&targets=system&targets=system_group")
+        queries,
+        [
+            "limit=100&skip=0&targets=system",
+            "limit=100&skip=0&targets=system_group"
+        ],
+        "one target per request"
     );
-    assert_common_headers(&request);
 }
 
 #[tokio::test]
@@ -169,6 +208,7 @@ async fn associate_posts_an_add_with_sudo_as_json() {
         .user(USER)
         .unwrap()
         .associate(AssociationTarget::SystemGroup, group.as_str())
+        .unwrap()
         .sudo(Sudo::WithoutPassword)
         .await
         .unwrap();
@@ -196,6 +236,7 @@ async fn dissociate_posts_a_remove_without_attributes() {
         .user(USER)
         .unwrap()
         .dissociate(AssociationTarget::Application, object_id(3).as_str())
+        .unwrap()
         .send()
         .await
         .unwrap();
@@ -215,6 +256,7 @@ async fn update_posts_an_update_with_the_new_sudo() {
         .user(USER)
         .unwrap()
         .update(AssociationTarget::System, object_id(4).as_str())
+        .unwrap()
         .sudo(Sudo::Disabled)
         .await
         .unwrap();
@@ -234,6 +276,7 @@ async fn ensure_associated_reports_a_creation() {
         .user(USER)
         .unwrap()
         .ensure_associated(AssociationTarget::RadiusServer, object_id(5).as_str())
+        .unwrap()
         .await
         .unwrap();
     assert_eq!(outcome, Ensured::Created);
@@ -276,6 +319,7 @@ async fn the_default_org_goes_on_every_request_and_can_be_overridden_or_omitted(
         .await
         .unwrap();
     user.dissociate(AssociationTarget::System, object_id(1).as_str())
+        .unwrap()
         .await
         .unwrap();
     let orgs: Vec<Option<String>> = server
@@ -320,7 +364,7 @@ async fn a_product_token_goes_before_the_crate_user_agent() {
 async fn a_caller_supplied_http_client_still_sends_the_key_and_user_agent() {
     let server = MockServer::start().await;
     answer_everything(&server).await;
-    let client = client_for(&server, |b| b.http_client(reqwest::Client::new()));
+    let client = client_for(&server, |b| b.http_client(reqwest::Client::builder()));
     client
         .user(USER)
         .unwrap()

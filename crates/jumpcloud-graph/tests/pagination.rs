@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 use common::{PagedList, Total, USER, object_id, setup};
 use futures::TryStreamExt;
-use jumpcloud_graph::{Error, pagination::MAX_PAGES_WITHOUT_PROGRESS};
+use jumpcloud_graph::Error;
+
+/// How many pages in a row may bring nothing new (the documented guard).
+const MAX_PAGES_WITHOUT_PROGRESS: usize = 3;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
@@ -36,9 +39,11 @@ fn expected_ids(count: u64) -> Vec<String> {
     (0..count).map(object_id).collect()
 }
 
+/// The ids of the user's systems, one page at a time (so that the order of
+/// requests is known; prefetch has tests of its own).
 async fn collect_ids(client: &jumpcloud_graph::Client) -> Result<Vec<String>, Error> {
     let user = client.user(USER)?;
-    let items = user.systems().try_collect().await?;
+    let items = user.systems().prefetch(1).try_collect().await?;
     Ok(items.iter().map(|b| b.id().to_string()).collect())
 }
 
@@ -97,19 +102,40 @@ async fn pages_default_to_the_server_maximum_never_its_default_of_ten() {
 }
 
 #[tokio::test]
-async fn a_short_page_mid_stream_is_not_the_end() {
+async fn a_short_page_mid_stream_is_not_the_end_and_loses_nothing() {
     let (server, client) = setup().await;
     let mut list = PagedList::systems(250);
-    // The second page comes back with 40 of its 100 items (null records).
+    // The second page comes back with 40 of its 100 items.
     list.short_page = Some((100, 40));
     serve(&server, list).await;
-    let ids = collect_ids(&client).await.unwrap();
-    let expected: Vec<String> = (0..140).chain(200..250).map(object_id).collect();
-    assert_eq!(ids, expected);
+    assert_eq!(collect_ids(&client).await.unwrap(), expected_ids(250));
     assert_eq!(
         requested_skips(&server).await,
-        [(0, 100), (100, 100), (200, 100)]
+        [(0, 100), (100, 100), (140, 100), (180, 100)],
+        "the next page starts after what the short page brought"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_caps_every_page_below_the_request_loses_nothing() {
+    let (server, client) = setup().await;
+    let mut list = PagedList::systems(250);
+    list.page_cap = Some(50);
+    serve(&server, list).await;
+    // Fails on the old code: it advanced by 100 and yielded 150 items.
+    assert_eq!(collect_ids(&client).await.unwrap(), expected_ids(250));
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_skip_with_a_total_ends_in_an_error_not_ok() {
+    let (server, client) = setup().await;
+    let mut list = PagedList::systems(250);
+    list.ignore_skip = true;
+    serve(&server, list).await;
+    // Fails on the old code: the stream ended Ok with 100 of 250 items.
+    let error = collect_ids(&client).await.unwrap_err();
+    assert!(error.is_pagination(), "{error}");
+    assert!(error.to_string().contains("100 of the 250"), "{error}");
 }
 
 #[tokio::test]
@@ -119,12 +145,12 @@ async fn without_a_total_the_stream_ends_on_an_empty_page() {
     list.total = Total::Absent;
     list.short_page = Some((100, 40));
     serve(&server, list).await;
-    let ids = collect_ids(&client).await.unwrap();
-    assert_eq!(ids.len(), 190);
+    assert_eq!(collect_ids(&client).await.unwrap(), expected_ids(250));
+    let skips: Vec<usize> = requested_skips(&server).await.iter().map(|r| r.0).collect();
     assert_eq!(
-        requested_skips(&server).await,
-        [(0, 100), (100, 100), (200, 100), (300, 100)],
-        "a short page is not the end; the empty page at 300 is"
+        skips,
+        [0, 100, 140, 180, 250],
+        "a short page is not the end; the empty page at 250 is"
     );
 }
 
@@ -139,14 +165,19 @@ async fn a_total_that_grows_mid_stream_is_followed() {
 }
 
 #[tokio::test]
-async fn a_total_that_shrinks_mid_stream_ends_the_stream_early() {
+async fn an_item_deleted_mid_listing_hides_no_other_item() {
     let (server, client) = setup().await;
     let mut list = PagedList::systems(250);
-    list.total = Total::Sequence(vec![250, 180]);
+    // After the first page, item 5 (already yielded) is deleted: every later
+    // item moves one offset to the left.
+    list.delete_after_first_request = vec![5];
     serve(&server, list).await;
     let ids = collect_ids(&client).await.unwrap();
-    assert_eq!(ids, expected_ids(200));
-    assert_eq!(requested_skips(&server).await, [(0, 100), (100, 100)]);
+    // Fails on the old code: the item at offset 100 was never yielded. It
+    // comes after the page that revealed the shift (the re-read).
+    let distinct: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "no item twice");
+    assert_eq!(distinct, expected_ids(250).iter().collect(), "all 250");
 }
 
 #[tokio::test]
@@ -156,7 +187,7 @@ async fn items_of_good_pages_come_before_a_later_pages_error() {
     list.fail_request = Some((2, 404));
     serve(&server, list).await;
     let user = client.user(USER).unwrap();
-    let mut stream = user.systems().stream();
+    let mut stream = user.systems().prefetch(1).stream();
     let mut ids = Vec::new();
     let error = loop {
         match stream.try_next().await {
@@ -181,7 +212,7 @@ async fn a_server_that_repeats_the_same_full_page_forever_ends_with_an_error() {
     list.ignore_skip = true;
     serve(&server, list).await;
     let user = client.user(USER).unwrap();
-    let mut stream = user.systems().stream();
+    let mut stream = user.systems().prefetch(1).stream();
     let mut ids = BTreeSet::new();
     let error = loop {
         match stream.try_next().await {
@@ -191,11 +222,10 @@ async fn a_server_that_repeats_the_same_full_page_forever_ends_with_an_error() {
         }
     };
     assert_eq!(ids.len(), 100, "the first page's items, once each");
-    assert!(
-        matches!(error, Error::PaginationStalled { pages, .. } if pages == MAX_PAGES_WITHOUT_PROGRESS)
-    );
+    assert!(error.is_pagination(), "{error}");
+    assert!(error.to_string().contains("stalled"), "{error}");
     let requests = server.received_requests().await.unwrap().len();
-    assert_eq!(requests, 1 + MAX_PAGES_WITHOUT_PROGRESS as usize);
+    assert_eq!(requests, 1 + MAX_PAGES_WITHOUT_PROGRESS);
 }
 
 #[tokio::test]
@@ -206,6 +236,7 @@ async fn pages_carry_their_skip_and_total() {
     let pages: Vec<_> = user
         .systems()
         .page_size(60)
+        .prefetch(1)
         .pages()
         .try_collect()
         .await

@@ -64,6 +64,7 @@ async fn exercise(client: &Client, shown: &mut Vec<String>) {
     }
     for error in [
         user.associate(AssociationTarget::System, object_id(1).as_str())
+            .unwrap()
             .await
             .err(),
         user.send_activation_email().await.err(),

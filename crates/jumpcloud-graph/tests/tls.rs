@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use jumpcloud_graph::{Client, Error, RetryPolicy};
+use jumpcloud_graph::{Client, RetryPolicy};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
@@ -55,10 +55,17 @@ async fn a_self_signed_certificate_is_refused() {
         .try_collect()
         .await
         .unwrap_err();
-    let Error::Transport { message, .. } = &error else {
-        panic!("expected a transport error, got {error:?}");
-    };
-    assert!(message.to_lowercase().contains("certificate"), "{message}");
+    assert!(
+        error.is_transport(),
+        "expected a transport error, got {error:?}"
+    );
+    let mut causes = String::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        causes.push_str(&c.to_string());
+        cause = c.source();
+    }
+    assert!(causes.to_lowercase().contains("certificate"), "{causes}");
     assert_eq!(
         requests_read.load(Ordering::SeqCst),
         0,

@@ -9,7 +9,7 @@ use jumpcloud_graph::{Client, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
-pub const API_KEY: &str = "test-api-key-7f3e9a";
+pub const API_KEY: &str = "test-api-key-7f3e9a2c41d8";
 pub const USER: &str = "5f1b0c2e9c1a4b0012345678";
 pub const ORG: &str = "5e3b7a1c9d2f4a0011223344";
 pub const OTHER_ORG: &str = "5e3b7a1c9d2f4a0099887766";
@@ -94,6 +94,10 @@ pub struct PagedList {
     pub fail_request: Option<(usize, u16)>,
     /// Ignore `skip` and always serve the first page.
     pub ignore_skip: bool,
+    /// Serve at most this many items per page, whatever `limit` says.
+    pub page_cap: Option<usize>,
+    /// Indexes of items deleted once the first request was answered.
+    pub delete_after_first_request: Vec<usize>,
     requests: AtomicUsize,
     pub log: Mutex<Vec<(usize, usize)>>,
 }
@@ -106,6 +110,8 @@ impl PagedList {
             short_page: None,
             fail_request: None,
             ignore_skip: false,
+            page_cap: None,
+            delete_after_first_request: Vec::new(),
             requests: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
         }
@@ -126,17 +132,25 @@ impl Respond for PagedList {
         {
             return ResponseTemplate::new(status).set_body_json(json!({"message": "injected"}));
         }
+        let items: Vec<&Value> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| number == 0 || !self.delete_after_first_request.contains(i))
+            .map(|(_, item)| item)
+            .collect();
         let skip = if self.ignore_skip { 0 } else { skip };
-        let mut end = (skip + limit).min(self.items.len());
+        let limit = self.page_cap.map_or(limit, |cap| limit.min(cap));
+        let mut end = (skip + limit).min(items.len());
         if let Some((at, keep)) = self.short_page
             && at == skip
         {
             end = (skip + keep).min(end);
         }
-        let page: Vec<Value> = self.items.get(skip..end).unwrap_or_default().to_vec();
+        let page: Vec<&Value> = items.get(skip..end).unwrap_or_default().to_vec();
         let mut response = ResponseTemplate::new(200).set_body_json(page);
         let total = match &self.total {
-            Total::Header => Some(self.items.len()),
+            Total::Header => Some(items.len()),
             Total::Absent => None,
             Total::Sequence(values) => Some(values[number.min(values.len() - 1)]),
         };

@@ -73,10 +73,14 @@ async fn the_api_key_never_appears_in_logs_or_errors_across_the_sandbox_faults()
     let laptops = sandbox.fixture()["acme"].id_of("laptops");
     let error = ada
         .associate(AssociationTarget::SystemGroup, laptops)
+        .unwrap()
         .await
         .unwrap_err();
     shown.push(format!("{error} {error:?} {client:?} {ada:?}"));
-    let wrong = sandbox.client_with(|b| b.api_key("wrong-key-1234").retry(RetryPolicy::none()));
+    let wrong = sandbox.client_with(|b| {
+        b.api_key("wrong-key-1234-abcdef")
+            .retry(RetryPolicy::none())
+    });
     let error = wrong
         .user(ada.id())
         .unwrap()

@@ -81,14 +81,35 @@ async fn a_server_reached_directly_and_through_two_groups_shows_every_path() {
         .pop()
         .expect("web-01 is bound to ada");
     assert_eq!(web.paths().len(), 3);
-    let Grant::DirectAndViaGroups(groups) = web.grant() else {
-        panic!("direct and through groups: {:?}", web.grant());
-    };
-    let groups: BTreeSet<String> = groups.iter().map(|g| g.id().to_string()).collect();
-    let want: BTreeSet<String> = ["ops", "engineering", "production-servers"]
-        .map(|h| acme.id_of(h).to_string())
-        .into();
-    assert_eq!(groups, want);
+    let id = |handle: &str| acme.id_of(handle).to_string();
+    let grants: BTreeSet<String> = web
+        .grants()
+        .iter()
+        .map(|grant| match grant {
+            Grant::Direct => "direct".to_string(),
+            Grant::UserGroup(g) => format!("user group {}", g.id()),
+            Grant::UserGroupThenSystemGroup {
+                user_group,
+                system_group,
+            } => format!(
+                "user group {} then system group {}",
+                user_group.id(),
+                system_group.id()
+            ),
+            other => panic!("unexpected path shape: {other}"),
+        })
+        .collect();
+    let want: BTreeSet<String> = [
+        "direct".to_string(),
+        format!("user group {}", id("ops")),
+        format!(
+            "user group {} then system group {}",
+            id("engineering"),
+            id("production-servers")
+        ),
+    ]
+    .into();
+    assert_eq!(grants, want);
     // The direct binding (sudo with a password) supersedes Ops' passwordless sudo.
     assert_eq!(web.sudo(), Some(Sudo::WithPassword));
 }
@@ -126,7 +147,7 @@ async fn member_of_lists_groups_sorted() {
         .iter()
         .map(|g| {
             sandbox.fixture()["acme"]
-                .object(g.id().as_str())
+                .object(&g.id().to_string())
                 .unwrap()
                 .handle()
                 .to_string()
@@ -169,6 +190,7 @@ async fn an_association_shows_up_in_reads_until_it_is_removed() {
     let laptops = acme.id_of("laptops");
 
     ken.associate(AssociationTarget::SystemGroup, laptops)
+        .unwrap()
         .sudo(Sudo::WithPassword)
         .await
         .unwrap();
@@ -187,6 +209,7 @@ async fn an_association_shows_up_in_reads_until_it_is_removed() {
     assert_eq!(direct.len(), 1);
 
     ken.update(AssociationTarget::SystemGroup, laptops)
+        .unwrap()
         .sudo(Sudo::WithoutPassword)
         .await
         .unwrap();
@@ -198,6 +221,7 @@ async fn an_association_shows_up_in_reads_until_it_is_removed() {
     );
 
     ken.dissociate(AssociationTarget::SystemGroup, laptops)
+        .unwrap()
         .await
         .unwrap();
     assert!(ken.systems().try_collect().await.unwrap().is_empty());
@@ -218,34 +242,57 @@ async fn ensure_calls_converge_and_say_what_they_did() {
     let slack = acme.id_of("slack");
     let app = AssociationTarget::Application;
     assert_eq!(
-        ken.ensure_associated(app.clone(), slack).await.unwrap(),
+        ken.ensure_associated(app.clone(), slack)
+            .unwrap()
+            .await
+            .unwrap(),
         Ensured::Created
     );
     assert_eq!(
-        ken.ensure_associated(app.clone(), slack).await.unwrap(),
+        ken.ensure_associated(app.clone(), slack)
+            .unwrap()
+            .await
+            .unwrap(),
         Ensured::AlreadyAssociated
     );
     assert!(
         ken.associate(app.clone(), slack)
+            .unwrap()
             .await
             .unwrap_err()
             .is_conflict()
     );
     assert_eq!(
-        ken.ensure_dissociated(app.clone(), slack).await.unwrap(),
+        ken.ensure_dissociated(app.clone(), slack)
+            .unwrap()
+            .await
+            .unwrap(),
         Ensured::Removed
     );
     assert_eq!(
-        ken.ensure_dissociated(app.clone(), slack).await.unwrap(),
+        ken.ensure_dissociated(app.clone(), slack)
+            .unwrap()
+            .await
+            .unwrap(),
         Ensured::AlreadyAbsent
     );
-    assert!(ken.dissociate(app, slack).await.unwrap_err().is_not_found());
+    assert!(
+        ken.dissociate(app, slack)
+            .unwrap()
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 
     let laptops = acme.id_of("laptops");
     let group = AssociationTarget::SystemGroup;
-    ken.associate(group.clone(), laptops).await.unwrap();
+    ken.associate(group.clone(), laptops)
+        .unwrap()
+        .await
+        .unwrap();
     let outcome = ken
         .ensure_associated(group, laptops)
+        .unwrap()
         .sudo(Sudo::WithPassword)
         .await
         .unwrap();
@@ -315,7 +362,7 @@ async fn the_errors_of_a_real_org() {
     );
 
     let ada_id = sandbox.fixture()["acme"].id_of("ada");
-    let wrong_key = sandbox.client_with(|b| b.api_key("not-a-key"));
+    let wrong_key = sandbox.client_with(|b| b.api_key("not-a-key-this-org-knows"));
     let error = wrong_key
         .user(ada_id)
         .unwrap()

@@ -1,0 +1,490 @@
+//! The user's lists, as one builder: [`List<Op>`](List), where `Op` is the
+//! operation (a traversal, `memberof`, or the direct associations).
+//!
+//! Every list takes the same settings (page size, prefetch, organization,
+//! retry policy, timeout) and is consumed the same ways (`stream`, `pages`,
+//! `try_collect`); filters exist only on the lists that accept them, and
+//! sort only on `memberof`. Invalid settings are reported as the stream's
+//! first item, before any request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::FutureExt;
+use jumpcloud_graph_openapi as openapi;
+
+use crate::decode;
+use crate::execute::total_count;
+use crate::model::user_node;
+use crate::options::{Checked, RequestOptions};
+use crate::pagination::{self, Cursor, Driver, Fetch, InOrder, Items, Keyed, Pages, RawPage};
+use crate::{
+    Association, AssociationTarget, BoundObject, Client, Error, Filter, ObjectId, OrgId,
+    RetryPolicy, Sort, TraversalKind, User,
+};
+
+/// One of the user graph's lists, ready to be streamed; made by
+/// [`User::systems`] and the other traversals, [`User::member_of`] and
+/// [`User::associations`]. The friendly names are aliases:
+/// [`Traversal`], [`MemberOf`], [`AssociationList`].
+///
+/// ```no_run
+/// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+/// use std::time::Duration;
+/// use futures::TryStreamExt;
+/// use jumpcloud_graph::Filter;
+///
+/// let mut systems = user
+///     .systems()
+///     .filter(Filter::eq("os", "Ubuntu"))
+///     .prefetch(8)                       // pages requested ahead
+///     .timeout(Duration::from_secs(60))  // per attempt
+///     .stream();
+/// while let Some(system) = systems.try_next().await? {
+///     println!("{}", system.id());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "a list does nothing until streamed or collected"]
+pub struct List<Op> {
+    user: User,
+    op: Op,
+    page_size: Option<u32>,
+    prefetch: Option<usize>,
+    filters: Vec<Filter>,
+    options: RequestOptions,
+}
+
+/// Everything of one kind bound to a user, with the paths that grant it.
+pub type Traversal = List<op::Traverse>;
+/// The user groups a user is a member of.
+pub type MemberOf = List<op::MemberOf>;
+/// A user's direct associations with objects of some types.
+pub type AssociationList = List<op::Associations>;
+
+/// The list operations [`List`] is parameterised by.
+pub mod op {
+    use crate::{AssociationTarget, Sort, TraversalKind};
+
+    /// A traversal: `GET /users/{id}/{systems, applications, ...}`.
+    #[derive(Clone, Debug)]
+    pub struct Traverse {
+        pub(crate) kind: TraversalKind,
+    }
+
+    /// `GET /users/{id}/memberof`: the user's groups.
+    #[derive(Clone, Debug, Default)]
+    pub struct MemberOf {
+        pub(crate) sort: Vec<Sort>,
+    }
+
+    /// `GET /users/{id}/associations?targets=..`: direct associations, one
+    /// request per target.
+    #[derive(Clone, Debug)]
+    pub struct Associations {
+        pub(crate) targets: Vec<AssociationTarget>,
+    }
+}
+
+mod sealed {
+    /// Keeps [`ListOperation`](super::ListOperation) and
+    /// [`Filterable`](super::Filterable) implemented by this crate only.
+    pub trait Sealed {}
+    impl Sealed for super::op::Traverse {}
+    impl Sealed for super::op::MemberOf {}
+    impl Sealed for super::op::Associations {}
+}
+
+/// A list operation of the user graph; implemented by the types in
+/// [`op`] only. Its hidden methods are how [`List`] builds each page
+/// request and reads its items; they are not part of the public API.
+pub trait ListOperation: sealed::Sealed + Clone + Send + Sync + 'static {
+    /// What the list yields.
+    type Item: Keyed + Send + 'static;
+
+    /// The operation's descriptor.
+    #[doc(hidden)]
+    fn operation(&self) -> crate::ops::Operation;
+
+    /// The listings to read one after another (several for several targets).
+    #[doc(hidden)]
+    fn split(&self) -> Result<Vec<Self>, Error> {
+        Ok(vec![self.clone()])
+    }
+
+    /// Builds one page request with the generated client.
+    #[doc(hidden)]
+    fn build(&self, client: &Client, query: &PageQuery) -> Result<reqwest::Request, Error>;
+
+    /// Decodes one page.
+    #[doc(hidden)]
+    fn decode(
+        body: &[u8],
+        limit: usize,
+        user: ObjectId,
+        request: &crate::error::Request,
+        client: &Client,
+    ) -> Result<Vec<Self::Item>, Error>;
+}
+
+/// The lists that accept `filter` (the traversals and `memberof`).
+pub trait Filterable: ListOperation {}
+
+impl Filterable for op::Traverse {}
+impl Filterable for op::MemberOf {}
+
+mod internal {
+    use std::sync::Arc;
+
+    /// What a page request needs (in a private module: it appears in
+    /// [`ListOperation`](super::ListOperation)'s hidden methods only).
+    pub struct PageQuery {
+        pub(super) user: crate::ObjectId,
+        pub(super) skip: u64,
+        pub(super) limit: u32,
+        pub(super) filters: Arc<[String]>,
+        pub(super) org: Option<String>,
+    }
+}
+
+use internal::PageQuery;
+
+macro_rules! decode_as {
+    ($item:ty) => {
+        fn decode(
+            body: &[u8],
+            limit: usize,
+            user: ObjectId,
+            request: &crate::error::Request,
+            client: &Client,
+        ) -> Result<Vec<$item>, Error> {
+            decode::decode_page::<$item>(body, limit, &user_node(user), request, &|text| {
+                client.scrub(text)
+            })
+        }
+    };
+}
+
+impl ListOperation for op::Traverse {
+    type Item = BoundObject;
+
+    fn operation(&self) -> crate::ops::Operation {
+        self.kind.operation()
+    }
+
+    fn build(&self, client: &Client, q: &PageQuery) -> Result<reqwest::Request, Error> {
+        // Each traversal has its own generated builder type; the calls are
+        // otherwise the same.
+        macro_rules! traverse {
+            ($operation:ident) => {
+                client.build_request(|low: &openapi::Client| {
+                    let request = low
+                        .$operation()
+                        .user_id(q.user.to_string())
+                        .limit(q.limit)
+                        .skip(q.skip)
+                        .filter(q.filters.to_vec());
+                    match &q.org {
+                        Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
+                        None => request.send().boxed_local(),
+                    }
+                })
+            };
+        }
+        match self.kind {
+            TraversalKind::Application => traverse!(graph_user_traverse_application),
+            TraversalKind::Directory => traverse!(graph_user_traverse_directory),
+            TraversalKind::GSuite => traverse!(graph_user_traverse_g_suite),
+            TraversalKind::LdapServer => traverse!(graph_user_traverse_ldap_server),
+            TraversalKind::Office365 => traverse!(graph_user_traverse_office365),
+            TraversalKind::RadiusServer => traverse!(graph_user_traverse_radius_server),
+            TraversalKind::System => traverse!(graph_user_traverse_system),
+            TraversalKind::SystemGroup => traverse!(graph_user_traverse_system_group),
+        }
+    }
+
+    decode_as!(BoundObject);
+}
+
+impl ListOperation for op::MemberOf {
+    type Item = BoundObject;
+
+    fn operation(&self) -> crate::ops::Operation {
+        crate::ops::operations::GRAPH_USER_MEMBER_OF
+    }
+
+    fn build(&self, client: &Client, q: &PageQuery) -> Result<reqwest::Request, Error> {
+        let sort = Sort::to_query(&self.sort)?;
+        client.build_request(|low: &openapi::Client| {
+            let mut request = low
+                .graph_user_member_of()
+                .user_id(q.user.to_string())
+                .limit(q.limit)
+                .skip(q.skip)
+                .filter(q.filters.to_vec());
+            if let Some(sort) = sort {
+                request = request.sort(sort);
+            }
+            match &q.org {
+                Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
+                None => request.send().boxed_local(),
+            }
+        })
+    }
+
+    decode_as!(BoundObject);
+}
+
+impl ListOperation for op::Associations {
+    type Item = Association;
+
+    fn operation(&self) -> crate::ops::Operation {
+        crate::ops::operations::GRAPH_USER_ASSOCIATIONS_LIST
+    }
+
+    /// One listing per target: JumpCloud's spec declares `targets` a
+    /// comma-joined array and its own clients send one target per call;
+    /// neither form is verified for several values, so several targets
+    /// are several requests, merged in the order given.
+    fn split(&self) -> Result<Vec<Self>, Error> {
+        if self.targets.is_empty() {
+            return Err(Error::invalid(
+                "targets",
+                "name at least one association target (JumpCloud requires `targets`)",
+            ));
+        }
+        let mut targets: Vec<AssociationTarget> = Vec::new();
+        for target in &self.targets {
+            target.to_wire_target()?;
+            if !targets.contains(target) {
+                targets.push(target.clone());
+            }
+        }
+        Ok(targets
+            .into_iter()
+            .map(|target| op::Associations {
+                targets: vec![target],
+            })
+            .collect())
+    }
+
+    fn build(&self, client: &Client, q: &PageQuery) -> Result<reqwest::Request, Error> {
+        let targets = self
+            .targets
+            .iter()
+            .map(AssociationTarget::to_wire_target)
+            .collect::<Result<Vec<_>, _>>()?;
+        client.build_request(|low: &openapi::Client| {
+            let request = low
+                .graph_user_associations_list()
+                .user_id(q.user.to_string())
+                .targets(targets)
+                .limit(q.limit)
+                .skip(q.skip);
+            match &q.org {
+                Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
+                None => request.send().boxed_local(),
+            }
+        })
+    }
+
+    decode_as!(Association);
+}
+
+impl<Op: ListOperation> List<Op> {
+    pub(crate) fn new(user: User, op: Op) -> Self {
+        Self {
+            user,
+            op,
+            page_size: None,
+            prefetch: None,
+            filters: Vec::new(),
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Items per request, 1 to 100 (default 100, the server's maximum).
+    /// Anything else is an invalid-input error as the stream's first item,
+    /// before any request.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// How many page requests may be in flight at once after the first
+    /// page (default: the client's, 4 unless
+    /// [`ClientBuilder::prefetch`](crate::ClientBuilder::prefetch) says
+    /// otherwise). `prefetch(1)` reads one page at a time. Pages still come
+    /// out in order, and the client's `max_in_flight` and `rate_limit`
+    /// still hold across all streams. Zero is an invalid-input error.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = Some(pages);
+        self
+    }
+
+    /// Sends `x-org-id` with this organization instead of the client's
+    /// default. An invalid id is an invalid-input error when the list is
+    /// streamed, before anything goes out.
+    pub fn org_id<O>(mut self, org: O) -> Self
+    where
+        O: TryInto<OrgId>,
+        O::Error: Into<Error>,
+    {
+        self.options.set_org(org);
+        self
+    }
+
+    /// Sends no `x-org-id`, even if the client has a default (some routes
+    /// answer 403 when it is present).
+    pub fn without_org_id(mut self) -> Self {
+        self.options.omit_org();
+        self
+    }
+
+    /// The retry policy for this list's pages instead of the client's.
+    /// Each page is retried on its own, so a retried page neither loses nor
+    /// repeats items.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
+
+    /// The time one attempt at a page may take, headers and body, instead
+    /// of the client's timeout (longer or shorter).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+
+    /// The list as a stream of pages, each with its `skip` and the
+    /// server's `x-total-count`. Nothing is sent until it is polled.
+    pub fn pages(self) -> Pages<Op::Item> {
+        match self.drivers() {
+            Ok(mut drivers) if drivers.len() == 1 => match drivers.pop() {
+                Some(driver) => Pages::new(driver),
+                None => Pages::failed(Error::invalid("list", "no listing")),
+            },
+            Ok(drivers) => Pages::new(InOrder::new(drivers)),
+            Err(error) => Pages::failed(error),
+        }
+    }
+
+    /// The list as a stream of items across all pages. Nothing is sent
+    /// until it is polled.
+    pub fn stream(self) -> Items<Op::Item> {
+        self.pages().items()
+    }
+
+    /// Every item of the list, or the first error.
+    pub async fn try_collect(self) -> Result<Vec<Op::Item>, Error> {
+        futures::TryStreamExt::try_collect(self.stream()).await
+    }
+
+    fn drivers(self) -> Result<Vec<Driver<Op::Item>>, Error> {
+        let client = self.user.client().clone();
+        let size = pagination::page_size(self.page_size)?;
+        let depth = pagination::prefetch(self.prefetch.unwrap_or(client.shared.prefetch))?;
+        let options = self.options.check(&client)?;
+        let filters: Arc<[String]> = self
+            .filters
+            .iter()
+            .map(Filter::to_query)
+            .collect::<Result<Vec<_>, _>>()?
+            .into();
+        let user = *self.user.id();
+        self.op
+            .split()?
+            .into_iter()
+            .map(|op| {
+                let call = op.operation().call(user, true);
+                let fetch = fetcher(
+                    client.clone(),
+                    op,
+                    user,
+                    filters.clone(),
+                    options.clone(),
+                    call.clone(),
+                );
+                Ok(Driver::new(fetch, Cursor::new(call.path, size), depth))
+            })
+            .collect()
+    }
+}
+
+impl<Op: Filterable> List<Op> {
+    /// Adds a filter; several filters are sent as repeated `filter=`
+    /// parameters, which JumpCloud combines with AND. A malformed filter is
+    /// an invalid-input error as the stream's first item, before any
+    /// request.
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// Adds several filters.
+    pub fn filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters.extend(filters);
+        self
+    }
+}
+
+impl List<op::Traverse> {
+    /// The kind of object traversed to.
+    pub fn kind(&self) -> TraversalKind {
+        self.op.kind
+    }
+}
+
+impl List<op::MemberOf> {
+    /// Adds a sort key; several keys are sent comma-separated, in order.
+    ///
+    /// This is the only user-graph list that sorts; JumpCloud advises
+    /// sorting by a unique field (such as `_id`) so that offset paging over
+    /// a changing list neither misses nor repeats groups. JumpCloud
+    /// documents `object_id` and `type` as its filterable fields.
+    pub fn sort(mut self, key: Sort) -> Self {
+        self.op.sort.push(key);
+        self
+    }
+}
+
+/// The page fetcher of one listing: build, execute, decode.
+fn fetcher<Op: ListOperation>(
+    client: Client,
+    op: Op,
+    user: ObjectId,
+    filters: Arc<[String]>,
+    options: Checked,
+    call: crate::execute::Call,
+) -> Fetch<Op::Item> {
+    let org = options.org_header();
+    Arc::new(move |skip, limit| {
+        let (client, op, filters, options, call, org) = (
+            client.clone(),
+            op.clone(),
+            filters.clone(),
+            options.clone(),
+            call.clone(),
+            org.clone(),
+        );
+        async move {
+            let query = PageQuery {
+                user,
+                skip,
+                limit,
+                filters,
+                org,
+            };
+            let request = op.build(&client, &query)?;
+            let reply = client.execute(&call, request, &options).await?;
+            let items = Op::decode(&reply.body, limit as usize, user, &call.request(), &client)?;
+            Ok(RawPage {
+                items,
+                total: total_count(&reply.headers),
+            })
+        }
+        .boxed()
+    })
+}

@@ -1,0 +1,175 @@
+//! Moving pages: up to `prefetch` page requests in flight, results taken in
+//! request order and handed to the [`Cursor`].
+//!
+//! Each page request runs as its own Tokio task, so the pages ahead keep
+//! arriving while the caller works through the current one. The tasks are
+//! aborted (their connections closed) when the cursor reschedules or the
+//! stream is dropped. At most `prefetch` pages are in flight or waiting,
+//! so memory stays at `prefetch` pages whatever the list's length. Every
+//! request still goes through the client's limits (`max_in_flight`,
+//! `rate_limit`) and retry policy.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures::future::BoxFuture;
+use futures::stream::Stream;
+use tokio::task::JoinHandle;
+
+use super::cursor::{Cursor, Keyed, Verdict};
+use super::{Page, RawPage};
+use crate::Error;
+
+/// Fetches the page at `skip` with `limit` items.
+pub(crate) type Fetch<T> =
+    Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
+
+/// A page request in flight; aborted when dropped.
+struct InFlight<T> {
+    skip: u64,
+    task: JoinHandle<Result<RawPage<T>, Error>>,
+}
+
+impl<T> Drop for InFlight<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The pages of one listing.
+pub(crate) struct Driver<T> {
+    fetch: Fetch<T>,
+    cursor: Cursor,
+    depth: usize,
+    queue: VecDeque<InFlight<T>>,
+    done: bool,
+}
+
+impl<T: Keyed + Send + 'static> Driver<T> {
+    pub(crate) fn new(fetch: Fetch<T>, cursor: Cursor, depth: usize) -> Self {
+        Self {
+            fetch,
+            cursor,
+            depth: depth.max(1),
+            queue: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// Starts requests until `depth` are in flight or the cursor has no
+    /// more offsets. Fails outside a Tokio runtime.
+    pub(crate) fn fill(&mut self) -> Result<(), Error> {
+        while self.queue.len() < self.depth {
+            let Some(skip) = self.cursor.next_request() else {
+                break;
+            };
+            let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+                Error::invalid(
+                    "runtime",
+                    "jumpcloud-graph's streams must be polled within a Tokio runtime",
+                )
+            })?;
+            let task = runtime.spawn((self.fetch)(skip, self.cursor.size()));
+            self.queue.push_back(InFlight { skip, task });
+        }
+        Ok(())
+    }
+
+    fn fail(&mut self, error: Error) -> Poll<Option<Result<Page<T>, Error>>> {
+        self.done = true;
+        self.queue.clear();
+        Poll::Ready(Some(Err(error)))
+    }
+}
+
+impl<T: Keyed + Send + 'static> Stream for Driver<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Err(error) = self.fill() {
+            return self.fail(error);
+        }
+        let Some(front) = self.queue.front_mut() else {
+            self.done = true;
+            return Poll::Ready(self.cursor.finish().err().map(Err));
+        };
+        let outcome = ready!(Pin::new(&mut front.task).poll(cx));
+        let Some(InFlight { skip, .. }) = self.queue.pop_front() else {
+            return Poll::Ready(None);
+        };
+        let raw = match outcome {
+            Ok(Ok(raw)) => raw,
+            Ok(Err(error)) => return self.fail(error),
+            // The task panicked (a bug) or was aborted (never while queued).
+            Err(join) => {
+                return self.fail(Error::invalid(
+                    "page request",
+                    format!("the page request task failed: {join}"),
+                ));
+            }
+        };
+        match self.cursor.accept(skip, raw) {
+            Ok((page, verdict)) => {
+                if verdict == Verdict::Reschedule {
+                    self.queue.clear();
+                }
+                Poll::Ready(Some(Ok(page)))
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+}
+
+/// Several listings one after another, all started at the first poll so
+/// their first pages are fetched concurrently; pages come out in order.
+pub(crate) struct InOrder<T> {
+    drivers: VecDeque<Driver<T>>,
+    started: bool,
+}
+
+impl<T: Keyed + Send + 'static> InOrder<T> {
+    pub(crate) fn new(drivers: Vec<Driver<T>>) -> Self {
+        Self {
+            drivers: drivers.into(),
+            started: false,
+        }
+    }
+}
+
+impl<T: Keyed + Send + 'static> Stream for InOrder<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if !self.started {
+            self.started = true;
+            for driver in self.drivers.iter_mut().skip(1) {
+                if let Err(error) = driver.fill() {
+                    self.drivers.clear();
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
+        loop {
+            let Some(front) = self.drivers.front_mut() else {
+                return Poll::Ready(None);
+            };
+            match ready!(Pin::new(front).poll_next(cx)) {
+                Some(Ok(page)) => return Poll::Ready(Some(Ok(page))),
+                Some(Err(error)) => {
+                    // An error ends the whole stream, as for one listing.
+                    self.drivers.clear();
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    self.drivers.pop_front();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Lists as streams: pages and items, fetched lazily with `limit`/`skip`,
+//! several pages at a time.
+//!
+//! JumpCloud's v2 lists are bare JSON arrays paged by `limit` (at most 100)
+//! and `skip`, with the total in an `x-total-count` header. The streams
+//! here promise:
+//!
+//! - **Nothing is sent until the stream is polled**; dropping it cancels
+//!   the requests in flight.
+//! - **Order**: items come out in the server's order, page after page.
+//! - **No duplicates**: an item whose id was already yielded is dropped
+//!   (offset paging over a changing list repeats items).
+//! - **No silent loss**: a short page moves the next offset by what came
+//!   (a server that caps pages loses nothing); a shrinking `x-total-count`
+//!   makes the stream read again the offsets that shifted; a listing that
+//!   ends with fewer distinct items than the server counted, after pages
+//!   that only repeated items (a server ignoring `skip`), ends with an
+//!   [`Error`] of kind [`Pagination`](crate::ErrorKind::Pagination); so
+//!   does a server that makes no progress for 3 pages in a row.
+//! - **The end**: at `x-total-count`, or without it at the first empty
+//!   page (a short page is not the end).
+//! - **Errors**: the items of every good page come before a later page's
+//!   error, and the stream ends after it. Each page is retried on its own.
+//! - **Concurrency**: after the first page, up to `prefetch` pages (default
+//!   4) are requested ahead, within the client's `max_in_flight` and
+//!   `rate_limit`; `prefetch(1)` reads one page at a time.
+//! - **Memory**: at most `prefetch` pages are held, plus 12 bytes per item
+//!   yielded (the ids that catch repeats).
+//!
+//! **Under concurrent changes**, every item present for the whole listing
+//! is yielded exactly once, provided the server's `x-total-count` reflects
+//! deletions as they happen: insertions only cause repeats (dropped), and
+//! deletions are caught by the shrinking total. A deletion and an insertion
+//! between the same two pages that leave the total unchanged can shift an
+//! item past the stream unseen; that is a limit of offset paging over a
+//! list JumpCloud does not let traversals sort. Items added or removed
+//! during the listing may or may not appear.
+
+mod cursor;
+mod driver;
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+
+pub(crate) use cursor::{Cursor, Keyed};
+pub(crate) use driver::{Driver, Fetch, InOrder};
+
+use crate::Error;
+
+/// The server's maximum page size, and the default.
+pub(crate) const MAX_PAGE_SIZE: u32 = 100;
+
+/// How many pages are requested ahead by default.
+pub(crate) const DEFAULT_PREFETCH: usize = 4;
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) skip: u64,
+    pub(crate) total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// The page's items (without any already yielded by an earlier page).
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The offset this page was requested at.
+    pub fn skip(&self) -> u64 {
+        self.skip
+    }
+
+    /// The list's total (`x-total-count`), when the server sent it.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// How many items the page holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the page holds no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A stream of pages; see the [promises](self) of every list.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T> {
+    inner: BoxStream<'static, Result<Page<T>, Error>>,
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    pub(crate) fn new(inner: impl Stream<Item = Result<Page<T>, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: inner.boxed(),
+        }
+    }
+
+    /// A stream whose only item is `error` (nothing is sent).
+    pub(crate) fn failed(error: Error) -> Self {
+        Self::new(stream::once(async move { Err(error) }))
+    }
+
+    /// The items of all pages, in order.
+    pub fn items(self) -> Items<T> {
+        Items {
+            inner: self
+                .inner
+                .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+                .try_flatten()
+                .boxed(),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pages { .. }")
+    }
+}
+
+/// A stream of items across pages; see the [promises](self) of every list.
+///
+/// ```no_run
+/// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+/// use futures::TryStreamExt;
+///
+/// let mut systems = user.systems().stream();
+/// while let Some(system) = systems.try_next().await? {
+///     println!("{}", system.id());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<T> {
+    inner: BoxStream<'static, Result<T, Error>>,
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Items { .. }")
+    }
+}
+
+/// What one page request returns before the stream's bookkeeping.
+pub(crate) struct RawPage<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) total: Option<u64>,
+}
+
+/// Checks a requested page size: 1 to 100, default 100.
+pub(crate) fn page_size(requested: Option<u32>) -> Result<u32, Error> {
+    match requested {
+        None => Ok(MAX_PAGE_SIZE),
+        Some(size @ 1..=MAX_PAGE_SIZE) => Ok(size),
+        Some(size) => Err(Error::invalid(
+            "page size",
+            format!("{size}: JumpCloud pages hold 1 to {MAX_PAGE_SIZE} items"),
+        )),
+    }
+}
+
+/// Checks a prefetch depth: at least 1.
+pub(crate) fn prefetch(requested: usize) -> Result<usize, Error> {
+    if requested == 0 {
+        Err(Error::invalid(
+            "prefetch",
+            "at least one page must be in flight (prefetch(1) reads one page at a time)",
+        ))
+    } else {
+        Ok(requested)
+    }
+}

@@ -1,0 +1,220 @@
+//! The transport seam: the generated client builds each request, this
+//! module sends it.
+//!
+//! Every operation's request is built by the generated client exactly as
+//! the spec says (URL, query encoding, headers, JSON body); its `pre` hook
+//! hands the built request back instead of sending it (see
+//! `RequestCapture` in the generated crate). From there the facade owns
+//! the wire: it adds the credential to each attempt (so a token can be
+//! refreshed between attempts), sets the attempt's timeout on the request
+//! itself (no client-wide timeout can cap a per-request one), never follows
+//! a redirect (a 3xx is an error naming its `Location`, so a credential
+//! never reaches another origin), reads a success body only up to
+//! [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) and an
+//! error body only as far as the error's excerpt needs, and decodes the
+//! bytes once into its own types.
+
+use bytes::{Bytes, BytesMut};
+use futures::FutureExt;
+use http::HeaderMap;
+use jumpcloud_graph_openapi::{self as openapi, RequestCapture, RequestDefaults, ResponseValue};
+
+use crate::credentials::Authorization;
+use crate::error::{ERROR_BODY_READ, Request, ScrubbedCause};
+use crate::execute::Call;
+use crate::{Client, Error};
+
+/// A response as it came back: status, headers, and the body, complete for
+/// a success and at most [`ERROR_BODY_READ`] bytes for an error.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Client {
+    /// Builds a request with the generated client without sending it.
+    /// `send` calls one operation's builder on the given low-level client.
+    pub(crate) fn build_request<T>(
+        &self,
+        send: impl for<'a> FnOnce(
+            &'a openapi::Client,
+        ) -> futures::future::LocalBoxFuture<
+            'a,
+            Result<ResponseValue<T>, openapi::Error<()>>,
+        >,
+    ) -> Result<reqwest::Request, Error> {
+        let capture = RequestCapture::new();
+        let low = openapi::Client::new_with_client(
+            &self.shared.base_url,
+            self.shared.http.clone(),
+            RequestDefaults::new().capturing(capture.clone()),
+        );
+        // The pre hook returns before anything is awaited, so the future
+        // finishes on its first poll.
+        if let Some(Err(openapi::Error::InvalidRequest(reason))) = send(&low).now_or_never() {
+            return Err(Error::invalid("request", self.scrub(&reason)));
+        }
+        capture.take().ok_or_else(|| {
+            Error::invalid(
+                "request",
+                "the generated client did not build a request (a jumpcloud-graph bug)",
+            )
+        })
+    }
+
+    /// Sends one attempt of `request` with `auth` and reads the response.
+    pub(crate) async fn send_attempt(
+        &self,
+        call: &Call,
+        request: &reqwest::Request,
+        auth: Option<&Authorization>,
+        timeout: std::time::Duration,
+    ) -> Result<Reply, Error> {
+        let mut request = request.try_clone().ok_or_else(|| {
+            Error::invalid("request", "a request with a streaming body cannot be sent")
+        })?;
+        let headers = request.headers_mut();
+        headers.insert(http::header::USER_AGENT, self.shared.user_agent.clone());
+        if let Some(auth) = auth {
+            headers.insert(auth.name.clone(), auth.value.clone());
+        }
+        *request.timeout_mut() = Some(timeout);
+        let response = self
+            .shared
+            .http
+            .execute(request)
+            .await
+            .map_err(|error| self.transport_error(call, &error))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if response.status().is_success() {
+            let cap = self.shared.max_response_bytes;
+            let body = read_body(response, cap, true)
+                .await
+                .map_err(|failure| self.body_failure(call, failure, cap))?;
+            return Ok(Reply {
+                status,
+                headers,
+                body,
+            });
+        }
+        // An error, or a redirect this client does not follow: the body is
+        // only needed for the excerpt.
+        let body = if response.status().is_redirection() {
+            Bytes::new()
+        } else {
+            read_body(response, ERROR_BODY_READ, false)
+                .await
+                .unwrap_or_default()
+        };
+        Err(self.api_error(call, status, &headers, &body))
+    }
+
+    /// The error for a non-success status.
+    pub(crate) fn api_error(
+        &self,
+        call: &Call,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Error {
+        let api = crate::ApiError::parse(status, headers, body, &call.request(), &|text| {
+            self.scrub(text)
+        });
+        let hint = self.shared.credentials.hint(
+            call.endpoint,
+            status,
+            api.error(),
+            api.message(),
+            call.host(self),
+        );
+        Error::from_api(api.with_hint(hint))
+    }
+
+    fn transport_error(&self, call: &Call, error: &reqwest::Error) -> Error {
+        if error.is_timeout() {
+            return Error::timeout(call.request(), self.shared.timeout);
+        }
+        // reqwest's messages quote the URL; the credential is never in it,
+        // but every text from the stack is scrubbed all the same, and the
+        // original error is not kept as a source, because its Display could
+        // not be scrubbed.
+        let cause = ScrubbedCause::chain(error, &|text| self.scrub(text))
+            .map(|cause| cause as Box<dyn std::error::Error + Send + Sync>);
+        Error::transport(call.request(), cause)
+    }
+
+    fn body_failure(&self, call: &Call, failure: BodyFailure, cap: usize) -> Error {
+        match failure {
+            BodyFailure::Transport(error) => self.transport_error(call, &error),
+            BodyFailure::TooLarge => Error::decode(
+                call.request(),
+                String::new(),
+                ScrubbedCause::text(format!(
+                    "the response body is larger than the {cap} bytes this client reads \
+                     (ClientBuilder::max_response_bytes)"
+                )),
+            ),
+        }
+    }
+
+    /// `text` with no 8 consecutive characters of a credential in it.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        self.shared.credentials.scrub(text)
+    }
+}
+
+impl Call {
+    pub(crate) fn request(&self) -> Request {
+        Request {
+            method: self.method,
+            path: self.path.clone(),
+        }
+    }
+
+    fn host<'a>(&self, client: &'a Client) -> &'a str {
+        match self.endpoint {
+            crate::credentials::Endpoint::Api => &client.shared.host,
+            crate::credentials::Endpoint::Token => &client.shared.token_host,
+        }
+    }
+}
+
+enum BodyFailure {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a body up to `cap` bytes. With `strict`, a longer body (by its
+/// `Content-Length` or by what arrives) is [`BodyFailure::TooLarge`] and the
+/// connection is dropped; otherwise the body is cut at `cap` and the rest
+/// is never read.
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+    strict: bool,
+) -> Result<Bytes, BodyFailure> {
+    if strict
+        && response
+            .content_length()
+            .is_some_and(|length| length > cap as u64)
+    {
+        return Err(BodyFailure::TooLarge);
+    }
+    let initial = response
+        .content_length()
+        .map_or(8 * 1024, |length| length.min(cap as u64) as usize);
+    let mut body = BytesMut::with_capacity(initial);
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
+        if body.len().saturating_add(chunk.len()) > cap {
+            if strict {
+                return Err(BodyFailure::TooLarge);
+            }
+            body.extend_from_slice(&chunk[..cap - body.len()]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
