@@ -2,8 +2,9 @@
 //! real socket can produce, what the client ends with, how many requests
 //! the sandbox saw, and for streams the exact set of ids (no loss, no
 //! duplicates). Also writes under faults, and the client-side caps measured
-//! by the sandbox's in-flight counter. (`sandbox_secrets.rs` searches the
-//! logs and errors of the same faults for the API key.)
+//! by the sandbox's in-flight counter. (`secrets.rs` searches the logs and
+//! errors of the same faults for the API key.) A plain write under a 503 is
+//! in `fault_matrix.rs`.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -14,10 +15,9 @@ use jumpcloud_graph_sandbox::{
     Fault, FaultPlan, FaultRule, Fixture, GeneratorConfig, RetryAfter, Sandbox,
 };
 
-/// Retries that do not slow tests down.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5))
-}
+mod common;
+
+use common::fast_retries;
 
 /// A generated org whose fan-out user is bound to `systems` systems.
 fn org_with(systems: usize) -> GeneratorConfig {
@@ -247,20 +247,6 @@ fn ken_group_edges(sandbox: &Sandbox) -> usize {
 
 fn on_writes(rule: FaultRule) -> FaultPlan {
     FaultPlan::new().rule(rule.method("POST"))
-}
-
-#[tokio::test]
-async fn a_plain_associate_is_not_repeated_after_a_503() {
-    let (sandbox, ken, laptops) =
-        ken_with(on_writes(FaultRule::first(1, Fault::status(503)))).await;
-    let error = ken
-        .associate(AssociationTarget::SystemGroup, laptops.as_str())
-        .unwrap()
-        .await
-        .unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(sandbox.stats().requests_total, 1);
-    assert_eq!(ken_group_edges(&sandbox), 0);
 }
 
 #[tokio::test]

@@ -119,6 +119,11 @@ impl<T: Keyed + Send + 'static> Stream for Driver<T> {
                 if verdict == Verdict::Reschedule {
                     self.queue.clear();
                 }
+                // Request the pages ahead now, not when the caller has
+                // worked through this one: they run while it does.
+                if let Err(error) = self.fill() {
+                    return self.fail(error);
+                }
                 Poll::Ready(Some(Ok(page)))
             }
             Err(error) => self.fail(error),

@@ -94,6 +94,8 @@ pub struct PagedList {
     pub fail_request: Option<(usize, u16)>,
     /// Ignore `skip` and always serve the first page.
     pub ignore_skip: bool,
+    /// Requests at this skip fail with this status.
+    pub fail_on_skip: Option<(usize, u16)>,
     /// Serve at most this many items per page, whatever `limit` says.
     pub page_cap: Option<usize>,
     /// Indexes of items deleted once the first request was answered.
@@ -111,6 +113,7 @@ impl PagedList {
             fail_request: None,
             ignore_skip: false,
             page_cap: None,
+            fail_on_skip: None,
             delete_after_first_request: Vec::new(),
             requests: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
@@ -129,6 +132,11 @@ impl Respond for PagedList {
         self.log.lock().unwrap().push((skip, limit));
         if let Some((fail, status)) = self.fail_request
             && fail == number
+        {
+            return ResponseTemplate::new(status).set_body_json(json!({"message": "injected"}));
+        }
+        if let Some((at, status)) = self.fail_on_skip
+            && at == skip
         {
             return ResponseTemplate::new(status).set_body_json(json!({"message": "injected"}));
         }
@@ -159,4 +167,121 @@ impl Respond for PagedList {
         }
         response
     }
+}
+
+/// A tracing writer into a shared buffer, to search every log line.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Captures every tracing event and span (all levels) on this thread until
+/// the guard is dropped. A thread-local subscriber only sees everything
+/// when no other test runs beside it, so tests using it live in a binary
+/// of their own.
+pub fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+/// Fails when `text` holds 8 consecutive characters of `secret`.
+pub fn assert_no_fragment(text: &str, secret: &str, what: &str) {
+    for window in secret.as_bytes().windows(8) {
+        let window = std::str::from_utf8(window).unwrap();
+        assert!(
+            !text.contains(window),
+            "{what}: {window:?} of a secret leaked:\n{text}"
+        );
+    }
+}
+
+/// A one-connection-at-a-time HTTP/1.1 server on loopback for what wiremock
+/// cannot do (stream huge bodies, count what was written): `respond` gets
+/// the request head and writes the whole response itself.
+pub async fn raw_server<F, Fut>(respond: F) -> std::net::SocketAddr
+where
+    F: Fn(String, tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let respond = std::sync::Arc::new(respond);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let respond = respond.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte).await {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                respond(String::from_utf8_lossy(&head).into_owned(), stream).await;
+            });
+        }
+    });
+    addr
+}
+
+/// Writes `total` bytes of `fill` as a chunked body after `head` (the status
+/// line and headers, without the final blank line), adding each chunk to
+/// `written` until the client goes away.
+pub async fn stream_body(
+    mut stream: tokio::net::TcpStream,
+    head: &str,
+    total: usize,
+    fill: u8,
+    written: std::sync::Arc<AtomicUsize>,
+) {
+    use tokio::io::AsyncWriteExt;
+    let head = format!("{head}\r\ntransfer-encoding: chunked\r\n\r\n");
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let chunk = vec![fill; 64 * 1024];
+    let mut sent = 0;
+    while sent < total {
+        let n = chunk.len().min(total - sent);
+        let frame = format!("{n:x}\r\n");
+        if stream.write_all(frame.as_bytes()).await.is_err()
+            || stream.write_all(&chunk[..n]).await.is_err()
+            || stream.write_all(b"\r\n").await.is_err()
+        {
+            return;
+        }
+        sent += n;
+        written.fetch_add(n, Ordering::SeqCst);
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
 }
