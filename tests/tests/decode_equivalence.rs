@@ -40,13 +40,23 @@ fn canonical(id: &str) -> String {
 fn same_edge(edge: &Edge, wire: &types::GraphConnection, from: &str) {
     same_node(edge.to(), &wire.to);
     assert_eq!(edge.attributes(), &attributes(wire.attributes.clone()));
-    assert_eq!(edge.to_attributes(), &attributes(wire.to.attributes.clone()));
+    assert_eq!(
+        edge.to_attributes(),
+        &attributes(wire.to.attributes.clone())
+    );
     match &wire.from {
         Some(wire_from) => {
             same_node(edge.from(), wire_from);
-            assert_eq!(edge.from_attributes(), &attributes(wire_from.attributes.clone()));
+            assert_eq!(
+                edge.from_attributes(),
+                &attributes(wire_from.attributes.clone())
+            );
         }
-        None => assert_eq!(edge.from().id().to_string(), from, "from filled from context"),
+        None => assert_eq!(
+            edge.from().id().to_string(),
+            from,
+            "from filled from context"
+        ),
     }
 }
 
@@ -56,13 +66,20 @@ fn compare_bound(body: &[u8]) {
         Ok(items) => items,
         Err(_) => return,
     };
-    let facade = decode_bound_objects(user(), body, usize::MAX)
-        .unwrap_or_else(|e| panic!("the generated types read it, so must the facade: {e}\n{}", String::from_utf8_lossy(body)));
+    let facade = decode_bound_objects(user(), body, usize::MAX).unwrap_or_else(|e| {
+        panic!(
+            "the generated types read it, so must the facade: {e}\n{}",
+            String::from_utf8_lossy(body)
+        )
+    });
     assert_eq!(facade.len(), generated.len());
     for (item, wire) in facade.iter().zip(&generated) {
         assert_eq!(item.id().to_string(), canonical(&wire.id));
         assert_eq!(item.kind().as_str(), wire.type_);
-        assert_eq!(item.attributes(), &attributes(wire.compiled_attributes.clone()));
+        assert_eq!(
+            item.attributes(),
+            &attributes(wire.compiled_attributes.clone())
+        );
         assert_eq!(item.external_id(), wire.external_id.as_deref());
         // The facade keeps syncStatus as sent; read as the generated type it
         // is the same value.

@@ -35,7 +35,7 @@ pub enum Sudo {
 
 impl Sudo {
     /// From JumpCloud's two flags; `without_password` without `enabled` is
-    /// [`Error::InvalidInput`].
+    /// [invalid input](crate::ErrorKind::InvalidInput).
     pub fn from_flags(enabled: bool, without_password: bool) -> Result<Self, Error> {
         match (enabled, without_password) {
             (false, false) => Ok(Sudo::Disabled),

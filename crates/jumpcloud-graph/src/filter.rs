@@ -34,6 +34,19 @@ pub enum FilterOp {
 }
 
 impl FilterOp {
+    /// Every operator.
+    pub const ALL: [FilterOp; 9] = [
+        FilterOp::Eq,
+        FilterOp::Ne,
+        FilterOp::Gt,
+        FilterOp::Ge,
+        FilterOp::Lt,
+        FilterOp::Le,
+        FilterOp::Between,
+        FilterOp::Search,
+        FilterOp::In,
+    ];
+
     /// The operator as written in the filter.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,7 +66,7 @@ impl FilterOp {
 /// One `<field>:<operator>:<value>` filter.
 ///
 /// Constructors never fail; a filter with an empty field, a `:` in the
-/// field, or `in` with no values is reported as [`Error::InvalidInput`]
+/// field, or `in` with no values is reported as [invalid input](crate::ErrorKind::InvalidInput)
 /// when the request is built, before anything is sent.
 ///
 /// ```
@@ -189,6 +202,45 @@ impl fmt::Display for Filter {
     }
 }
 
+impl std::str::FromStr for Filter {
+    type Err = Error;
+
+    /// Parses `field:op:value` (the value may contain `:`), as the command
+    /// line takes it.
+    ///
+    /// ```
+    /// use jumpcloud_graph::{Filter, FilterOp};
+    ///
+    /// let filter: Filter = "hostname:search:web:01".parse()?;
+    /// assert_eq!(filter.op(), FilterOp::Search);
+    /// assert_eq!(filter.value(), "web:01");
+    /// assert!("hostname:like:web".parse::<Filter>().is_err());
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let bad = |why: &str| {
+            Error::invalid(
+                "filter",
+                format!("{:?}: {why}", text.chars().take(100).collect::<String>()),
+            )
+        };
+        let mut parts = text.splitn(3, ':');
+        let (Some(field), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad("expected field:operator:value"));
+        };
+        let op = FilterOp::ALL
+            .into_iter()
+            .find(|candidate| candidate.as_str() == op)
+            .ok_or_else(|| {
+                bad("the operator is one of eq, ne, gt, ge, lt, le, between, search, in")
+            })?;
+        let filter = Filter::new(field, op, value);
+        filter.to_query()?;
+        Ok(filter)
+    }
+}
+
 /// One sort key for `memberof` (the only user-graph list that sorts).
 ///
 /// ```
@@ -252,6 +304,29 @@ impl Sort {
                 .collect::<Vec<_>>()
                 .join(","),
         ))
+    }
+}
+
+impl std::str::FromStr for Sort {
+    type Err = Error;
+
+    /// Parses `field` (ascending) or `-field` (descending).
+    ///
+    /// ```
+    /// use jumpcloud_graph::Sort;
+    ///
+    /// assert_eq!("-name".parse::<Sort>()?, Sort::desc("name"));
+    /// assert!("".parse::<Sort>().is_err());
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        let sort = match text.strip_prefix('-') {
+            Some(field) => Sort::desc(field),
+            None => Sort::asc(text),
+        };
+        Sort::to_query(std::slice::from_ref(&sort))?;
+        Ok(sort)
     }
 }
 

@@ -100,11 +100,11 @@
 //!   paths, attributes, explanations, plans, reports), in the JSON shape
 //!   documented on each.
 //! - `fuzzing`: the response decoders, for fuzzers and property tests
-//!   ([`fuzzing`]); not covered by semver.
+//!   (the `fuzzing` module); not covered by semver.
 //!
 //! # What semver covers
 //!
-//! Every public item of this crate, except the [`fuzzing`] module. The
+//! Every public item of this crate, except the `fuzzing` module. The
 //! generated low-level crate (`jumpcloud-graph-openapi`) is a separate
 //! crate with its own version and is not re-exported. reqwest is public
 //! only through [`ClientBuilder::http_client`]: a reqwest major version

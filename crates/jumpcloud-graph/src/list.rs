@@ -28,6 +28,47 @@ use crate::{
 /// [`User::associations`]. The friendly names are aliases:
 /// [`Traversal`], [`MemberOf`], [`AssociationList`].
 ///
+/// # What every list promises
+///
+/// JumpCloud's v2 lists are bare JSON arrays paged by `limit` (at most 100)
+/// and `skip`, with the total in an `x-total-count` header. The streams
+/// here promise:
+///
+/// - **Nothing is sent until the stream is polled**; dropping it cancels
+///   the requests in flight.
+/// - **Order**: items come out in the server's order, page after page.
+/// - **No duplicates**: an item whose id was already yielded is dropped
+///   (offset paging over a changing list repeats items).
+/// - **No silent loss**: a short page moves the next offset by what came
+///   (a server that caps pages loses nothing); a shrinking `x-total-count`
+///   makes the stream read again the offsets that shifted; a listing that
+///   ends with fewer distinct items than the server counted, after pages
+///   that only repeated items (a server ignoring `skip`), ends with an
+///   [`Error`] of kind [`Pagination`](crate::ErrorKind::Pagination); so
+///   does a server that makes no progress for 3 pages in a row.
+/// - **The end**: at `x-total-count`, or without it at the first empty
+///   page (a short page is not the end).
+/// - **Errors**: the items of every good page come before a later page's
+///   error, and the stream ends after it. Each page is retried on its own.
+/// - **Concurrency**: after the first page, up to `prefetch` pages (default
+///   4) are requested ahead, within the client's `max_in_flight` and
+///   `rate_limit`; `prefetch(1)` reads one page at a time.
+/// - **Memory**: at most `prefetch` pages are held, plus 12 bytes per item
+///   yielded (the ids that catch repeats).
+///
+/// **Under concurrent changes**, every item present for the whole listing
+/// is yielded exactly once, as long as `x-total-count` shrinks when items
+/// are deleted: a deletion shifts later items to lower offsets, a shrinking
+/// total makes the stream read those offsets again, and items recovered
+/// that way come after the page that revealed the shift. Insertions only
+/// cause repeats, which are dropped. Deletions in the same interval as
+/// insertions that hide the shrink (the total grows or stays put) can
+/// shift an item past the stream unseen: a limit of offset paging over
+/// lists JumpCloud does not let traversals sort. Items added or removed
+/// during the listing may or may not appear.
+///
+/// # Example
+///
 /// ```no_run
 /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
 /// use std::time::Duration;

@@ -316,7 +316,7 @@ impl BoundObject {
 
     /// Effective sudo rights on this object, as JumpCloud compiled them,
     /// when the attributes say. (The user's global sudo flag, a v1 user
-    /// field, can grant more; see [`User::explain`](crate::User::explain).)
+    /// field, can grant more.)
     pub fn sudo(&self) -> Option<Sudo> {
         self.compiled_attributes.sudo()
     }

@@ -1,40 +1,7 @@
 //! Lists as streams: pages and items, fetched lazily with `limit`/`skip`,
-//! several pages at a time.
-//!
-//! JumpCloud's v2 lists are bare JSON arrays paged by `limit` (at most 100)
-//! and `skip`, with the total in an `x-total-count` header. The streams
-//! here promise:
-//!
-//! - **Nothing is sent until the stream is polled**; dropping it cancels
-//!   the requests in flight.
-//! - **Order**: items come out in the server's order, page after page.
-//! - **No duplicates**: an item whose id was already yielded is dropped
-//!   (offset paging over a changing list repeats items).
-//! - **No silent loss**: a short page moves the next offset by what came
-//!   (a server that caps pages loses nothing); a shrinking `x-total-count`
-//!   makes the stream read again the offsets that shifted; a listing that
-//!   ends with fewer distinct items than the server counted, after pages
-//!   that only repeated items (a server ignoring `skip`), ends with an
-//!   [`Error`] of kind [`Pagination`](crate::ErrorKind::Pagination); so
-//!   does a server that makes no progress for 3 pages in a row.
-//! - **The end**: at `x-total-count`, or without it at the first empty
-//!   page (a short page is not the end).
-//! - **Errors**: the items of every good page come before a later page's
-//!   error, and the stream ends after it. Each page is retried on its own.
-//! - **Concurrency**: after the first page, up to `prefetch` pages (default
-//!   4) are requested ahead, within the client's `max_in_flight` and
-//!   `rate_limit`; `prefetch(1)` reads one page at a time.
-//! - **Memory**: at most `prefetch` pages are held, plus 12 bytes per item
-//!   yielded (the ids that catch repeats).
-//!
-//! **Under concurrent changes**, every item present for the whole listing
-//! is yielded exactly once, provided the server's `x-total-count` reflects
-//! deletions as they happen: insertions only cause repeats (dropped), and
-//! deletions are caught by the shrinking total. A deletion and an insertion
-//! between the same two pages that leave the total unchanged can shift an
-//! item past the stream unseen; that is a limit of offset paging over a
-//! list JumpCloud does not let traversals sort. Items added or removed
-//! during the listing may or may not appear.
+//! several pages at a time. What the streams promise is documented on
+//! [`List`](crate::List); the rules that keep those promises are in
+//! [`cursor`], the concurrency in [`driver`].
 
 mod cursor;
 mod driver;
@@ -95,7 +62,7 @@ impl<T> Page<T> {
     }
 }
 
-/// A stream of pages; see the [promises](self) of every list.
+/// A stream of pages; see what every [`List`](crate::List) promises.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T> {
     inner: BoxStream<'static, Result<Page<T>, Error>>,
@@ -139,7 +106,8 @@ impl<T> std::fmt::Debug for Pages<T> {
     }
 }
 
-/// A stream of items across pages; see the [promises](self) of every list.
+/// A stream of items across pages; see what every [`List`](crate::List)
+/// promises.
 ///
 /// ```no_run
 /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
