@@ -13,6 +13,9 @@
 //! it is never edited by hand. The generated types derive
 //! [`schemars::JsonSchema`], so tests and tools can reason about their shape.
 //!
+//! Used on its own against `https://` hosts, enable the `rustls` feature
+//! (TLS is off by default: the facade brings its own).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), jumpcloud_graph_openapi::Error<()>> {
 //! use jumpcloud_graph_openapi::{Client, RequestDefaults};

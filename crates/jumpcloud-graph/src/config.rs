@@ -322,11 +322,14 @@ impl ClientBuilder {
     /// Builds the HTTP client from this `reqwest::ClientBuilder` (its proxy,
     /// TLS roots, pool settings) instead of a default one.
     ///
-    /// Two settings are always replaced: redirects are turned off (a
+    /// Some settings are always replaced: redirects are turned off (a
     /// redirect would carry the credential to another origin; JumpCloud's
     /// API never redirects, so a 3xx is reported as an error naming its
-    /// `Location`), and the connect timeout is this builder's. Timeouts per
-    /// attempt are set on each request, so a client-wide
+    /// `Location`), the connect timeout is this builder's, and with the
+    /// default `tls-ring` feature the TLS configuration is this crate's
+    /// (rustls, ring, the platform's roots; use the `tls-aws-lc` feature
+    /// instead to keep the builder's own TLS settings). Timeouts per attempt
+    /// are set on each request, so a client-wide
     /// `reqwest::ClientBuilder::timeout` never caps them.
     ///
     /// reqwest is a public dependency through this method: a reqwest major
@@ -480,7 +483,10 @@ impl ClientBuilder {
             .http
             .unwrap_or_default()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(self.connect_timeout);
+        #[cfg(feature = "tls-ring")]
+        let http = http.tls_backend_preconfigured(crate::tls::ring_config()?);
+        let http = http
             .build()
             .map_err(|e| Error::invalid("http client", e.to_string()))?;
         let (token_host, token_path) = match &token_url {

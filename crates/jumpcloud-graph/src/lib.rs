@@ -99,6 +99,13 @@
 //! - `serde` (default): `Serialize` for the result types (bound objects,
 //!   paths, attributes, explanations, plans, reports), in the JSON shape
 //!   documented on each.
+//! - `tls-ring` (default): TLS with rustls, the `ring` provider and the
+//!   platform's certificate roots. It applies to a caller-supplied
+//!   [`ClientBuilder::http_client`] too.
+//! - `tls-aws-lc`: TLS with reqwest's default rustls provider, `aws-lc-rs`
+//!   (FIPS-capable; a much longer build), with reqwest's own TLS settings
+//!   left alone (custom roots on a caller-supplied builder). Without either
+//!   feature, only plain `http://` on loopback works.
 //! - `fuzzing`: the response decoders, for fuzzers and property tests
 //!   (the `fuzzing` module); not covered by semver.
 //!
@@ -129,6 +136,8 @@ mod pagination;
 mod retry;
 mod secrets;
 mod targets;
+#[cfg(feature = "tls-ring")]
+mod tls;
 mod transport;
 mod user;
 pub mod write;
