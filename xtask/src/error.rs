@@ -6,6 +6,16 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GenerateError {
+    /// No workspace was found from the current directory.
+    #[error(
+        "cannot find the jumpcloud-graph workspace at or above {cwd} (a directory with \
+         Cargo.toml and openapi/jumpcloud-user-graph.yaml); run from inside a checkout \
+         or pass --root DIR"
+    )]
+    NoWorkspace {
+        /// Where the search started.
+        cwd: PathBuf,
+    },
     /// The file could not be read or written.
     #[error("{path}: {source}")]
     Io {

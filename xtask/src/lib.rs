@@ -9,10 +9,11 @@
 //! ```no_run
 //! use xtask::{Workspace, check_drift, render, Spec, Drift};
 //!
-//! let ws = Workspace::locate();
+//! let ws = Workspace::locate()?;
 //! let spec = Spec::load(&ws.spec_path())?;
 //! let code = render(&spec)?;
-//! match check_drift(&code, &ws.generated_path())? {
+//! let name = ws.display(&ws.generated_path());
+//! match check_drift(&code, &ws.generated_path(), &name)? {
 //!     Drift::UpToDate => println!("in sync"),
 //!     Drift::Stale { diff } | Drift::Missing { diff } => println!("{diff}"),
 //! }
@@ -29,6 +30,6 @@ mod workspace;
 pub use drift::{Drift, check_drift, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
-pub use spec::Spec;
+pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;
-pub use workspace::Workspace;
+pub use workspace::{GENERATED, SPEC, Workspace};

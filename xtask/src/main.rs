@@ -1,5 +1,10 @@
-//! `cargo xtask generate [--check]`: see the crate docs and README.
+//! `cargo xtask generate | sync | public-api`: see the crate docs and README.
+//!
+//! Exit codes, for every command: 0 when there is nothing to do (or it was
+//! done), 1 when `--check` finds a difference, 2 when the input is unusable.
 
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -22,22 +27,31 @@ enum Command {
         /// from what the spec produces.
         #[arg(long)]
         check: bool,
-        /// The workspace root to work on (defaults to this checkout).
+        /// The workspace root to work on (default: found from the current
+        /// directory).
         #[arg(long, value_name = "DIR")]
-        root: Option<std::path::PathBuf>,
+        root: Option<PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Generate { check, root } = cli.command;
-    let workspace = root.map_or_else(Workspace::locate, Workspace::at);
-    match generate(&workspace, check) {
+    let outcome = match cli.command {
+        Command::Generate { check, root } => workspace(root).and_then(|ws| generate(&ws, check)),
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprint_quietly(&format!("error: {error}\n"));
             ExitCode::from(2)
         }
+    }
+}
+
+fn workspace(root: Option<PathBuf>) -> Result<Workspace, GenerateError> {
+    match root {
+        Some(root) => Ok(Workspace::at(root)),
+        None => Workspace::locate(),
     }
 }
 
@@ -48,18 +62,19 @@ fn generate(workspace: &Workspace, check: bool) -> Result<ExitCode, GenerateErro
     let out = workspace.generated_path();
     let shown = workspace.display(&out);
     let spec_shown = workspace.display(&spec_path);
-    match (check_drift(&code, &out)?, check) {
+    match (check_drift(&code, &out, &shown)?, check) {
         (Drift::UpToDate, _) => {
-            println!("{shown} is up to date with {spec_shown}");
+            print_quietly(&format!("{shown} is up to date with {spec_shown}\n"));
             Ok(ExitCode::SUCCESS)
         }
         (Drift::Stale { diff } | Drift::Missing { diff }, true) => {
-            print!("{diff}");
-            eprintln!(
+            print_quietly(&diff);
+            eprint_quietly(&format!(
                 "\nerror: {shown} has drifted from {spec_shown}.\n\
-                 Run `cargo xtask generate` to regenerate it, review the change \
-                 (`cargo insta review` for the surface snapshot), and commit both."
-            );
+                 Run `cargo xtask generate` to regenerate it (or apply the diff above \
+                 with `git apply` from the workspace root), review the snapshots \
+                 (`cargo test -p xtask --no-fail-fast`), and commit them together.\n"
+            ));
             Ok(ExitCode::FAILURE)
         }
         (_, false) => {
@@ -67,11 +82,27 @@ fn generate(workspace: &Workspace, check: bool) -> Result<ExitCode, GenerateErro
                 path: out.clone(),
                 source,
             })?;
-            println!(
-                "wrote {shown} ({} lines) from {spec_shown}",
+            print_quietly(&format!(
+                "wrote {shown} ({} lines) from {spec_shown}\n",
                 code.lines().count()
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes to stdout; a reader that went away (`cargo xtask generate --check
+/// | head`) is not an error: the exit code still tells the outcome.
+fn print_quietly(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprint_quietly(&format!("error: cannot write to stdout: {error}\n"));
+    }
+}
+
+/// [`print_quietly`] for stderr.
+fn eprint_quietly(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

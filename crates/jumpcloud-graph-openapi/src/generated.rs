@@ -3728,3 +3728,95 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The operations of the OpenAPI fragment (operationId, method, path
+/// template relative to the base URL), written by `cargo xtask
+/// generate` so that no other code retypes them.
+pub mod operations {
+    /// `GET /users/{user_id}/associations` (`graph_userAssociationsList`).
+    pub const GRAPH_USER_ASSOCIATIONS_LIST: crate::Operation = crate::Operation {
+        operation_id: "graph_userAssociationsList",
+        method: "GET",
+        path: "/users/{user_id}/associations",
+    };
+    /// `POST /users/{user_id}/associations` (`graph_userAssociationsPost`).
+    pub const GRAPH_USER_ASSOCIATIONS_POST: crate::Operation = crate::Operation {
+        operation_id: "graph_userAssociationsPost",
+        method: "POST",
+        path: "/users/{user_id}/associations",
+    };
+    /// `GET /users/{user_id}/memberof` (`graph_userMemberOf`).
+    pub const GRAPH_USER_MEMBER_OF: crate::Operation = crate::Operation {
+        operation_id: "graph_userMemberOf",
+        method: "GET",
+        path: "/users/{user_id}/memberof",
+    };
+    /// `GET /users/{user_id}/applications` (`graph_userTraverseApplication`).
+    pub const GRAPH_USER_TRAVERSE_APPLICATION: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseApplication",
+        method: "GET",
+        path: "/users/{user_id}/applications",
+    };
+    /// `GET /users/{user_id}/directories` (`graph_userTraverseDirectory`).
+    pub const GRAPH_USER_TRAVERSE_DIRECTORY: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseDirectory",
+        method: "GET",
+        path: "/users/{user_id}/directories",
+    };
+    /// `GET /users/{user_id}/gsuites` (`graph_userTraverseGSuite`).
+    pub const GRAPH_USER_TRAVERSE_G_SUITE: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseGSuite",
+        method: "GET",
+        path: "/users/{user_id}/gsuites",
+    };
+    /// `GET /users/{user_id}/ldapservers` (`graph_userTraverseLdapServer`).
+    pub const GRAPH_USER_TRAVERSE_LDAP_SERVER: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseLdapServer",
+        method: "GET",
+        path: "/users/{user_id}/ldapservers",
+    };
+    /// `GET /users/{user_id}/office365s` (`graph_userTraverseOffice365`).
+    pub const GRAPH_USER_TRAVERSE_OFFICE365: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseOffice365",
+        method: "GET",
+        path: "/users/{user_id}/office365s",
+    };
+    /// `GET /users/{user_id}/radiusservers` (`graph_userTraverseRadiusServer`).
+    pub const GRAPH_USER_TRAVERSE_RADIUS_SERVER: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseRadiusServer",
+        method: "GET",
+        path: "/users/{user_id}/radiusservers",
+    };
+    /// `GET /users/{user_id}/systems` (`graph_userTraverseSystem`).
+    pub const GRAPH_USER_TRAVERSE_SYSTEM: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseSystem",
+        method: "GET",
+        path: "/users/{user_id}/systems",
+    };
+    /// `GET /users/{user_id}/systemgroups` (`graph_userTraverseSystemGroup`).
+    pub const GRAPH_USER_TRAVERSE_SYSTEM_GROUP: crate::Operation = crate::Operation {
+        operation_id: "graph_userTraverseSystemGroup",
+        method: "GET",
+        path: "/users/{user_id}/systemgroups",
+    };
+    /// `POST /users/{user_id}/emails` (`users_sendEmails`).
+    pub const USERS_SEND_EMAILS: crate::Operation = crate::Operation {
+        operation_id: "users_sendEmails",
+        method: "POST",
+        path: "/users/{user_id}/emails",
+    };
+    /// Every operation, in the order of the OpenAPI fragment.
+    pub const ALL: &[crate::Operation] = &[
+        GRAPH_USER_ASSOCIATIONS_LIST,
+        GRAPH_USER_ASSOCIATIONS_POST,
+        GRAPH_USER_MEMBER_OF,
+        GRAPH_USER_TRAVERSE_APPLICATION,
+        GRAPH_USER_TRAVERSE_DIRECTORY,
+        GRAPH_USER_TRAVERSE_G_SUITE,
+        GRAPH_USER_TRAVERSE_LDAP_SERVER,
+        GRAPH_USER_TRAVERSE_OFFICE365,
+        GRAPH_USER_TRAVERSE_RADIUS_SERVER,
+        GRAPH_USER_TRAVERSE_SYSTEM,
+        GRAPH_USER_TRAVERSE_SYSTEM_GROUP,
+        USERS_SEND_EMAILS,
+    ];
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
 fn fragment() -> OpenAPI {
-    let ws = xtask::Workspace::locate();
+    let ws = xtask::Workspace::locate().unwrap();
     xtask::Spec::load(&ws.spec_path())
         .expect("the checked-in fragment is valid")
         .document()
