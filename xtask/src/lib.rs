@@ -23,6 +23,7 @@
 mod drift;
 mod error;
 mod generate;
+pub mod public_api;
 mod spec;
 mod surface;
 mod workspace;
