@@ -26,6 +26,7 @@ mod generate;
 pub mod public_api;
 mod spec;
 mod surface;
+pub mod sync;
 mod workspace;
 
 pub use drift::{Drift, check_drift, diff_texts};

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::public_api::{self, ApiCrate};
+use xtask::sync::{self, SyncError};
 use xtask::{Drift, GenerateError, Spec, Workspace, check_drift, render};
 
 /// Maintainer tasks for the jumpcloud-graph workspace.
@@ -26,6 +27,27 @@ enum Command {
     Generate {
         /// Write nothing; exit 1 with a diff when the checked-in code differs
         /// from what the spec produces.
+        #[arg(long)]
+        check: bool,
+        /// The workspace root to work on (default: found from the current
+        /// directory).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Rewrite openapi/jumpcloud-user-graph.yaml from JumpCloud's full v2
+    /// spec (Swagger 2.0 or OpenAPI 3.0.x, YAML or JSON) and the patches in
+    /// openapi/deviations.yaml, reporting what changes per operation.
+    Sync {
+        /// The upstream document, e.g. a download of
+        /// https://docs.jumpcloud.com/api/2.0/index.yaml.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Write the fragment here instead of openapi/jumpcloud-user-graph.yaml
+        /// (with --check: compare with this file).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Write nothing; report what would change and exit 1 when the
+        /// fragment differs (0 when it matches, 2 on unusable input).
         #[arg(long)]
         check: bool,
         /// The workspace root to work on (default: found from the current
@@ -61,6 +83,26 @@ fn main() -> ExitCode {
         Command::PublicApi { check, krate, root } => {
             workspace(root).and_then(|ws| list_public_api(&ws, &krate, check))
         }
+        Command::Sync {
+            from,
+            out,
+            check,
+            root,
+        } => {
+            return match workspace(root) {
+                Ok(ws) => match run_sync(&ws, &from, out, check) {
+                    Ok(code) => code,
+                    Err(error) => {
+                        eprint_quietly(&format!("error: {error}\n"));
+                        ExitCode::from(2)
+                    }
+                },
+                Err(error) => {
+                    eprint_quietly(&format!("error: {error}\n"));
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
     match outcome {
         Ok(code) => code,
@@ -69,6 +111,82 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_sync(
+    workspace: &Workspace,
+    from: &std::path::Path,
+    out: Option<PathBuf>,
+    check: bool,
+) -> Result<ExitCode, SyncError> {
+    let deviations = sync::load_deviations(&workspace.root().join(sync::DEVIATIONS))?;
+    let text = std::fs::read_to_string(from).map_err(|source| SyncError::Io {
+        path: from.to_path_buf(),
+        source,
+    })?;
+    let upstream = sync::read_upstream(&text, from)?;
+    let synced = sync::sync(&upstream, &deviations)?;
+    let target = out.unwrap_or_else(|| workspace.spec_path());
+    let shown = workspace.display(&target);
+    let current = match std::fs::read_to_string(&target) {
+        Ok(current) => Some(current.replace("\r\n", "\n")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(SyncError::Io {
+                path: target,
+                source,
+            });
+        }
+    };
+    let mut report = String::new();
+    let changes = match current.as_deref().map(|c| sync::read_upstream(c, &target)) {
+        Some(Ok(old)) => sync::describe_changes(&old, &synced.document),
+        Some(Err(_)) => vec![format!("{shown} is not a readable OpenAPI document")],
+        None => vec![format!("{shown} does not exist yet")],
+    };
+    for line in &changes {
+        report.push_str(&format!("  {line}\n"));
+    }
+    for note in &synced.notes {
+        report.push_str(&format!("note: {note}\n"));
+    }
+    let up_to_date = current.as_deref() == Some(synced.text.as_str());
+    if up_to_date {
+        print_quietly(&format!(
+            "{shown} is up to date with {}\n{report}",
+            from.display()
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        let diff = xtask::diff_texts(current.as_deref().unwrap_or(""), &synced.text, &shown);
+        let summary = if changes.is_empty() {
+            "only comments or layout differ".to_string()
+        } else {
+            format!("{} change(s) by operation", changes.len())
+        };
+        print_quietly(&format!(
+            "{shown} differs from what {} gives ({summary}):\n{report}\n{diff}",
+            from.display()
+        ));
+        eprint_quietly(&format!(
+            "\nerror: {shown} is out of date. Review the report, then run \
+             `cargo xtask sync --from {}` and `cargo xtask generate`.\n",
+            from.display()
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::write(&target, &synced.text).map_err(|source| SyncError::Io {
+        path: target.clone(),
+        source,
+    })?;
+    print_quietly(&format!(
+        "wrote {shown} from {}; changes by operation:\n{}{report}\nNext: `cargo xtask generate`, \
+         then review the snapshots (`cargo test -p xtask --no-fail-fast`).\n",
+        from.display(),
+        if changes.is_empty() { "  (none)\n" } else { "" }
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn workspace(root: Option<PathBuf>) -> Result<Workspace, GenerateError> {

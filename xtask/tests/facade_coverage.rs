@@ -57,7 +57,10 @@ fn generated_inputs(surface: &str) -> BTreeMap<String, BTreeSet<String>> {
             current = Some(id);
         } else if let (Some(id), Some(rest)) = (&current, line.strip_prefix("  param ")) {
             let name = rest.split(' ').next().unwrap_or_default();
-            inputs.entry(id.clone()).or_default().insert(name.to_string());
+            inputs
+                .entry(id.clone())
+                .or_default()
+                .insert(name.to_string());
         } else if let (Some(id), Some(rest)) = (&current, line.strip_prefix("  body ")) {
             let ty = rest
                 .rsplit("builder::")
@@ -148,7 +151,11 @@ fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> 
             }
         }
     }
-    for id in mapping.operations.keys().filter(|id| !inputs.contains_key(*id)) {
+    for id in mapping
+        .operations
+        .keys()
+        .filter(|id| !inputs.contains_key(*id))
+    {
         problems.push(format!(
             "{id}: mapped in {MAPPING} but not generated; remove the entry"
         ));
@@ -175,9 +182,16 @@ fn the_surface_is_read_completely() {
     assert_eq!(inputs.len(), 12);
     assert_eq!(
         inputs["graph_userAssociationsPost"],
-        ["body.attributes", "body.id", "body.op", "body.type", "user_id", "x-org-id"]
-            .map(String::from)
-            .into()
+        [
+            "body.attributes",
+            "body.id",
+            "body.op",
+            "body.type",
+            "user_id",
+            "x-org-id"
+        ]
+        .map(String::from)
+        .into()
     );
     assert!(inputs["graph_userMemberOf"].contains("sort"));
     assert!(inputs["users_sendEmails"].contains("body.emailType"));
@@ -234,11 +248,7 @@ fn a_new_body_field_without_a_setter_fails() {
 
 #[test]
 fn a_mapping_for_a_removed_parameter_fails() {
-    let surface = read(SURFACE).replacen(
-        "  param sort (query, optional): .sort(String)\n",
-        "",
-        1,
-    );
+    let surface = read(SURFACE).replacen("  param sort (query, optional): .sort(String)\n", "", 1);
     let problems = problems(&surface, &read(PUBLIC_API), &read(MAPPING));
     assert!(
         problems

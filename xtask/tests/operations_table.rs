@@ -84,7 +84,7 @@ fn a_new_operation_in_the_spec_gets_a_constant() {
     let text = std::fs::read_to_string(spec().path()).unwrap();
     let edited = text.replacen(
         "  /users/{user_id}/emails:\n",
-        "  /users/{user_id}/activedirectories:\n    parameters:\n      - $ref: '#/components/parameters/userId'\n    get:\n      operationId: graph_userTraverseActiveDirectory\n      responses:\n        '200':\n          description: OK\n  /users/{user_id}/emails:\n",
+        "  /users/{user_id}/activedirectories:\n    parameters:\n      - name: user_id\n        in: path\n        required: true\n        schema:\n          type: string\n    get:\n      operationId: graph_userTraverseActiveDirectory\n      responses:\n        '200':\n          description: OK\n  /users/{user_id}/emails:\n",
         1,
     );
     assert_ne!(text, edited, "the edit must apply");

@@ -262,7 +262,10 @@ fn every_operation_keeps_upstreams_oauth_scopes() {
             "graph_userTraverseDirectory",
             "directories,directories.readonly",
         ),
-        ("graph_userTraverseGSuite", "directories,directories.readonly"),
+        (
+            "graph_userTraverseGSuite",
+            "directories,directories.readonly",
+        ),
         (
             "graph_userTraverseLdapServer",
             "directories,directories.readonly",
