@@ -1,7 +1,14 @@
-//! The generator behind `cargo xtask generate`, as a library so that the
-//! drift check and the surface snapshot also run inside `cargo test`.
+//! The maintainer tasks behind `cargo xtask`, as a library so that their
+//! checks also run inside `cargo test`:
 //!
-//! The flow is: [`Spec::load`] reads and validates the OpenAPI fragment,
+//! - `generate [--check]`: the low-level crate from the OpenAPI fragment
+//!   (below), with the table of operations the facade and sandbox use;
+//! - `sync --from FILE [--out FILE] [--check]`: the fragment from
+//!   JumpCloud's published spec and `openapi/deviations.yaml` ([`sync`]);
+//! - `public-api [--check] [--crate NAME]`: a crate's public API as a
+//!   reviewed listing ([`public_api`]).
+//!
+//! Generation's flow is: [`Spec::load`] reads and validates the OpenAPI fragment,
 //! [`render`] turns it into the checked-in Rust source with progenitor and
 //! prettyplease, [`check_drift`] compares that with what is on disk, and
 //! [`surface_summary`] describes the generated public surface for review.
