@@ -481,3 +481,38 @@ fn unusable_input_exits_2_with_the_reason() {
             .contains("deviation `sort-as-one-string` no longer applies")
     );
 }
+
+#[test]
+fn a_misspelt_or_extra_key_in_a_patch_is_an_error_naming_it() {
+    let text = std::fs::read_to_string(real().root().join(xtask::sync::DEVIATIONS)).unwrap();
+    let extra = text.replacen(
+        "    array-to-string: [sort]\n",
+        "    array-to-string: [sort]\n    explode: false\n",
+        1,
+    );
+    assert_ne!(extra, text, "the edit must apply");
+    let error = Deviations::parse(&extra).unwrap_err();
+    assert!(
+        error.contains("patch `sort-as-one-string` must have exactly one action"),
+        "{error}"
+    );
+
+    let misspelt = text.replacen(
+        "    array-to-string: [sort]\n",
+        "    array-to-strings: [sort]\n",
+        1,
+    );
+    assert!(Deviations::parse(&misspelt).is_err());
+    assert!(Deviations::parse(&text).is_ok());
+}
+
+#[test]
+fn openapi_generator_quirks_give_the_same_fragment() {
+    // openapi-generator writes `content: {}` on bodiless responses and
+    // `x-codegen-request-body-name` on operations with a body.
+    let mut up = upstream();
+    let post = &mut up["paths"]["/users/{user_id}/associations"]["post"];
+    post["responses"]["204"]["content"] = json!({});
+    post["x-codegen-request-body-name"] = json!("body");
+    assert!(synced(&up).text == fragment_text());
+}

@@ -161,6 +161,24 @@ impl Deviations {
     /// Reads the deviations file's text.
     pub fn parse(text: &str) -> Result<Self, String> {
         let value = super::tree::parse_document(text)?;
+        // A patch is `name`, `summary`, `reason` and exactly one action; a
+        // misspelt key must not be ignored.
+        for patch in value["patches"].as_array().into_iter().flatten() {
+            let name = patch["name"].as_str().unwrap_or("(unnamed)");
+            let actions: Vec<&String> = patch
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(key, _)| key)
+                .filter(|key| !["name", "summary", "reason"].contains(&key.as_str()))
+                .collect();
+            if actions.len() != 1 {
+                return Err(format!(
+                    "patch `{name}` must have exactly one action besides name, summary and \
+                     reason; it has {actions:?}"
+                ));
+            }
+        }
         serde_json::from_value(value).map_err(|e| e.to_string())
     }
 }

@@ -498,3 +498,54 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Whatever the strings, YAML reads the output back as the input.
+    #[test]
+    fn tricky_scalars_and_keys_read_back_unchanged() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {
+                "title": "- starts like a list",
+                "description": "key: value # not a comment",
+                "version": "2.0",
+            },
+            "paths": {
+                "/users/{user_id}/x": {
+                    "get": {
+                        "operationId": "yes",
+                        "summary": "'quoted' and \"double\"",
+                        "description": "line one\n\n  indented\nlast   ",
+                        "x-scopes": ["a,b", "null", "1", "plain"],
+                        "tags": [],
+                        "responses": { "200": { "description": "" }, "default": {} },
+                    }
+                }
+            },
+            "components": { "schemas": { "A": { "enum": [true, 1, "~", "#x", "a b"] } } },
+        });
+        let mut comments = Comments::new();
+        comments.insert(
+            vec![
+                "paths".into(),
+                "/users/{user_id}/x".into(),
+                "get".into(),
+                "summary".into(),
+            ],
+            vec![
+                "a comment long enough to be wrapped onto a second line by the writer, surely"
+                    .into(),
+            ],
+        );
+        let text = emit(&doc, &comments, "header line\n\nsecond", &[]);
+        let back = super::super::tree::parse_document(&text).unwrap();
+        assert_eq!(back, doc, "{text}");
+        assert!(text.starts_with("# header line\n#\n# second\n"), "{text}");
+        assert!(text.contains("      # a comment long enough"), "{text}");
+    }
+}

@@ -182,6 +182,7 @@ pub fn sync(upstream: &Value, deviations: &Deviations) -> Result<Synced, SyncErr
         comments: Default::default(),
         keep: Vec::new(),
     };
+    drop_empty_content(&mut work.doc);
     for patch in &deviations.patches {
         deviations::apply(&mut work, patch)?;
     }
@@ -214,6 +215,41 @@ pub fn sync(upstream: &Value, deviations: &Deviations) -> Result<Synced, SyncErr
         document: work.doc,
         notes,
     })
+}
+
+/// `content: {}` on a response (openapi-generator writes it for 204) means
+/// no body, as no `content` does; the fragment leaves it out.
+fn drop_empty_content(doc: &mut Value) {
+    let mut responses: Vec<&mut Value> = Vec::new();
+    let Value::Object(root) = doc else { return };
+    for (key, section) in root.iter_mut() {
+        match (key.as_str(), section) {
+            ("paths", Value::Object(paths)) => {
+                for item in paths.values_mut().filter_map(Value::as_object_mut) {
+                    for (method, op) in item.iter_mut() {
+                        if tree::METHODS.contains(&method.as_str())
+                            && let Some(Value::Object(r)) = op.get_mut("responses")
+                        {
+                            responses.extend(r.values_mut());
+                        }
+                    }
+                }
+            }
+            ("components", Value::Object(components)) => {
+                if let Some(Value::Object(r)) = components.get_mut("responses") {
+                    responses.extend(r.values_mut());
+                }
+            }
+            _ => {}
+        }
+    }
+    for response in responses {
+        if let Value::Object(response) = response
+            && response.get("content").is_some_and(|c| c == &json!({}))
+        {
+            response.remove("content");
+        }
+    }
 }
 
 /// Keeps the components the operations reach, and those patches keep.
