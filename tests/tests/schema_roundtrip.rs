@@ -72,12 +72,16 @@ round_trips!(
     SyncStatus,
 );
 
+/// The generated types, as listed by the reviewed surface snapshot (which
+/// xtask's own tests keep equal to the generated code); read as a file so
+/// that this crate does not build the generator.
 #[test]
 fn every_generated_type_is_covered() {
-    let ws = xtask::Workspace::locate();
-    let spec = xtask::Spec::load(&ws.spec_path()).unwrap();
-    let code = std::fs::read_to_string(ws.generated_path()).unwrap();
-    let summary = xtask::surface_summary(&spec, &code).unwrap();
+    let snapshot = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../xtask/tests/snapshots/surface__generated_surface.snap"
+    );
+    let summary = std::fs::read_to_string(snapshot).unwrap();
     let generated: BTreeSet<&str> = summary
         .lines()
         .filter_map(|l| {

@@ -31,8 +31,10 @@ impl Drift {
     }
 }
 
-/// Compares `expected` (freshly generated) with the file at `path`.
-pub fn check_drift(expected: &str, path: &Path) -> Result<Drift, GenerateError> {
+/// Compares `expected` (freshly generated) with the file at `path`; the
+/// diff names the file `name`, which should be its path relative to the
+/// workspace root so that `git apply` accepts the diff there.
+pub fn check_drift(expected: &str, path: &Path, name: &str) -> Result<Drift, GenerateError> {
     match std::fs::read_to_string(path) {
         Ok(actual) => {
             let actual = actual.replace("\r\n", "\n");
@@ -40,12 +42,12 @@ pub fn check_drift(expected: &str, path: &Path) -> Result<Drift, GenerateError> 
                 Ok(Drift::UpToDate)
             } else {
                 Ok(Drift::Stale {
-                    diff: diff_texts(&actual, expected, &path.display().to_string()),
+                    diff: diff_texts(&actual, expected, name),
                 })
             }
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Drift::Missing {
-            diff: diff_texts("", expected, &path.display().to_string()),
+            diff: diff_texts_from_nothing(expected, name),
         }),
         Err(source) => Err(GenerateError::Io {
             path: path.to_path_buf(),
@@ -55,14 +57,21 @@ pub fn check_drift(expected: &str, path: &Path) -> Result<Drift, GenerateError> 
 }
 
 /// A unified diff (3 lines of context) from `old` to `new`, both labelled
-/// with `name` as git does (`a/name`, `b/name`).
+/// with `name` as git does (`a/name`, `b/name`), so that `git apply` run
+/// from the directory `name` is relative to accepts it.
 pub fn diff_texts(old: &str, new: &str, name: &str) -> String {
+    unified(old, new, &format!("a/{name}"), &format!("b/{name}"))
+}
+
+/// A diff that creates `name` with the contents `new`.
+fn diff_texts_from_nothing(new: &str, name: &str) -> String {
+    unified("", new, "/dev/null", &format!("b/{name}"))
+}
+
+fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
     TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("a/{name} (checked in)"),
-            &format!("b/{name} (from the spec)"),
-        )
+        .header(old_label, new_label)
         .to_string()
 }

@@ -6,6 +6,55 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GenerateError {
+    /// No workspace was found from the current directory.
+    #[error(
+        "cannot find the jumpcloud-graph workspace at or above {cwd} (a directory with \
+         Cargo.toml and openapi/jumpcloud-user-graph.yaml); run from inside a checkout \
+         or pass --root DIR"
+    )]
+    NoWorkspace {
+        /// Where the search started.
+        cwd: PathBuf,
+    },
+    /// `--crate` names no library package of the workspace.
+    #[error("no library package `{name}` in this workspace (known: {known})")]
+    UnknownCrate {
+        /// The name asked for.
+        name: String,
+        /// The workspace's library packages.
+        known: String,
+    },
+    /// A command this task runs failed.
+    #[error("`{command}` failed:\n{message}")]
+    Command {
+        /// The command, e.g. `cargo rustdoc`.
+        command: String,
+        /// What it printed on stderr, or why it could not start.
+        message: String,
+    },
+    /// rustdoc wrote a JSON format this xtask does not read.
+    #[error(
+        "{path}: rustdoc JSON format {found}, but this xtask reads format {expected} (the \
+         format of Rust 1.95; rustdoc-types {expected}.x). With another toolchain, bump the \
+         `rustdoc-types` dependency in xtask/Cargo.toml to the release whose FORMAT_VERSION \
+         is {found}, or run with Rust 1.95."
+    )]
+    RustdocFormat {
+        /// The JSON file.
+        path: PathBuf,
+        /// The format it declares.
+        found: u32,
+        /// The format this xtask reads.
+        expected: u32,
+    },
+    /// rustdoc's JSON does not match the format it declares.
+    #[error("{path}: not rustdoc JSON this xtask can read: {message}")]
+    InvalidRustdocJson {
+        /// The JSON file.
+        path: PathBuf,
+        /// The deserializer's message.
+        message: String,
+    },
     /// The file could not be read or written.
     #[error("{path}: {source}")]
     Io {

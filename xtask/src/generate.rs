@@ -17,6 +17,7 @@ pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// Generates the complete contents of the generated source file for `spec`,
 /// header included. The same spec always gives the same bytes.
 pub fn render(spec: &Spec) -> Result<String, GenerateError> {
+    let table = operation_table(spec)?;
     let tokens = match generate_quietly(spec.document()) {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(error)) => {
@@ -27,6 +28,7 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
         }
         Err(message) => return Err(explain_panic(spec, message)),
     };
+    let tokens = quote::quote! { #tokens #table };
     let file: syn::File = syn::parse2(tokens).map_err(|error| GenerateError::InvalidOutput {
         path: spec.path().to_path_buf(),
         message: error.to_string(),
@@ -44,6 +46,49 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
         fingerprint = spec.fingerprint(),
         body = prettyplease::unparse(&file),
     ))
+}
+
+/// `pub mod operations`: one `crate::Operation` constant per operation,
+/// named after its operationId, and `ALL` in the spec's order, so that the
+/// facade, the sandbox and the tests never retype ids, methods or paths.
+fn operation_table(spec: &Spec) -> Result<proc_macro2::TokenStream, GenerateError> {
+    let operations = spec.operations();
+    let mut names: Vec<syn::Ident> = Vec::with_capacity(operations.len());
+    let mut consts = Vec::with_capacity(operations.len());
+    for op in &operations {
+        let name = op.const_name();
+        if name == "ALL" || names.iter().any(|n| *n == name) {
+            return Err(GenerateError::OperationIds {
+                path: spec.path().to_path_buf(),
+                problem: format!(
+                    "operationId `{}` gives the constant name `{name}`, which is already taken",
+                    op.operation_id
+                ),
+            });
+        }
+        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        let (id, method, path) = (&op.operation_id, &op.method, &op.path);
+        let doc = format!(" `{method} {path}` (`{id}`).");
+        consts.push(quote::quote! {
+            #[doc = #doc]
+            pub const #ident: crate::Operation = crate::Operation {
+                operation_id: #id,
+                method: #method,
+                path: #path,
+            };
+        });
+        names.push(ident);
+    }
+    Ok(quote::quote! {
+        /// The operations of the OpenAPI fragment (operationId, method, path
+        /// template relative to the base URL), written by `cargo xtask
+        /// generate` so that no other code retypes them.
+        pub mod operations {
+            #(#consts)*
+            /// Every operation, in the order of the OpenAPI fragment.
+            pub const ALL: &[crate::Operation] = &[#(#names),*];
+        }
+    })
 }
 
 fn settings() -> GenerationSettings {

@@ -1,7 +1,14 @@
-//! The generator behind `cargo xtask generate`, as a library so that the
-//! drift check and the surface snapshot also run inside `cargo test`.
+//! The maintainer tasks behind `cargo xtask`, as a library so that their
+//! checks also run inside `cargo test`:
 //!
-//! The flow is: [`Spec::load`] reads and validates the OpenAPI fragment,
+//! - `generate [--check]`: the low-level crate from the OpenAPI fragment
+//!   (below), with the table of operations the facade and sandbox use;
+//! - `sync --from FILE [--out FILE] [--check]`: the fragment from
+//!   JumpCloud's published spec and `openapi/deviations.yaml` ([`sync`]);
+//! - `public-api [--check] [--crate NAME]`: a crate's public API as a
+//!   reviewed listing ([`public_api`]).
+//!
+//! Generation's flow is: [`Spec::load`] reads and validates the OpenAPI fragment,
 //! [`render`] turns it into the checked-in Rust source with progenitor and
 //! prettyplease, [`check_drift`] compares that with what is on disk, and
 //! [`surface_summary`] describes the generated public surface for review.
@@ -9,10 +16,11 @@
 //! ```no_run
 //! use xtask::{Workspace, check_drift, render, Spec, Drift};
 //!
-//! let ws = Workspace::locate();
+//! let ws = Workspace::locate()?;
 //! let spec = Spec::load(&ws.spec_path())?;
 //! let code = render(&spec)?;
-//! match check_drift(&code, &ws.generated_path())? {
+//! let name = ws.display(&ws.generated_path());
+//! match check_drift(&code, &ws.generated_path(), &name)? {
 //!     Drift::UpToDate => println!("in sync"),
 //!     Drift::Stale { diff } | Drift::Missing { diff } => println!("{diff}"),
 //! }
@@ -22,13 +30,15 @@
 mod drift;
 mod error;
 mod generate;
+pub mod public_api;
 mod spec;
 mod surface;
+pub mod sync;
 mod workspace;
 
 pub use drift::{Drift, check_drift, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
-pub use spec::Spec;
+pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;
-pub use workspace::Workspace;
+pub use workspace::{GENERATED, SPEC, Workspace};

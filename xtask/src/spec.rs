@@ -14,6 +14,26 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// What identifies one operation of the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationInfo {
+    /// The `operationId`.
+    pub operation_id: String,
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template, relative to the server URL.
+    pub path: String,
+}
+
+impl OperationInfo {
+    /// The name of the operation's constant in the generated
+    /// `operations` table: the operationId in SCREAMING_SNAKE_CASE
+    /// (`graph_userTraverseSystem` becomes `GRAPH_USER_TRAVERSE_SYSTEM`).
+    pub fn const_name(&self) -> String {
+        heck::ToShoutySnakeCase::to_shouty_snake_case(self.operation_id.as_str())
+    }
+}
+
 /// A parsed and validated OpenAPI 3.0 document.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -88,6 +108,23 @@ impl Spec {
     /// ignored): any change that means something changes the fingerprint.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Every operation in the document's order (paths in file order, the
+    /// methods of one path in OpenAPI's order: get, put, post, delete, ...).
+    pub fn operations(&self) -> Vec<OperationInfo> {
+        let mut ops = Vec::new();
+        for (route, item) in self.document.paths.iter() {
+            let Some(item) = item.as_item() else { continue };
+            for (method, op) in item.iter() {
+                ops.push(OperationInfo {
+                    operation_id: op.operation_id.clone().unwrap_or_default(),
+                    method: method.to_uppercase(),
+                    path: route.clone(),
+                });
+            }
+        }
+        ops
     }
 
     /// The same spec reduced to one operation, used to find which operation

@@ -8,7 +8,7 @@ use xtask::Workspace;
 
 /// A scratch workspace holding copies of the spec and the generated file.
 fn scratch_workspace() -> tempfile::TempDir {
-    let real = Workspace::locate();
+    let real = Workspace::locate().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let scratch = Workspace::at(dir.path());
     for (from, to) in [
@@ -93,4 +93,56 @@ fn a_broken_spec_exits_2_with_a_message_naming_the_file() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_drift_diff_applies_with_git_apply_from_the_workspace_root() {
+    let dir = scratch_workspace();
+    edit_spec(dir.path(), "Limited to 100.", "Limited to 100 (really).");
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let patch = dir.path().join("drift.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    // Outside any repository, `git apply` patches files relative to the
+    // current directory, as in a checkout's root.
+    let applied = Command::new("git")
+        .args(["apply", "--verbose"])
+        .arg(&patch)
+        .current_dir(dir.path())
+        .output()
+        .expect("git is installed");
+    assert!(
+        applied.status.success(),
+        "git apply refused the diff: {}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::remove_file(&patch).unwrap();
+    let again = xtask(dir.path(), &["generate", "--check"]);
+    assert!(
+        again.status.success(),
+        "after applying the diff the workspace is up to date: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn check_into_a_closed_pipe_still_exits_1_without_a_panic() {
+    let dir = scratch_workspace();
+    edit_spec(dir.path(), "Limited to 100.", "Limited to 100 (really).");
+    // `cargo xtask generate --check | head -0`: the reader is gone before
+    // the first byte is written, so every write to stdout fails with EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--check", "--root"])
+        .arg(dir.path())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("has drifted"), "{stderr}");
 }

@@ -46,6 +46,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue};
 mod generated;
 
 pub use generated::*;
+mod operation;
+pub use operation::Operation;
 
 /// The path of the OpenAPI fragment this crate was generated from, relative
 /// to the workspace root.

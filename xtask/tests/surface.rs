@@ -7,7 +7,7 @@ use std::path::Path;
 use xtask::{Spec, Workspace, render, surface_summary};
 
 fn checked_in_summary() -> String {
-    let ws = Workspace::locate();
+    let ws = Workspace::locate().unwrap();
     let spec = Spec::load(&ws.spec_path()).unwrap();
     let code = std::fs::read_to_string(ws.generated_path()).unwrap();
     surface_summary(&spec, &code).unwrap()
@@ -42,7 +42,7 @@ fn summary_lists_every_operation_and_type() {
 
 #[test]
 fn summary_changes_when_a_parameter_changes() {
-    let text = std::fs::read_to_string(Workspace::locate().spec_path()).unwrap();
+    let text = std::fs::read_to_string(Workspace::locate().unwrap().spec_path()).unwrap();
     let edited = text.replacen(
         "type: integer\n        default: 10",
         "type: integer\n        default: 25",

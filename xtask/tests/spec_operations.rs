@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
 fn fragment() -> OpenAPI {
-    let ws = xtask::Workspace::locate();
+    let ws = xtask::Workspace::locate().unwrap();
     xtask::Spec::load(&ws.spec_path())
         .expect("the checked-in fragment is valid")
         .document()
@@ -244,4 +244,63 @@ fn parameters<'a>(
             }
         })
         .collect()
+}
+
+#[test]
+fn every_operation_keeps_upstreams_oauth_scopes() {
+    // Service-account users need to know which scopes an operation needs;
+    // the values are upstream's (users_sendEmails: assumed, see the file).
+    let expected = [
+        ("graph_userAssociationsList", "users,users.readonly"),
+        ("graph_userAssociationsPost", "users"),
+        ("graph_userMemberOf", "groups,groups.readonly"),
+        (
+            "graph_userTraverseApplication",
+            "applications,applications.readonly",
+        ),
+        (
+            "graph_userTraverseDirectory",
+            "directories,directories.readonly",
+        ),
+        (
+            "graph_userTraverseGSuite",
+            "directories,directories.readonly",
+        ),
+        (
+            "graph_userTraverseLdapServer",
+            "directories,directories.readonly",
+        ),
+        (
+            "graph_userTraverseOffice365",
+            "directories,directories.readonly",
+        ),
+        ("graph_userTraverseRadiusServer", "radius,radius.readonly"),
+        ("graph_userTraverseSystem", "systems,systems.readonly"),
+        ("graph_userTraverseSystemGroup", "groups,groups.readonly"),
+        ("users_sendEmails", "users"),
+    ];
+    let spec = fragment();
+    let mut found = Vec::new();
+    for (_, item) in spec.paths.iter() {
+        for (_, op) in item.as_item().unwrap().iter() {
+            let scopes: Vec<String> =
+                serde_json::from_value(op.extensions["x-scopes"].clone()).unwrap();
+            found.push((op.operation_id.clone().unwrap(), scopes.join(",")));
+        }
+    }
+    found.sort();
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(id, s)| (id.to_string(), s.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn the_fragment_adds_no_top_level_security_or_tags() {
+    // Upstream declares security per operation and has no global
+    // requirement; the fragment does the same.
+    let spec = fragment();
+    assert!(spec.security.is_none());
+    assert!(spec.tags.is_empty());
 }

@@ -1,0 +1,3 @@
+//! Shared by the sync tests.
+
+pub mod upstream;
