@@ -691,4 +691,76 @@ keys:
         let err = Fixture::from_yaml_str(&yaml).expect_err("invalid sudo");
         assert!(err.to_string().contains("withoutPassword"), "{err}");
     }
+
+    fn with_service_accounts(accounts: &str) -> String {
+        format!("{MINIMAL}service_accounts:\n{accounts}")
+    }
+
+    #[test]
+    fn service_accounts_resolve_their_orgs() {
+        let yaml = with_service_accounts(
+            "  - { client_id: bot, client_secret: s3cret, org: o }\n  - { client_id: msp, client_secret: s3cret, orgs: [o] }\n",
+        );
+        let fixture = Fixture::from_yaml_str(&yaml).expect("valid fixture");
+        let bot = fixture
+            .service_account("o")
+            .expect("a single-tenant account");
+        assert_eq!(bot.client_id(), "bot");
+        assert_eq!(
+            bot.scope(),
+            &KeyScope::SingleTenant("650000000000000000000001".to_owned())
+        );
+        let msp = fixture
+            .multi_tenant_service_account()
+            .expect("a multi-tenant one");
+        assert_eq!(msp.client_id(), "msp");
+        assert!(msp.can_access("650000000000000000000001"));
+        assert!(Fixture::from_yaml_str(MINIMAL).is_ok_and(|f| f.service_accounts().is_empty()));
+    }
+
+    #[test]
+    fn invalid_service_accounts_are_rejected_with_the_reason() {
+        for (accounts, problem) in [
+            (
+                "  - { client_id: bot, client_secret: s, org: nowhere }\n",
+                "nowhere",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s, org: o }\n  - { client_id: bot, client_secret: t, org: o }\n",
+                "used twice",
+            ),
+            (
+                "  - { client_id: \"a:b\", client_secret: s, org: o }\n",
+                "without ':'",
+            ),
+            (
+                "  - { client_id: bot, client_secret: \"has space\", org: o }\n",
+                "visible ASCII",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s }\n",
+                "exactly one of",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s, org: o, colour: red }\n",
+                "colour",
+            ),
+        ] {
+            let err = Fixture::from_yaml_str(&with_service_accounts(accounts)).expect_err(accounts);
+            assert!(err.to_string().contains(problem), "{accounts}: {err}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let yaml =
+            with_service_accounts("  - { client_id: bot, client_secret: s3cret-value, org: o }\n")
+                .replace("{ key: k, org: o }", "{ key: k3y-value, org: o }");
+        let fixture = Fixture::from_yaml_str(&yaml).expect("valid fixture");
+        let debug = format!("{fixture:?}");
+        assert!(
+            !debug.contains("s3cret-value") && !debug.contains("k3y-value"),
+            "{debug}"
+        );
+    }
 }

@@ -260,8 +260,11 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
             account.name()
         );
     }
+    if latency_ms > 0 || !plan.is_empty() {
+        println!();
+    }
     if latency_ms > 0 {
-        println!("\n  latency: {latency_ms} ms per request");
+        println!("  latency: {latency_ms} ms per request");
     }
     for rule in plan.rules() {
         println!("  fault: {rule}");
