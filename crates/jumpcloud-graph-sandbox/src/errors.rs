@@ -3,7 +3,7 @@
 //! and, on newer responses such as 401, an `error` with the bare reason.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::wire::ErrorBody;
@@ -14,6 +14,8 @@ pub(crate) struct ApiError {
     status: StatusCode,
     error: Option<&'static str>,
     message: String,
+    /// A `WWW-Authenticate` challenge to send with a 401.
+    challenge: Option<&'static str>,
 }
 
 impl ApiError {
@@ -23,6 +25,7 @@ impl ApiError {
             status,
             error: None,
             message: format!("{reason}: {}", detail.as_ref()),
+            challenge: None,
         }
     }
 
@@ -39,6 +42,27 @@ impl ApiError {
     /// 409 `{"message":"Conflict: <detail>"}`.
     pub(crate) fn conflict(detail: impl AsRef<str>) -> Self {
         ApiError::new(StatusCode::CONFLICT, detail)
+    }
+
+    /// 413 for a request body over the sandbox's limit.
+    pub(crate) fn payload_too_large(limit: usize) -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body exceeds {limit} bytes"),
+        )
+    }
+
+    /// 500 for something the sandbox itself got wrong.
+    pub(crate) fn internal(detail: impl AsRef<str>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, detail)
+    }
+
+    /// 501 for an operation the sandbox lists but has no handler for.
+    pub(crate) fn not_implemented(operation_id: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            format!("the sandbox does not serve {operation_id}"),
+        )
     }
 
     /// 405 for a known path with a method it does not serve.
@@ -60,6 +84,23 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "no organization selected").with_error()
     }
 
+    /// 401 for a bearer token that was never issued or was revoked.
+    pub(crate) fn invalid_token() -> Self {
+        let mut error = ApiError::new(StatusCode::UNAUTHORIZED, "invalid token").with_error();
+        error.challenge = Some(
+            r#"Bearer error="invalid_token", error_description="The access token is invalid""#,
+        );
+        error
+    }
+
+    /// 401 for a bearer token whose lifetime is over.
+    pub(crate) fn token_expired() -> Self {
+        let mut error = ApiError::new(StatusCode::UNAUTHORIZED, "token expired").with_error();
+        error.challenge =
+            Some(r#"Bearer error="invalid_token", error_description="The access token expired""#);
+        error
+    }
+
     /// Any status, for injected faults; the detail is the reason itself.
     pub(crate) fn status(status: StatusCode) -> Self {
         let reason = status.canonical_reason().unwrap_or("Error");
@@ -67,6 +108,7 @@ impl ApiError {
             status,
             error: Some(reason),
             message: reason.to_owned(),
+            challenge: None,
         }
     }
 
@@ -89,7 +131,14 @@ impl IntoResponse for ApiError {
             error: self.error.map(str::to_owned),
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(challenge) = self.challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
+        response
     }
 }
 

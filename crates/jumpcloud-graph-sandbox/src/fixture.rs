@@ -1,5 +1,6 @@
-//! Fixtures: the orgs and API keys a sandbox starts with, loaded from
-//! readable YAML (the embedded demo org, or a file) or built by the generator.
+//! Fixtures: the orgs, API keys and service accounts a sandbox starts with,
+//! loaded from readable YAML (the embedded demo org, or a file) or built by
+//! the generator.
 //!
 //! A fixture names every object by a *handle* (`ada`, `web-01`) and refers to
 //! objects by handle in memberships and bindings; the loader resolves handles
@@ -12,17 +13,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 use crate::generate::GeneratorConfig;
-use crate::model::{ApiKey, Attributes, EdgeError, EdgeRole, KeyScope, Kind, Object, Org};
+use crate::model::{Attributes, EdgeError, EdgeRole, Kind, Object, Org};
 
 /// The demo org's YAML, embedded so that `Fixture::demo()` needs no files.
 const DEMO_YAML: &str = include_str!("../fixtures/demo-org.yaml");
 
-/// The orgs and API keys a sandbox serves.
+/// The orgs, API keys and service accounts a sandbox serves.
 #[derive(Clone, Debug)]
 pub struct Fixture {
     orgs: Vec<Org>,
-    keys: Vec<ApiKey>,
+    keys: Vec<AdminApiKey>,
+    service_accounts: Vec<OAuthClient>,
 }
 
 /// Why a fixture could not be loaded.
@@ -74,8 +77,9 @@ pub enum FixtureError {
 }
 
 impl Fixture {
-    /// The demo org, "Acme Robotics", plus the small "Globex" org and an MSP
-    /// key that reaches both; see `fixtures/demo-org.yaml` for its story.
+    /// The demo org, "Acme Robotics", plus the small "Globex" org, an MSP key
+    /// that reaches both, and two service accounts (one of Acme's, one
+    /// multi-tenant); see `fixtures/demo-org.yaml` for its story.
     ///
     /// # Panics
     ///
@@ -126,8 +130,16 @@ impl Fixture {
         crate::generate::generate(&config)
     }
 
-    pub(crate) fn from_parts(orgs: Vec<Org>, keys: Vec<ApiKey>) -> Fixture {
-        Fixture { orgs, keys }
+    pub(crate) fn from_parts(
+        orgs: Vec<Org>,
+        keys: Vec<AdminApiKey>,
+        service_accounts: Vec<OAuthClient>,
+    ) -> Fixture {
+        Fixture {
+            orgs,
+            keys,
+            service_accounts,
+        }
     }
 
     /// The orgs, in fixture order.
@@ -157,7 +169,7 @@ impl Fixture {
     }
 
     /// All API keys.
-    pub fn keys(&self) -> &[ApiKey] {
+    pub fn keys(&self) -> &[AdminApiKey] {
         &self.keys
     }
 
@@ -166,8 +178,8 @@ impl Fixture {
         let org = self.org(org)?;
         self.keys
             .iter()
-            .find(|key| key.scope() == &KeyScope::SingleTenant(org.id().to_owned()))
-            .map(ApiKey::key)
+            .find(|key| is_single_tenant_of(key.scope(), org))
+            .map(AdminApiKey::key)
     }
 
     /// The first multi-tenant key, if the fixture has one.
@@ -175,7 +187,35 @@ impl Fixture {
         self.keys
             .iter()
             .find(|key| key.is_multi_tenant())
-            .map(ApiKey::key)
+            .map(AdminApiKey::key)
+    }
+
+    /// All service accounts.
+    pub fn service_accounts(&self) -> &[OAuthClient] {
+        &self.service_accounts
+    }
+
+    /// The first single-tenant service account of the org with this handle
+    /// or id: its client id and secret buy tokens at `POST /oauth2/token`.
+    pub fn service_account(&self, org: &str) -> Option<&OAuthClient> {
+        let org = self.org(org)?;
+        self.service_accounts
+            .iter()
+            .find(|account| is_single_tenant_of(account.scope(), org))
+    }
+
+    /// The first multi-tenant service account, if the fixture has one.
+    pub fn multi_tenant_service_account(&self) -> Option<&OAuthClient> {
+        self.service_accounts
+            .iter()
+            .find(|account| account.is_multi_tenant())
+    }
+
+    /// The service account with this client id.
+    pub(crate) fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
+        self.service_accounts
+            .iter()
+            .find(|account| account.client_id() == client_id)
     }
 
     /// The key a quickstart uses: the first org's single-tenant key, or else
@@ -184,6 +224,10 @@ impl Fixture {
         self.key_for(self.first_org().id())
             .unwrap_or_else(|| self.keys[0].key())
     }
+}
+
+fn is_single_tenant_of(scope: &KeyScope, org: &Org) -> bool {
+    matches!(scope, KeyScope::SingleTenant(id) if id == org.id())
 }
 
 impl Index<&str> for Fixture {
@@ -219,6 +263,8 @@ impl From<GeneratorConfig> for Fixture {
 struct FixtureFile {
     orgs: Vec<OrgSpec>,
     keys: Vec<KeySpec>,
+    #[serde(default)]
+    service_accounts: Vec<ServiceAccountSpec>,
 }
 
 #[derive(Deserialize)]
@@ -288,6 +334,21 @@ struct KeySpec {
     orgs: Option<Vec<String>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceAccountSpec {
+    client_id: String,
+    client_secret: String,
+    #[serde(default)]
+    name: Option<String>,
+    /// The one org of a single-tenant service account.
+    #[serde(default)]
+    org: Option<String>,
+    /// The orgs of a multi-tenant service account.
+    #[serde(default)]
+    orgs: Option<Vec<String>>,
+}
+
 impl FixtureFile {
     fn resolve(self) -> Result<Fixture, FixtureError> {
         if self.orgs.is_empty() {
@@ -304,7 +365,8 @@ impl FixtureFile {
             orgs.push(spec.resolve()?);
         }
         let keys = resolve_keys(self.keys, &orgs)?;
-        Ok(Fixture::from_parts(orgs, keys))
+        let service_accounts = resolve_service_accounts(self.service_accounts, &orgs)?;
+        Ok(Fixture::from_parts(orgs, keys, service_accounts))
     }
 }
 
@@ -419,46 +481,107 @@ fn lookup(org: &Org, handle: &str, context: &str) -> Result<String, FixtureError
         })
 }
 
-fn resolve_keys(specs: Vec<KeySpec>, orgs: &[Org]) -> Result<Vec<ApiKey>, FixtureError> {
+fn resolve_keys(specs: Vec<KeySpec>, orgs: &[Org]) -> Result<Vec<AdminApiKey>, FixtureError> {
     if specs.is_empty() {
         return Err(invalid("", "a fixture needs at least one API key"));
     }
-    let org_id = |handle: &str, key_name: &str| {
+    let mut seen = HashSet::new();
+    let mut keys = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let name = spec.name.unwrap_or_else(|| "API key".to_owned());
+        if spec.key.is_empty() || !seen.insert(spec.key.clone()) {
+            return Err(invalid("", format!("key {name:?} is empty or used twice")));
+        }
+        if !is_header_safe(&spec.key) {
+            return Err(invalid(
+                "",
+                format!("key {name:?} must be visible ASCII, to travel in a header"),
+            ));
+        }
+        let scope = resolve_scope(spec.org, spec.orgs, orgs, &format!("key {name:?}"))?;
+        keys.push(AdminApiKey::new(spec.key, name, scope));
+    }
+    Ok(keys)
+}
+
+fn resolve_service_accounts(
+    specs: Vec<ServiceAccountSpec>,
+    orgs: &[Org],
+) -> Result<Vec<OAuthClient>, FixtureError> {
+    let mut seen = HashSet::new();
+    let mut accounts = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let context = format!("service account {:?}", spec.client_id);
+        if spec.client_id.is_empty() || !seen.insert(spec.client_id.clone()) {
+            return Err(invalid(
+                "",
+                format!("{context}: client id empty or used twice"),
+            ));
+        }
+        // Basic authentication separates the id from the secret with the
+        // first colon.
+        if !is_header_safe(&spec.client_id) || spec.client_id.contains(':') {
+            return Err(invalid(
+                "",
+                format!("{context}: the client id must be visible ASCII without ':'"),
+            ));
+        }
+        if spec.client_secret.is_empty() || !is_header_safe(&spec.client_secret) {
+            return Err(invalid(
+                "",
+                format!("{context}: the client secret must be non-empty visible ASCII"),
+            ));
+        }
+        let scope = resolve_scope(spec.org, spec.orgs, orgs, &context)?;
+        let name = spec.name.unwrap_or_else(|| "service account".to_owned());
+        accounts.push(OAuthClient::new(
+            spec.client_id,
+            spec.client_secret,
+            name,
+            scope,
+        ));
+    }
+    Ok(accounts)
+}
+
+/// Visible ASCII (no spaces or control characters): what a credential must
+/// be to travel in a header unchanged.
+fn is_header_safe(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The orgs a key or a service account reaches: `org` for one, a non-empty
+/// `orgs` for a multi-tenant credential.
+fn resolve_scope(
+    org: Option<String>,
+    list: Option<Vec<String>>,
+    orgs: &[Org],
+    context: &str,
+) -> Result<KeyScope, FixtureError> {
+    let org_id = |handle: &str| {
         orgs.iter()
             .find(|o| o.handle() == handle || o.id() == handle)
             .map(|o| o.id().to_owned())
             .ok_or_else(|| FixtureError::UnknownHandle {
                 org: String::new(),
                 handle: handle.to_owned(),
-                context: format!("key {key_name:?}"),
+                context: context.to_owned(),
             })
     };
-    let mut seen = HashSet::new();
-    let mut keys = Vec::with_capacity(specs.len());
-    for spec in specs {
-        let name = spec.name.clone().unwrap_or_else(|| "API key".to_owned());
-        if spec.key.is_empty() || !seen.insert(spec.key.clone()) {
-            return Err(invalid("", format!("key {name:?} is empty or used twice")));
-        }
-        let scope = match (spec.org, spec.orgs) {
-            (Some(org), None) => KeyScope::SingleTenant(org_id(&org, &name)?),
-            (None, Some(list)) if !list.is_empty() => KeyScope::MultiTenant(
-                list.iter()
-                    .map(|org| org_id(org, &name))
-                    .collect::<Result<_, _>>()?,
+    match (org, list) {
+        (Some(org), None) => Ok(KeyScope::SingleTenant(org_id(&org)?)),
+        (None, Some(list)) if !list.is_empty() => Ok(KeyScope::MultiTenant(
+            list.iter()
+                .map(|org| org_id(org))
+                .collect::<Result<_, _>>()?,
+        )),
+        _ => Err(invalid(
+            "",
+            format!(
+                "{context} needs exactly one of `org` (single-tenant) or a non-empty `orgs` (multi-tenant)"
             ),
-            _ => {
-                return Err(invalid(
-                    "",
-                    format!(
-                        "key {name:?} needs exactly one of `org` (single-tenant) or a non-empty `orgs` (multi-tenant)"
-                    ),
-                ));
-            }
-        };
-        keys.push(ApiKey::new(spec.key, name, scope));
+        )),
     }
-    Ok(keys)
 }
 
 fn invalid(org: &str, message: impl Into<String>) -> FixtureError {
@@ -567,5 +690,77 @@ keys:
         );
         let err = Fixture::from_yaml_str(&yaml).expect_err("invalid sudo");
         assert!(err.to_string().contains("withoutPassword"), "{err}");
+    }
+
+    fn with_service_accounts(accounts: &str) -> String {
+        format!("{MINIMAL}service_accounts:\n{accounts}")
+    }
+
+    #[test]
+    fn service_accounts_resolve_their_orgs() {
+        let yaml = with_service_accounts(
+            "  - { client_id: bot, client_secret: s3cret, org: o }\n  - { client_id: msp, client_secret: s3cret, orgs: [o] }\n",
+        );
+        let fixture = Fixture::from_yaml_str(&yaml).expect("valid fixture");
+        let bot = fixture
+            .service_account("o")
+            .expect("a single-tenant account");
+        assert_eq!(bot.client_id(), "bot");
+        assert_eq!(
+            bot.scope(),
+            &KeyScope::SingleTenant("650000000000000000000001".to_owned())
+        );
+        let msp = fixture
+            .multi_tenant_service_account()
+            .expect("a multi-tenant one");
+        assert_eq!(msp.client_id(), "msp");
+        assert!(msp.can_access("650000000000000000000001"));
+        assert!(Fixture::from_yaml_str(MINIMAL).is_ok_and(|f| f.service_accounts().is_empty()));
+    }
+
+    #[test]
+    fn invalid_service_accounts_are_rejected_with_the_reason() {
+        for (accounts, problem) in [
+            (
+                "  - { client_id: bot, client_secret: s, org: nowhere }\n",
+                "nowhere",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s, org: o }\n  - { client_id: bot, client_secret: t, org: o }\n",
+                "used twice",
+            ),
+            (
+                "  - { client_id: \"a:b\", client_secret: s, org: o }\n",
+                "without ':'",
+            ),
+            (
+                "  - { client_id: bot, client_secret: \"has space\", org: o }\n",
+                "visible ASCII",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s }\n",
+                "exactly one of",
+            ),
+            (
+                "  - { client_id: bot, client_secret: s, org: o, colour: red }\n",
+                "colour",
+            ),
+        ] {
+            let err = Fixture::from_yaml_str(&with_service_accounts(accounts)).expect_err(accounts);
+            assert!(err.to_string().contains(problem), "{accounts}: {err}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let yaml =
+            with_service_accounts("  - { client_id: bot, client_secret: s3cret-value, org: o }\n")
+                .replace("{ key: k, org: o }", "{ key: k3y-value, org: o }");
+        let fixture = Fixture::from_yaml_str(&yaml).expect("valid fixture");
+        let debug = format!("{fixture:?}");
+        assert!(
+            !debug.contains("s3cret-value") && !debug.contains("k3y-value"),
+            "{debug}"
+        );
     }
 }

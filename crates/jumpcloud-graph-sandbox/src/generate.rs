@@ -6,8 +6,9 @@
 
 use serde_json::{Value, json};
 
+use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 use crate::fixture::Fixture;
-use crate::model::{ApiKey, Attributes, KeyScope, Kind, Object, Org};
+use crate::model::{Attributes, Kind, Object, Org};
 
 /// What to generate. Start from [`GeneratorConfig::default`] and change what
 /// a test needs:
@@ -26,7 +27,8 @@ use crate::model::{ApiKey, Attributes, KeyScope, Kind, Object, Org};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratorConfig {
-    /// Seeds both the ids and the random choices.
+    /// Seeds both the ids and the random choices (default
+    /// [`DEFAULT_SEED`](crate::DEFAULT_SEED), as on the command line).
     pub seed: u64,
     /// Ordinary users (`user-0` ... ), each a member of one to three groups.
     pub users: usize,
@@ -59,14 +61,25 @@ impl GeneratorConfig {
     pub fn api_key(&self) -> String {
         format!("jc-sandbox-generated-{}", self.seed)
     }
+
+    /// The client id of the generated org's single-tenant service account
+    /// (also `Fixture::service_account(GeneratorConfig::ORG)`).
+    pub fn client_id(&self) -> String {
+        format!("jc-sandbox-generated-{}-automation", self.seed)
+    }
+
+    /// The client secret of the generated org's service account.
+    pub fn client_secret(&self) -> String {
+        format!("jc-sandbox-generated-{}-automation-secret", self.seed)
+    }
 }
 
 impl Default for GeneratorConfig {
-    /// Seed 1: 2,000 users, 10,000 systems, 50 user groups, 20 system groups,
+    /// Seed [`DEFAULT_SEED`](crate::DEFAULT_SEED) (1): 2,000 users, 10,000 systems, 50 user groups, 20 system groups,
     /// 10 applications, and a user bound directly to 10,000 systems.
     fn default() -> Self {
         GeneratorConfig {
-            seed: 1,
+            seed: crate::DEFAULT_SEED,
             users: 2_000,
             systems: 10_000,
             user_groups: 50,
@@ -242,12 +255,18 @@ pub(crate) fn generate(config: &GeneratorConfig) -> Fixture {
         }
     }
 
-    let key = ApiKey::new(
+    let key = AdminApiKey::new(
         config.api_key(),
         "Generated org admin".to_owned(),
         KeyScope::SingleTenant(org.id().to_owned()),
     );
-    Fixture::from_parts(vec![org], vec![key])
+    let service_account = OAuthClient::new(
+        config.client_id(),
+        config.client_secret(),
+        "Generated org automation".to_owned(),
+        KeyScope::SingleTenant(org.id().to_owned()),
+    );
+    Fixture::from_parts(vec![org], vec![key], vec![service_account])
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::model::{Attributes, Kind, Object, Org};
 const MAX_PATH_EDGES: usize = 16;
 
 /// What a traversal lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Traversal {
     /// `/applications`
     Applications,

@@ -1,6 +1,6 @@
-//! The org graph's vocabulary: object kinds, objects, edges, orgs and API
-//! keys, plus the rules every edge must obey, whether it comes from a fixture,
-//! the generator or a `POST associations`.
+//! The org graph's vocabulary: object kinds, objects, edges and orgs, plus
+//! the rules every edge must obey, whether it comes from a fixture, the
+//! generator or a `POST associations`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -11,8 +11,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Free-form graph attributes (`sudo`, `ldapGroups`, `posixGroups`,
-/// `radius`, customer-defined keys), as JumpCloud sends them.
-pub type Attributes = serde_json::Map<String, Value>;
+/// `radius`, customer-defined keys), as JumpCloud sends them; also an
+/// object's own fields. Not exported: the client has its own, typed
+/// `Attributes`, and the public signatures spell out the JSON map.
+pub(crate) type Attributes = serde_json::Map<String, Value>;
 
 /// The kind of a graph object; its string form is JumpCloud's graph `type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -177,7 +179,7 @@ impl Object {
 
     /// The object's own fields (`username`, `email`, `hostname`, `name`, ...),
     /// which `filter` and `sort` can use.
-    pub fn fields(&self) -> &Attributes {
+    pub fn fields(&self) -> &serde_json::Map<String, Value> {
         &self.fields
     }
 
@@ -217,6 +219,7 @@ pub struct ObjectRef {
 
 /// What an edge means, which follows from the kinds it joins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EdgeRole {
     /// `from` is a member of the group `to`: user → user group, system →
     /// system group, or a group inside a group of its own kind.
@@ -247,19 +250,22 @@ impl EdgeRole {
     }
 }
 
-/// A direct edge of the graph. Memberships point from the member to the
-/// group; bindings from the user or user group to what it is bound to.
+/// A direct edge of an [`Org`]'s graph. Memberships point from the member
+/// to the group; bindings from the user or user group to what it is bound
+/// to. (Named apart from the client's `Edge`, a hop of a path, so that both
+/// crates can be glob-imported together.)
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Edge {
+#[non_exhaustive]
+pub struct OrgEdge {
     /// The member, or the bound user / user group.
     pub from: ObjectRef,
     /// The group, or the object bound to.
     pub to: ObjectRef,
     /// The edge's attributes; `None` when it has none.
-    pub attributes: Option<Attributes>,
+    pub attributes: Option<serde_json::Map<String, Value>>,
 }
 
-impl Edge {
+impl OrgEdge {
     /// Whether this edge is a membership or a binding.
     pub fn role(&self) -> EdgeRole {
         // Edges are only stored after `EdgeRole::of` accepted them.
@@ -362,7 +368,7 @@ impl Org {
     }
 
     /// Every edge, ordered by (from id, to id).
-    pub fn edges(&self) -> Vec<Edge> {
+    pub fn edges(&self) -> Vec<OrgEdge> {
         self.edges
             .keys()
             .flat_map(|from| self.edges_from(from))
@@ -371,7 +377,7 @@ impl Org {
 
     /// The edges that start at the object with this handle or id, e.g. a
     /// user's memberships and direct bindings.
-    pub fn edges_from(&self, handle_or_id: &str) -> Vec<Edge> {
+    pub fn edges_from(&self, handle_or_id: &str) -> Vec<OrgEdge> {
         let Some(from) = self.object(handle_or_id) else {
             return Vec::new();
         };
@@ -380,7 +386,7 @@ impl Org {
             .into_iter()
             .flatten()
             .filter_map(|(to, attributes)| {
-                Some(Edge {
+                Some(OrgEdge {
                     from: from.to_ref(),
                     to: self.objects.get(to)?.to_ref(),
                     attributes: attributes.clone(),
@@ -549,66 +555,6 @@ pub(crate) fn validate_attributes(attributes: Option<&Attributes>) -> Result<(),
         return Err("\"sudo.withoutPassword\" requires \"sudo.enabled\" to be true".to_owned());
     }
     Ok(())
-}
-
-/// Who an API key acts for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyScope {
-    /// An admin of one org: `x-org-id` is optional and, when sent, must be
-    /// this org's id.
-    SingleTenant(String),
-    /// A multi-tenant (MSP) admin of these orgs: `x-org-id` is required.
-    MultiTenant(Vec<String>),
-}
-
-/// An API key and the orgs it can reach.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiKey {
-    key: String,
-    name: String,
-    scope: KeyScope,
-}
-
-impl ApiKey {
-    pub(crate) fn new(key: String, name: String, scope: KeyScope) -> Self {
-        ApiKey { key, name, scope }
-    }
-
-    /// The secret, sent as `x-api-key`.
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// A readable description of whose key this is.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The orgs the key reaches.
-    pub fn scope(&self) -> &KeyScope {
-        &self.scope
-    }
-
-    /// Whether requests with this key must send `x-org-id`.
-    pub fn is_multi_tenant(&self) -> bool {
-        matches!(self.scope, KeyScope::MultiTenant(_))
-    }
-
-    /// Whether the key can act in the org with this id.
-    pub fn can_access(&self, org_id: &str) -> bool {
-        match &self.scope {
-            KeyScope::SingleTenant(id) => id == org_id,
-            KeyScope::MultiTenant(ids) => ids.iter().any(|id| id == org_id),
-        }
-    }
-}
-
-// The key is a secret: keep it out of logs that print the sandbox's state.
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({:?})", self.name, self.scope)
-    }
 }
 
 #[cfg(test)]

@@ -106,42 +106,56 @@ impl ListQuery {
         })
     }
 
-    /// Filters, sorts (by the `sort` keys, then by id) and pages `items`;
-    /// returns the total after filtering (for `x-total-count`) and the page.
-    /// `value_of` gives an item's value for a field name.
-    pub(crate) fn apply<T>(
+    /// Filters, sorts (by the `sort` keys, then by id) and pages `items`,
+    /// which must be ordered by id; returns the total after filtering (for
+    /// `x-total-count`) and the page. `value_of` gives an item's value for a
+    /// field name.
+    pub(crate) fn page<'a, T>(
         &self,
-        items: Vec<T>,
+        items: &'a [T],
         id_of: impl Fn(&T) -> &str,
         value_of: impl Fn(&T, &str) -> Option<Value>,
-    ) -> (usize, Vec<T>) {
-        let mut items: Vec<T> = items
-            .into_iter()
+    ) -> (usize, Vec<&'a T>) {
+        debug_assert!(items.is_sorted_by(|a, b| id_of(a) <= id_of(b)));
+        if self.filters.is_empty() && self.sort.is_empty() {
+            // Already in order: a page is a slice, whatever the list's size.
+            let page = items.iter().skip(self.skip).take(self.limit).collect();
+            return (items.len(), page);
+        }
+        let mut selected: Vec<&T> = items
+            .iter()
             .filter(|item| {
                 self.filters
                     .iter()
                     .all(|f| f.matches(value_of(item, &f.field)))
             })
             .collect();
-        items.sort_by(|a, b| {
-            self.sort
-                .iter()
-                .map(|key| {
-                    let ordering = compare_values(
-                        value_of(a, &key.field).as_ref(),
-                        value_of(b, &key.field).as_ref(),
-                    );
-                    if key.descending {
-                        ordering.reverse()
-                    } else {
-                        ordering
-                    }
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or_else(|| id_of(a).cmp(id_of(b)))
-        });
-        let total = items.len();
-        let page = items.into_iter().skip(self.skip).take(self.limit).collect();
+        if !self.sort.is_empty() {
+            // Stable: items that compare equal stay in id order.
+            selected.sort_by(|a, b| {
+                self.sort
+                    .iter()
+                    .map(|key| {
+                        let ordering = compare_values(
+                            value_of(a, &key.field).as_ref(),
+                            value_of(b, &key.field).as_ref(),
+                        );
+                        if key.descending {
+                            ordering.reverse()
+                        } else {
+                            ordering
+                        }
+                    })
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
+            });
+        }
+        let total = selected.len();
+        let page = selected
+            .into_iter()
+            .skip(self.skip)
+            .take(self.limit)
+            .collect();
         (total, page)
     }
 }
@@ -209,6 +223,8 @@ pub(crate) enum Op {
     Search,
     /// One of several values separated by `|`.
     In,
+    /// Within `<low>,<high>`, inclusive.
+    Between,
 }
 
 /// One `filter=<field>:<op>:<value>`.
@@ -243,12 +259,18 @@ impl Filter {
             "le" => Op::Le,
             "search" => Op::Search,
             "in" => Op::In,
+            "between" => Op::Between,
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "invalid filter \"{text}\": unknown operator \"{other}\" (supported: eq, ne, gt, ge, lt, le, search, in)"
+                    "invalid filter \"{text}\": unknown operator \"{other}\" (supported: eq, ne, gt, ge, lt, le, between, search, in)"
                 )));
             }
         };
+        if op == Op::Between && !value.contains(',') {
+            return Err(ApiError::bad_request(format!(
+                "invalid filter \"{text}\": between takes <low>,<high>"
+            )));
+        }
         Ok(Filter {
             field: field.to_owned(),
             op,
@@ -269,19 +291,24 @@ impl Filter {
             Op::Ne => text != self.value,
             Op::Search => text.to_lowercase().contains(&self.value.to_lowercase()),
             Op::In => self.value.split('|').any(|candidate| candidate == text),
-            Op::Gt | Op::Ge | Op::Lt | Op::Le => {
-                let ordering = match (text.parse::<f64>(), self.value.parse::<f64>()) {
-                    (Ok(a), Ok(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
-                    _ => text.as_str().cmp(self.value.as_str()),
-                };
-                match self.op {
-                    Op::Gt => ordering.is_gt(),
-                    Op::Ge => ordering.is_ge(),
-                    Op::Lt => ordering.is_lt(),
-                    _ => ordering.is_le(),
-                }
+            Op::Between => {
+                let (low, high) = self.value.split_once(',').unwrap_or((&self.value, ""));
+                compare_text(&text, low).is_ge() && compare_text(&text, high).is_le()
             }
+            Op::Gt => compare_text(&text, &self.value).is_gt(),
+            Op::Ge => compare_text(&text, &self.value).is_ge(),
+            Op::Lt => compare_text(&text, &self.value).is_lt(),
+            Op::Le => compare_text(&text, &self.value).is_le(),
         }
+    }
+}
+
+/// Compares a field's text with a filter's: numerically when both are
+/// numbers, by bytes otherwise.
+fn compare_text(actual: &str, wanted: &str) -> Ordering {
+    match (actual.parse::<f64>(), wanted.parse::<f64>()) {
+        (Ok(a), Ok(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+        _ => actual.cmp(wanted),
     }
 }
 
@@ -422,6 +449,17 @@ mod tests {
         assert!(f("n:gt:9").matches(Some(json!(10))));
         assert!(f("n:le:b").matches(Some(json!("a"))));
         assert!(f("activated:eq:true").matches(Some(json!(true))));
+        assert!(f("n:between:2,10").matches(Some(json!(10))));
+        assert!(!f("n:between:2,10").matches(Some(json!(11))));
+        assert!(f("d:between:2024-01-01,2024-12-31").matches(Some(json!("2024-06-30"))));
+        assert!(!f("d:between:2024-01-01,2024-12-31").matches(Some(json!("2025-01-01"))));
+    }
+
+    #[test]
+    fn between_needs_a_low_and_a_high() {
+        assert!(
+            message(ListQuery::parse(Some("filter=n:between:5"), LIST)).contains("<low>,<high>")
+        );
     }
 
     #[test]
@@ -446,22 +484,55 @@ mod tests {
         assert!(message(ListQuery::parse(None, accepts)).contains("required"));
     }
 
-    #[test]
-    fn apply_filters_then_sorts_then_pages() {
-        let items: Vec<(String, Value)> = ["c", "a", "b", "d"]
+    fn items() -> Vec<(String, Value)> {
+        ["c", "a", "b", "d", "a"]
             .iter()
             .enumerate()
             .map(|(i, name)| (format!("{i}"), json!(name)))
-            .collect();
-        let q = ListQuery::parse(Some("filter=name:ne:d&sort=-name&limit=2&skip=1"), LIST)
-            .expect("valid");
-        let (total, page) = q.apply(
-            items,
+            .collect()
+    }
+
+    fn names(query: &str) -> (usize, Vec<String>) {
+        let q = ListQuery::parse(Some(query), LIST).expect("valid");
+        let items = items();
+        let (total, page) = q.page(
+            &items,
             |(id, _)| id,
-            |(_, name), field| (field == "name").then(|| name.clone()),
+            |(id, name), field| match field {
+                "name" => Some(name.clone()),
+                "id" => Some(json!(id)),
+                _ => None,
+            },
         );
-        assert_eq!(total, 3);
-        let names: Vec<&Value> = page.iter().map(|(_, n)| n).collect();
-        assert_eq!(names, [&json!("b"), &json!("a")]);
+        let page = page
+            .iter()
+            .map(|(id, name)| format!("{id}:{}", name.as_str().unwrap_or_default()))
+            .collect();
+        (total, page)
+    }
+
+    #[test]
+    fn page_filters_then_sorts_then_pages() {
+        assert_eq!(
+            names("filter=name:ne:d&sort=-name&limit=2&skip=1"),
+            (4, vec!["2:b".to_owned(), "1:a".to_owned()])
+        );
+    }
+
+    #[test]
+    fn equal_sort_keys_keep_id_order() {
+        assert_eq!(
+            names("sort=name&limit=2").1,
+            ["1:a".to_owned(), "4:a".to_owned()]
+        );
+    }
+
+    #[test]
+    fn without_filter_or_sort_a_page_is_a_slice_of_the_id_order() {
+        assert_eq!(
+            names("limit=2&skip=3"),
+            (5, vec!["3:d".to_owned(), "4:a".to_owned()])
+        );
+        assert_eq!(names("skip=99999999999999999999"), (5, Vec::new()));
     }
 }

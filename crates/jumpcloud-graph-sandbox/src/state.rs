@@ -1,8 +1,9 @@
 //! The state a running sandbox shares between its connections and its
-//! handle: the live graph, the fault plan and latency, the request log and
-//! stats (with the in-flight counter), and the email outbox.
+//! handle: the live graph, the issued tokens, the fault plan and latency,
+//! the request log and stats (with the in-flight and connection counters),
+//! and the email outbox.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -11,7 +12,8 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::faults::{Fault, FaultPlan, FaultState};
-use crate::fixture::Fixture;
+use crate::live::LiveGraph;
+use crate::tokens::TokenStore;
 
 /// Locks a mutex, carrying on if a panicking thread poisoned it: every
 /// critical section leaves the data consistent, so the data is still good.
@@ -24,8 +26,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Counters since the sandbox started (or since
 /// [`Sandbox::reset_stats`](crate::Sandbox::reset_stats)).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Stats {
-    /// API requests received (admin requests are not counted).
+    /// API and token requests received (admin requests are not counted).
     pub requests_total: u64,
     /// Requests being answered now.
     pub in_flight: usize,
@@ -36,11 +39,36 @@ pub struct Stats {
     /// Requests per fault, keyed by the fault's text (e.g. `"429"`,
     /// `"reset"`, `"429,retry-after=2"`).
     pub by_fault: BTreeMap<String, u64>,
+    /// Tokens issued at `POST /oauth2/token`.
+    pub tokens_issued: u64,
+    /// TCP connections open now.
+    pub connections_open: usize,
+    /// The most connections that were open at once (never more than
+    /// [`SandboxBuilder::max_connections`](crate::SandboxBuilder::max_connections)).
+    pub max_connections_open: usize,
+    /// Connections closed because a request's head did not arrive within
+    /// [`SandboxBuilder::header_read_timeout`](crate::SandboxBuilder::header_read_timeout).
+    pub header_read_timeouts: u64,
 }
 
-/// One API request as the sandbox received it. The API key is never
-/// recorded.
+/// The kind of credential a request carried (never the credential itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// An `x-api-key` header.
+    ApiKey,
+    /// `Authorization: Bearer ...`, a service account's token.
+    Bearer,
+    /// `Authorization: Basic ...`, a service account's id and secret (the
+    /// token route).
+    Basic,
+}
+
+/// One request as the sandbox received it: an API request or a token
+/// request. Credentials, tokens and bodies are never recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The request's number in arrival order, from 1, over the sandbox's life.
     pub number: u64,
@@ -52,6 +80,9 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// The `x-org-id` header, if sent.
     pub x_org_id: Option<String>,
+    /// The kind of credential sent, if any (`x-api-key` wins when several
+    /// are).
+    pub credential: Option<CredentialKind>,
     /// The status answered; `None` while in flight or when the connection
     /// was dropped instead.
     pub status: Option<u16>,
@@ -61,6 +92,7 @@ pub struct RecordedRequest {
 
 /// An email the sandbox "sent" (`POST /users/{id}/emails`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SentEmail {
     /// The org of the user.
     pub org_id: String,
@@ -70,28 +102,51 @@ pub struct SentEmail {
     pub email_type: String,
 }
 
+/// How many requests the log keeps: the oldest go first, so that a
+/// long-running sandbox under load does not grow without bound.
+pub(crate) const MAX_RECORDED: usize = 100_000;
+
 #[derive(Default)]
 struct Log {
     next_number: u64,
     /// The number of `requests[0]`, so that a finishing request finds its
     /// record even after [`Shared::reset_stats`] cleared older ones.
     first_number: u64,
-    requests: Vec<RecordedRequest>,
+    /// The most recent [`MAX_RECORDED`] requests.
+    requests: VecDeque<RecordedRequest>,
     requests_total: u64,
     faults_injected: u64,
     by_fault: BTreeMap<String, u64>,
+    tokens_issued: u64,
+    header_read_timeouts: u64,
 }
 
 pub(crate) struct Shared {
-    pub(crate) graph: Mutex<Fixture>,
+    pub(crate) live: Mutex<LiveGraph>,
+    pub(crate) tokens: Mutex<TokenStore>,
     faults: Mutex<FaultState>,
     latency: Mutex<Duration>,
     log: Mutex<Log>,
     outbox: Mutex<Vec<SentEmail>>,
     in_flight: watch::Sender<usize>,
     max_in_flight: AtomicUsize,
+    connections: watch::Sender<usize>,
+    max_connections: AtomicUsize,
     holds: watch::Sender<usize>,
     pub(crate) shutdown: watch::Sender<bool>,
+}
+
+/// Counts a connection as open until dropped.
+pub(crate) struct OpenConnection {
+    shared: Arc<Shared>,
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.shared
+            .connections
+            .send_modify(|n| *n = n.saturating_sub(1));
+    }
 }
 
 /// What the sandbox decided when a request arrived.
@@ -122,12 +177,19 @@ pub(crate) struct RequestLine<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) x_org_id: Option<&'a str>,
+    pub(crate) credential: Option<CredentialKind>,
 }
 
 impl Shared {
-    pub(crate) fn new(fixture: Fixture, latency: Duration, faults: FaultPlan) -> Arc<Shared> {
+    pub(crate) fn new(
+        live: LiveGraph,
+        tokens: TokenStore,
+        latency: Duration,
+        faults: FaultPlan,
+    ) -> Arc<Shared> {
         Arc::new(Shared {
-            graph: Mutex::new(fixture),
+            live: Mutex::new(live),
+            tokens: Mutex::new(tokens),
             faults: Mutex::new(FaultState::new(faults)),
             latency: Mutex::new(latency),
             log: Mutex::new(Log {
@@ -138,6 +200,8 @@ impl Shared {
             outbox: Mutex::new(Vec::new()),
             in_flight: watch::Sender::new(0),
             max_in_flight: AtomicUsize::new(0),
+            connections: watch::Sender::new(0),
+            max_connections: AtomicUsize::new(0),
             holds: watch::Sender::new(0),
             shutdown: watch::Sender::new(false),
         })
@@ -155,12 +219,17 @@ impl Shared {
             log.faults_injected += 1;
             *log.by_fault.entry(fault.to_string()).or_default() += 1;
         }
-        log.requests.push(RecordedRequest {
+        if log.requests.len() >= MAX_RECORDED {
+            log.requests.pop_front();
+            log.first_number += 1;
+        }
+        log.requests.push_back(RecordedRequest {
             number,
             method: line.method.to_owned(),
             path: line.path.to_owned(),
             query: line.query.map(str::to_owned),
             x_org_id: line.x_org_id.map(str::to_owned),
+            credential: line.credential,
             status: None,
             fault: fault.as_ref().map(Fault::to_string),
         });
@@ -208,6 +277,10 @@ impl Shared {
             max_in_flight: self.max_in_flight.load(Ordering::SeqCst),
             faults_injected: log.faults_injected,
             by_fault: log.by_fault.clone(),
+            tokens_issued: log.tokens_issued,
+            connections_open: *self.connections.borrow(),
+            max_connections_open: self.max_connections.load(Ordering::SeqCst),
+            header_read_timeouts: log.header_read_timeouts,
         }
     }
 
@@ -217,13 +290,50 @@ impl Shared {
         log.faults_injected = 0;
         log.by_fault.clear();
         log.requests.clear();
+        log.tokens_issued = 0;
+        log.header_read_timeouts = 0;
         log.first_number = log.next_number;
         self.max_in_flight
             .store(*self.in_flight.borrow(), Ordering::SeqCst);
+        self.max_connections
+            .store(*self.connections.borrow(), Ordering::SeqCst);
+    }
+
+    /// Ends the lifetime of every token issued so far.
+    pub(crate) fn expire_tokens(&self) {
+        lock(&self.tokens).expire_all(tokio::time::Instant::now());
+    }
+
+    /// Revokes every token issued so far.
+    pub(crate) fn revoke_tokens(&self) {
+        lock(&self.tokens).revoke_all();
+    }
+
+    /// Counts a token issued.
+    pub(crate) fn token_issued(&self) {
+        lock(&self.log).tokens_issued += 1;
+    }
+
+    /// Counts a connection closed for a slow request head.
+    pub(crate) fn header_read_timed_out(&self) {
+        lock(&self.log).header_read_timeouts += 1;
+    }
+
+    /// Counts a connection as open until the returned value is dropped.
+    pub(crate) fn open_connection(self: &Arc<Self>) -> OpenConnection {
+        let mut now = 0;
+        self.connections.send_modify(|n| {
+            *n += 1;
+            now = *n;
+        });
+        self.max_connections.fetch_max(now, Ordering::SeqCst);
+        OpenConnection {
+            shared: Arc::clone(self),
+        }
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.log).requests.clone()
+        lock(&self.log).requests.iter().cloned().collect()
     }
 
     pub(crate) fn send_email(&self, email: SentEmail) {
@@ -280,5 +390,41 @@ impl Drop for ResponseHold {
 impl std::fmt::Debug for ResponseHold {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ResponseHold")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::Fixture;
+
+    #[test]
+    fn the_request_log_keeps_the_latest_requests() {
+        let shared = Shared::new(
+            LiveGraph::new(Fixture::demo(), true),
+            TokenStore::new(Duration::from_secs(60)),
+            Duration::ZERO,
+            FaultPlan::new(),
+        );
+        let line = RequestLine {
+            method: "GET",
+            path: "/api/v2/users",
+            query: None,
+            x_org_id: None,
+            credential: None,
+        };
+        let mut last = 0;
+        for _ in 0..MAX_RECORDED + 5 {
+            last = shared.arrive(&line).number;
+        }
+        shared.finish(last, Some(200));
+        let requests = shared.requests();
+        assert_eq!(requests.len(), MAX_RECORDED);
+        assert_eq!(requests[0].number, 6);
+        assert_eq!(
+            requests.last().map(|r| (r.number, r.status)),
+            Some((last, Some(200)))
+        );
+        assert_eq!(shared.stats().requests_total, (MAX_RECORDED + 5) as u64);
     }
 }

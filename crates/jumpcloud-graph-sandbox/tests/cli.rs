@@ -1,6 +1,5 @@
 //! The standalone binary: it prints its URL first, serves the fixture it is
 //! given, and applies the faults and latency from its options.
-#![cfg(feature = "cli")]
 
 mod common;
 
@@ -122,4 +121,41 @@ async fn binary_rejects_an_invalid_fault_spec() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown fault"), "{stderr}");
+}
+
+/// Runs the binary with `args`, expecting it to refuse to start; returns
+/// its stderr. A binary that starts instead is killed after a while and
+/// fails the test.
+async fn refused(args: &[&str]) -> String {
+    let mut command = Command::new(BINARY);
+    command.args(args).kill_on_drop(true);
+    let output = tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
+        .await
+        .unwrap_or_else(|_| panic!("the binary started with {args:?} instead of refusing"))
+        .expect("the binary runs");
+    assert!(!output.status.success(), "{args:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn binary_refuses_a_retry_after_date_it_cannot_send() {
+    for spec in [
+        "429,retry-after-date=300000000000",
+        "429,retry-after-date=18446744073709551615",
+    ] {
+        let stderr = refused(&["--fault", spec]).await;
+        assert!(stderr.contains("retry-after-date"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn binary_refuses_a_trigger_that_never_fires() {
+    let stderr = refused(&["--fault", "429,every=0"]).await;
+    assert!(stderr.contains("every=0"), "{stderr}");
+}
+
+#[tokio::test]
+async fn binary_refuses_a_latency_above_the_cap() {
+    let stderr = refused(&["--latency-ms", "18446744073709551615"]).await;
+    assert!(stderr.contains("latency"), "{stderr}");
 }

@@ -279,3 +279,28 @@ async fn associations_list_direct_edges_only() {
     assert_eq!(body[0]["attributes"]["sudo"]["withoutPassword"], true);
     assert!(body[0].get("from").is_none());
 }
+
+#[tokio::test]
+async fn filter_between_selects_an_inclusive_range() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let (status, count, body) = query(
+        &sandbox,
+        &id("ada"),
+        "systems",
+        &[("filter", "hostname:between:ada-macbook,db-01")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (count, ids(&body)),
+        (Some(2), vec![id("ada-macbook"), id("db-01")])
+    );
+    let (status, _, body) = query(
+        &sandbox,
+        &id("ada"),
+        "systems",
+        &[("filter", "hostname:between:db-01")],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}

@@ -171,12 +171,17 @@ async fn activation_email_lands_in_the_outbox() {
     .await;
     assert_eq!(response.status(), 204);
     assert_eq!(response.text().await.ok().as_deref(), Some(""));
+    let sent: Vec<(String, String, String)> = sandbox
+        .outbox()
+        .into_iter()
+        .map(|email: SentEmail| (email.org_id, email.user_id, email.email_type))
+        .collect();
     assert_eq!(
-        sandbox.outbox(),
-        [SentEmail {
-            org_id: common::ACME_ORG.to_owned(),
-            user_id: id("ken"),
-            email_type: "activation".to_owned(),
-        }]
+        sent,
+        [(
+            common::ACME_ORG.to_owned(),
+            id("ken"),
+            "activation".to_owned()
+        )]
     );
 }

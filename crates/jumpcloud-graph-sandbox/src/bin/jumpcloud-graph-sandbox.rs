@@ -8,42 +8,50 @@ use std::time::Duration;
 
 use clap::Parser;
 use jumpcloud_graph_sandbox::{
-    FaultPlan, FaultRule, Fixture, GeneratorConfig, KeyScope, Kind, Sandbox,
+    DEFAULT_SEED, FaultPlan, FaultRule, Fixture, GeneratorConfig, KeyScope, Kind, Sandbox,
+    SandboxBuilder,
 };
 
-const AFTER_HELP: &str = "\
-FAULTS
-  --fault takes <fault>[,<option>]... and may be repeated; the first rule that
-  fires on a request decides its fault.
+/// `--help`'s text after the options: the fault syntax (from the fault
+/// table itself) and the admin endpoints.
+fn after_help() -> String {
+    format!(
+        "FAULTS
+  --fault takes a rule and may be repeated; the first rule that fires on a
+  request decides its fault. A rule is
 
-  <fault>   a status code (408, 429, 500, 502, 503, 504, ...) with a JSON error
-            body; reset (TCP RST, no answer); close (FIN, no answer);
-            html[:<status>] (a text/html gateway page, default 502); empty (200,
-            empty body); text (200, text/plain, not JSON); stall (200, headers,
-            then a body that never ends); truncate (the real body cut in half);
-            short-page (the real list minus its last item, same x-total-count);
-            lost[:<status>] (the request is applied, then the connection is reset
-            or <status> is answered instead)
-  trigger   every=<n> | first=<n> | at=<n>|<n>|... | p=<probability>
-            (default: every matching request; n counts the requests the rule
-            matches, from 1; p is seeded by --seed)
-  filters   method=<METHOD>, path=<substring>
-  429/503   retry-after=<seconds>, retry-after-date=<seconds from now>
-
+{}
   Examples: --fault '429,every=3,retry-after=2'   --fault '503,p=0.1,path=/systems'
-            --fault 'lost,first=1,method=POST'    --fault 'stall,at=4'
+            --fault 'lost,first=1,method=POST'    --fault '503,first=2,path=/oauth2/token'
 
 RUNTIME CONTROL
   GET  /__sandbox/stats, /__sandbox/requests, /__sandbox/outbox,
        /__sandbox/edges?org=<handle>
-  PUT  /__sandbox/faults   (body: one --fault spec per line, optional seed=<n>)
+  PUT  /__sandbox/faults          (body: one --fault spec per line, optional seed=<n>)
   DELETE /__sandbox/faults
-  PUT  /__sandbox/latency  (body: milliseconds)
-  POST /__sandbox/stats/reset";
+  PUT  /__sandbox/latency         (body: milliseconds, at most 60000)
+  PUT  /__sandbox/token-lifetime  (body: seconds)
+  POST /__sandbox/tokens/expire, /__sandbox/tokens/revoke
+  POST /__sandbox/stats/reset",
+        indent(&FaultRule::syntax_help())
+    )
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("    {line}\n")
+            }
+        })
+        .collect()
+}
 
 /// Serve an in-memory JumpCloud org over JumpCloud's v2 user-graph API.
 #[derive(Parser, Debug)]
-#[command(name = "jumpcloud-graph-sandbox", version, after_help = AFTER_HELP)]
+#[command(name = "jumpcloud-graph-sandbox", version, after_help = after_help())]
 struct Args {
     /// Port to listen on; 0 lets the OS choose (the URL is printed).
     #[arg(long, default_value_t = 0)]
@@ -74,12 +82,25 @@ struct Args {
     fan_out: Option<usize>,
 
     /// Seed of the generator and of probabilistic faults.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
 
-    /// Delay before every API request is answered, in milliseconds.
+    /// Delay before every API request is answered, in milliseconds (at most
+    /// 60000).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+
+    /// How long service-account tokens live, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_TOKEN_LIFETIME.as_secs())]
+    token_lifetime_secs: u64,
+
+    /// How many connections may be open at once; further ones wait.
+    #[arg(long, value_name = "N", default_value_t = SandboxBuilder::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+
+    /// How long a client has to send a request's head, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
 
     /// A fault rule (repeatable), e.g. '429,every=3,retry-after=2'; see below.
     #[arg(long = "fault", value_name = "SPEC")]
@@ -128,6 +149,9 @@ async fn main() -> ExitCode {
         .port(args.port)
         .latency(Duration::from_millis(args.latency_ms))
         .faults(plan.clone())
+        .token_lifetime(Duration::from_secs(args.token_lifetime_secs))
+        .max_connections(args.max_connections)
+        .header_read_timeout(Some(Duration::from_secs(args.header_read_timeout_secs)))
         .start()
         .await;
     let sandbox = match started {
@@ -216,11 +240,31 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
             KeyScope::MultiTenant(orgs) => {
                 format!("multi-tenant: send x-org-id, one of {}", orgs.join(", "))
             }
+            _ => "other".to_owned(),
         };
         println!("  x-api-key: {:<28} {} ({reach})", key.key(), key.name());
     }
+    if !fixture.service_accounts().is_empty() {
+        println!("\n  service accounts (token URL {}):", sandbox.token_url());
+    }
+    for account in fixture.service_accounts() {
+        let reach = if account.is_multi_tenant() {
+            "multi-tenant: send x-org-id"
+        } else {
+            "single-tenant"
+        };
+        println!(
+            "    client id {}  secret {}  {} ({reach})",
+            account.client_id(),
+            account.client_secret(),
+            account.name()
+        );
+    }
+    if latency_ms > 0 || !plan.is_empty() {
+        println!();
+    }
     if latency_ms > 0 {
-        println!("\n  latency: {latency_ms} ms per request");
+        println!("  latency: {latency_ms} ms per request");
     }
     for rule in plan.rules() {
         println!("  fault: {rule}");
@@ -233,6 +277,14 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
             sandbox.base_url(),
             user.id()
         );
+        if let Some(account) = sandbox.service_account() {
+            println!(
+                "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
+                account.client_id(),
+                account.client_secret(),
+                sandbox.token_url()
+            );
+        }
     }
     println!(
         "\nStats: {}/__sandbox/stats    Stop: Ctrl-C",

@@ -1,0 +1,31 @@
+//! The HTTP side, one room each: the operations table (`operations.rs`) and
+//! the router built from it (`routes.rs`), the handlers of the twelve
+//! operations (`api.rs`), authentication (`auth.rs`), the token route
+//! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
+//! (`admin.rs`), what happens to each request, faults included
+//! (`dispatch.rs`), and the connection loop with its limits
+//! (`connection.rs`).
+
+mod admin;
+mod api;
+mod auth;
+mod body;
+mod connection;
+mod dispatch;
+mod oauth;
+mod operations;
+mod routes;
+
+pub(crate) use connection::{ConnectionLimits, serve};
+pub(crate) use routes::served_operations;
+
+/// Where the API lives, as on console.jumpcloud.com.
+pub(crate) const API_PREFIX: &str = "/api/v2";
+/// Where service accounts get tokens: at the root, as on
+/// `admin-oauth.id.jumpcloud.com`.
+pub(crate) const TOKEN_PATH: &str = "/oauth2/token";
+/// Where the admin endpoints live: outside the API, never counted or
+/// faulted, and not authenticated (the sandbox only listens on loopback).
+pub(crate) const ADMIN_PREFIX: &str = "/__sandbox";
+/// The largest request body (axum's default): larger ones are 413.
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
