@@ -8,6 +8,17 @@
 pub mod json_mock;
 pub mod requests;
 
+/// Installs rustls' `ring` provider as the process default, if none is.
+///
+/// The facade's default `tls-ring` feature builds reqwest with
+/// `rustls-no-provider`, under which building a plain `reqwest::Client`
+/// (as the generated client's `Client::new` does) needs a default provider.
+pub fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// The README's Rust examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

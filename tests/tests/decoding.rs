@@ -132,6 +132,7 @@ async fn an_empty_page_decodes_and_keeps_the_total_count_header() {
         )
         .mount(&server)
         .await;
+    jumpcloud_graph_tests::install_tls_provider();
     let client = Client::new(&format!("{}/api/v2", server.uri()), RequestDefaults::new());
     let page = client
         .graph_user_traverse_system()
@@ -162,6 +163,7 @@ async fn a_page_with_every_trap_decodes_through_the_generated_client() {
         )
         .mount(&server)
         .await;
+    jumpcloud_graph_tests::install_tls_provider();
     let client = Client::new(&format!("{}/api/v2", server.uri()), RequestDefaults::new());
     let items = client
         .graph_user_traverse_system()

@@ -28,7 +28,8 @@ async fn server_and_client() -> (MockServer, Client) {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    // The key travels as a client default, as the facade sends it.
+    jumpcloud_graph_tests::install_tls_provider();
+    // The key travels as a client default.
     let defaults = RequestDefaults::new()
         .with_api_key("secret-test-key")
         .unwrap();

@@ -7,8 +7,8 @@
 //! the `jumpcloud-graph` facade instead, which adds configuration, typed ids
 //! and targets, pagination, retries and one error type.
 //!
-//! Everything except [`RequestDefaults`] and [`RequestCapture`] comes from
-//! `generated.rs`, which
+//! Everything except [`RequestDefaults`], [`RequestCapture`] and
+//! [`Operation`] comes from `generated.rs`, which
 //! `cargo xtask generate` writes and `cargo xtask generate --check` verifies;
 //! it is never edited by hand. The generated types derive
 //! [`schemars::JsonSchema`], so tests and tools can reason about their shape.
@@ -99,7 +99,7 @@ impl RequestDefaults {
     /// transport sends it (credentials per attempt, timeouts, size caps,
     /// retries).
     ///
-    /// ```
+    /// ```no_run
     /// use futures::FutureExt;
     /// use jumpcloud_graph_openapi::{Client, RequestCapture, RequestDefaults};
     ///

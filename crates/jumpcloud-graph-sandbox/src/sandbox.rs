@@ -435,6 +435,11 @@ impl SandboxBuilder {
     /// [`StartError::Setting`] for a setting out of range,
     /// [`StartError::Bind`] when the address cannot be bound.
     pub async fn start(self) -> Result<Sandbox, StartError> {
+        // Tests reach the sandbox with any HTTP client; see the `rustls`
+        // dependency for why a default provider must exist.
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let latency = settings::check_latency(self.latency)?;
         let limits = ConnectionLimits {
             header_read_timeout: settings::check_header_read_timeout(self.header_read_timeout)?,

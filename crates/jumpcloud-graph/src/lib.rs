@@ -101,7 +101,11 @@
 //!   documented on each.
 //! - `tls-ring` (default): TLS with rustls, the `ring` provider and the
 //!   platform's certificate roots. It applies to a caller-supplied
-//!   [`ClientBuilder::http_client`] too.
+//!   [`ClientBuilder::http_client`] too. It compiles reqwest with
+//!   `rustls-no-provider`, under which reqwest requires a process-wide
+//!   default rustls provider for *any* `reqwest::Client`; building a
+//!   [`Client`] installs `ring` as that default unless the program
+//!   installed one first.
 //! - `tls-aws-lc`: TLS with reqwest's default rustls provider, `aws-lc-rs`
 //!   (FIPS-capable; a much longer build), with reqwest's own TLS settings
 //!   left alone (custom roots on a caller-supplied builder). Without either
