@@ -35,7 +35,7 @@ pub enum Sudo {
 
 impl Sudo {
     /// From JumpCloud's two flags; `without_password` without `enabled` is
-    /// [`Error::InvalidInput`].
+    /// [invalid input](crate::ErrorKind::InvalidInput).
     pub fn from_flags(enabled: bool, without_password: bool) -> Result<Self, Error> {
         match (enabled, without_password) {
             (false, false) => Ok(Sudo::Disabled),
@@ -97,8 +97,21 @@ impl std::str::FromStr for Sudo {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Sudo {
+    /// The [`name`](Sudo::name): `"disabled"`, `"with-password"` or
+    /// `"without-password"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Sudo {
+    /// A [`name`](Sudo::name), as [`FromStr`](std::str::FromStr) reads it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(|_| {
+            serde::de::Error::custom("expected disabled, with-password or without-password")
+        })
     }
 }
 

@@ -53,7 +53,7 @@ impl FilterOp {
 /// One `<field>:<operator>:<value>` filter.
 ///
 /// Constructors never fail; a filter with an empty field, a `:` in the
-/// field, or `in` with no values is reported as [`Error::InvalidInput`]
+/// field, or `in` with no values is reported as [invalid input](crate::ErrorKind::InvalidInput)
 /// when the request is built, before anything is sent.
 ///
 /// ```
