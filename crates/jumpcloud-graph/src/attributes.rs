@@ -97,8 +97,21 @@ impl std::str::FromStr for Sudo {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Sudo {
+    /// The [`name`](Sudo::name): `"disabled"`, `"with-password"` or
+    /// `"without-password"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Sudo {
+    /// A [`name`](Sudo::name), as [`FromStr`](std::str::FromStr) reads it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(|_| {
+            serde::de::Error::custom("expected disabled, with-password or without-password")
+        })
     }
 }
 

@@ -60,6 +60,93 @@
 //! # }
 //! ```
 //!
+//! # Why does this user have access, and taking it away completely
+//!
+//! Removing a user's direct binding to a device leaves every path through
+//! groups in place, and can even *raise* the user's sudo there (the direct
+//! binding's sudo was deciding; now a group's does). Three calls answer
+//! the questions people ask the user graph:
+//!
+//! - [`User::explain`]: every path that grants one object, each with its
+//!   classification ([`Grant`]) and its own sudo, the effective sudo and
+//!   the path that decides it ([`Explanation`]), and the server's
+//!   `compiledAttributes`, flagged where they disagree.
+//! - [`User::revoke_plan`]: a smallest set of edges whose removal leaves no
+//!   path ([`RevokePlan`]); each [`RevokeStep`] says whether this crate
+//!   can remove it, the JumpCloud operation that does
+//!   ([`RemovalOperation`]: method, path, body), and what else the user
+//!   loses with it. [`RevokePlan::apply`] runs the steps this crate can
+//!   run and reports what is left ([`RevokeOutcome`]).
+//! - [`User::access_report`]: everything the user reaches, across the
+//!   eight traversals and the user's groups, with sudo per object
+//!   ([`AccessReport`]).
+//!
+//! ```no_run
+//! # async fn tour(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+//! use jumpcloud_graph::TraversalKind;
+//!
+//! let web01 = "653000000000000000000004";
+//! let ex = user.explain(TraversalKind::System, web01).await?.expect("bound");
+//! for path in ex.paths() {
+//!     println!("{}: {path}, sudo {:?}", path.kind(), path.sudo());
+//! }
+//! println!("effective sudo {} from {:?}", ex.effective_sudo(), ex.deciding_path());
+//!
+//! let plan = user.revoke_plan(TraversalKind::System, web01).await?;
+//! for step in plan.steps() {
+//!     println!("{}: {}", step.edge(), step.operation()); // the operation, when this crate cannot
+//! }
+//! for warning in plan.warnings() {
+//!     println!("warning: {warning}"); // access remains after apply; sudo would rise
+//! }
+//! let done = plan.apply().await?;
+//! if done.still_granted() {
+//!     println!("{} paths remain, sudo {}", done.remaining_paths().len(), done.effective_sudo());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Sudo precedence.** JumpCloud documents it in "Set Admin/Sudo
+//! Permissions" (<https://jumpcloud.com/support/set-admin-sudo-permissions>):
+//! "Permissions that are granted directly on a user supersede permissions
+//! granted at a User Group level", which "supersede any permissions
+//! previously set on the User Group's bind to a Device Group". This crate
+//! ranks paths accordingly ([`Precedence`]: the user's binding to the
+//! device, then to a device group holding it, then a user group's binding,
+//! then a user group's binding to a device group); among equals the most
+//! permissive sudo wins. The user's global sudo flag (`sudo` and
+//! `passwordless_sudo` on the v1 user, `/systemusers/{id}`) can grant sudo
+//! on every device the user reaches; it is outside the user graph's
+//! operations, so results about devices carry
+//! [`AccessWarning::GlobalSudoNotVisible`].
+//!
+//! **Names.** Traversals return ids and types, not names; nodes print as
+//! `type id`. [`GrantPath::display_with`] prints names you looked up
+//! elsewhere (see the README).
+//!
+//! **JSON** (the `serde` feature). Every result serializes in a documented,
+//! stable shape (snake_case fields, ids as strings, types as JumpCloud's
+//! wire names, attributes as the wire object), held by snapshot tests:
+//!
+//! | type | JSON |
+//! |---|---|
+//! | [`GraphNode`] | `{"id": "653…", "type": "system"}` (also deserializes) |
+//! | [`Sudo`] | `"disabled"`, `"with-password"`, `"without-password"` (also deserializes) |
+//! | [`TraversalKind`] | its name, e.g. `"systems"` (also deserializes) |
+//! | [`Attributes`] | the wire object, e.g. `{"sudo": {"enabled": true, "withoutPassword": false}}` |
+//! | [`Edge`], [`Association`] | `{"from": node, "to": node, "attributes": {..}}`, plus `from_attributes` / `to_attributes` when the server sent any |
+//! | [`Grant`] | `{"kind": "direct"}`, `{"kind": "user_group", "user_group": node}`, `{"kind": "system_group", "system_group": node}`, `{"kind": "user_group_then_system_group", "user_group": node, "system_group": node}`, `{"kind": "hops", "hops": [node, ..]}` (also deserializes) |
+//! | [`GrantPath`] | `{"grant": grant, "sudo": sudo \| null, "edges": [edge, ..]}` |
+//! | [`BoundObject`] | `{"id", "type", "compiled_attributes", "sudo", "paths"}`, plus `external_id` / `sync_status` when sent |
+//! | [`Explanation`] | `{"user", "object", "paths", "effective_sudo", "deciding_path": index \| null, "compiled_attributes", "compiled_sudo", "agrees_with_server", "warnings"}` |
+//! | [`RemovalOperation`] | `{"operation_id", "method", "path", "body", "description"}` (the first four `null` when undocumented) |
+//! | [`RevokeStep`] | `{"edge", "executable", "affects_other_users", "operation", "paths_cut": [index, ..], "collateral": [node, ..]}` |
+//! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}` |
+//! | [`RevokeOutcome`] | `{"target", "removed", "already_absent", "left_to_admin", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}` |
+//! | [`AccessReport`] | `{"user", "objects": [explanation, ..], "groups": [explanation, ..], "warnings"}` |
+//! | [`AccessWarning`] | `{"kind": "sudo_would_rise", "from": .., "to": .., "message": ".."}` and so on: `kind`, the variant's fields, `message` |
+//!
 //! # What the client takes care of
 //!
 //! - **Pagination** ([`List`], [`Pages`], [`Items`]): lazy streams that
@@ -97,8 +184,9 @@
 //! # Features
 //!
 //! - `serde` (default): `Serialize` for the result types (bound objects,
-//!   paths, attributes, explanations, plans, reports), in the JSON shape
-//!   documented on each.
+//!   paths, attributes, explanations, plans, reports), in the JSON shapes
+//!   listed above; `Deserialize` for [`Sudo`], [`Grant`], [`GraphNode`]
+//!   and [`TraversalKind`], whose round trips are exact.
 //! - `tls-ring` (default): TLS with rustls, the `ring` provider and the
 //!   platform's certificate roots. It applies to a caller-supplied
 //!   [`ClientBuilder::http_client`] too. It compiles reqwest with
@@ -122,6 +210,7 @@
 //! change is a major version change here. Enums marked `#[non_exhaustive]`
 //! may gain variants in minor versions; [`ErrorKind`] too.
 
+mod access;
 mod attributes;
 mod client;
 mod config;
@@ -146,6 +235,10 @@ mod transport;
 mod user;
 pub mod write;
 
+pub use access::{
+    AccessReport, AccessWarning, Explanation, Precedence, RemovalOperation, RevokeOutcome,
+    RevokePlan, RevokeStep,
+};
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Region, USER_AGENT_VALUE};

@@ -19,9 +19,14 @@ use std::fmt;
 use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
 
 /// One object in the graph: its id and type.
+///
+/// With the `serde` feature it serializes as `{"id": "64b…", "type":
+/// "system"}`, the wire's own shape, and deserializes from it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GraphNode {
     id: NodeId,
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     kind: GraphType,
 }
 
@@ -49,6 +54,51 @@ impl fmt::Display for GraphNode {
     /// `type id`, e.g. `system 64b000000000000000000003`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.kind, self.id)
+    }
+}
+
+impl GraphNode {
+    /// Displays the node as `type name` when `name` knows it (e.g. from your
+    /// own lookup of `/systems/{id}`), otherwise as `type id`.
+    ///
+    /// ```
+    /// use jumpcloud_graph::{GraphNode, GraphType, ObjectId};
+    ///
+    /// let web = GraphNode::new(ObjectId::parse("653000000000000000000004")?, GraphType::System);
+    /// let named = web.display_with(|_| Some("web-01".to_string())).to_string();
+    /// assert_eq!(named, "system web-01");
+    /// assert_eq!(web.display_with(|_| None).to_string(), web.to_string());
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    where
+        F: Fn(&GraphNode) -> Option<String>,
+    {
+        Named {
+            nodes: std::iter::once(self).collect(),
+            name,
+        }
+    }
+}
+
+/// Nodes joined by ` -> `, each shown with its name when known.
+struct Named<'a, F> {
+    nodes: Vec<&'a GraphNode>,
+    name: F,
+}
+
+impl<F: Fn(&GraphNode) -> Option<String>> fmt::Display for Named<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, node) in self.nodes.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" -> ")?;
+            }
+            match (self.name)(node) {
+                Some(name) => write!(f, "{} {name}", node.kind)?,
+                None => write!(f, "{node}")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -95,6 +145,20 @@ impl fmt::Display for Edge {
     /// `from -> to`, e.g. `user 5f1b… -> user_group 64b…`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} -> {}", self.from, self.to)
+    }
+}
+
+impl Edge {
+    /// Displays the edge with names where `name` knows them, e.g.
+    /// `user ada -> user_group Ops` (see [`GraphNode::display_with`]).
+    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    where
+        F: Fn(&GraphNode) -> Option<String>,
+    {
+        Named {
+            nodes: vec![&self.from, &self.to],
+            name,
+        }
     }
 }
 
@@ -257,6 +321,31 @@ impl GrantPath {
     }
 }
 
+impl GrantPath {
+    /// Displays the path with names where `name` knows them, e.g.
+    /// `user ada -> user_group Ops -> system web-01` (traversals return ids
+    /// only; see [`GraphNode::display_with`]).
+    ///
+    /// ```
+    /// # fn show(path: &jumpcloud_graph::GrantPath, names: std::collections::HashMap<jumpcloud_graph::NodeId, String>) {
+    /// println!("{}", path.display_with(|node| names.get(node.id()).cloned()));
+    /// # }
+    /// ```
+    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    where
+        F: Fn(&GraphNode) -> Option<String>,
+    {
+        let nodes = self
+            .edges
+            .first()
+            .map(|first| &first.from)
+            .into_iter()
+            .chain(self.edges.iter().map(|edge| &edge.to))
+            .collect();
+        Named { nodes, name }
+    }
+}
+
 impl fmt::Display for GrantPath {
     /// Every node from the user to the object, e.g.
     /// `user 5f1b… -> user_group 64b… -> system 64c…`.
@@ -403,4 +492,146 @@ impl Association {
 /// The user a result belongs to, as the node every path starts at.
 pub(crate) fn user_node(user: ObjectId) -> GraphNode {
     GraphNode::new(user, GraphType::User)
+}
+
+/// The JSON shapes of the results (the `serde` feature). Field names are
+/// snake_case; ids are strings; graph types their wire names; attributes
+/// the wire object. The shapes are part of the API: a change is a breaking
+/// change, and the snapshot tests in `tests/access_json.rs` hold them.
+#[cfg(feature = "serde")]
+mod json {
+    use serde::de::Error as _;
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
+
+    impl Serialize for Edge {
+        /// `{"from": node, "to": node, "attributes": {..}}`, plus
+        /// `from_attributes` / `to_attributes` when the server sent
+        /// attributes on those nodes.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("from", &self.from)?;
+            map.serialize_entry("to", &self.to)?;
+            map.serialize_entry("attributes", &self.attributes)?;
+            if !self.from_attributes.is_empty() {
+                map.serialize_entry("from_attributes", &self.from_attributes)?;
+            }
+            if !self.to_attributes.is_empty() {
+                map.serialize_entry("to_attributes", &self.to_attributes)?;
+            }
+            map.end()
+        }
+    }
+
+    impl Serialize for Grant {
+        /// `{"kind": "direct"}`, `{"kind": "user_group", "user_group":
+        /// node}`, `{"kind": "system_group", "system_group": node}`,
+        /// `{"kind": "user_group_then_system_group", "user_group": node,
+        /// "system_group": node}` or `{"kind": "hops", "hops": [node, ..]}`.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("kind", self.name())?;
+            match self {
+                Grant::Direct => {}
+                Grant::UserGroup(group) => map.serialize_entry("user_group", group)?,
+                Grant::SystemGroup(group) => map.serialize_entry("system_group", group)?,
+                Grant::UserGroupThenSystemGroup {
+                    user_group,
+                    system_group,
+                } => {
+                    map.serialize_entry("user_group", user_group)?;
+                    map.serialize_entry("system_group", system_group)?;
+                }
+                Grant::Hops(hops) => map.serialize_entry("hops", hops)?,
+            }
+            map.end()
+        }
+    }
+
+    /// [`Grant`]'s JSON object, read back.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct WireGrant {
+        kind: String,
+        #[serde(default)]
+        user_group: Option<GraphNode>,
+        #[serde(default)]
+        system_group: Option<GraphNode>,
+        #[serde(default)]
+        hops: Option<Vec<GraphNode>>,
+    }
+
+    impl<'de> Deserialize<'de> for Grant {
+        /// The shape [`Serialize`] writes; anything else is an error.
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let wire = WireGrant::deserialize(deserializer)?;
+            let grant = match (
+                wire.kind.as_str(),
+                wire.user_group,
+                wire.system_group,
+                wire.hops,
+            ) {
+                ("direct", None, None, None) => Grant::Direct,
+                ("user_group", Some(group), None, None) => Grant::UserGroup(group),
+                ("system_group", None, Some(group), None) => Grant::SystemGroup(group),
+                ("user_group_then_system_group", Some(user_group), Some(system_group), None) => {
+                    Grant::UserGroupThenSystemGroup {
+                        user_group,
+                        system_group,
+                    }
+                }
+                ("hops", None, None, Some(hops)) => Grant::Hops(hops),
+                (kind, ..) => {
+                    return Err(D::Error::custom(format_args!(
+                        "a grant of kind {kind:?} with the wrong fields; expected direct, \
+                         user_group, system_group, user_group_then_system_group or hops \
+                         with their own fields"
+                    )));
+                }
+            };
+            Ok(grant)
+        }
+    }
+
+    impl Serialize for GrantPath {
+        /// `{"grant": grant, "sudo": "with-password" | .. | null, "edges":
+        /// [edge, ..]}`.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(3))?;
+            map.serialize_entry("grant", &self.kind())?;
+            map.serialize_entry("sudo", &self.sudo())?;
+            map.serialize_entry("edges", &self.edges)?;
+            map.end()
+        }
+    }
+
+    impl Serialize for BoundObject {
+        /// `{"id", "type", "compiled_attributes": {..}, "sudo": ..|null,
+        /// "paths": [path, ..]}`, plus `external_id` and `sync_status` when
+        /// the server sent them.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", self.id())?;
+            map.serialize_entry("type", self.kind())?;
+            map.serialize_entry("compiled_attributes", &self.compiled_attributes)?;
+            map.serialize_entry("sudo", &self.sudo())?;
+            map.serialize_entry("paths", &self.paths)?;
+            if let Some(external_id) = &self.external_id {
+                map.serialize_entry("external_id", external_id)?;
+            }
+            if let Some(sync_status) = &self.sync_status {
+                map.serialize_entry("sync_status", sync_status)?;
+            }
+            map.end()
+        }
+    }
+
+    impl Serialize for Association {
+        /// The association's edge (see [`Edge`]).
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.edge.serialize(serializer)
+        }
+    }
 }

@@ -412,8 +412,19 @@ impl FromStr for TraversalKind {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for TraversalKind {
+    /// The [`name`](TraversalKind::name), e.g. `"systems"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TraversalKind {
+    /// Any spelling [`FromStr`] accepts.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|error: Error| serde::de::Error::custom(error))
     }
 }
 

@@ -1,11 +1,15 @@
 //! A handle on one user: every operation of the user graph starts here.
 
+use crate::access;
 use crate::list::{AssociationList, List, MemberOf, Traversal, op as list_op};
 use crate::write::{
     ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, UpdateAssociation,
     Write, op as write_op,
 };
-use crate::{AssociationTarget, Client, Error, GraphNode, GraphType, ObjectId, TraversalKind};
+use crate::{
+    AccessReport, AssociationTarget, Client, Error, Explanation, GraphNode, GraphType, NodeId,
+    ObjectId, RevokePlan, TraversalKind,
+};
 
 /// One user, by id, with a client to ask about it. Cheap to clone.
 ///
@@ -232,6 +236,121 @@ impl User {
     pub fn send_activation_email(&self) -> ActivationEmail {
         Write::new(self.clone(), write_op::SendActivation)
     }
+
+    /// Why the user reaches the object `id` that the `kind` traversal
+    /// lists: every path with its classification and its own sudo, the
+    /// effective sudo under JumpCloud's documented precedence and the path
+    /// that decides it, and the server's `compiledAttributes`
+    /// ([`Explanation`]). `None` when the object is not bound to the user.
+    ///
+    /// Reads the traversal until the object is found.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph::TraversalKind;
+    ///
+    /// let ex = user.explain(TraversalKind::System, "653000000000000000000004").await?.expect("bound");
+    /// println!("{ex}"); // every path, the deciding one marked
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error, before any request, when `id` is not an
+    /// ObjectID; otherwise the traversal's errors.
+    pub fn explain<I>(
+        &self,
+        kind: TraversalKind,
+        id: I,
+    ) -> impl Future<Output = Result<Option<Explanation>, Error>> + Send + 'static
+    where
+        I: TryInto<ObjectId>,
+        I::Error: Into<Error>,
+    {
+        let user = self.clone();
+        let id = object_id(id);
+        async move {
+            let id = NodeId::from(id?);
+            access::find_bound(&user, kind, &id, true).await
+        }
+    }
+
+    /// A plan that takes the object `id` (listed by the `kind` traversal)
+    /// away from the user completely: a smallest set of edges whose removal
+    /// leaves no path granting it, preferring edges this crate can remove,
+    /// each with the JumpCloud operation that removes it and what else the
+    /// user would lose ([`RevokePlan`]). Nothing is changed until
+    /// [`RevokePlan::apply`]. An object the user does not reach gives an
+    /// empty plan.
+    ///
+    /// Reads the user's whole [access report](Self::access_report) (nine
+    /// lists, concurrently) to compute what else each step takes away.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph::TraversalKind;
+    ///
+    /// let plan = user.revoke_plan(TraversalKind::System, "653000000000000000000004").await?;
+    /// println!("{plan}"); // steps, what remains after apply, warnings
+    /// let done = plan.apply().await?;
+    /// assert_eq!(done.still_granted(), plan.still_granted_after_apply());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`explain`](Self::explain).
+    pub fn revoke_plan<I>(
+        &self,
+        kind: TraversalKind,
+        id: I,
+    ) -> impl Future<Output = Result<RevokePlan, Error>> + Send + 'static
+    where
+        I: TryInto<ObjectId>,
+        I::Error: Into<Error>,
+    {
+        let user = self.clone();
+        let id = object_id(id);
+        async move {
+            let id = NodeId::from(id?);
+            let report = AccessReport::fetch(&user).await?;
+            Ok(RevokePlan::new(user, kind, id, &report))
+        }
+    }
+
+    /// Everything bound to the user across the eight traversals, and the
+    /// user's groups, each with its paths, their classification and the
+    /// effective sudo ([`AccessReport`]). The nine lists are fetched
+    /// concurrently, within the client's `max_in_flight` and `rate_limit`.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// let report = user.access_report().await?;
+    /// println!("{report}"); // one line per object: sudo and how it is granted
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first error of the nine lists.
+    pub fn access_report(
+        &self,
+    ) -> impl Future<Output = Result<AccessReport, Error>> + Send + 'static {
+        let user = self.clone();
+        async move { AccessReport::fetch(&user).await }
+    }
+}
+
+/// An object id, checked now; the error names the field.
+fn object_id<I>(id: I) -> Result<ObjectId, Error>
+where
+    I: TryInto<ObjectId>,
+    I::Error: Into<Error>,
+{
+    id.try_into().map_err(|e| e.into().for_field("object id"))
 }
 
 /// The change a write makes, checked now.

@@ -1,0 +1,215 @@
+//! Why a user can reach an object: every path, and the one that decides sudo.
+
+use std::fmt;
+
+use super::AccessWarning;
+use super::precedence::{self, SudoDecision};
+use crate::{Attributes, BoundObject, GrantPath, GraphNode, GraphType, NodeId, Sudo};
+
+/// Why a user is bound to one object: every path that grants it with its
+/// classification and its own sudo, the effective sudo under JumpCloud's
+/// documented precedence and the path that decides it, and what the server
+/// compiled (`compiledAttributes`). Made by
+/// [`User::explain`](crate::User::explain) and found in an
+/// [`AccessReport`](crate::AccessReport).
+///
+/// ```no_run
+/// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+/// use jumpcloud_graph::TraversalKind;
+///
+/// let ex = user
+///     .explain(TraversalKind::System, "653000000000000000000004")
+///     .await?
+///     .expect("bound");
+/// for path in ex.paths() {
+///     println!("{}: {path}, sudo {:?}", path.kind(), path.sudo());
+/// }
+/// println!("effective sudo {} decided by {:?}", ex.effective_sudo(), ex.deciding_path());
+/// if !ex.agrees_with_server() {
+///     println!("but the server compiled {:?}", ex.compiled_sudo());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Sudo
+///
+/// A path's own sudo is the sudo attribute of the edge nearest the object
+/// that has one ([`GrantPath::sudo`]); a path without one does not decide
+/// sudo. The effective sudo is decided by the paths of the strongest
+/// [`Precedence`](crate::Precedence) that carry sudo; among those, the most
+/// permissive wins. No path with sudo means [`Sudo::Disabled`].
+///
+/// The user's global sudo flag (`sudo` / `passwordless_sudo` on the v1 user
+/// record, outside the user graph's twelve operations) can grant sudo on
+/// every device the user reaches; an explanation of a device carries
+/// [`AccessWarning::GlobalSudoNotVisible`] to say so.
+///
+/// # JSON
+///
+/// `{"user": node, "object": node, "paths": [path, ..], "effective_sudo":
+/// sudo, "deciding_path": index | null, "compiled_attributes": {..},
+/// "compiled_sudo": sudo | null, "agrees_with_server": bool, "warnings":
+/// [warning, ..]}`; `deciding_path` indexes `paths`. Nodes, paths and
+/// warnings are described on [`GraphNode`], [`GrantPath`] (in the crate's
+/// JSON section) and [`AccessWarning`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    user: GraphNode,
+    object: BoundObject,
+    decision: SudoDecision,
+    warnings: Vec<AccessWarning>,
+}
+
+impl Explanation {
+    /// Explains `object` as traversed for `user`. `caveat` adds the global
+    /// sudo warning to an explanation of a device.
+    pub(crate) fn new(user: GraphNode, object: BoundObject, caveat: bool) -> Self {
+        let decision = precedence::decide(object.paths());
+        let mut warnings = Vec::new();
+        let server = object.sudo();
+        if decision.sudo != server.unwrap_or(Sudo::Disabled) {
+            warnings.push(AccessWarning::PrecedenceDisagrees {
+                object: object.node().clone(),
+                client: decision.sudo,
+                server,
+            });
+        }
+        if caveat && takes_sudo(object.kind()) {
+            warnings.push(AccessWarning::GlobalSudoNotVisible);
+        }
+        Self {
+            user,
+            object,
+            decision,
+            warnings,
+        }
+    }
+
+    /// The user the paths start at.
+    pub fn user(&self) -> &GraphNode {
+        &self.user
+    }
+
+    /// The object explained.
+    pub fn node(&self) -> &GraphNode {
+        self.object.node()
+    }
+
+    /// The object's id.
+    pub fn id(&self) -> &NodeId {
+        self.object.id()
+    }
+
+    /// The object as the traversal returned it.
+    pub fn object(&self) -> &BoundObject {
+        &self.object
+    }
+
+    /// Every path that grants the object, in the server's order; each has
+    /// its [`kind`](GrantPath::kind) and its own [`sudo`](GrantPath::sudo).
+    pub fn paths(&self) -> &[GrantPath] {
+        self.object.paths()
+    }
+
+    /// The effective sudo under JumpCloud's documented precedence (see the
+    /// type's docs); [`Sudo::Disabled`] when no path carries sudo.
+    pub fn effective_sudo(&self) -> Sudo {
+        self.decision.sudo
+    }
+
+    /// The path that decides the effective sudo, or `None` when no path
+    /// carries sudo.
+    pub fn deciding_path(&self) -> Option<&GrantPath> {
+        self.decision.deciding.and_then(|i| self.paths().get(i))
+    }
+
+    /// The index in [`paths`](Self::paths) of the deciding path.
+    pub fn deciding_index(&self) -> Option<usize> {
+        self.decision.deciding
+    }
+
+    /// What the server compiled over all paths (`compiledAttributes`).
+    pub fn compiled_attributes(&self) -> &Attributes {
+        self.object.attributes()
+    }
+
+    /// The sudo in `compiledAttributes`, when they have one.
+    pub fn compiled_sudo(&self) -> Option<Sudo> {
+        self.object.sudo()
+    }
+
+    /// Whether the documented precedence gives the sudo the server compiled
+    /// (an absent sudo counts as [`Sudo::Disabled`]). When it does not, the
+    /// server's [`compiled_sudo`](Self::compiled_sudo) is what the user has,
+    /// and [`warnings`](Self::warnings) hold
+    /// [`AccessWarning::PrecedenceDisagrees`].
+    pub fn agrees_with_server(&self) -> bool {
+        !self
+            .warnings
+            .iter()
+            .any(|w| matches!(w, AccessWarning::PrecedenceDisagrees { .. }))
+    }
+
+    /// What to know about this explanation: a disagreement with the server,
+    /// and for devices that the user's global sudo flag is not visible here.
+    pub fn warnings(&self) -> &[AccessWarning] {
+        &self.warnings
+    }
+}
+
+/// Whether sudo applies to objects of this type (devices and device groups).
+pub(crate) fn takes_sudo(kind: &GraphType) -> bool {
+    matches!(kind, GraphType::System | GraphType::SystemGroup)
+}
+
+impl fmt::Display for Explanation {
+    /// Several lines: the object and its effective sudo, then each path
+    /// with its classification and sudo (the deciding one marked), then the
+    /// warnings.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} for {}: granted by {}, effective sudo {}",
+            self.node(),
+            self.user,
+            super::warning::plural(self.paths().len(), "path", "paths"),
+            self.effective_sudo()
+        )?;
+        if let Some(sudo) = self.compiled_sudo() {
+            write!(f, " (compiledAttributes: {sudo})")?;
+        }
+        for (i, path) in self.paths().iter().enumerate() {
+            write!(f, "\n  {}. {}: {path}", i + 1, path.kind())?;
+            match path.sudo() {
+                Some(sudo) => write!(f, ", sudo {sudo}")?,
+                None => f.write_str(", no sudo")?,
+            }
+            if self.decision.deciding == Some(i) {
+                f.write_str("  <- decides sudo")?;
+            }
+        }
+        for warning in &self.warnings {
+            write!(f, "\n  warning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Explanation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry("user", &self.user)?;
+        map.serialize_entry("object", self.node())?;
+        map.serialize_entry("paths", self.paths())?;
+        map.serialize_entry("effective_sudo", &self.effective_sudo())?;
+        map.serialize_entry("deciding_path", &self.decision.deciding)?;
+        map.serialize_entry("compiled_attributes", self.compiled_attributes())?;
+        map.serialize_entry("compiled_sudo", &self.compiled_sudo())?;
+        map.serialize_entry("agrees_with_server", &self.agrees_with_server())?;
+        map.serialize_entry("warnings", &self.warnings)?;
+        map.end()
+    }
+}

@@ -1,0 +1,730 @@
+//! Explanations, revoke plans, applying them, and access reports, on the
+//! sandbox's demo org and on small orgs made for one case each.
+
+use std::collections::BTreeSet;
+
+use jumpcloud_graph::{
+    AccessWarning, Client, ErrorKind, Explanation, Grant, GraphNode, Precedence, RevokePlan, Sudo,
+    TraversalKind, User,
+};
+use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+use serde_json::json;
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A sandbox over `fixture`, and a handle on one of its users by handle.
+async fn start(fixture: Fixture) -> Sandbox {
+    Sandbox::start(fixture).await
+}
+
+fn user(sandbox: &Sandbox, org: &str, handle: &str) -> User {
+    sandbox
+        .client()
+        .user(sandbox.fixture()[org].id_of(handle))
+        .unwrap()
+}
+
+/// `who`'s explanation of `object` (handles in `org`), which must be bound.
+async fn explain(
+    sandbox: &Sandbox,
+    org: &str,
+    who: &str,
+    kind: TraversalKind,
+    object: &str,
+) -> Explanation {
+    user(sandbox, org, who)
+        .explain(kind, sandbox.fixture()[org].id_of(object))
+        .await
+        .unwrap()
+        .expect("bound")
+}
+
+/// `who`'s plan to revoke `object` (handles in `org`).
+async fn plan(
+    sandbox: &Sandbox,
+    org: &str,
+    who: &str,
+    kind: TraversalKind,
+    object: &str,
+) -> RevokePlan {
+    user(sandbox, org, who)
+        .revoke_plan(kind, sandbox.fixture()[org].id_of(object))
+        .await
+        .unwrap()
+}
+
+/// The handle of a node in `org`, or its id.
+fn handle(sandbox: &Sandbox, org: &str, node: &GraphNode) -> String {
+    let id = node.id().to_string();
+    sandbox.fixture()[org]
+        .object(&id)
+        .map_or(id, |o| o.handle().to_string())
+}
+
+/// `from -> to` by handles.
+fn edge_name(sandbox: &Sandbox, org: &str, from: &GraphNode, to: &GraphNode) -> String {
+    format!(
+        "{} -> {}",
+        handle(sandbox, org, from),
+        handle(sandbox, org, to)
+    )
+}
+
+fn steps(sandbox: &Sandbox, org: &str, plan: &RevokePlan) -> Vec<(String, bool)> {
+    plan.steps()
+        .iter()
+        .map(|s| {
+            (
+                edge_name(sandbox, org, s.edge().from(), s.edge().to()),
+                s.is_executable(),
+            )
+        })
+        .collect()
+}
+
+fn handles(sandbox: &Sandbox, org: &str, nodes: &[GraphNode]) -> Vec<String> {
+    nodes.iter().map(|n| handle(sandbox, org, n)).collect()
+}
+
+fn has(warnings: &[AccessWarning], name: &str) -> bool {
+    warnings.iter().any(|w| w.name() == name)
+}
+
+/// The live edges from a user, as `from -> to` by handles.
+fn live_edges(sandbox: &Sandbox, org: &str, user: &str) -> BTreeSet<String> {
+    let fixture = sandbox.fixture();
+    let name = |id: &str| {
+        fixture[org]
+            .object(id)
+            .map_or(id.to_string(), |o| o.handle().to_string())
+    };
+    sandbox
+        .edges_from(org, user)
+        .into_iter()
+        .map(|e| format!("{} -> {}", name(&e.from.id), name(&e.to.id)))
+        .collect()
+}
+
+/// An org where one user reaches system `s` through ten paths: directly
+/// (no sudo), through five user groups (g1 passwordless), through two
+/// device groups bound to the user (sg1 with a password, sg2 without sudo),
+/// and through two user groups bound to those device groups.
+const TEN_PATHS: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Ten paths
+    users: { u: { id: "651000000000000000000001" } }
+    user_groups:
+      g1: { id: "652000000000000000000001" }
+      g2: { id: "652000000000000000000002" }
+      g3: { id: "652000000000000000000003" }
+      g4: { id: "652000000000000000000004" }
+      g5: { id: "652000000000000000000005" }
+      g6: { id: "652000000000000000000006" }
+      g7: { id: "652000000000000000000007" }
+    systems:
+      s: { id: "653000000000000000000001" }
+      t: { id: "653000000000000000000002" }
+    system_groups:
+      sg1: { id: "654000000000000000000001" }
+      sg2: { id: "654000000000000000000002" }
+    members:
+      g1: [u]
+      g2: [u]
+      g3: [u]
+      g4: [u]
+      g5: [u]
+      g6: [u]
+      g7: [u]
+      sg1: [s]
+      sg2: [s, t]
+    bindings:
+      - { from: u, to: s }
+      - { from: g1, to: s, attributes: { sudo: { enabled: true, withoutPassword: true } } }
+      - { from: g2, to: s }
+      - { from: g3, to: s }
+      - { from: g4, to: s }
+      - { from: g5, to: s }
+      - { from: u, to: sg1, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: u, to: sg2, attributes: { sudo: { enabled: false, withoutPassword: false } } }
+      - { from: g6, to: sg1 }
+      - { from: g7, to: sg2 }
+keys: [{ key: jc-sandbox-ten-paths-admin, org: o }]
+"#;
+
+// ---------------------------------------------------------------- explain
+
+#[tokio::test]
+async fn a_direct_only_binding_is_explained_by_its_one_path() {
+    let sandbox = start(Fixture::demo()).await;
+    let ex = explain(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::System,
+        "katherine-surface",
+    )
+    .await;
+    assert_eq!(ex.paths().len(), 1);
+    assert_eq!(ex.paths()[0].kind(), Grant::Direct);
+    assert_eq!(ex.paths()[0].sudo(), None);
+    // No path carries sudo: disabled, decided by no path, as the server says.
+    assert_eq!(ex.effective_sudo(), Sudo::Disabled);
+    assert!(ex.deciding_path().is_none());
+    assert!(ex.agrees_with_server());
+    assert!(has(ex.warnings(), "global_sudo_not_visible"));
+}
+
+#[tokio::test]
+async fn a_group_only_binding_is_decided_by_the_group() {
+    let sandbox = start(Fixture::demo()).await;
+    let ex = explain(&sandbox, "acme", "linus", TraversalKind::System, "web-01").await;
+    assert_eq!(ex.paths().len(), 1);
+    assert!(
+        matches!(ex.paths()[0].kind(), Grant::UserGroup(g) if handle(&sandbox, "acme", &g) == "ops")
+    );
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    assert_eq!(ex.deciding_index(), Some(0));
+    assert!(ex.agrees_with_server());
+}
+
+#[tokio::test]
+async fn ada_on_web01_direct_binding_decides_over_two_group_paths() {
+    let sandbox = start(Fixture::demo()).await;
+    let ex = explain(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
+    let shapes: Vec<(Precedence, Option<Sudo>)> = ex
+        .paths()
+        .iter()
+        .map(|p| (Precedence::of(&p.kind()), p.sudo()))
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            (Precedence::Direct, Some(Sudo::WithPassword)),
+            (Precedence::UserGroup, Some(Sudo::WithoutPassword)),
+            (
+                Precedence::UserGroupThenSystemGroup,
+                Some(Sudo::WithPassword)
+            ),
+        ]
+    );
+    assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
+    assert_eq!(ex.deciding_path().map(|p| p.kind()), Some(Grant::Direct));
+    assert_eq!(ex.compiled_sudo(), Some(Sudo::WithPassword));
+    assert_eq!(
+        ex.compiled_attributes().posix_groups()[0].name,
+        "engineering"
+    );
+    assert!(ex.agrees_with_server());
+}
+
+#[tokio::test]
+async fn a_system_group_reached_through_a_user_group_is_explained() {
+    let sandbox = start(Fixture::demo()).await;
+    let ex = explain(
+        &sandbox,
+        "acme",
+        "ada",
+        TraversalKind::SystemGroup,
+        "production-servers",
+    )
+    .await;
+    assert_eq!(ex.paths().len(), 1);
+    assert!(
+        matches!(ex.paths()[0].kind(), Grant::UserGroup(g) if handle(&sandbox, "acme", &g) == "engineering")
+    );
+    assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
+}
+
+#[tokio::test]
+async fn an_object_granted_by_ten_paths_is_decided_by_the_strongest_path_with_sudo() {
+    let sandbox = start(Fixture::from_yaml_str(TEN_PATHS).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s").await;
+    assert_eq!(ex.paths().len(), 10);
+    // The direct path carries no sudo, so the user's own device-group
+    // bindings decide: sg1 (with a password) over sg2 (none), and both
+    // over g1's passwordless binding.
+    assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
+    let deciding = ex.deciding_path().expect("a path decides");
+    assert!(matches!(deciding.kind(), Grant::SystemGroup(g) if handle(&sandbox, "o", &g) == "sg1"));
+    assert!(ex.agrees_with_server());
+}
+
+#[tokio::test]
+async fn an_object_not_bound_is_none_and_its_plan_is_empty() {
+    let sandbox = start(Fixture::demo()).await;
+    let ken = user(&sandbox, "acme", "ken");
+    let web = sandbox.fixture()["acme"].id_of("web-01");
+    assert!(
+        ken.explain(TraversalKind::System, web)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let plan = ken.revoke_plan(TraversalKind::System, web).await.unwrap();
+    assert!(!plan.is_bound());
+    assert!(plan.steps().is_empty() && plan.warnings().is_empty());
+    let done = plan.apply().await.unwrap();
+    assert!(!done.still_granted() && done.matches_prediction());
+}
+
+#[tokio::test]
+async fn a_bad_id_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .api_key("test-api-key-7f3e9a2c41d8")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap();
+    let user = client.user("5f1b0c2e9c1a4b0012345678").unwrap();
+    let error = user
+        .explain(TraversalKind::System, "web-01")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    assert_eq!(error.field(), Some("object id"));
+    let error = user
+        .revoke_plan(TraversalKind::System, "web-01")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_server_that_compiles_other_sudo_is_reported_not_second_guessed() {
+    let server = MockServer::start().await;
+    let user_id = "5f1b0c2e9c1a4b0012345678";
+    let system = "64b000000000000000000003";
+    let group = "64b000000000000000000009";
+    let sudo = |without: bool| json!({"sudo": {"enabled": true, "withoutPassword": without}});
+    // The direct binding asks for a password; the server nevertheless
+    // compiled passwordless sudo (as a group-first rule would).
+    let body = json!([{
+        "id": system,
+        "type": "system",
+        "compiledAttributes": sudo(true),
+        "paths": [
+            [{"attributes": sudo(false), "to": {"id": system, "type": "system"}}],
+            [
+                {"attributes": null, "to": {"id": group, "type": "user_group"}},
+                {"attributes": sudo(true), "to": {"id": system, "type": "system"}}
+            ]
+        ]
+    }]);
+    Mock::given(method("GET"))
+        .and(path_regex(r"/systems$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "1")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("test-api-key-7f3e9a2c41d8")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap();
+    let ex = client
+        .user(user_id)
+        .unwrap()
+        .explain(TraversalKind::System, system)
+        .await
+        .unwrap()
+        .expect("bound");
+    assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
+    assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
+    assert!(!ex.agrees_with_server());
+    assert!(ex.warnings().iter().any(|w| matches!(
+        w,
+        AccessWarning::PrecedenceDisagrees {
+            client: Sudo::WithPassword,
+            server: Some(Sudo::WithoutPassword),
+            ..
+        }
+    )));
+    assert!(
+        ex.to_string()
+            .contains("compiledAttributes say without-password")
+    );
+}
+
+/// A user reaching `s` through group g1 (sudo with a password) and through
+/// group `a` nested in group `b` (passwordless): a shape JumpCloud's
+/// documentation does not rank.
+const NESTED: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Nested
+    users: { u: { id: "651000000000000000000001" } }
+    user_groups:
+      g1: { id: "652000000000000000000001" }
+      a: { id: "652000000000000000000002" }
+      b: { id: "652000000000000000000003" }
+    systems: { s: { id: "653000000000000000000001" } }
+    members: { g1: [u], a: [u], b: [a] }
+    bindings:
+      - { from: g1, to: s, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: b, to: s, attributes: { sudo: { enabled: true, withoutPassword: true } } }
+keys: [{ key: jc-sandbox-nested-admin, org: o }]
+"#;
+
+#[tokio::test]
+async fn nested_groups_rank_last_and_the_disagreement_with_the_server_is_reported() {
+    let sandbox = start(Fixture::from_yaml_str(NESTED).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s").await;
+    let kinds: Vec<Precedence> = ex
+        .paths()
+        .iter()
+        .map(|p| Precedence::of(&p.kind()))
+        .collect();
+    assert!(kinds.contains(&Precedence::Other), "{kinds:?}");
+    // The documented order says nothing about nested groups, so g1 decides
+    // here; the sandbox ranks the nested path with g1 and takes the more
+    // permissive sudo. The explanation says so instead of guessing.
+    assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
+    assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
+    assert!(!ex.agrees_with_server());
+
+    let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s").await;
+    assert_eq!(plan.steps().len(), 2);
+    assert!(plan.steps().iter().all(|step| !step.is_executable()));
+    assert!(has(plan.warnings(), "precedence_disagrees"));
+    // Whatever edge cuts the nested path, its operation is one JumpCloud
+    // documents or an honest description.
+    for step in plan.steps() {
+        let op = step.operation();
+        assert_eq!(op.is_documented(), op.path().is_some());
+        assert!(!op.description().is_empty());
+    }
+}
+
+// ---------------------------------------------------------------- plans
+
+#[tokio::test]
+async fn a_direct_only_plan_is_one_executable_step_and_apply_ends_access() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::System,
+        "katherine-surface",
+    )
+    .await;
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [("katherine -> katherine-surface".to_string(), true)]
+    );
+    let step = &plan.steps()[0];
+    assert_eq!(
+        step.operation().operation_id(),
+        Some("graph_userAssociationsPost")
+    );
+    assert_eq!(
+        step.operation().body(),
+        Some(
+            &json!({"op": "remove", "type": "system", "id": sandbox.fixture()["acme"].id_of("katherine-surface")})
+        )
+    );
+    assert!(!step.affects_other_users());
+    assert!(step.collateral().is_empty());
+    assert!(!plan.still_granted_after_apply());
+    assert!(!has(plan.warnings(), "access_remains"));
+
+    let before = live_edges(&sandbox, "acme", "katherine");
+    // The futures are Send and 'static: a plan can be applied on another task.
+    let done = tokio::spawn(async move { plan.apply().await })
+        .await
+        .unwrap()
+        .unwrap();
+    let after = live_edges(&sandbox, "acme", "katherine");
+    let gone: Vec<&String> = before.difference(&after).collect();
+    assert_eq!(gone, ["katherine -> katherine-surface"]);
+    assert!(!done.still_granted());
+    assert_eq!(done.effective_sudo(), Sudo::Disabled);
+    assert_eq!(done.removed().len(), 1);
+    assert!(done.matches_prediction());
+    assert!(done.warnings().is_empty(), "{:?}", done.warnings());
+}
+
+#[tokio::test]
+async fn a_group_only_plan_leaves_the_least_collateral_step_to_an_admin() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(&sandbox, "acme", "linus", TraversalKind::System, "web-01").await;
+    // Removing Linus from Ops would also take the laptops; unbinding Ops
+    // from web-01 takes nothing else from him.
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [("ops -> web-01".to_string(), false)]
+    );
+    let op = plan.steps()[0].operation();
+    assert_eq!(op.operation_id(), Some("graph_userGroupAssociationsPost"));
+    assert_eq!(op.method(), Some("POST"));
+    assert_eq!(
+        op.path(),
+        Some(
+            format!(
+                "/usergroups/{}/associations",
+                sandbox.fixture()["acme"].id_of("ops")
+            )
+            .as_str()
+        )
+    );
+    assert!(plan.steps()[0].affects_other_users());
+    assert!(plan.still_granted_after_apply());
+    assert!(has(plan.warnings(), "access_remains"));
+
+    let before = live_edges(&sandbox, "acme", "linus");
+    let done = plan.apply().await.unwrap();
+    assert_eq!(live_edges(&sandbox, "acme", "linus"), before);
+    assert!(done.removed().is_empty());
+    assert!(done.still_granted());
+    assert_eq!(done.left_to_admin().len(), 1);
+    assert!(done.matches_prediction());
+}
+
+#[tokio::test]
+async fn ada_on_web01_plan_cuts_three_paths_and_warns_that_sudo_would_rise() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
+    assert!(plan.is_exact());
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [
+            ("ada -> web-01".to_string(), true),
+            ("ops -> web-01".to_string(), false),
+            ("production-servers -> web-01".to_string(), false),
+        ]
+    );
+    let ops = plan.steps()[2].operation();
+    assert_eq!(ops.operation_id(), Some("graph_systemGroupMembersPost"));
+    assert_eq!(
+        ops.body(),
+        Some(
+            &json!({"op": "remove", "type": "system", "id": sandbox.fixture()["acme"].id_of("web-01")})
+        )
+    );
+    // The whole plan takes nothing else from Ada.
+    assert!(plan.collateral().is_empty());
+    assert_eq!(plan.sudo_now(), Sudo::WithPassword);
+    assert_eq!(plan.sudo_after_apply(), Sudo::WithoutPassword);
+    assert!(matches!(
+        plan.deciding_path_after_apply().map(|p| p.kind()),
+        Some(Grant::UserGroup(_))
+    ));
+    assert_eq!(plan.remaining_paths().len(), 2);
+    let remains = plan.warnings().iter().find_map(|w| match w {
+        AccessWarning::AccessRemains { left_to_admin, .. } => Some(left_to_admin.len()),
+        _ => None,
+    });
+    assert_eq!(remains, Some(2));
+    assert!(plan.warnings().iter().any(|w| matches!(
+        w,
+        AccessWarning::SudoWouldRise {
+            from: Sudo::WithPassword,
+            to: Sudo::WithoutPassword,
+            ..
+        }
+    )));
+    assert!(has(plan.warnings(), "global_sudo_not_visible"));
+
+    let before = live_edges(&sandbox, "acme", "ada");
+    let done = plan.apply().await.unwrap();
+    let after = live_edges(&sandbox, "acme", "ada");
+    let gone: Vec<&String> = before.difference(&after).collect();
+    assert_eq!(gone, ["ada -> web-01"]);
+    assert!(after.is_subset(&before));
+    // The sudo rise the plan predicted happened.
+    assert!(done.still_granted());
+    assert_eq!(done.effective_sudo(), Sudo::WithoutPassword);
+    assert_eq!(done.remaining_paths().len(), 2);
+    assert!(done.matches_prediction());
+    assert!(done.warnings().iter().any(|w| matches!(
+        w,
+        AccessWarning::SudoRose {
+            from: Sudo::WithPassword,
+            to: Sudo::WithoutPassword,
+            ..
+        }
+    )));
+
+    // Applying again finds the edge already gone and changes nothing.
+    let again = plan.apply().await.unwrap();
+    assert_eq!(again.already_absent().len(), 1);
+    assert!(again.removed().is_empty());
+    assert_eq!(live_edges(&sandbox, "acme", "ada"), after);
+}
+
+#[tokio::test]
+async fn a_system_group_through_a_user_group_is_unbound_from_the_group() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(
+        &sandbox,
+        "acme",
+        "ada",
+        TraversalKind::SystemGroup,
+        "production-servers",
+    )
+    .await;
+    // Leaving Engineering would also take GitHub, LDAP and db-01;
+    // unbinding Engineering from the group takes db-01 only.
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [("engineering -> production-servers".to_string(), false)]
+    );
+    assert_eq!(
+        handles(&sandbox, "acme", plan.steps()[0].collateral()),
+        ["db-01"]
+    );
+    assert_eq!(handles(&sandbox, "acme", plan.collateral()), ["db-01"]);
+    assert_eq!(
+        plan.steps()[0].operation().body(),
+        Some(
+            &json!({"op": "remove", "type": "system_group", "id": sandbox.fixture()["acme"].id_of("production-servers")})
+        )
+    );
+}
+
+#[tokio::test]
+async fn an_object_granted_by_ten_paths_needs_eight_steps() {
+    let sandbox = start(Fixture::from_yaml_str(TEN_PATHS).unwrap()).await;
+    let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s").await;
+    assert!(plan.is_exact());
+    // The direct binding, s's two device-group memberships (which cut
+    // four paths), and each of five group bindings; in the order the edges
+    // first appear on the paths, which the server sorts by precedence.
+    assert_eq!(
+        steps(&sandbox, "o", &plan),
+        [
+            ("u -> s".to_string(), true),
+            ("sg1 -> s".to_string(), false),
+            ("sg2 -> s".to_string(), false),
+            ("g1 -> s".to_string(), false),
+            ("g2 -> s".to_string(), false),
+            ("g3 -> s".to_string(), false),
+            ("g4 -> s".to_string(), false),
+            ("g5 -> s".to_string(), false),
+        ]
+    );
+    assert_eq!(plan.steps()[1].paths_cut().len(), 2);
+    assert_eq!(plan.steps()[2].paths_cut().len(), 2);
+    assert!(plan.collateral().is_empty());
+    // Without the direct binding (which has no sudo) sg1 still decides.
+    assert_eq!(plan.sudo_after_apply(), Sudo::WithPassword);
+    assert!(!has(plan.warnings(), "sudo_would_rise"));
+
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.remaining_paths().len(), 9);
+    assert!(done.matches_prediction());
+}
+
+#[tokio::test]
+async fn the_plan_displays_its_steps_and_warnings() {
+    let sandbox = start(Fixture::demo()).await;
+    let ada = user(&sandbox, "acme", "ada");
+    let web = sandbox.fixture()["acme"].id_of("web-01");
+    let text = ada
+        .revoke_plan(TraversalKind::System, web)
+        .await
+        .unwrap()
+        .to_string();
+    for needle in [
+        "3 steps",
+        "[apply] remove the direct association",
+        "[admin] unbind user_group 652000000000000000000002",
+        "POST /systemgroups/654000000000000000000001/members",
+        "sudo would rise from with-password to without-password",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+}
+
+// ---------------------------------------------------------------- reports
+
+#[tokio::test]
+async fn the_access_report_lists_every_object_once_with_its_sudo() {
+    let sandbox = start(Fixture::demo()).await;
+    let ada = user(&sandbox, "acme", "ada");
+    let report = ada.access_report().await.unwrap();
+    let objects: Vec<String> = report
+        .objects()
+        .iter()
+        .map(|o| handle(&sandbox, "acme", o.node()))
+        .collect();
+    assert_eq!(
+        objects,
+        [
+            // applications, directories (the G Suite and LDAP listed again
+            // by their own traversals appear once), RADIUS, systems, groups
+            "slack",
+            "github",
+            "acme-workspace",
+            "acme-ldap",
+            "office-wifi",
+            "ada-macbook",
+            "grace-thinkpad",
+            "katherine-surface",
+            "web-01",
+            "db-01",
+            "linus-framework",
+            "production-servers",
+            "laptops",
+        ]
+    );
+    let groups: Vec<String> = report
+        .groups()
+        .iter()
+        .map(|o| handle(&sandbox, "acme", o.node()))
+        .collect();
+    assert_eq!(groups, ["engineering", "ops", "everyone"]);
+    let sudo = |h: &str| {
+        report
+            .of_kind(TraversalKind::System)
+            .find(|o| handle(&sandbox, "acme", o.node()) == h)
+            .map(|o| o.effective_sudo())
+    };
+    assert_eq!(sudo("ada-macbook"), Some(Sudo::WithoutPassword));
+    assert_eq!(sudo("web-01"), Some(Sudo::WithPassword));
+    assert_eq!(sudo("grace-thinkpad"), Some(Sudo::WithPassword));
+    assert_eq!(report.disagreements().count(), 0);
+    assert!(has(report.warnings(), "global_sudo_not_visible"));
+    let ldap = report
+        .objects()
+        .iter()
+        .find(|o| handle(&sandbox, "acme", o.node()) == "acme-ldap")
+        .unwrap();
+    assert_eq!(
+        report.listed_by(ldap.node()),
+        [TraversalKind::Directory, TraversalKind::LdapServer]
+    );
+    assert_eq!(report.of_kind(TraversalKind::LdapServer).count(), 1);
+}
+
+#[tokio::test]
+async fn the_access_report_fetches_its_nine_lists_at_once() {
+    let sandbox = start(Fixture::demo()).await;
+    let ada = user(&sandbox, "acme", "ada");
+    let hold = sandbox.hold_responses();
+    let report = tokio::spawn(ada.access_report());
+    // All nine first pages are in flight together before any is answered.
+    sandbox.wait_for_in_flight(9).await;
+    drop(hold);
+    let report = report.await.unwrap().unwrap();
+    assert_eq!(report.objects().len(), 13);
+}
+
+#[tokio::test]
+async fn the_access_report_stays_within_max_in_flight() {
+    let sandbox = start(Fixture::demo()).await;
+    let client = sandbox.client_with(|b| b.max_in_flight(2));
+    let ada = client.user(sandbox.fixture()["acme"].id_of("ada")).unwrap();
+    let report = ada.access_report().await.unwrap();
+    assert_eq!(report.objects().len(), 13);
+    let stats = sandbox.stats();
+    assert_eq!(stats.requests_total, 9);
+    assert!(stats.max_in_flight <= 2, "{stats:?}");
+}

@@ -1,0 +1,105 @@
+//! The JSON shapes of the results are stable: snapshots of an explanation,
+//! a revoke plan, an outcome and an access report on the demo org (whose
+//! ids are fixed), and round trips of the types that deserialize.
+
+use jumpcloud_graph::{Grant, GraphNode, GraphType, ObjectId, Sudo, TraversalKind, User};
+use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+use serde_json::json;
+
+fn user(sandbox: &Sandbox, handle: &str) -> User {
+    sandbox
+        .client()
+        .user(sandbox.fixture()["acme"].id_of(handle))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn explanation_of_ada_on_web01() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let web = sandbox.fixture()["acme"].id_of("web-01");
+    let ex = user(&sandbox, "ada")
+        .explain(TraversalKind::System, web)
+        .await
+        .unwrap()
+        .expect("bound");
+    insta::assert_json_snapshot!("explanation_ada_web01", ex);
+}
+
+#[tokio::test]
+async fn revoke_plan_and_outcome_of_ada_on_web01() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let web = sandbox.fixture()["acme"].id_of("web-01");
+    let plan = user(&sandbox, "ada")
+        .revoke_plan(TraversalKind::System, web)
+        .await
+        .unwrap();
+    insta::assert_json_snapshot!("revoke_plan_ada_web01", plan);
+    let done = plan.apply().await.unwrap();
+    insta::assert_json_snapshot!("revoke_outcome_ada_web01", done);
+}
+
+#[tokio::test]
+async fn access_report_of_katherine() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let report = user(&sandbox, "katherine").access_report().await.unwrap();
+    insta::assert_json_snapshot!("access_report_katherine", report);
+}
+
+#[test]
+fn sudo_round_trips_as_its_name() {
+    for sudo in [Sudo::Disabled, Sudo::WithPassword, Sudo::WithoutPassword] {
+        let value = serde_json::to_value(sudo).unwrap();
+        assert_eq!(value, json!(sudo.name()));
+        assert_eq!(serde_json::from_value::<Sudo>(value).unwrap(), sudo);
+    }
+    assert!(serde_json::from_value::<Sudo>(json!("root")).is_err());
+}
+
+#[test]
+fn grants_round_trip_in_every_shape() {
+    let node = |n: u8, kind: GraphType| GraphNode::new(ObjectId::from_bytes([n; 12]), kind);
+    let grants = [
+        Grant::Direct,
+        Grant::UserGroup(node(1, GraphType::UserGroup)),
+        Grant::SystemGroup(node(2, GraphType::SystemGroup)),
+        Grant::UserGroupThenSystemGroup {
+            user_group: node(1, GraphType::UserGroup),
+            system_group: node(2, GraphType::SystemGroup),
+        },
+        Grant::Hops(vec![
+            node(3, GraphType::PolicyGroup),
+            node(1, GraphType::UserGroup),
+        ]),
+    ];
+    for grant in grants {
+        let value = serde_json::to_value(&grant).unwrap();
+        assert_eq!(value["kind"], grant.name());
+        assert_eq!(serde_json::from_value::<Grant>(value).unwrap(), grant);
+    }
+    assert_eq!(
+        serde_json::to_value(Grant::UserGroup(node(1, GraphType::UserGroup))).unwrap(),
+        json!({"kind": "user_group", "user_group": {"id": "010101010101010101010101", "type": "user_group"}})
+    );
+    // A kind with another kind's fields is refused.
+    let wrong = json!({"kind": "direct", "user_group": {"id": "010101010101010101010101", "type": "user_group"}});
+    assert!(serde_json::from_value::<Grant>(wrong).is_err());
+}
+
+#[test]
+fn nodes_and_traversal_kinds_round_trip() {
+    let node = GraphNode::new(ObjectId::from_bytes([7; 12]), GraphType::System);
+    let value = serde_json::to_value(&node).unwrap();
+    assert_eq!(
+        value,
+        json!({"id": "070707070707070707070707", "type": "system"})
+    );
+    assert_eq!(serde_json::from_value::<GraphNode>(value).unwrap(), node);
+    for kind in TraversalKind::ALL {
+        let value = serde_json::to_value(kind).unwrap();
+        assert_eq!(value, json!(kind.name()));
+        assert_eq!(
+            serde_json::from_value::<TraversalKind>(value).unwrap(),
+            kind
+        );
+    }
+}
