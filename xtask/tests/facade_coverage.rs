@@ -218,13 +218,13 @@ fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
 fn a_mapped_method_missing_from_the_facade_fails() {
     let public_api: String = read(PUBLIC_API)
         .lines()
-        .filter(|line| !line.contains("fn jumpcloud_graph::MemberOf::sort("))
+        .filter(|line| !line.contains("fn jumpcloud_graph::List::sort("))
         .map(|line| format!("{line}\n"))
         .collect();
     let problems = problems(&read(SURFACE), &public_api, &read(MAPPING));
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(
-        problems[0].contains("`MemberOf::sort` is mapped") && problems[0].contains(PUBLIC_API),
+        problems[0].contains("`List::sort` is mapped") && problems[0].contains(PUBLIC_API),
         "{}",
         problems[0]
     );

@@ -221,7 +221,7 @@ mod execute;
 mod filter;
 mod ids;
 mod limits;
-pub mod list;
+mod list;
 mod model;
 mod ops;
 mod options;
@@ -233,7 +233,7 @@ mod targets;
 mod tls;
 mod transport;
 mod user;
-pub mod write;
+mod write;
 
 pub use access::{
     AccessReport, AccessWarning, Explanation, Precedence, RemovalOperation, RevokeOutcome,
@@ -257,6 +257,19 @@ pub use write::{
     ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, Ensured,
     UpdateAssociation, Write,
 };
+
+/// The operations [`List`] and [`Write`] are parameterised by, and the
+/// (sealed) traits that say what each can do. Most code never names these:
+/// the aliases ([`Traversal`], [`MemberOf`], [`AssociationList`],
+/// [`Associate`], ...) and the methods of [`User`] cover them.
+pub mod op {
+    pub use crate::list::op::{Associations, MemberOf, Traverse};
+    pub use crate::list::{Filterable, ListOperation};
+    pub use crate::write::op::{
+        Add, Change, EnsureAdded, EnsureRemoved, Remove, SendActivation, Update,
+    };
+    pub use crate::write::{TakesSudo, WriteOperation};
+}
 
 /// The response decoders, for fuzzers and property tests. Not covered by
 /// semver; enable with the `fuzzing` feature.

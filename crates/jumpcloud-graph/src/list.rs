@@ -139,7 +139,7 @@ mod sealed {
 }
 
 /// A list operation of the user graph; implemented by the types in
-/// [`op`] only. Its hidden methods are how [`List`] builds each page
+/// [`op`](crate::op) only. Its hidden methods are how [`List`] builds each page
 /// request and reads its items; they are not part of the public API.
 pub trait ListOperation: sealed::Sealed + Clone + Send + Sync + 'static {
     /// What the list yields.
@@ -439,7 +439,7 @@ impl<Op: ListOperation> List<Op> {
             .split()?
             .into_iter()
             .map(|op| {
-                let call = op.operation().call(user, true);
+                let call = crate::ops::call(op.operation(), user, true);
                 let fetch = fetcher(
                     client.clone(),
                     op,

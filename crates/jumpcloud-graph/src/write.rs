@@ -123,7 +123,8 @@ mod sealed {
     impl Sealed for super::op::SendActivation {}
 }
 
-/// A write of the user graph; implemented by the types in [`op`] only. Its
+/// A write of the user graph; implemented by the types in [`op`](crate::op)
+/// only. Its
 /// hidden method is how [`Write`] sends; it is not part of the public API.
 pub trait WriteOperation: sealed::Sealed + Send + 'static {
     /// What a successful write returns.
@@ -188,7 +189,7 @@ impl op::Change {
     ) -> Result<(), Error> {
         let body = self.body(op)?;
         let client = user.client();
-        let call = operations::GRAPH_USER_ASSOCIATIONS_POST.call(*user.id(), idempotent);
+        let call = crate::ops::call(operations::GRAPH_USER_ASSOCIATIONS_POST, *user.id(), idempotent);
         let org = options.org_header();
         let request = client.build_request(|low: &openapi::Client| {
             let request = low
@@ -290,7 +291,7 @@ impl WriteOperation for op::SendActivation {
     fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
         async move {
             let client = user.client();
-            let call = operations::USERS_SEND_EMAILS.call(*user.id(), false);
+            let call = crate::ops::call(operations::USERS_SEND_EMAILS, *user.id(), false);
             let org = options.org_header();
             let request = client.build_request(|low: &openapi::Client| {
                 let body = types::Emailrequest {

@@ -1,5 +1,5 @@
-//! The HTTP side, one room each: the operations table (`operations.rs`) and
-//! the router built from it (`routes.rs`), the handlers of the twelve
+//! The HTTP side, one room each: the router built from the generated
+//! operations table (`routes.rs`), the handlers of the twelve
 //! operations (`api.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
 //! (`admin.rs`), what happens to each request, faults included
@@ -13,7 +13,6 @@ mod body;
 mod connection;
 mod dispatch;
 mod oauth;
-mod operations;
 mod routes;
 
 pub(crate) use connection::{ConnectionLimits, serve};

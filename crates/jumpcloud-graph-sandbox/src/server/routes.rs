@@ -11,9 +11,10 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on, post};
 
 use super::api;
-// The generated crate's `operations::ALL` replaces this import once it
-// exists: `use jumpcloud_graph_openapi::operations::{ALL as OPERATIONS, Operation};`
-use super::operations::{OPERATIONS, Operation};
+// The table `cargo xtask generate` writes from the fragment: the facade
+// calls the same operations the sandbox serves.
+use jumpcloud_graph_openapi::Operation;
+use jumpcloud_graph_openapi::operations::ALL as OPERATIONS;
 use super::{API_PREFIX, BODY_LIMIT, TOKEN_PATH, oauth};
 use crate::errors::ApiError;
 use crate::graph::Traversal;
