@@ -2,10 +2,13 @@
 //! the generated client, on a static page server.
 //!
 //! ```sh
-//! cargo bench -p jumpcloud-graph                 # the full run (a minute or two)
-//! cargo bench -p jumpcloud-graph -- --quick      # fewer runs, for a smoke test
-//! JCG_BENCH_QUICK=1 cargo bench -p jumpcloud-graph
+//! cargo bench -p jumpcloud-graph                             # the full run (about two minutes)
+//! JCG_BENCH_QUICK=1 cargo bench -p jumpcloud-graph           # fewer runs, for a smoke test
+//! cargo bench -p jumpcloud-graph --bench streaming -- --quick  # the same
 //! ```
+//!
+//! (`cargo bench -p jumpcloud-graph -- --quick` would also hand `--quick`
+//! to the library's test harness, which refuses it.)
 //!
 //! A plain `main` (`harness = false`) that prints Markdown tables:
 //!
