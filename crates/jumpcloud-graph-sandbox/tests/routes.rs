@@ -85,13 +85,26 @@ async fn each_served_route_answers_and_others_are_404_or_405() {
 fn the_fragment_the_generated_table_and_the_served_routes_are_one_list() {
     let table: BTreeSet<(String, String, String)> = jumpcloud_graph_openapi::operations::ALL
         .iter()
-        .map(|op| (op.operation_id.to_owned(), op.method.to_owned(), op.path.to_owned()))
+        .map(|op| {
+            (
+                op.operation_id.to_owned(),
+                op.method.to_owned(),
+                op.path.to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(table, spec_operations(), "the generated table is the fragment's");
+    assert_eq!(
+        table,
+        spec_operations(),
+        "the generated table is the fragment's"
+    );
     let served: Vec<(&str, &str, &str)> = served_operations();
     let in_order: Vec<(&str, &str, &str)> = jumpcloud_graph_openapi::operations::ALL
         .iter()
         .map(|op| (op.operation_id, op.method, op.path))
         .collect();
-    assert_eq!(served, in_order, "the sandbox serves the table, in its order");
+    assert_eq!(
+        served, in_order,
+        "the sandbox serves the table, in its order"
+    );
 }

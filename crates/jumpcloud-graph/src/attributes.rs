@@ -214,6 +214,69 @@ struct Typed {
     other: Map<String, Value>,
 }
 
+impl Typed {
+    /// Takes one key of the wire object: typed when it is a known key with
+    /// exactly the documented shape, kept verbatim in `other` otherwise.
+    fn accept(&mut self, key: String, value: Value) {
+        let kept = match key.as_str() {
+            "sudo" => sudo_from(value).map(|sudo| self.sudo = Some(sudo)),
+            "ldapGroups" => records(value, |o| {
+                (o.len() == 1).then_some(())?;
+                Some(LdapGroup::new(string(o.get("name"))?))
+            })
+            .map(|groups| self.ldap_groups = Some(groups)),
+            "posixGroups" => records(value, |o| {
+                (o.len() == 2).then_some(())?;
+                let id = o.get("id")?.as_i64()?;
+                Some(PosixGroup::new(id, string(o.get("name"))?))
+            })
+            .map(|groups| self.posix_groups = Some(groups)),
+            "radius" => radius_from(value).map(|reply| self.radius_reply = Some(reply)),
+            "sambaEnabled" => match value {
+                Value::Bool(enabled) => {
+                    self.samba_enabled = Some(enabled);
+                    Ok(())
+                }
+                other => Err(other),
+            },
+            _ => Err(value),
+        };
+        if let Err(value) = kept {
+            self.other.insert(key, value);
+        }
+    }
+
+    fn into_attributes(self) -> Attributes {
+        Attributes {
+            inner: (self != Typed::default()).then(|| Box::new(self)),
+        }
+    }
+}
+
+/// `{"reply": [{"name", "value"}, ...]}` as the replies, or the value back.
+fn radius_from(value: Value) -> Result<Vec<RadiusReply>, Value> {
+    let Value::Object(mut o) = value else {
+        return Err(value);
+    };
+    if o.len() != 1 {
+        return Err(Value::Object(o));
+    }
+    let Some(reply) = o.remove("reply") else {
+        return Err(Value::Object(o));
+    };
+    records(reply, |r| {
+        (r.len() == 2).then_some(())?;
+        Some(RadiusReply::new(
+            string(r.get("name"))?,
+            string(r.get("value"))?,
+        ))
+    })
+    .map_err(|reply| {
+        o.insert("reply".into(), reply);
+        Value::Object(o)
+    })
+}
+
 impl Attributes {
     /// No attributes.
     pub fn new() -> Self {
@@ -237,64 +300,12 @@ impl Attributes {
 
     /// From a wire object. A known key is typed only when its value has
     /// exactly the documented shape; otherwise it stays in `other`.
-    pub fn from_map(mut map: Map<String, Value>) -> Self {
-        if map.is_empty() {
-            return Self::default();
-        }
+    pub fn from_map(map: Map<String, Value>) -> Self {
         let mut typed = Typed::default();
-        take(&mut map, "sudo", |v| {
-            sudo_from(v).map(|sudo| typed.sudo = Some(sudo))
-        });
-        take(&mut map, "ldapGroups", |v| {
-            records(v, |o| {
-                (o.len() == 1).then_some(())?;
-                Some(LdapGroup::new(string(o.get("name"))?))
-            })
-            .map(|groups| typed.ldap_groups = Some(groups))
-        });
-        take(&mut map, "posixGroups", |v| {
-            records(v, |o| {
-                (o.len() == 2).then_some(())?;
-                let id = o.get("id")?.as_i64()?;
-                Some(PosixGroup::new(id, string(o.get("name"))?))
-            })
-            .map(|groups| typed.posix_groups = Some(groups))
-        });
-        take(&mut map, "radius", |v| {
-            let Value::Object(o) = v else { return Err(v) };
-            if o.len() != 1 || !o.contains_key("reply") {
-                return Err(Value::Object(o));
-            }
-            let mut o = o;
-            let reply = o.remove("reply").unwrap_or(Value::Null);
-            match records(reply, |r| {
-                (r.len() == 2).then_some(())?;
-                Some(RadiusReply::new(
-                    string(r.get("name"))?,
-                    string(r.get("value"))?,
-                ))
-            }) {
-                Ok(reply) => {
-                    typed.radius_reply = Some(reply);
-                    Ok(())
-                }
-                Err(reply) => {
-                    o.insert("reply".into(), reply);
-                    Err(Value::Object(o))
-                }
-            }
-        });
-        take(&mut map, "sambaEnabled", |v| match v {
-            Value::Bool(b) => {
-                typed.samba_enabled = Some(b);
-                Ok(())
-            }
-            other => Err(other),
-        });
-        typed.other = map;
-        Self {
-            inner: Some(Box::new(typed)),
+        for (key, value) in map {
+            typed.accept(key, value);
         }
+        typed.into_attributes()
     }
 
     /// The wire object (`{}` when empty): typed fields and `other` merged.
@@ -396,16 +407,6 @@ impl Attributes {
     }
 }
 
-/// Removes `key` from `map` and hands its value to `typed`, which either
-/// keeps it (Ok) or gives it back unchanged (Err) to stay in the map.
-fn take(map: &mut Map<String, Value>, key: &str, typed: impl FnOnce(Value) -> Result<(), Value>) {
-    if let Some(value) = map.remove(key)
-        && let Err(value) = typed(value)
-    {
-        map.insert(key.into(), value);
-    }
-}
-
 fn sudo_from(value: Value) -> Result<Sudo, Value> {
     let flags = match &value {
         Value::Object(o) if o.len() == 2 => o
@@ -445,8 +446,78 @@ fn string(value: Option<&Value>) -> Option<String> {
 
 impl<'de> serde::Deserialize<'de> for Attributes {
     /// The wire value: an object, `null`, or (kept under `""`) anything else.
+    /// An object is read key by key straight into the typed fields, without
+    /// building it as a JSON value first.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Attributes::from_json(Value::deserialize(deserializer)?))
+        deserializer.deserialize_any(AttributesVisitor)
+    }
+}
+
+struct AttributesVisitor;
+
+impl AttributesVisitor {
+    fn not_an_object<E>(value: Value) -> Result<Attributes, E> {
+        Ok(Attributes::from_json(value))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AttributesVisitor {
+    type Value = Attributes;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("graph attributes (an object or null)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+        let mut typed = Typed::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Value = map.next_value()?;
+            typed.accept(key, value);
+        }
+        Ok(typed.into_attributes())
+    }
+
+    fn visit_unit<E>(self) -> Result<Attributes, E> {
+        Ok(Attributes::default())
+    }
+
+    fn visit_none<E>(self) -> Result<Attributes, E> {
+        Ok(Attributes::default())
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Attributes, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Attributes, E> {
+        Self::not_an_object(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Attributes, E> {
+        Self::not_an_object(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Attributes, E> {
+        Self::not_an_object(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Attributes, E> {
+        Self::not_an_object(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Attributes, E> {
+        Self::not_an_object(Value::String(v.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Attributes, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Self::not_an_object(Value::Array(items))
     }
 }
 

@@ -4,9 +4,9 @@
 
 pub(crate) use jumpcloud_graph_openapi::{Operation, operations};
 
+use crate::ObjectId;
 use crate::credentials::Endpoint;
 use crate::execute::Call;
-use crate::ObjectId;
 
 /// The call for `operation` on one user.
 pub(crate) fn call(operation: Operation, user: ObjectId, idempotent: bool) -> Call {

@@ -189,7 +189,11 @@ impl op::Change {
     ) -> Result<(), Error> {
         let body = self.body(op)?;
         let client = user.client();
-        let call = crate::ops::call(operations::GRAPH_USER_ASSOCIATIONS_POST, *user.id(), idempotent);
+        let call = crate::ops::call(
+            operations::GRAPH_USER_ASSOCIATIONS_POST,
+            *user.id(),
+            idempotent,
+        );
         let org = options.org_header();
         let request = client.build_request(|low: &openapi::Client| {
             let request = low

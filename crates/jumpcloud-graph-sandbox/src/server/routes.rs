@@ -13,12 +13,12 @@ use axum::routing::{MethodFilter, MethodRouter, on, post};
 use super::api;
 // The table `cargo xtask generate` writes from the fragment: the facade
 // calls the same operations the sandbox serves.
-use jumpcloud_graph_openapi::Operation;
-use jumpcloud_graph_openapi::operations::ALL as OPERATIONS;
 use super::{API_PREFIX, BODY_LIMIT, TOKEN_PATH, oauth};
 use crate::errors::ApiError;
 use crate::graph::Traversal;
 use crate::state::Shared;
+use jumpcloud_graph_openapi::Operation;
+use jumpcloud_graph_openapi::operations::ALL as OPERATIONS;
 
 type Handler = MethodRouter<Arc<Shared>>;
 

@@ -112,6 +112,9 @@ fn current_thread() -> bool {
 }
 
 fn main() {
+    // The raw reqwest baselines are built before any jumpcloud-graph client;
+    // under the default `tls-ring` feature reqwest needs a default provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(rss::CHILD_ARG) {
         rss::child(&args[1..]);

@@ -60,7 +60,19 @@ struct Seen {
     others: HashSet<NodeId>,
 }
 
+/// The most ids room is made for up front, whatever total the server
+/// claims: enough for 262,144 items (about 4 MiB) without a rehash.
+const MAX_RESERVED_IDS: u64 = 1 << 18;
+
 impl Seen {
+    /// Makes room for `total` ids at once (capped), so that the set does
+    /// not double, and briefly hold both tables, as it fills.
+    fn reserve_for(&mut self, total: u64) {
+        let wanted = total.min(MAX_RESERVED_IDS) as usize;
+        self.objects
+            .reserve(wanted.saturating_sub(self.objects.len()));
+    }
+
     /// Records `id`; false when it was seen before.
     fn insert(&mut self, id: &NodeId) -> bool {
         match id.object_id() {
@@ -157,8 +169,9 @@ impl Cursor {
         let received = raw.items.len() as u64;
         let mut shrunk_by = 0;
         if let Some(total) = raw.total {
-            if let Some(previous) = self.total {
-                shrunk_by = previous.saturating_sub(total);
+            match self.total {
+                Some(previous) => shrunk_by = previous.saturating_sub(total),
+                None => self.seen.reserve_for(total),
             }
             self.total = Some(total);
         }

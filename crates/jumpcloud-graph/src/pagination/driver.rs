@@ -1,10 +1,11 @@
 //! Moving pages: up to `prefetch` page requests in flight, results taken in
 //! request order and handed to the [`Cursor`].
 //!
-//! Each page request runs as its own Tokio task, so the pages ahead keep
-//! arriving while the caller works through the current one. The tasks are
-//! aborted (their connections closed) when the cursor reschedules or the
-//! stream is dropped. At most `prefetch` pages are in flight or waiting,
+//! With pages fetched ahead, each page request runs as its own Tokio task,
+//! so the pages ahead keep arriving while the caller works through the
+//! current one; with `prefetch(1)` the stream polls its one request itself.
+//! Requests are cancelled (their connections closed) when the cursor
+//! reschedules or the stream is dropped. At most `prefetch` pages are in flight or waiting,
 //! so memory stays at `prefetch` pages whatever the list's length. Every
 //! request still goes through the client's limits (`max_in_flight`,
 //! `rate_limit`) and retry policy.
@@ -27,15 +28,43 @@ use crate::Error;
 pub(crate) type Fetch<T> =
     Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
 
-/// A page request in flight; aborted when dropped.
+/// A page request in flight; cancelled when dropped.
 struct InFlight<T> {
     skip: u64,
-    task: JoinHandle<Result<RawPage<T>, Error>>,
+    task: Task<T>,
+}
+
+/// How a page request runs: as its own task when pages are fetched ahead
+/// (so it progresses while the caller works), or polled by the stream
+/// itself when one page at a time is asked for (no task to hand over).
+enum Task<T> {
+    Spawned(JoinHandle<Result<RawPage<T>, Error>>),
+    Inline(BoxFuture<'static, Result<RawPage<T>, Error>>),
 }
 
 impl<T> Drop for InFlight<T> {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Task::Spawned(handle) = &self.task {
+            handle.abort();
+        }
+    }
+}
+
+impl<T> InFlight<T> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<RawPage<T>, Error>> {
+        match &mut self.task {
+            Task::Inline(future) => future.as_mut().poll(cx),
+            Task::Spawned(handle) => Pin::new(handle).poll(cx).map(|outcome| {
+                // A join error is a panic in the task (a bug) or an abort
+                // (never while queued).
+                outcome.unwrap_or_else(|join| {
+                    Err(Error::invalid(
+                        "page request",
+                        format!("the page request task failed: {join}"),
+                    ))
+                })
+            }),
+        }
     }
 }
 
@@ -66,13 +95,18 @@ impl<T: Keyed + Send + 'static> Driver<T> {
             let Some(skip) = self.cursor.next_request() else {
                 break;
             };
-            let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-                Error::invalid(
-                    "runtime",
-                    "jumpcloud-graph's streams must be polled within a Tokio runtime",
-                )
-            })?;
-            let task = runtime.spawn((self.fetch)(skip, self.cursor.size()));
+            let future = (self.fetch)(skip, self.cursor.size());
+            let task = if self.depth == 1 {
+                Task::Inline(future)
+            } else {
+                let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+                    Error::invalid(
+                        "runtime",
+                        "jumpcloud-graph's streams must be polled within a Tokio runtime",
+                    )
+                })?;
+                Task::Spawned(runtime.spawn(future))
+            };
             self.queue.push_back(InFlight { skip, task });
         }
         Ok(())
@@ -99,20 +133,13 @@ impl<T: Keyed + Send + 'static> Stream for Driver<T> {
             self.done = true;
             return Poll::Ready(self.cursor.finish().err().map(Err));
         };
-        let outcome = ready!(Pin::new(&mut front.task).poll(cx));
+        let outcome = ready!(front.poll(cx));
         let Some(InFlight { skip, .. }) = self.queue.pop_front() else {
             return Poll::Ready(None);
         };
         let raw = match outcome {
-            Ok(Ok(raw)) => raw,
-            Ok(Err(error)) => return self.fail(error),
-            // The task panicked (a bug) or was aborted (never while queued).
-            Err(join) => {
-                return self.fail(Error::invalid(
-                    "page request",
-                    format!("the page request task failed: {join}"),
-                ));
-            }
+            Ok(raw) => raw,
+            Err(error) => return self.fail(error),
         };
         match self.cursor.accept(skip, raw) {
             Ok((page, verdict)) => {
