@@ -27,6 +27,12 @@ pub fn id(handle: &str) -> String {
 /// environment (loopback must not go through one) and no TLS roots to load
 /// (the sandbox speaks plain HTTP, and loading them dominates a test's time).
 pub fn http_builder() -> reqwest::ClientBuilder {
+    // The client crate's default `tls-ring` feature builds reqwest with
+    // `rustls-no-provider`; a plain reqwest client needs a default provider
+    // (a sandbox started in-process installs one, a spawned binary does not).
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     reqwest::Client::builder()
         .no_proxy()
         .tls_certs_only(std::iter::empty())
