@@ -6,10 +6,12 @@
 //! direct associations; then it binds a device group to Ken with sudo, shows
 //! the change, takes it back, and sends Ken his activation email.
 //!
-//! With `JUMPCLOUD_API_KEY` set it runs the read-only part against the real
-//! API for the user in `JUMPCLOUD_USER_ID`, taking `JUMPCLOUD_REGION`
-//! (`us`, `eu`, `in`), `JUMPCLOUD_ORG_ID` and `JUMPCLOUD_BASE_URL` from the
-//! environment when set. It never writes to a real org.
+//! With a credential in the environment (`JUMPCLOUD_CLIENT_ID` and
+//! `JUMPCLOUD_CLIENT_SECRET` for a service account, or `JUMPCLOUD_API_KEY`)
+//! it runs the read-only part against the real API for the user in
+//! `JUMPCLOUD_USER_ID`, taking `JUMPCLOUD_REGION` (`us`, `eu`, `in`),
+//! `JUMPCLOUD_ORG_ID` and `JUMPCLOUD_BASE_URL` from the environment when
+//! set (see `ClientBuilder::from_env`). It never writes to a real org.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -22,8 +24,9 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let key_set = std::env::var("JUMPCLOUD_API_KEY").is_ok_and(|k| !k.trim().is_empty());
-    let outcome = if key_set {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+    let credential = set("JUMPCLOUD_API_KEY") || set("JUMPCLOUD_CLIENT_ID");
+    let outcome = if credential {
         against_jumpcloud().await
     } else {
         against_sandbox().await
@@ -63,7 +66,7 @@ async fn against_sandbox() -> Result<()> {
     let acme = &sandbox.fixture()["acme"];
     let names = Names::from_fixture(sandbox.fixture());
     println!("jumpcloud-graph quickstart");
-    println!("JUMPCLOUD_API_KEY is not set, so this runs against the sandbox: an in-process");
+    println!("No JumpCloud credential is set, so this runs against the sandbox: an in-process");
     println!(
         "JumpCloud org (the demo org, {}) at {}.",
         acme.name(),
@@ -73,8 +76,13 @@ async fn against_sandbox() -> Result<()> {
     let ada = client.user(acme.id_of("ada"))?;
     show_access(&ada, "Ada Lovelace", &names).await?;
 
-    println!("\n== Changing access ==");
-    let ken = client.user(acme.id_of("ken"))?;
+    println!("\n== Changing access, as a service account ==");
+    // Writes go through the demo org's service account: OAuth client
+    // credentials, a bearer token fetched once and refreshed as needed.
+    let automation = sandbox
+        .service_account_client(|b| b.user_agent("jumpcloud-graph-quickstart"))
+        .ok_or("the demo org has a service account")?;
+    let ken = automation.user(acme.id_of("ken"))?;
     let laptops = acme.id_of("laptops");
     println!("Ken joined this week and has nothing yet. Bind him to the Laptops group,");
     println!("with sudo that asks for his password:");
@@ -96,8 +104,14 @@ async fn against_sandbox() -> Result<()> {
             names.of_id(&email.user_id)
         );
     }
-    println!("\nDone. Set JUMPCLOUD_API_KEY and JUMPCLOUD_USER_ID to run the read-only part");
-    println!("against your own org.");
+    println!(
+        "\n({} token fetched by the service account for all of the above.)",
+        sandbox.stats().tokens_issued
+    );
+    println!("\nNext: `cargo run -p jumpcloud-graph --example revoke` explains Ada's access to");
+    println!("web-01 and plans a complete revoke. Set JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET");
+    println!("(or JUMPCLOUD_API_KEY) and JUMPCLOUD_USER_ID to run the read-only part against");
+    println!("your own org.");
     Ok(())
 }
 

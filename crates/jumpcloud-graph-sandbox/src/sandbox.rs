@@ -170,6 +170,45 @@ impl Sandbox {
         }
     }
 
+    /// A client for this sandbox that authenticates as the first org's
+    /// service account ([`service_account`](Self::service_account)) with
+    /// OAuth client credentials at [`token_url`](Self::token_url), the way a
+    /// real integration does; `configure` as for
+    /// [`client_with`](Self::client_with). `None` when the fixture has no
+    /// such service account.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+    ///
+    /// let sandbox = Sandbox::start(Fixture::demo()).await;
+    /// let client = sandbox.service_account_client(|b| b).expect("the demo has one");
+    /// let ada = client.user(sandbox.fixture()["acme"].id_of("ada"))?;
+    /// assert_eq!(ada.systems().try_collect().await?.len(), 6);
+    /// assert_eq!(sandbox.stats().tokens_issued, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `configure` makes the configuration invalid.
+    pub fn service_account_client(
+        &self,
+        configure: impl FnOnce(jumpcloud_graph::ClientBuilder) -> jumpcloud_graph::ClientBuilder,
+    ) -> Option<jumpcloud_graph::Client> {
+        let account = self.service_account()?;
+        let builder = jumpcloud_graph::Client::builder()
+            .service_account(account.client_id(), account.client_secret())
+            .base_url(self.base_url())
+            .token_url(self.token_url());
+        match configure(builder).build() {
+            Ok(client) => Some(client),
+            Err(error) => panic!("invalid sandbox client configuration: {error}"),
+        }
+    }
+
     /// The fixture the sandbox started with: org, object and key ids for
     /// tests. Writes made through the API are not reflected here; see
     /// [`Sandbox::edges`].
