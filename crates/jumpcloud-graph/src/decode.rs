@@ -42,7 +42,7 @@ struct WireEdge {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct WireBound {
+pub struct WireBound {
     id: NodeId,
     #[serde(rename = "type")]
     kind: GraphType,
@@ -101,7 +101,7 @@ impl WireBound {
 }
 
 /// An item of a list response, decoded from its wire form.
-pub(crate) trait Decode: Sized {
+pub trait Decode: Sized {
     /// The wire form.
     type Wire: for<'de> Deserialize<'de>;
     /// The item, given the user every path starts at.
@@ -116,7 +116,7 @@ impl Decode for BoundObject {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct WireAssociation(WireEdge);
+pub struct WireAssociation(WireEdge);
 
 impl Decode for Association {
     type Wire = WireAssociation;

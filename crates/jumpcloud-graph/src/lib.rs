@@ -292,13 +292,7 @@ pub mod fuzzing {
         body: &[u8],
         limit: usize,
     ) -> Result<Vec<BoundObject>, Error> {
-        crate::decode::decode_page(
-            body,
-            limit,
-            &crate::model::user_node(user),
-            &request(),
-            &|t| t.to_string(),
-        )
+        decode(user, body, limit)
     }
 
     /// Decodes an `associations` body as the client does.
@@ -307,13 +301,16 @@ pub mod fuzzing {
         body: &[u8],
         limit: usize,
     ) -> Result<Vec<Association>, Error> {
-        crate::decode::decode_page(
-            body,
-            limit,
-            &crate::model::user_node(user),
-            &request(),
-            &|t| t.to_string(),
-        )
+        decode(user, body, limit)
+    }
+
+    fn decode<T: crate::decode::Decode>(
+        user: ObjectId,
+        body: &[u8],
+        limit: usize,
+    ) -> Result<Vec<T>, Error> {
+        let user = crate::model::user_node(user);
+        crate::decode::decode_page(body, limit, &user, &request(), &|t| t.to_string())
     }
 
     /// Reads an error response as the client does (never fails).

@@ -143,7 +143,7 @@ mod sealed {
 /// request and reads its items; they are not part of the public API.
 pub trait ListOperation: sealed::Sealed + Clone + Send + Sync + 'static {
     /// What the list yields.
-    type Item: Keyed + Send + 'static;
+    type Item: Keyed + decode::Decode + Send + 'static;
 
     /// The operation's descriptor.
     #[doc(hidden)]
@@ -158,16 +158,6 @@ pub trait ListOperation: sealed::Sealed + Clone + Send + Sync + 'static {
     /// Builds one page request with the generated client.
     #[doc(hidden)]
     fn build(&self, client: &Client, query: &PageQuery) -> Result<reqwest::Request, Error>;
-
-    /// Decodes one page.
-    #[doc(hidden)]
-    fn decode(
-        body: &[u8],
-        limit: usize,
-        user: ObjectId,
-        request: &crate::error::Request,
-        client: &Client,
-    ) -> Result<Vec<Self::Item>, Error>;
 }
 
 /// The lists that accept `filter` (the traversals and `memberof`).
@@ -191,22 +181,6 @@ mod internal {
 }
 
 use internal::PageQuery;
-
-macro_rules! decode_as {
-    ($item:ty) => {
-        fn decode(
-            body: &[u8],
-            limit: usize,
-            user: ObjectId,
-            request: &crate::error::Request,
-            client: &Client,
-        ) -> Result<Vec<$item>, Error> {
-            decode::decode_page::<$item>(body, limit, &user_node(user), request, &|text| {
-                client.scrub(text)
-            })
-        }
-    };
-}
 
 impl ListOperation for op::Traverse {
     type Item = BoundObject;
@@ -245,8 +219,6 @@ impl ListOperation for op::Traverse {
             TraversalKind::SystemGroup => traverse!(graph_user_traverse_system_group),
         }
     }
-
-    decode_as!(BoundObject);
 }
 
 impl ListOperation for op::MemberOf {
@@ -274,8 +246,6 @@ impl ListOperation for op::MemberOf {
             }
         })
     }
-
-    decode_as!(BoundObject);
 }
 
 impl ListOperation for op::Associations {
@@ -330,8 +300,6 @@ impl ListOperation for op::Associations {
             }
         })
     }
-
-    decode_as!(Association);
 }
 
 impl<Op: ListOperation> List<Op> {
@@ -520,7 +488,13 @@ fn fetcher<Op: ListOperation>(
             };
             let request = op.build(&client, &query)?;
             let reply = client.execute(&call, request, &options).await?;
-            let items = Op::decode(&reply.body, limit as usize, user, &call.request(), &client)?;
+            let items = decode::decode_page::<Op::Item>(
+                &reply.body,
+                limit as usize,
+                &user_node(user),
+                &call.request(),
+                &|text| client.scrub(text),
+            )?;
             Ok(RawPage {
                 items,
                 total: total_count(&reply.headers),

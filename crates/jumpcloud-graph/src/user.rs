@@ -148,7 +148,7 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Ok(Write::new(self.clone(), write_op::Add(change(target, id)?)))
+        self.write(write_op::Add, target, id)
     }
 
     /// Removes a direct association (`op: remove`). Sent once unless you opt
@@ -162,10 +162,7 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Ok(Write::new(
-            self.clone(),
-            write_op::Remove(change(target, id)?),
-        ))
+        self.write(write_op::Remove, target, id)
     }
 
     /// Changes the attributes (sudo) of an existing direct association
@@ -179,10 +176,7 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Ok(Write::new(
-            self.clone(),
-            write_op::Update(change(target, id)?),
-        ))
+        self.write(write_op::Update, target, id)
     }
 
     /// Makes sure the association exists: 409 counts as done, so this is
@@ -200,10 +194,7 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Ok(Write::new(
-            self.clone(),
-            write_op::EnsureAdded(change(target, id)?),
-        ))
+        self.write(write_op::EnsureAdded, target, id)
     }
 
     /// Makes sure the association is gone: 404 counts as done, so this is
@@ -221,10 +212,7 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        Ok(Write::new(
-            self.clone(),
-            write_op::EnsureRemoved(change(target, id)?),
-        ))
+        self.write(write_op::EnsureRemoved, target, id)
     }
 
     /// Sends the user an activation email (`users_sendEmails`).
@@ -353,12 +341,23 @@ where
     id.try_into().map_err(|e| e.into().for_field("object id"))
 }
 
-/// The change a write makes, checked now.
-fn change<I>(target: AssociationTarget, id: I) -> Result<write_op::Change, Error>
-where
-    I: TryInto<ObjectId>,
-    I::Error: Into<Error>,
-{
-    let id = id.try_into().map_err(|e| e.into().for_field("target id"))?;
-    write_op::Change::new(target, id)
+impl User {
+    /// An association write in mode `mode`, its target and id checked now.
+    fn write<I, Op>(
+        &self,
+        mode: fn(write_op::Change) -> Op,
+        target: AssociationTarget,
+        id: I,
+    ) -> Result<Write<Op>, Error>
+    where
+        I: TryInto<ObjectId>,
+        I::Error: Into<Error>,
+        Op: crate::write::WriteOperation,
+    {
+        let id = id.try_into().map_err(|e| e.into().for_field("target id"))?;
+        Ok(Write::new(
+            self.clone(),
+            mode(write_op::Change::new(target, id)?),
+        ))
+    }
 }

@@ -209,27 +209,31 @@ impl op::Change {
     }
 }
 
+impl op::Change {
+    /// Sends the change once (a plain add or remove), as a future.
+    fn send_once(
+        self,
+        user: User,
+        op: types::GraphOperationUserOp,
+        options: Checked,
+    ) -> BoxFuture<'static, Result<(), Error>> {
+        async move { self.send(&user, op, &options, false).await }.boxed()
+    }
+}
+
 impl WriteOperation for op::Add {
     type Output = ();
     fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        async move {
-            self.0
-                .send(&user, types::GraphOperationUserOp::Add, &options, false)
-                .await
-        }
-        .boxed()
+        self.0
+            .send_once(user, types::GraphOperationUserOp::Add, options)
     }
 }
 
 impl WriteOperation for op::Remove {
     type Output = ();
     fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        async move {
-            self.0
-                .send(&user, types::GraphOperationUserOp::Remove, &options, false)
-                .await
-        }
-        .boxed()
+        self.0
+            .send_once(user, types::GraphOperationUserOp::Remove, options)
     }
 }
 
