@@ -29,10 +29,12 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
         Err(message) => return Err(explain_panic(spec, message)),
     };
     let tokens = quote::quote! { #tokens #table };
-    let file: syn::File = syn::parse2(tokens).map_err(|error| GenerateError::InvalidOutput {
-        path: spec.path().to_path_buf(),
-        message: error.to_string(),
-    })?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|error| GenerateError::InvalidOutput {
+            path: spec.path().to_path_buf(),
+            message: error.to_string(),
+        })?;
+    schemars_behind_a_feature(&mut file.items);
     let spec_name = spec
         .path()
         .file_name()
@@ -46,6 +48,52 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
         fingerprint = spec.fingerprint(),
         body = prettyplease::unparse(&file),
     ))
+}
+
+/// Moves progenitor's `schemars::JsonSchema` derive behind the generated
+/// crate's `schemars` feature: the schemas serve the workspace's tests, and
+/// schemars with its derive macro is a cost every user of the client would
+/// otherwise pay. Walks modules, so the types in `types` are reached.
+fn schemars_behind_a_feature(items: &mut [syn::Item]) {
+    for item in items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &mut module.content {
+                    schemars_behind_a_feature(items);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let mut derived = false;
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let is_schema = |path: &syn::Path| {
+                path.segments.len() == 2
+                    && path.segments[0].ident == "schemars"
+                    && path.segments[1].ident == "JsonSchema"
+            };
+            if paths.iter().any(is_schema) {
+                derived = true;
+                let kept = paths.into_iter().filter(|path| !is_schema(path));
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            }
+        }
+        if derived {
+            attrs.push(syn::parse_quote!(
+                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+            ));
+        }
+    }
 }
 
 /// `pub mod operations`: one `crate::Operation` constant per operation,
@@ -98,7 +146,8 @@ fn settings() -> GenerationSettings {
         // put operations tagged twice into two traits).
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // Tests build random valid instances from these schemas.
+        // Tests build random valid instances from these schemas; the derive
+        // is moved behind the generated crate's `schemars` feature below.
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         // Headers every request carries (the API key, the user agent) live in

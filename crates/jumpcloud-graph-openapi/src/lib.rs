@@ -10,8 +10,9 @@
 //! Everything except [`RequestDefaults`], [`RequestCapture`] and
 //! [`Operation`] comes from `generated.rs`, which
 //! `cargo xtask generate` writes and `cargo xtask generate --check` verifies;
-//! it is never edited by hand. The generated types derive
-//! [`schemars::JsonSchema`], so tests and tools can reason about their shape.
+//! it is never edited by hand. With the `schemars` feature the generated
+//! types derive `schemars::JsonSchema`, so tests and tools can reason about
+//! their shape (off by default: a build cost the client does not need).
 //!
 //! Used on its own against `https://` hosts, enable the `rustls` feature
 //! (TLS is off by default: the facade brings its own).
