@@ -1,0 +1,149 @@
+//! Which org `jcgraph` talks to: JumpCloud, with the credential in the
+//! environment, or the embedded sandbox (no credential, `--sandbox`, or
+//! `--org FILE`).
+
+use jumpcloud_graph::{Client, ClientBuilder};
+use jumpcloud_graph_sandbox::{Fixture, Org, Sandbox};
+
+use crate::cli::Global;
+use crate::directory::Directory;
+use crate::error::CliError;
+use crate::output::note;
+
+/// The variables that hold a credential; any of them set means "JumpCloud".
+const CREDENTIAL_VARS: [&str; 3] = [
+    "JUMPCLOUD_API_KEY",
+    "JUMPCLOUD_CLIENT_ID",
+    "JUMPCLOUD_CLIENT_SECRET",
+];
+
+/// A client, where names come from, and (in sandbox mode) the running
+/// sandbox, which lives as long as this.
+pub struct Backend {
+    /// The client every command uses.
+    pub client: Client,
+    /// Names to ids and back.
+    pub directory: Directory,
+    /// What the writes change, for the confirmation prompt.
+    pub describe: String,
+    _sandbox: Option<Sandbox>,
+}
+
+impl Backend {
+    /// Chooses the org from the options and the environment, and builds the
+    /// client.
+    pub async fn connect(global: &Global) -> Result<Self, CliError> {
+        let credential = CREDENTIAL_VARS
+            .iter()
+            .any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()));
+        if global.sandbox || global.org.is_some() || !credential {
+            return Self::sandbox(global, credential).await;
+        }
+        let mut builder = ClientBuilder::from_env()?;
+        if let Some(region) = global.region {
+            builder = builder.region(region);
+        }
+        if let Some(url) = &global.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(org) = &global.org_id {
+            builder = builder.org_id(org);
+        }
+        let client = configure(builder, global).build()?;
+        tracing::info!(base_url = client.base_url(), "jcgraph against JumpCloud");
+        Ok(Self {
+            describe: format!("your JumpCloud org ({})", client.base_url()),
+            client,
+            directory: Directory::Api,
+            _sandbox: None,
+        })
+    }
+
+    async fn sandbox(global: &Global, credential: bool) -> Result<Self, CliError> {
+        let fixture = match &global.org {
+            Some(path) => Fixture::from_path(path)
+                .map_err(|e| CliError::Failed(crate::error::with_causes(&e)))?,
+            None => Fixture::demo(),
+        };
+        let org = match &global.org_id {
+            Some(wanted) => fixture.org(wanted).ok_or_else(|| {
+                let known: Vec<&str> = fixture.orgs().iter().map(Org::handle).collect();
+                CliError::Usage(format!(
+                    "the sandbox has no org {wanted:?} (its orgs: {})",
+                    known.join(", ")
+                ))
+            })?,
+            None => fixture.first_org(),
+        }
+        .clone();
+        let sandbox = Sandbox::builder()
+            .fixture(fixture)
+            .start()
+            .await
+            .map_err(|e| CliError::Failed(format!("cannot start the sandbox: {e}")))?;
+        let fixture = sandbox.fixture();
+        // A key of the org: its own, else a multi-tenant one with x-org-id,
+        // else a service account. (`Sandbox::client` would take the first
+        // org's key, and panics on a fixture without keys.)
+        let mut builder = Client::builder().base_url(sandbox.base_url());
+        if let Some(key) = fixture.key_for(org.id()) {
+            builder = builder.api_key(key);
+        } else if let Some(key) = fixture.multi_tenant_key() {
+            builder = builder.api_key(key).org_id(org.id());
+        } else if let Some(account) = fixture
+            .service_account(org.id())
+            .or_else(|| fixture.multi_tenant_service_account())
+        {
+            builder = builder
+                .service_account(account.client_id(), account.client_secret())
+                .token_url(sandbox.token_url())
+                .org_id(org.id());
+        } else {
+            return Err(CliError::Failed(format!(
+                "the fixture has no API key or service account for the org {:?}: add one \
+                 under `keys:` (see the demo org's)",
+                org.handle()
+            )));
+        }
+        let client = configure(builder, global).build()?;
+        tracing::info!(
+            base_url = client.base_url(),
+            org = org.handle(),
+            "jcgraph against the sandbox"
+        );
+        let source = match &global.org {
+            Some(path) => format!("the org {:?} from {}", org.name(), path.display()),
+            None => format!("the embedded demo org ({})", org.name()),
+        };
+        // Forced with a credential set, or chosen for want of one.
+        let why = match (credential, global.sandbox || global.org.is_some()) {
+            (false, false) => " (no JumpCloud credential in the environment; see --help)",
+            (true, _) => " (the credential in the environment is not used)",
+            (false, true) => "",
+        };
+        note(&format!(
+            "jcgraph: sandbox mode: {source}, in this process only{why}"
+        ));
+        Ok(Self {
+            describe: format!("the sandbox's copy of {source} (gone when jcgraph exits)"),
+            client,
+            directory: Directory::Sandbox(Box::new(org)),
+            _sandbox: Some(sandbox),
+        })
+    }
+}
+
+/// The settings both modes share.
+fn configure(mut builder: ClientBuilder, global: &Global) -> ClientBuilder {
+    builder = builder.user_agent(concat!("jcgraph/", env!("CARGO_PKG_VERSION")));
+    if let Some(timeout) = global.timeout {
+        builder = builder.timeout(timeout);
+    }
+    if let Some(n) = global.max_in_flight {
+        builder = builder.max_in_flight(n as usize);
+    }
+    if let Some(n) = global.rate_limit {
+        builder = builder.rate_limit(n);
+    }
+    builder
+}

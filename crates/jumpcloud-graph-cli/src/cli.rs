@@ -1,0 +1,685 @@
+//! The command line: commands, options, help texts with examples.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use jumpcloud_graph::{AssociationTarget, Filter, Region, Sort, Sudo, TraversalKind};
+
+use crate::output::Format;
+
+const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user graph";
+
+const LONG_ABOUT: &str = "\
+Access reviews and complete revokes over JumpCloud's user graph: what a user \
+can reach (devices, device groups, applications, directories, RADIUS \
+servers), how (directly, or through which groups), with what sudo, and what \
+it takes to take access away completely.
+
+With no credential in the environment, jcgraph runs against an embedded \
+sandbox: an in-memory demo org, Acme Robotics (users ada, grace, linus, \
+katherine, ken; devices web-01, db-01, ada-macbook, ...), served on loopback \
+inside the process, so every command can be tried without an account. It \
+says so in one line on stderr. There, users and objects may be named by \
+their fixture names (ada, web-01, ops) or display names, as well as by id, \
+and tables show names next to ids. Writes change the embedded org for the \
+life of the process only.
+
+Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
+JUMPCLOUD_CLIENT_SECRET), users and objects are given by id (24 hex \
+digits): the user graph returns ids and types only, and names live behind \
+other JumpCloud endpoints (/systemusers, /systems, /usergroups, ...) that \
+jcgraph does not call.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  jcgraph access ada                     everything Ada reaches, how, and with what sudo
+  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
+  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
+  jcgraph review > review.ndjson         the whole org, one JSON line per user
+  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
+
+Run `jcgraph help <command>` for each command's options and examples, and \
+`jcgraph --help` for configuration and exit codes.";
+
+const AFTER_LONG_HELP: &str = "\
+Examples:
+  jcgraph access ada                     everything Ada reaches, how, and with what sudo
+  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
+  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
+  jcgraph review > review.ndjson         the whole org, one JSON line per user
+  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
+
+Configuration (the environment, read as the jumpcloud-graph client reads it):
+  JUMPCLOUD_API_KEY           an administrator's API key, or
+  JUMPCLOUD_CLIENT_ID         a service account's id and secret (preferred when
+  JUMPCLOUD_CLIENT_SECRET       both a key and an account are set)
+  JUMPCLOUD_REGION            us (default), eu or in; --region overrides it
+  JUMPCLOUD_ORG_ID            the organization, for multi-tenant administrators; --org-id
+  JUMPCLOUD_BASE_URL          another API host (a proxy); --base-url
+  JUMPCLOUD_TOKEN_URL         a service account's token endpoint, with a custom host
+Credentials are read from the environment only (flags would show in `ps`) and \
+never printed, not even with -v.
+
+Output: tables by default; --format json prints the jumpcloud-graph client's \
+serde shapes (explanations, revoke plans, access reports), documented in the \
+README; --format ndjson prints one JSON value per line.
+
+Exit codes:
+  0  done; revoke --apply: the user no longer reaches the object
+  1  an error (the API, the network, a file), one line on stderr; review: some users failed
+  2  a usage error: bad arguments, an unknown name, or a confirmation that cannot be
+     asked because stdin is not a terminal (pass --yes)
+  3  revoke --apply: the user still reaches the object (steps are left to an administrator)
+  4  revoke --apply: the confirmation was declined; nothing was changed
+  5  why: the user does not reach the object";
+
+/// `jcgraph`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "jcgraph",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    after_long_help = AFTER_LONG_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format [default: table; review: ndjson]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Use the embedded sandbox even when a credential is set
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Serve this YAML fixture in the sandbox instead of the demo org (the
+    /// format of the sandbox crate's fixtures/demo-org.yaml); implies --sandbox
+    #[arg(long, global = true, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+
+    /// The organization id sent as x-org-id (multi-tenant administrators;
+    /// overrides JUMPCLOUD_ORG_ID). In the sandbox: which fixture org to
+    /// serve, by name or id (default: the first)
+    #[arg(long, global = true, value_name = "ORG")]
+    pub org_id: Option<String>,
+
+    /// The region whose API to call: us, eu or in (overrides JUMPCLOUD_REGION)
+    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
+    pub region: Option<Region>,
+
+    /// Another API base URL (a proxy).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "Another API base URL, e.g. https://proxy.example/api/v2 (overrides \
+                JUMPCLOUD_BASE_URL)"
+    )]
+    pub base_url: Option<String>,
+
+    /// Time one request attempt may take, in seconds [default: 30]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<Duration>,
+
+    /// At most this many requests in flight at once [default: unlimited]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: Option<u32>,
+
+    /// At most this many requests per second [default: unlimited]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: Option<u32>,
+
+    /// Log requests and retries to stderr (-vv debug, -vvv trace); the
+    /// credential is never shown
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// What a user can reach, how each object is granted, and with what sudo
+    #[command(after_help = "\
+Each object appears once with every path that grants it: direct, via a user \
+group, via a device group, or via a user group then a device group. SUDO is \
+the effective sudo on devices and device groups under JumpCloud's documented \
+precedence (a direct binding supersedes a user group's, which supersedes a \
+user group's binding to a device group). With --kind all (the default) the \
+user's groups are listed too.
+
+JSON: --kind all prints the access report ({\"user\", \"objects\", \"groups\", \
+\"warnings\"}); one kind prints an array of explanations; ndjson prints one \
+explanation per line.
+
+Examples:
+  jcgraph access ada
+  jcgraph access ada --kind systems
+  jcgraph access ada --format ndjson | jq -r 'select(.effective_sudo != \"disabled\") | .object.id'
+  jcgraph access 5f1b0c2e9c1a4b0012345678 --kind applications   (against JumpCloud)")]
+    Access(AccessArgs),
+
+    /// Every path that grants a user one object, each path's sudo, the
+    /// effective sudo and the path that decides it
+    #[command(after_help = "\
+KIND is a traversal: systems, system-groups, applications, directories, \
+gsuites, ldap-servers, office365s, radius-servers. Exits 5 when the user does \
+not reach the object.
+
+JSON: the explanation ({\"user\", \"object\", \"paths\", \"effective_sudo\", \
+\"deciding_path\", \"compiled_attributes\", \"compiled_sudo\", \
+\"agrees_with_server\", \"warnings\"}), or null when not reached.
+
+Examples:
+  jcgraph why ada systems web-01
+  jcgraph why grace system-groups production-servers --format json
+  jcgraph why 5f1b0c2e9c1a4b0012345678 systems 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+    Why(ObjectArgs),
+
+    /// Plan (and with --apply, run) taking an object away from a user
+    /// completely
+    #[command(after_help = "\
+Removing a user's direct binding leaves every path through groups in place, \
+and can even raise the user's sudo. The plan is a smallest set of edges whose \
+removal leaves no path. Each step says whether jcgraph can run it (the \
+user's own direct associations) or which JumpCloud operation an administrator \
+runs instead (group memberships and group bindings, which also change other \
+users' access), what else the user loses, what remains after the steps \
+jcgraph can run, and whether sudo would rise.
+
+--apply runs the steps jcgraph can run after asking for confirmation on the \
+terminal (--yes skips it; without a terminal and without --yes it refuses, \
+exit 2), then traverses again and prints what still grants access. Exit 0 \
+when access is gone, 3 when it remains, 4 when the confirmation is declined.
+
+JSON: the revoke plan; with --apply, {\"plan\", \"outcome\"} (outcome null when \
+declined). ndjson: the plan, then the outcome, one line each.
+
+Examples:
+  jcgraph revoke ada systems web-01
+  jcgraph revoke katherine systems katherine-surface --apply
+  jcgraph revoke ada systems web-01 --apply --yes --format json")]
+    Revoke(RevokeArgs),
+
+    /// The user groups a user belongs to
+    #[command(after_help = "\
+JSON: an array of bound objects ({\"id\", \"type\", \"compiled_attributes\", \
+\"sudo\", \"paths\"}); ndjson: one per line.
+
+Examples:
+  jcgraph groups ada
+  jcgraph groups ada --filter name:search:eng --sort -name
+  jcgraph groups 5f1b0c2e9c1a4b0012345678 --filter type:eq:user_group   (against JumpCloud)")]
+    Groups(GroupsArgs),
+
+    /// A user's direct associations with objects of the given types
+    #[command(after_help = "\
+Only the user's own bindings: access through groups is not listed (see \
+`jcgraph access`). JumpCloud's API takes no filter or sort for this list.
+
+JSON: an array of associations ({\"from\", \"to\", \"attributes\"}); ndjson: \
+one per line.
+
+Examples:
+  jcgraph associations ada --target system --target system_group
+  jcgraph associations ada --target system,application --format ndjson")]
+    Associations(AssociationsArgs),
+
+    /// Bind a user directly to an object
+    #[command(after_help = "\
+Sent once: if the association exists, JumpCloud answers 409 (an error here); \
+--ensure makes that success, so the command is safe to repeat.
+
+Examples:
+  jcgraph associate ken system-group laptops --sudo with-password
+  jcgraph associate ken application slack --ensure
+  jcgraph associate 5f1b0c2e9c1a4b0012345678 system 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+    Associate(AssociateArgs),
+
+    /// Remove a user's direct association with an object
+    #[command(after_help = "\
+This removes the direct binding only: access through groups stays (see \
+`jcgraph why` and `jcgraph revoke`). Sent once: without the association, \
+JumpCloud answers 404 (an error here); --ensure makes that success.
+
+Examples:
+  jcgraph dissociate ada system web-01
+  jcgraph dissociate ken system web-01 --ensure")]
+    Dissociate(DissociateArgs),
+
+    /// Change the sudo of a user's direct association with a device or
+    /// device group
+    #[command(after_help = "\
+Safe to repeat (it is retried like a read).
+
+Examples:
+  jcgraph update ada system web-01 --sudo without-password
+  jcgraph update ada system ada-macbook --sudo disabled")]
+    Update(UpdateArgs),
+
+    /// Send a user the activation email
+    #[command(after_help = "\
+JumpCloud no longer lists this operation publicly; sent once.
+
+Examples:
+  jcgraph send-activation ken")]
+    SendActivation(UserArgs),
+
+    /// Review many users at once: everything each reaches, as one JSON line
+    /// per user
+    #[command(after_help = "\
+Reads user ids (or, in the sandbox, names), one a line, from --users FILE or \
+from stdin with --users -; blank lines and lines starting with # are skipped. \
+In the sandbox without --users it reviews every user of the org. Users are \
+fetched concurrently (--concurrency, within --max-in-flight and --rate-limit), \
+and printed in input order.
+
+Output: one access report per line ({\"user\", \"objects\", \"groups\", \
+\"warnings\"}); a user that fails gives {\"line\", \"input\", \"error\"} \
+instead, and the exit code is then 1. --format json prints one array; \
+--format table one row per user. A progress line is drawn on stderr when it \
+is a terminal; a summary (users, objects, bindings with sudo, elapsed time) \
+always ends stderr.
+
+Examples:
+  jcgraph review > review.ndjson
+  jcgraph review --users ids.txt --concurrency 16 --rate-limit 20
+  jq -r .id users.json | jcgraph review --users - | jq -c '{user: .user.id, sudo: [.objects[] | select(.effective_sudo != \"disabled\") | .object.id]}'")]
+    Review(ReviewArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  jcgraph completions bash > ~/.local/share/bash-completion/completions/jcgraph
+  jcgraph completions zsh > \"${fpath[1]}/_jcgraph\"
+  jcgraph completions fish > ~/.config/fish/completions/jcgraph.fish")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `USER`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The user: an id, or in the sandbox a name (ada)
+    #[arg(value_name = "USER")]
+    pub user: String,
+}
+
+/// `access`.
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// The user: an id, or in the sandbox a name (ada)
+    #[arg(value_name = "USER")]
+    pub user: String,
+
+    /// Only objects of this kind
+    #[arg(long, value_name = "KIND", default_value = "all", value_parser = kind_choice_parser())]
+    pub kind: KindChoice,
+}
+
+/// `why` (and the object `revoke` takes).
+#[derive(Debug, Args)]
+pub struct ObjectArgs {
+    /// The user: an id, or in the sandbox a name (ada)
+    #[arg(value_name = "USER")]
+    pub user: String,
+
+    /// The traversal that lists the object (systems, system-groups, ...)
+    #[arg(value_name = "KIND", value_parser = kind_parser())]
+    pub kind: TraversalKind,
+
+    /// The object: an id, or in the sandbox a name (web-01)
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+/// `revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The user and the object.
+    #[command(flatten)]
+    pub object: ObjectArgs,
+
+    /// Run the steps jcgraph can run (after a confirmation), then show what
+    /// still grants access
+    #[arg(long)]
+    pub apply: bool,
+
+    /// With --apply: do not ask for confirmation
+    #[arg(long, short, requires = "apply")]
+    pub yes: bool,
+}
+
+/// `groups`.
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// The user: an id, or in the sandbox a name (ada)
+    #[arg(value_name = "USER")]
+    pub user: String,
+
+    /// Keep groups matching field:op:value (ops: eq, ne, gt, ge, lt, le,
+    /// between, search, in); repeat to AND several
+    #[arg(long, value_name = "FIELD:OP:VALUE", value_parser = parse_filter)]
+    pub filter: Vec<Filter>,
+
+    /// Sort by a field, -field for descending; repeat for several keys
+    #[arg(long, value_name = "FIELD", value_parser = parse_sort, allow_hyphen_values = true)]
+    pub sort: Vec<Sort>,
+}
+
+/// `associations`.
+#[derive(Debug, Args)]
+pub struct AssociationsArgs {
+    /// The user: an id, or in the sandbox a name (ada)
+    #[arg(value_name = "USER")]
+    pub user: String,
+
+    /// The types of object to list (repeat, or separate with commas)
+    #[arg(long, short, value_name = "TARGET", required = true, value_delimiter = ',', value_parser = target_parser())]
+    pub target: Vec<AssociationTarget>,
+}
+
+/// `USER TARGET ID`, the object of a write.
+#[derive(Debug, Args)]
+pub struct WriteTarget {
+    /// The user: an id, or in the sandbox a name (ken)
+    #[arg(value_name = "USER")]
+    pub user: String,
+
+    /// The type of object (system, system-group, application, ...)
+    #[arg(value_name = "TARGET", value_parser = target_parser())]
+    pub target: AssociationTarget,
+
+    /// The object: an id, or in the sandbox a name (laptops)
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+/// `associate`.
+#[derive(Debug, Args)]
+pub struct AssociateArgs {
+    /// The user and the object.
+    #[command(flatten)]
+    pub write: WriteTarget,
+
+    /// The sudo the binding grants on a device or device group
+    #[arg(long, value_name = "SUDO", value_parser = sudo_parser())]
+    pub sudo: Option<Sudo>,
+
+    /// Succeed when the association already exists (409)
+    #[arg(long)]
+    pub ensure: bool,
+}
+
+/// `dissociate`.
+#[derive(Debug, Args)]
+pub struct DissociateArgs {
+    /// The user and the object.
+    #[command(flatten)]
+    pub write: WriteTarget,
+
+    /// Succeed when there is no such association (404)
+    #[arg(long)]
+    pub ensure: bool,
+}
+
+/// `update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The user and the object.
+    #[command(flatten)]
+    pub write: WriteTarget,
+
+    /// The sudo to set
+    #[arg(long, value_name = "SUDO", required = true, value_parser = sudo_parser())]
+    pub sudo: Sudo,
+}
+
+/// `review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// A file of user ids, one a line; - reads stdin [default in the
+    /// sandbox: every user of the org]
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+
+    /// How many users are fetched at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+}
+
+/// `--kind`'s value: one traversal, or all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindChoice {
+    /// Every traversal, and the user's groups.
+    All,
+    /// One traversal.
+    One(TraversalKind),
+}
+
+/// A value parser from a list of names (offered to completions and shown
+/// in help) and a lenient parse function.
+#[derive(Clone, Copy)]
+pub struct Lenient<T: 'static> {
+    names: &'static [&'static str],
+    parse: fn(&str) -> Result<T, String>,
+}
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Lenient<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = utf8(cmd, value)?;
+        (self.parse)(text).map_err(|why| invalid(cmd, arg, text, &why))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.names.iter().map(|n| PossibleValue::new(*n))))
+    }
+}
+
+/// The traversals' names, as `TraversalKind::name` spells them.
+const KIND_NAMES: &[&str] = &[
+    "systems",
+    "system-groups",
+    "applications",
+    "directories",
+    "gsuites",
+    "ldap-servers",
+    "office365s",
+    "radius-servers",
+];
+
+/// A traversal kind in any spelling the client accepts (`systems`,
+/// `system-groups`, `systemgroups`, `system_group`, ...).
+fn kind_parser() -> Lenient<TraversalKind> {
+    Lenient {
+        names: KIND_NAMES,
+        parse: |text| text.parse::<TraversalKind>().map_err(|e| e.to_string()),
+    }
+}
+
+/// A traversal kind, or `all`.
+fn kind_choice_parser() -> Lenient<KindChoice> {
+    Lenient {
+        names: &[
+            "all",
+            "systems",
+            "system-groups",
+            "applications",
+            "directories",
+            "gsuites",
+            "ldap-servers",
+            "office365s",
+            "radius-servers",
+        ],
+        parse: |text| {
+            if text.trim().eq_ignore_ascii_case("all") {
+                return Ok(KindChoice::All);
+            }
+            text.parse::<TraversalKind>()
+                .map(KindChoice::One)
+                .map_err(|e| format!("{e}, or all"))
+        },
+    }
+}
+
+const TARGET_NAMES: &[&str] = &[
+    "system",
+    "system-group",
+    "application",
+    "active-directory",
+    "g-suite",
+    "ldap-server",
+    "office-365",
+    "radius-server",
+    "idp-routing-policy",
+    "password-manager-item",
+];
+
+fn target_parser() -> Lenient<AssociationTarget> {
+    Lenient {
+        names: TARGET_NAMES,
+        parse: parse_target,
+    }
+}
+
+fn sudo_parser() -> Lenient<Sudo> {
+    Lenient {
+        names: &["disabled", "with-password", "without-password"],
+        parse: |text| text.parse::<Sudo>().map_err(|e| e.to_string()),
+    }
+}
+
+/// An association target, as its wire name (`system_group`) or spelt with
+/// dashes, without separators or in the plural (`system-groups`,
+/// `office365`); only targets this version of the client can send.
+pub fn parse_target(text: &str) -> Result<AssociationTarget, String> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = squash(text);
+    AssociationTarget::KNOWN
+        .iter()
+        .find(|target| {
+            let name = squash(target.as_str());
+            wanted == name || wanted.strip_suffix('s') == Some(name.as_str())
+        })
+        .cloned()
+        .ok_or_else(|| format!("expected one of {}", TARGET_NAMES.join(", ")))
+}
+
+fn parse_region(text: &str) -> Result<Region, String> {
+    text.parse::<Region>().map_err(|e| e.to_string())
+}
+
+fn parse_filter(text: &str) -> Result<Filter, String> {
+    text.parse::<Filter>().map_err(|e| e.to_string())
+}
+
+fn parse_sort(text: &str) -> Result<Sort, String> {
+    text.parse::<Sort>().map_err(|e| e.to_string())
+}
+
+/// Seconds, possibly fractional, above zero and at most a day.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err("expected more than 0 and at most 86400 seconds".into());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+}
+
+fn utf8<'a>(cmd: &clap::Command, value: &'a OsStr) -> Result<&'a str, clap::Error> {
+    value
+        .to_str()
+        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))
+}
+
+fn invalid(cmd: &clap::Command, arg: Option<&clap::Arg>, value: &str, why: &str) -> clap::Error {
+    let arg = arg.map_or_else(|| "a value".to_string(), |a| a.to_string());
+    let mut error = clap::Error::raw(
+        clap::error::ErrorKind::ValueValidation,
+        format!("invalid value {value:?} for {arg}: {why}\n"),
+    );
+    error = error.with_cmd(cmd);
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_kind_names_are_the_clients() {
+        let mut names: Vec<&str> = TraversalKind::ALL.map(TraversalKind::name).to_vec();
+        let mut ours = KIND_NAMES.to_vec();
+        names.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(names, ours);
+    }
+
+    #[test]
+    fn targets_parse_in_every_spelling() {
+        for (text, target) in [
+            ("system", AssociationTarget::System),
+            ("systems", AssociationTarget::System),
+            ("system-group", AssociationTarget::SystemGroup),
+            ("system_groups", AssociationTarget::SystemGroup),
+            ("office365", AssociationTarget::Office365),
+            ("G-Suite", AssociationTarget::GSuite),
+        ] {
+            assert_eq!(parse_target(text), Ok(target), "{text}");
+        }
+        assert!(parse_target("printer").is_err());
+        for name in TARGET_NAMES {
+            assert!(parse_target(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_seconds("30s"), Ok(Duration::from_secs(30)));
+        for bad in ["0", "-1", "NaN", "inf", "1e9", "soon"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `jcgraph access USER [--kind KIND]`: everything a user reaches, how, and
+//! with what sudo.
+
+use jumpcloud_graph::Explanation;
+
+use super::Ctx;
+use crate::cli::{AccessArgs, KindChoice};
+use crate::error::{CliError, Exit};
+use crate::output::Format;
+use crate::render;
+use crate::table::Column;
+
+pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
+    let user = ctx.user(&args.user)?;
+    // The report reads all eight traversals and the groups, concurrently;
+    // one kind is filtered from it (the client explains objects only
+    // within a report or one at a time).
+    let report = user.access_report().await?;
+    let entries: Vec<&Explanation> = match args.kind {
+        KindChoice::All => report.all().collect(),
+        KindChoice::One(kind) => report.of_kind(kind).collect(),
+    };
+    match (ctx.format, args.kind) {
+        (Format::Json, KindChoice::All) => ctx.out.json(&report)?,
+        (Format::Json, KindChoice::One(_)) => ctx.out.json(&entries)?,
+        (Format::Ndjson, _) => {
+            for entry in &entries {
+                ctx.out.ndjson(entry)?;
+            }
+        }
+        (Format::Table, _) => {
+            let directory = &ctx.backend.directory;
+            let who = render::node(directory, &user.node());
+            let groups = entries
+                .iter()
+                .filter(|e| *e.node().kind() == jumpcloud_graph::GraphType::UserGroup)
+                .count();
+            let what = match args.kind {
+                KindChoice::All => format!(
+                    "{} and {}",
+                    render::plural(entries.len() - groups, "object", "objects"),
+                    render::plural(groups, "group", "groups")
+                ),
+                KindChoice::One(kind) => format!("{} {kind}", entries.len()),
+            };
+            ctx.out
+                .wrapped(&format!("{who} ({}) reaches {what}", user.id()), 2)?;
+            let mut table = render::object_table(
+                directory,
+                vec![Column::new("SUDO"), Column::new("GRANTED").flex()],
+            );
+            for entry in &entries {
+                let mut cells = render::object_cells(directory, entry.node());
+                cells.push(render::sudo_cell(entry));
+                cells.push(render::grants(directory, entry.paths()));
+                table.row(cells);
+            }
+            if !table.is_empty() {
+                ctx.out.line("")?;
+                let lines = table.render(ctx.out.width());
+                ctx.out.lines(&lines)?;
+            }
+            // Report-wide notes, then each entry's, once each.
+            let mut notes: Vec<String> = Vec::new();
+            let warnings = report
+                .warnings()
+                .iter()
+                .filter(|_| entries.iter().any(|e| render::takes_sudo(e.node().kind())))
+                .chain(entries.iter().flat_map(|e| e.warnings()));
+            for warning in warnings {
+                let text = render::warning(directory, warning);
+                if !notes.contains(&text) {
+                    notes.push(text);
+                }
+            }
+            if !notes.is_empty() {
+                ctx.out.line("")?;
+            }
+            for text in notes {
+                ctx.out.wrapped(&format!("note: {text}"), 6)?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,110 @@
+//! The plain lists: `jcgraph groups USER` and `jcgraph associations USER
+//! --target T...`.
+
+use jumpcloud_graph::AssociationTarget;
+
+use super::Ctx;
+use crate::cli::{AssociationsArgs, GroupsArgs};
+use crate::error::{CliError, Exit};
+use crate::output::Format;
+use crate::render;
+use crate::table::Column;
+
+pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
+    let user = ctx.user(&args.user)?;
+    let mut list = user.member_of().filters(args.filter);
+    for key in args.sort {
+        list = list.sort(key);
+    }
+    let groups = list.try_collect().await?;
+    match ctx.format {
+        Format::Json => ctx.out.json(&groups)?,
+        Format::Ndjson => {
+            for group in &groups {
+                ctx.out.ndjson(group)?;
+            }
+        }
+        Format::Table => {
+            let directory = &ctx.backend.directory;
+            ctx.out.wrapped(
+                &format!(
+                    "{} is a member of {}",
+                    render::node(directory, &user.node()),
+                    render::plural(groups.len(), "group", "groups")
+                ),
+                2,
+            )?;
+            let mut table = render::object_table(directory, vec![Column::new("GRANTED").flex()]);
+            for group in &groups {
+                let mut cells = render::object_cells(directory, group.node());
+                cells.push(render::grants(directory, group.paths()));
+                table.row(cells);
+            }
+            if !table.is_empty() {
+                ctx.out.line("")?;
+                let lines = table.render(ctx.out.width());
+                ctx.out.lines(&lines)?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit, CliError> {
+    let user = ctx.user(&args.user)?;
+    let mut targets: Vec<AssociationTarget> = Vec::new();
+    for target in args.target {
+        if !targets.contains(&target) {
+            targets.push(target);
+        }
+    }
+    let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
+    let associations = user.associations(targets).try_collect().await?;
+    match ctx.format {
+        Format::Json => ctx.out.json(&associations)?,
+        Format::Ndjson => {
+            for association in &associations {
+                ctx.out.ndjson(association)?;
+            }
+        }
+        Format::Table => {
+            let directory = &ctx.backend.directory;
+            ctx.out.wrapped(
+                &format!(
+                    "{} has {} among {}",
+                    render::node(directory, &user.node()),
+                    render::plural(
+                        associations.len(),
+                        "direct association",
+                        "direct associations"
+                    ),
+                    names.join(", ")
+                ),
+                2,
+            )?;
+            let mut table = render::object_table(
+                directory,
+                vec![Column::new("SUDO"), Column::new("ATTRIBUTES").flex()],
+            );
+            for association in &associations {
+                let mut cells = render::object_cells(directory, association.target());
+                cells.push(render::path_sudo(association.sudo()));
+                // Sudo has its column; the rest as the wire's JSON.
+                let mut attributes = association.attributes().to_map();
+                attributes.remove("sudo");
+                cells.push(if attributes.is_empty() {
+                    "-".to_string()
+                } else {
+                    serde_json::Value::Object(attributes).to_string()
+                });
+                table.row(cells);
+            }
+            if !table.is_empty() {
+                ctx.out.line("")?;
+                let lines = table.render(ctx.out.width());
+                ctx.out.lines(&lines)?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,84 @@
+//! The commands, one module each; [`run`] dispatches.
+
+mod access;
+mod lists;
+mod review;
+mod revoke;
+mod why;
+mod writes;
+
+use clap::CommandFactory;
+use jumpcloud_graph::User;
+
+use crate::backend::Backend;
+use crate::cli::{Cli, Command};
+use crate::directory::Directory;
+use crate::error::{CliError, Exit};
+use crate::output::{Format, Out};
+use crate::terminal::Terminal;
+
+/// What every command works with.
+pub struct Ctx {
+    /// The client, the directory, the sandbox.
+    pub backend: Backend,
+    /// Standard output.
+    pub out: Out,
+    /// The format asked for, or the command's default.
+    pub format: Format,
+    /// Which streams are terminals.
+    pub terminal: Terminal,
+}
+
+impl Ctx {
+    /// Where names come from.
+    pub fn directory(&self) -> &Directory {
+        &self.backend.directory
+    }
+
+    /// The user `text` names.
+    pub fn user(&self, text: &str) -> Result<User, CliError> {
+        let id = self.directory().user(text)?;
+        Ok(self.backend.client.user(id)?)
+    }
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> Result<Exit, CliError> {
+    let terminal = Terminal::detect();
+    let mut out = Out::new(terminal.width);
+    if let Command::Completions { shell } = cli.command {
+        // Generated into memory: clap_complete panics when a write fails,
+        // and a closed pipe must end quietly.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "jcgraph", &mut script);
+        out.bytes(&script)?;
+        out.flush()?;
+        return Ok(Exit::Ok);
+    }
+    let default_format = match cli.command {
+        Command::Review(_) => Format::Ndjson,
+        _ => Format::Table,
+    };
+    let backend = Backend::connect(&cli.global).await?;
+    let mut ctx = Ctx {
+        backend,
+        out,
+        format: cli.global.format.unwrap_or(default_format),
+        terminal,
+    };
+    let exit = match cli.command {
+        Command::Access(args) => access::run(&mut ctx, args).await?,
+        Command::Why(args) => why::run(&mut ctx, args).await?,
+        Command::Revoke(args) => revoke::run(&mut ctx, args).await?,
+        Command::Groups(args) => lists::groups(&mut ctx, args).await?,
+        Command::Associations(args) => lists::associations(&mut ctx, args).await?,
+        Command::Associate(args) => writes::associate(&mut ctx, args).await?,
+        Command::Dissociate(args) => writes::dissociate(&mut ctx, args).await?,
+        Command::Update(args) => writes::update(&mut ctx, args).await?,
+        Command::SendActivation(args) => writes::send_activation(&mut ctx, args).await?,
+        Command::Review(args) => review::run(&mut ctx, args).await?,
+        Command::Completions { .. } => Exit::Ok,
+    };
+    ctx.out.flush()?;
+    Ok(exit)
+}

@@ -1,0 +1,234 @@
+//! `jcgraph review [--users FILE|-]`: the org-wide job. Every user's access
+//! report, fetched concurrently, one JSON line per user, in input order; a
+//! progress line on stderr when it is a terminal; a summary at the end of
+//! stderr.
+
+use std::io::BufRead;
+use std::time::Instant;
+
+use futures::StreamExt;
+use jumpcloud_graph::{AccessReport, Sudo};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::cli::ReviewArgs;
+use crate::error::{CliError, Exit};
+use crate::output::{Format, note};
+use crate::progress::Progress;
+use crate::render;
+use crate::table::{Column, Table};
+
+/// A user that could not be reviewed: `{"line", "input", "error"}`.
+#[derive(Serialize)]
+struct Failure {
+    /// The input line (1-based); in the sandbox without `--users`, the
+    /// user's position in the org.
+    line: usize,
+    /// The line as given.
+    input: String,
+    /// Why, in one line.
+    error: String,
+}
+
+/// One line of output.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry {
+    Report(Box<AccessReport>),
+    Failure(Failure),
+}
+
+/// What the summary counts.
+#[derive(Default)]
+struct Totals {
+    users: usize,
+    failed: usize,
+    objects: usize,
+    groups: usize,
+    sudo: usize,
+    passwordless: usize,
+}
+
+pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
+    let inputs = inputs(ctx, &args)?;
+    let started = Instant::now();
+    let total = inputs.len();
+    let directory = &ctx.backend.directory;
+    let client = ctx.backend.client.clone();
+    let fetches = inputs.into_iter().map(|(line, input)| {
+        let user = directory
+            .user(&input)
+            .and_then(|id| client.user(id).map_err(CliError::from));
+        async move {
+            let report = match user {
+                Ok(user) => user.access_report().await.map_err(CliError::from),
+                Err(error) => Err(error),
+            };
+            (line, input, report)
+        }
+    });
+    let mut results = futures::stream::iter(fetches).buffered(usize::from(args.concurrency));
+    let mut progress = Progress::new(ctx.terminal.stderr, total);
+    let mut totals = Totals::default();
+    let mut kept: Vec<Entry> = Vec::new();
+    progress.update(0, 0);
+    while let Some((line, input, report)) = results.next().await {
+        totals.users += 1;
+        let entry = match report {
+            Ok(report) => {
+                count(&mut totals, &report);
+                Entry::Report(Box::new(report))
+            }
+            Err(error) => {
+                totals.failed += 1;
+                let error = match error {
+                    CliError::Usage(m) | CliError::Failed(m) => m,
+                    CliError::BrokenPipe => "broken pipe".to_string(),
+                };
+                Entry::Failure(Failure { line, input, error })
+            }
+        };
+        let written = match ctx.format {
+            Format::Ndjson => ctx.out.ndjson(&entry),
+            Format::Json | Format::Table => {
+                kept.push(entry);
+                Ok(())
+            }
+        };
+        if let Err(error) = written {
+            progress.finish();
+            return Err(error.into());
+        }
+        progress.update(totals.users, totals.failed);
+    }
+    progress.finish();
+    match ctx.format {
+        Format::Json => ctx.out.json(&kept)?,
+        Format::Table => {
+            let lines = table(directory, &kept).render(ctx.out.width());
+            ctx.out.lines(&lines)?;
+        }
+        Format::Ndjson => {}
+    }
+    ctx.out.flush()?;
+    note(&format!(
+        "jcgraph: reviewed {} in {:.2} s: {}, {}, {} ({} without password){}",
+        render::plural(totals.users, "user", "users"),
+        started.elapsed().as_secs_f64(),
+        render::plural(totals.objects, "object", "objects"),
+        render::plural(totals.groups, "group membership", "group memberships"),
+        render::plural(totals.sudo, "binding with sudo", "bindings with sudo"),
+        totals.passwordless,
+        match totals.failed {
+            0 => String::new(),
+            n => format!("; {n} failed"),
+        }
+    ));
+    Ok(if totals.failed > 0 {
+        Exit::Error
+    } else {
+        Exit::Ok
+    })
+}
+
+/// The users to review, with their line numbers.
+fn inputs(ctx: &Ctx, args: &ReviewArgs) -> Result<Vec<(usize, String)>, CliError> {
+    let text = match &args.users {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut lines = Vec::new();
+            for line in std::io::stdin().lock().lines() {
+                lines.push(line.map_err(|e| CliError::Failed(format!("cannot read stdin: {e}")))?);
+            }
+            lines
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", path.display())))?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => ctx.directory().all_users().ok_or_else(|| {
+            CliError::Usage(
+                "review needs --users FILE (user ids, one a line; - reads stdin) against \
+                 JumpCloud: the user graph has no list of users"
+                    .into(),
+            )
+        })?,
+    };
+    Ok(text
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim().to_string()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .collect())
+}
+
+fn count(totals: &mut Totals, report: &AccessReport) {
+    totals.objects += report.objects().len();
+    totals.groups += report.groups().len();
+    for object in report.objects() {
+        if render::takes_sudo(object.node().kind()) && object.effective_sudo().enabled() {
+            totals.sudo += 1;
+            if object.effective_sudo() == Sudo::WithoutPassword {
+                totals.passwordless += 1;
+            }
+        }
+    }
+}
+
+/// `--format table`: one row per user.
+fn table(directory: &crate::directory::Directory, entries: &[Entry]) -> Table {
+    let mut columns = Vec::new();
+    if directory.has_names() {
+        columns.push(Column::new("USER"));
+        columns.push(Column::new("ID").droppable(1));
+    } else {
+        columns.push(Column::new("USER"));
+    }
+    columns.extend([
+        Column::new("OBJECTS"),
+        Column::new("GROUPS"),
+        Column::new("WITH SUDO"),
+        Column::new("NOTE").flex(),
+    ]);
+    let mut table = Table::new(columns);
+    for entry in entries {
+        let mut cells = Vec::new();
+        match entry {
+            Entry::Report(report) => {
+                let user = report.user();
+                if directory.has_names() {
+                    cells.push(directory.name(user).unwrap_or_else(|| "?".into()));
+                }
+                cells.push(user.id().to_string());
+                let mut totals = Totals::default();
+                count(&mut totals, report);
+                cells.push(totals.objects.to_string());
+                cells.push(totals.groups.to_string());
+                cells.push(if totals.passwordless > 0 {
+                    format!("{} ({} without password)", totals.sudo, totals.passwordless)
+                } else {
+                    totals.sudo.to_string()
+                });
+                cells.push("-".into());
+            }
+            Entry::Failure(failure) => {
+                cells.push(failure.input.clone());
+                if directory.has_names() {
+                    cells.push("-".into());
+                }
+                cells.extend(["-".into(), "-".into(), "-".into()]);
+                cells.push(format!(
+                    "line {}: {}",
+                    failure.line,
+                    one_line(&failure.error)
+                ));
+            }
+        }
+        table.row(cells);
+    }
+    table
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,150 @@
+//! Names: from the command line to ids, and from ids to names in output.
+//!
+//! In the sandbox the fixture knows every object, so users and objects may
+//! be named by their fixture handle (`ada`, `web-01`) or a display field
+//! (`Ada's MacBook Pro`, `ada@acme.example`), and tables show handles next
+//! to ids. Against JumpCloud the user graph returns ids and types only;
+//! names would need other endpoints, so arguments must be ids.
+
+use jumpcloud_graph::{GraphNode, GraphType, ObjectId};
+use jumpcloud_graph_sandbox::{Kind, Object, Org};
+
+use crate::error::CliError;
+
+/// The object fields a name may match, besides the fixture handle.
+const NAME_FIELDS: &[&str] = &[
+    "username",
+    "email",
+    "hostname",
+    "displayName",
+    "name",
+    "displayLabel",
+];
+
+/// Where names come from.
+pub enum Directory {
+    /// The sandbox's org, as its fixture describes it.
+    Sandbox(Box<Org>),
+    /// JumpCloud: ids only.
+    Api,
+}
+
+impl Directory {
+    /// The user `text` names.
+    pub fn user(&self, text: &str) -> Result<ObjectId, CliError> {
+        self.resolve(text, "user", &|kind| *kind == GraphType::User)
+    }
+
+    /// The object `text` names, among objects whose type `accepts` allows
+    /// (`what` names them in errors, e.g. `systems`).
+    pub fn object(
+        &self,
+        text: &str,
+        what: &str,
+        accepts: &dyn Fn(&GraphType) -> bool,
+    ) -> Result<ObjectId, CliError> {
+        self.resolve(text, what, accepts)
+    }
+
+    fn resolve(
+        &self,
+        text: &str,
+        what: &str,
+        accepts: &dyn Fn(&GraphType) -> bool,
+    ) -> Result<ObjectId, CliError> {
+        let trimmed = text.trim();
+        if let Ok(id) = ObjectId::parse(trimmed) {
+            return Ok(id);
+        }
+        let Directory::Sandbox(org) = self else {
+            return Err(CliError::Usage(format!(
+                "{text:?} is not an id: against JumpCloud, give the {what}'s id (24 hex digits). \
+                 The user graph returns ids and types only; names need other JumpCloud \
+                 endpoints (/systemusers, /systems, /usergroups, ...), which jcgraph does not \
+                 call. Names work in the sandbox (--sandbox)"
+            )));
+        };
+        let candidates: Vec<&Object> = org
+            .objects()
+            .filter(|o| accepts(&graph_type(o.kind())))
+            .collect();
+        let tiers: [&dyn Fn(&Object) -> bool; 3] = [
+            &|o| o.handle() == trimmed,
+            &|o| o.handle().eq_ignore_ascii_case(trimmed),
+            &|o| {
+                NAME_FIELDS.iter().any(|field| {
+                    o.field(field)
+                        .and_then(|v| v.as_str())
+                        .is_some_and(|v| v.eq_ignore_ascii_case(trimmed))
+                })
+            },
+        ];
+        for matches in tiers {
+            let found: Vec<&&Object> = candidates.iter().filter(|o| matches(o)).collect();
+            match found.as_slice() {
+                [] => continue,
+                [one] => return ObjectId::parse(one.id()).map_err(CliError::from),
+                many => {
+                    let names: Vec<&str> = many.iter().map(|o| o.handle()).collect();
+                    return Err(CliError::Usage(format!(
+                        "{text:?} names several {what} in the sandbox org: {}",
+                        names.join(", ")
+                    )));
+                }
+            }
+        }
+        // Say whether the name exists as something else.
+        if let Some(other) = org.object(trimmed) {
+            return Err(CliError::Usage(format!(
+                "{text:?} is a {} in the sandbox org, not one of the {what}",
+                other.kind().as_str()
+            )));
+        }
+        let mut known: Vec<&str> = candidates.iter().map(|o| o.handle()).collect();
+        known.sort_unstable();
+        let listed = if known.len() > 12 {
+            format!("{}, ... ({} in all)", known[..12].join(", "), known.len())
+        } else {
+            known.join(", ")
+        };
+        Err(CliError::Usage(format!(
+            "no {what} named {text:?} in the sandbox org {} (known: {listed})",
+            org.name()
+        )))
+    }
+
+    /// The fixture name of a node, in the sandbox.
+    pub fn name(&self, node: &GraphNode) -> Option<String> {
+        self.name_of_id(&node.id().to_string())
+    }
+
+    /// The fixture name of an id, in the sandbox.
+    pub fn name_of_id(&self, id: &str) -> Option<String> {
+        match self {
+            Directory::Sandbox(org) => org.object(id).map(|o| o.handle().to_string()),
+            Directory::Api => None,
+        }
+    }
+
+    /// Whether names are known (tables then show a NAME column).
+    pub fn has_names(&self) -> bool {
+        matches!(self, Directory::Sandbox(_))
+    }
+
+    /// Every user of the sandbox org, by id; `None` against JumpCloud.
+    pub fn all_users(&self) -> Option<Vec<String>> {
+        match self {
+            Directory::Sandbox(org) => Some(
+                org.objects_of(Kind::User)
+                    .map(|u| u.id().to_string())
+                    .collect(),
+            ),
+            Directory::Api => None,
+        }
+    }
+}
+
+/// The client's type for a sandbox kind (the same wire names).
+fn graph_type(kind: Kind) -> GraphType {
+    GraphType::from_wire(kind.as_str())
+}

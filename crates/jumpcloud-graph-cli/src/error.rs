@@ -1,0 +1,91 @@
+//! Exit codes, and errors as one line each.
+
+use std::fmt::Write as _;
+use std::io;
+
+/// How `jcgraph` ends; the codes are documented in `--help` and the README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done (`revoke --apply`: the user no longer reaches the object).
+    Ok,
+    /// 1: an error (the API, the network, a file, a review with failed users).
+    Error,
+    /// 2: a usage error (clap's code too).
+    Usage,
+    /// 3: `revoke --apply` ran, and the user still reaches the object.
+    AccessRemains,
+    /// 4: `revoke --apply` was not confirmed; nothing changed.
+    Declined,
+    /// 5: `why`: the user does not reach the object.
+    NotBound,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Error => 1,
+            Exit::Usage => 2,
+            Exit::AccessRemains => 3,
+            Exit::Declined => 4,
+            Exit::NotBound => 5,
+        }
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad arguments: an unknown name, an id against the real API that is
+    /// not one, a confirmation that cannot be asked. Exit 2.
+    Usage(String),
+    /// Anything else: the API, the network, a file. Exit 1.
+    Failed(String),
+    /// Standard output was closed by its reader (`| head`): stop quietly.
+    BrokenPipe,
+}
+
+impl CliError {
+    /// The exit code this error ends with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            CliError::Usage(_) => Exit::Usage,
+            CliError::Failed(_) => Exit::Error,
+            CliError::BrokenPipe => Exit::Ok,
+        }
+    }
+}
+
+impl From<jumpcloud_graph::Error> for CliError {
+    /// The client's message (which carries its hints: the likely cause of a
+    /// 401, a rate limit's wait), then each cause it wraps.
+    fn from(error: jumpcloud_graph::Error) -> Self {
+        CliError::Failed(with_causes(&error))
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(error: io::Error) -> Self {
+        if error.kind() == io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::Failed(format!("cannot write the output: {error}"))
+        }
+    }
+}
+
+/// An error's message followed by its sources, `: `-separated, each once
+/// (a source whose text the message already holds is skipped).
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !said.is_empty() && !text.contains(&said) {
+            let _ = write!(text, ": {said}");
+        }
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,107 @@
+//! Writing results: the formats, and standard output that ends quietly when
+//! its reader goes away.
+//!
+//! Rust ignores SIGPIPE, so a write to a closed pipe returns a `BrokenPipe`
+//! error (where `println!` would panic); every write here returns it, and
+//! [`CliError::BrokenPipe`](crate::error::CliError::BrokenPipe) ends the
+//! process with no message.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::table;
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable tables and text, fitted to the terminal's width.
+    Table,
+    /// One JSON document, pretty-printed: the jumpcloud-graph client's
+    /// serde shapes.
+    Json,
+    /// One compact JSON value per line, for scripts and `jq`.
+    Ndjson,
+}
+
+/// Standard output, line-buffered, with the width tables fit.
+pub struct Out {
+    stdout: io::Stdout,
+    width: usize,
+}
+
+impl Out {
+    /// Standard output, with tables fitted to `width` columns.
+    pub fn new(width: usize) -> Self {
+        Self {
+            stdout: io::stdout(),
+            width,
+        }
+    }
+
+    /// The width text is fitted to.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// One line, as is.
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.stdout, "{text}")
+    }
+
+    /// Text wrapped at spaces to the width; continuation lines are indented
+    /// by `indent` more spaces than the first line's own indentation.
+    pub fn wrapped(&mut self, text: &str, indent: usize) -> io::Result<()> {
+        let lead = text.len() - text.trim_start().len();
+        let first = &text[..lead];
+        let rest = " ".repeat(lead + indent);
+        for line in table::wrap_with(text.trim_start(), self.width, first, &rest) {
+            self.line(&line)?;
+        }
+        Ok(())
+    }
+
+    /// Lines already fitted (a rendered table).
+    pub fn lines(&mut self, lines: &[String]) -> io::Result<()> {
+        for line in lines {
+            self.line(line)?;
+        }
+        Ok(())
+    }
+
+    /// A JSON document, pretty-printed.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.stdout, value).map_err(io::Error::from)?;
+        writeln!(self.stdout)
+    }
+
+    /// A JSON value on one line.
+    pub fn ndjson<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut self.stdout, value).map_err(io::Error::from)?;
+        writeln!(self.stdout)
+    }
+
+    /// A JSON value in `format` (`json`: pretty, otherwise one line).
+    pub fn value<T: Serialize + ?Sized>(&mut self, format: Format, value: &T) -> io::Result<()> {
+        match format {
+            Format::Json => self.json(value),
+            Format::Table | Format::Ndjson => self.ndjson(value),
+        }
+    }
+
+    /// Raw bytes (shell completions).
+    pub fn bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stdout.write_all(bytes)
+    }
+
+    /// Flushes what is buffered.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.stdout.flush()
+    }
+}
+
+/// A line on standard error (notes, prompts, summaries). A failure to write
+/// there is ignored: there is nowhere left to report it.
+pub fn note(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
+}

@@ -1,0 +1,364 @@
+//! Every command in every format, against the embedded demo org, as insta
+//! snapshots. Tables are also checked to fit 100 columns, JSON to parse,
+//! and stderr to hold only the sandbox-mode line.
+
+mod common;
+
+use common::{jcgraph, json, table};
+use insta::assert_snapshot;
+
+#[test]
+fn access_table() {
+    assert_snapshot!(table(&["access", "ada"]));
+}
+
+#[test]
+fn access_one_kind_table() {
+    assert_snapshot!(table(&["access", "ada", "--kind", "systems"]));
+}
+
+#[test]
+fn access_json_is_the_access_report() {
+    let out = json(&["access", "katherine", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["groups", "objects", "user", "warnings"]);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn access_one_kind_json_is_an_array_of_explanations() {
+    let out = json(&[
+        "access",
+        "ada",
+        "--kind",
+        "system-groups",
+        "--format",
+        "json",
+    ]);
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn access_ndjson_is_one_explanation_per_line() {
+    let out = json(&["access", "katherine", "--format", "ndjson"]);
+    // Six objects, then two groups.
+    assert_eq!(out.lines().count(), 8);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn why_table() {
+    assert_snapshot!(table(&["why", "ada", "systems", "web-01"]));
+}
+
+#[test]
+fn why_table_of_an_application() {
+    assert_snapshot!(table(&["why", "grace", "applications", "slack"]));
+}
+
+#[test]
+fn why_json_is_the_explanation() {
+    assert_snapshot!(json(&[
+        "why", "ada", "systems", "web-01", "--format", "json"
+    ]));
+}
+
+#[test]
+fn why_ndjson_is_the_explanation_on_one_line() {
+    let out = json(&["why", "ada", "systems", "web-01", "--format", "ndjson"]);
+    assert_eq!(out.lines().count(), 1);
+    let pretty = json(&["why", "ada", "systems", "web-01", "--format", "json"]);
+    let a: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn revoke_plan_table() {
+    assert_snapshot!(table(&["revoke", "ada", "systems", "web-01"]));
+}
+
+#[test]
+fn revoke_plan_of_an_object_not_reached() {
+    assert_snapshot!(table(&["revoke", "ken", "systems", "web-01"]));
+}
+
+#[test]
+fn revoke_plan_json_is_the_plan() {
+    assert_snapshot!(json(&[
+        "revoke", "grace", "systems", "db-01", "--format", "json"
+    ]));
+}
+
+#[test]
+fn revoke_plan_ndjson_is_the_plan_on_one_line() {
+    let out = json(&["revoke", "ada", "systems", "web-01", "--format", "ndjson"]);
+    assert_eq!(out.lines().count(), 1);
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["steps"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn revoke_apply_table_when_access_remains() {
+    let run = jcgraph(&["revoke", "ada", "systems", "web-01", "--apply", "--yes"]);
+    assert_eq!(run.code, 3, "{run:#?}");
+    common::assert_fits(&run.stdout, 100);
+    common::assert_quiet(&run);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn revoke_apply_table_when_access_is_gone() {
+    let run = jcgraph(&[
+        "revoke",
+        "katherine",
+        "systems",
+        "katherine-surface",
+        "--apply",
+        "--yes",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    common::assert_fits(&run.stdout, 100);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn revoke_apply_json_is_plan_and_outcome() {
+    let run = jcgraph(&[
+        "revoke",
+        "katherine",
+        "systems",
+        "katherine-surface",
+        "--apply",
+        "--yes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["outcome"]["still_granted"], false);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn revoke_apply_ndjson_is_the_plan_then_the_outcome() {
+    let run = jcgraph(&[
+        "revoke", "ada", "systems", "web-01", "--apply", "--yes", "--format", "ndjson",
+    ]);
+    assert_eq!(run.code, 3, "{run:#?}");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["bound"], true);
+    assert_eq!(lines[1]["still_granted"], true);
+    assert_eq!(lines[1]["effective_sudo"], "without-password");
+}
+
+#[test]
+fn groups_table() {
+    assert_snapshot!(table(&["groups", "ada"]));
+}
+
+#[test]
+fn groups_filtered_and_sorted_table() {
+    assert_snapshot!(table(&[
+        "groups",
+        "ada",
+        "--filter",
+        "name:search:e",
+        "--sort",
+        "-name"
+    ]));
+}
+
+#[test]
+fn groups_json() {
+    assert_snapshot!(json(&["groups", "linus", "--format", "json"]));
+}
+
+#[test]
+fn groups_ndjson() {
+    let out = json(&["groups", "ada", "--format", "ndjson"]);
+    assert_eq!(out.lines().count(), 3);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn associations_table() {
+    assert_snapshot!(table(&[
+        "associations",
+        "ada",
+        "--target",
+        "system,system-group",
+        "--target",
+        "password_manager_item"
+    ]));
+}
+
+#[test]
+fn associations_json() {
+    assert_snapshot!(json(&[
+        "associations",
+        "katherine",
+        "--target",
+        "system",
+        "--target",
+        "active_directory",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn associations_ndjson() {
+    let out = json(&["associations", "ada", "-t", "system", "--format", "ndjson"]);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn write_tables() {
+    let runs = [
+        vec![
+            "associate",
+            "ken",
+            "system-group",
+            "laptops",
+            "--sudo",
+            "with-password",
+        ],
+        vec!["associate", "ada", "system", "web-01", "--ensure"],
+        vec!["dissociate", "ada", "system", "web-01"],
+        vec!["dissociate", "ken", "system", "web-01", "--ensure"],
+        vec![
+            "update",
+            "ada",
+            "system",
+            "web-01",
+            "--sudo",
+            "without-password",
+        ],
+        vec!["send-activation", "ken"],
+    ];
+    let mut all = String::new();
+    for args in runs {
+        all.push_str(&format!("$ jcgraph {}\n", args.join(" ")));
+        all.push_str(&table(&args));
+    }
+    assert_snapshot!(all);
+}
+
+#[test]
+fn write_json() {
+    let runs = [
+        vec![
+            "associate",
+            "ken",
+            "application",
+            "github",
+            "--format",
+            "json",
+        ],
+        vec![
+            "associate",
+            "ada",
+            "system",
+            "web-01",
+            "--ensure",
+            "--sudo",
+            "without-password",
+            "--format",
+            "ndjson",
+        ],
+        vec![
+            "dissociate",
+            "ken",
+            "system",
+            "web-01",
+            "--ensure",
+            "--format",
+            "ndjson",
+        ],
+        vec![
+            "update",
+            "ada",
+            "system",
+            "ada-macbook",
+            "--sudo",
+            "disabled",
+            "--format",
+            "ndjson",
+        ],
+        vec!["send-activation", "ken", "--format", "ndjson"],
+    ];
+    let mut all = String::new();
+    for args in runs {
+        all.push_str(&format!("$ jcgraph {}\n", args.join(" ")));
+        all.push_str(&json(&args));
+    }
+    assert_snapshot!(all);
+}
+
+#[test]
+fn review_table() {
+    let run = jcgraph(&["review", "--format", "table"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    common::assert_fits(&run.stdout, 100);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn review_ndjson_with_a_failure() {
+    let run = common::run_command(
+        common::command(&["review", "--users", "-"]),
+        "# new joiners\nken\n\nnobody\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn review_json_is_an_array_of_reports() {
+    let run = common::run_command(
+        common::command(&["review", "--users", "-", "--format", "json"]),
+        "ken\n651000000000000000000004\n",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    let reports: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[1]["user"]["id"], "651000000000000000000004");
+    assert_eq!(reports[1]["objects"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn a_narrow_terminal_gets_a_narrower_table() {
+    let mut command = common::command(&["access", "ada"]);
+    command.env("COLUMNS", "60");
+    let run = common::run_command(command, "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    common::assert_fits(&run.stdout, 60);
+    // Nothing is lost: every object is still there.
+    for name in ["web-01", "db-01", "production-servers", "office-wifi"] {
+        assert!(run.stdout.contains(name), "{name}: {}", run.stdout);
+    }
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_top_level_help() {
+    let run = jcgraph(&["--help"]);
+    assert_eq!(run.code, 0);
+    common::assert_fits(&run.stdout, 100);
+    assert_snapshot!(run.stdout);
+}

@@ -1,0 +1,549 @@
+//! How `jcgraph` behaves as a process: the mode it picks, exit codes,
+//! errors as one line, the confirmation prompt, the progress line, broken
+//! pipes, completions and help.
+
+mod common;
+
+use std::process::Stdio;
+
+use common::{SANDBOX_LINE, command, jcgraph, one_error_line, run_command};
+use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+
+const ADA: &str = "651000000000000000000001";
+
+/// A sandbox served by this test process, standing in for JumpCloud: the
+/// binary is pointed at it with JUMPCLOUD_BASE_URL and a key, so it runs
+/// in its "real API" mode.
+struct FakeJumpCloud {
+    sandbox: Sandbox,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl FakeJumpCloud {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sandbox = runtime.block_on(Sandbox::start(Fixture::demo()));
+        Self {
+            sandbox,
+            _runtime: runtime,
+        }
+    }
+
+    /// `jcgraph args` against it with `key`.
+    fn run_with_key(&self, key: &str, args: &[&str]) -> common::Run {
+        let mut command = command(args);
+        command
+            .env("JUMPCLOUD_API_KEY", key)
+            .env("JUMPCLOUD_BASE_URL", self.sandbox.base_url());
+        run_command(command, "")
+    }
+
+    fn run(&self, args: &[&str]) -> common::Run {
+        self.run_with_key(self.sandbox.api_key(), args)
+    }
+}
+
+#[test]
+fn without_a_credential_it_says_it_uses_the_sandbox_in_one_line() {
+    let run = jcgraph(&["groups", "ada"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stderr, format!("{SANDBOX_LINE}\n"));
+}
+
+#[test]
+fn sandbox_is_forced_over_a_credential() {
+    let mut command = command(&["groups", "ada", "--sandbox"]);
+    command.env(
+        "JUMPCLOUD_API_KEY",
+        "a-key-that-must-not-be-used-0123456789",
+    );
+    let run = run_command(command, "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("(the credential in the environment is not used)"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("0123456789"));
+}
+
+#[test]
+fn against_the_api_ids_work_and_give_the_same_answers() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["access", ADA, "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.stderr, "", "no sandbox line against the API");
+    let sandboxed = jcgraph(&["access", "ada", "--format", "json"]);
+    assert_eq!(run.stdout, sandboxed.stdout);
+
+    // Tables show types and ids, no names.
+    let run = api.run(&["why", ADA, "systems", "653000000000000000000004"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("via user_group 652000000000000000000002"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("ops"), "{}", run.stdout);
+}
+
+#[test]
+fn against_the_api_names_are_a_usage_error_that_explains_why() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["access", "ada"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.contains("\"ada\" is not an id"), "{line}");
+    assert!(line.contains("/systemusers"), "{line}");
+    assert!(line.contains("--sandbox"), "{line}");
+    assert_eq!(api.sandbox.stats().requests_total, 0, "nothing was sent");
+}
+
+#[test]
+fn a_rejected_key_is_one_line_with_the_clients_hint_and_exit_1() {
+    let api = FakeJumpCloud::start();
+    let key = "not-the-sandbox-key-but-long-enough-42";
+    let run = api.run_with_key(key, &["access", ADA]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.starts_with("jcgraph: GET /users/"), "{line}");
+    assert!(line.contains("401"), "{line}");
+    assert!(!line.contains(key), "the key is never shown: {line}");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn verbose_logs_requests_on_stderr_without_the_key() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["-v", "groups", ADA]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("jumpcloud_graph"), "{}", run.stderr);
+    assert!(run.stderr.contains("/memberof"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(api.sandbox.api_key()),
+        "{}",
+        run.stderr
+    );
+    // Logs go to stderr only: stdout is the table.
+    assert!(run.stdout.starts_with("user "), "{}", run.stdout);
+}
+
+#[test]
+fn review_needs_a_list_of_users_against_the_api() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["review"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(one_error_line(&run).contains("--users"), "{run:#?}");
+}
+
+#[test]
+fn why_exits_5_when_the_user_does_not_reach_the_object() {
+    let run = jcgraph(&["why", "ken", "systems", "web-01"]);
+    assert_eq!(run.code, 5, "{run:#?}");
+    assert_eq!(
+        run.stdout,
+        "user ken does not reach web-01 (653000000000000000000004) through systems\n"
+    );
+    let run = jcgraph(&["why", "ken", "systems", "web-01", "--format", "json"]);
+    assert_eq!((run.code, run.stdout.as_str()), (5, "null\n"));
+}
+
+#[test]
+fn revoke_apply_refuses_to_prompt_without_a_terminal() {
+    let run = jcgraph(&["revoke", "ada", "systems", "web-01", "--apply"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(one_error_line(&run).contains("pass --yes"), "{run:#?}");
+    assert_eq!(run.stdout, "", "nothing is planned or printed");
+}
+
+#[test]
+fn revoke_apply_declined_exits_4_and_changes_nothing() {
+    let mut command = command(&["revoke", "ada", "systems", "web-01", "--apply"]);
+    command.env("JCGRAPH_ASSUME_TERMINAL", "stdin");
+    let run = run_command(command, "n\n");
+    assert_eq!(run.code, 4, "{run:#?}");
+    assert!(
+        run.stderr.contains(
+            "Run 1 step against the sandbox's copy of the embedded demo org (Acme Robotics) \
+             (gone when jcgraph exits)? [y/N] "
+        ),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("not applied; nothing was changed"));
+    assert!(run.stdout.contains("3 steps"), "the plan was shown");
+    assert!(!run.stdout.contains("Applied"), "{}", run.stdout);
+
+    let mut command = command_json_declined();
+    command.env("JCGRAPH_ASSUME_TERMINAL", "stdin");
+    let run = run_command(command, "\n");
+    assert_eq!(run.code, 4, "an empty answer is no: {run:#?}");
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["outcome"], serde_json::Value::Null);
+    assert_eq!(value["plan"]["bound"], true);
+}
+
+fn command_json_declined() -> std::process::Command {
+    command(&[
+        "revoke", "ada", "systems", "web-01", "--apply", "--format", "json",
+    ])
+}
+
+#[test]
+fn revoke_apply_confirmed_runs_the_steps_and_exits_3_when_access_remains() {
+    let mut command = command(&["revoke", "ada", "systems", "web-01", "--apply"]);
+    command.env("JCGRAPH_ASSUME_TERMINAL", "stdin");
+    let run = run_command(command, "yes\n");
+    assert_eq!(run.code, 3, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("Applied: removed user ada -> system web-01"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("warning: effective sudo rose from with-password to without-password"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn revoke_apply_exits_0_when_access_is_gone() {
+    let mut command = command(&[
+        "revoke",
+        "katherine",
+        "systems",
+        "katherine-surface",
+        "--apply",
+    ]);
+    command.env("JCGRAPH_ASSUME_TERMINAL", "stdin");
+    let run = run_command(command, "y\n");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("user katherine no longer reaches system katherine-surface"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn revoke_apply_without_steps_to_run_does_not_ask() {
+    // Grace reaches db-01 only through Engineering's device group: nothing
+    // for jcgraph to run, so no question, and access remains.
+    let run = jcgraph(&["revoke", "grace", "systems", "db-01", "--apply", "--yes"]);
+    assert_eq!(run.code, 3, "{run:#?}");
+    assert!(
+        run.stdout.contains("Applied: removed nothing"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line_and_exit_2() {
+    for args in [
+        vec!["acess", "ada"],
+        vec!["why", "ada"],
+        vec!["access", "ada", "--kind", "printers"],
+        vec!["groups", "ada", "--filter", "name"],
+        vec!["groups", "ada", "--sort", ""],
+        vec!["associate", "ken", "printer", "web-01"],
+        vec!["update", "ada", "system", "web-01"],
+        vec!["update", "ada", "system", "web-01", "--sudo", "sometimes"],
+        vec!["access", "ada", "--timeout", "0"],
+        vec!["access", "ada", "--format", "yaml"],
+        vec!["review", "--concurrency", "0"],
+        vec!["revoke", "ada", "systems", "web-01", "--yes"],
+        vec!["access", "nobody"],
+        vec!["why", "ada", "applications", "web-01"],
+        vec!["access", "ada", "--org-id", "initech"],
+    ] {
+        let run = jcgraph(&args);
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+        let line = one_error_line(&run);
+        assert!(line.starts_with("jcgraph: "), "{args:?}: {line}");
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+}
+
+#[test]
+fn unknown_names_list_the_known_ones() {
+    let run = jcgraph(&["access", "nobody"]);
+    let line = one_error_line(&run);
+    assert_eq!(
+        line,
+        "jcgraph: no user named \"nobody\" in the sandbox org Acme Robotics (known: ada, grace, \
+         katherine, ken, linus)"
+    );
+}
+
+#[test]
+fn names_may_be_display_names_in_the_sandbox() {
+    let by_handle = jcgraph(&["why", "ada", "systems", "ada-macbook", "--format", "json"]);
+    let by_display = jcgraph(&[
+        "why",
+        "ADA@acme.example",
+        "systems",
+        "Ada's MacBook Pro",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(by_display.code, 0, "{by_display:#?}");
+    assert_eq!(by_handle.stdout, by_display.stdout);
+}
+
+#[test]
+fn plain_writes_are_sent_once_and_fail_as_jumpcloud_answers() {
+    let run = jcgraph(&["associate", "ada", "system", "web-01"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.contains("409"), "{line}");
+    assert!(line.contains("Already Exists"), "{line}");
+
+    let run = jcgraph(&["dissociate", "ken", "system", "web-01"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(one_error_line(&run).contains("404"), "{run:#?}");
+}
+
+#[test]
+fn a_fixture_file_is_served_and_its_names_work() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tiny.yaml");
+    std::fs::write(
+        &path,
+        r#"
+orgs:
+  - handle: tiny
+    id: "6500000000000000000000aa"
+    name: Tiny Co
+    users:
+      alice: { id: "6510000000000000000000aa", username: alice }
+    systems:
+      box: { id: "6530000000000000000000aa", hostname: box }
+    bindings:
+      - from: alice
+        to: box
+        attributes: { sudo: { enabled: true, withoutPassword: true } }
+keys:
+  - key: tiny-admin-key-0123456789
+    name: Tiny admin
+    org: tiny
+"#,
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let run = jcgraph(&["why", "alice", "systems", "box", "--org", file]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.contains("effective sudo: without-password"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .starts_with("jcgraph: sandbox mode: the org \"Tiny Co\" from "),
+        "{}",
+        run.stderr
+    );
+
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, "orgs: [ {").unwrap();
+    let run = jcgraph(&["access", "alice", "--org", broken.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(one_error_line(&run).contains("fixture"), "{run:#?}");
+}
+
+#[test]
+fn another_org_of_the_fixture_is_chosen_with_org_id() {
+    let run = jcgraph(&["access", "hank", "--org-id", "globex", "--kind", "systems"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("volcano-01"), "{}", run.stdout);
+    assert!(run.stderr.contains("(Globex)"), "{}", run.stderr);
+}
+
+#[test]
+fn review_reads_names_and_ids_skips_comments_and_keeps_input_order() {
+    let input = format!("# the on-call rota\nlinus\n\n{ADA}\n   grace  \n");
+    let mut outputs = Vec::new();
+    for concurrency in ["1", "16"] {
+        let run = run_command(
+            command(&["review", "--users", "-", "--concurrency", concurrency]),
+            &input,
+        );
+        assert_eq!(run.code, 0, "{run:#?}");
+        let users: Vec<String> = run
+            .stdout
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["user"]["id"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(
+            users,
+            ["651000000000000000000003", ADA, "651000000000000000000002"]
+        );
+        outputs.push(run.stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-review");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("users.txt");
+    std::fs::write(&file, &input).unwrap();
+    let run = jcgraph(&["review", "--users", file.to_str().unwrap()]);
+    assert_eq!(run.stdout, outputs[0]);
+
+    let run = jcgraph(&["review", "--users", "/no/such/file"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(one_error_line(&run).contains("/no/such/file"), "{run:#?}");
+}
+
+#[test]
+fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() {
+    let run = jcgraph(&["review"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.stdout.lines().count(), 5, "every user of the demo org");
+    assert!(
+        !run.stderr.contains('\r'),
+        "no progress line: {:?}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "no escape codes: {:?}",
+        run.stderr
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0], SANDBOX_LINE);
+    let summary = lines[1];
+    assert!(
+        summary.starts_with("jcgraph: reviewed 5 users in "),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(
+            " s: 37 objects, 9 group memberships, 18 bindings with sudo (4 without password)"
+        ),
+        "{summary}"
+    );
+}
+
+#[test]
+fn review_draws_a_progress_line_when_stderr_is_a_terminal() {
+    let mut terminal = command(&["review"]);
+    terminal.env("JCGRAPH_ASSUME_TERMINAL", "stderr");
+    let run = run_command(terminal, "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr.contains("\rreviewing users: 5/5"),
+        "{:?}",
+        run.stderr
+    );
+    // The line is cleared before the summary, and stdout is untouched.
+    assert!(
+        run.stderr.contains("\rjcgraph: reviewed 5 users"),
+        "{:?}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, jcgraph(&["review"]).stdout);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        vec!["access", "ada", "--format", "ndjson"],
+        vec!["review"],
+        vec!["why", "ada", "systems", "web-01"],
+        vec!["--help"],
+        vec!["completions", "bash"],
+    ] {
+        let mut child = command(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before jcgraph writes (`| head -0`).
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr
+                .lines()
+                .all(|l| l.starts_with("jcgraph: sandbox mode")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F _jcgraph"),
+        ("zsh", "#compdef jcgraph"),
+        ("fish", "complete -c jcgraph"),
+    ] {
+        let run = jcgraph(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {run:#?}");
+        assert!(run.stdout.contains(marker), "{shell}");
+        for word in ["revoke", "send-activation", "format", "system-groups"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+        assert_eq!(run.stderr, "", "completions start no sandbox");
+    }
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    for name in [
+        "access",
+        "why",
+        "revoke",
+        "groups",
+        "associations",
+        "associate",
+        "dissociate",
+        "update",
+        "send-activation",
+        "review",
+        "completions",
+    ] {
+        let run = jcgraph(&["help", name]);
+        assert_eq!(run.code, 0, "{name}");
+        let examples = run
+            .stdout
+            .split_once("Examples:\n")
+            .unwrap_or_else(|| panic!("{name} has no examples:\n{}", run.stdout))
+            .1;
+        assert!(
+            examples
+                .lines()
+                .any(|l| l.trim_start().starts_with("jcgraph ")),
+            "{name}"
+        );
+        common::assert_fits(&run.stdout, 100);
+    }
+    let run = jcgraph(&["--help"]);
+    for code in [
+        "0  done",
+        "2  a usage error",
+        "3  revoke --apply",
+        "4  revoke --apply",
+        "5  why",
+    ] {
+        assert!(run.stdout.contains(code), "exit codes documented: {code}");
+    }
+    assert!(run.stdout.contains("ids and types only"));
+}
