@@ -264,6 +264,32 @@ impl User {
         }
     }
 
+    /// Every object of `kind` bound to the user, each explained as
+    /// [`explain`](Self::explain) would (paths, their sudo, the effective
+    /// sudo and the deciding path), from one traversal.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph::TraversalKind;
+    ///
+    /// for explained in user.explain_all(TraversalKind::System).await? {
+    ///     println!("{}: {}", explained.id(), explained.effective_sudo());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The traversal's errors.
+    pub fn explain_all(
+        &self,
+        kind: TraversalKind,
+    ) -> impl Future<Output = Result<Vec<Explanation>, Error>> + Send + 'static {
+        let user = self.clone();
+        async move { access::explain_all(&user, kind).await }
+    }
+
     /// A plan that takes the object `id` (listed by the `kind` traversal)
     /// away from the user completely: a smallest set of edges whose removal
     /// leaves no path granting it, preferring edges this crate can remove,

@@ -79,6 +79,33 @@ impl Ensured {
     pub fn changed(self) -> bool {
         matches!(self, Ensured::Created | Ensured::Updated | Ensured::Removed)
     }
+
+    /// A stable name: `created`, `already_associated`, `updated`,
+    /// `removed`, `already_absent`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ensured::Created => "created",
+            Ensured::AlreadyAssociated => "already_associated",
+            Ensured::Updated => "updated",
+            Ensured::Removed => "removed",
+            Ensured::AlreadyAbsent => "already_absent",
+        }
+    }
+}
+
+impl std::fmt::Display for Ensured {
+    /// The [`name`](Ensured::name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Ensured {
+    /// The [`name`](Ensured::name), as a string.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// The writes [`Write`] is parameterised by.

@@ -728,3 +728,25 @@ async fn the_access_report_stays_within_max_in_flight() {
     assert_eq!(stats.requests_total, 9);
     assert!(stats.max_in_flight <= 2, "{stats:?}");
 }
+
+#[tokio::test]
+async fn explain_all_explains_every_object_of_one_kind_from_one_traversal() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let ada = sandbox
+        .client()
+        .user(sandbox.fixture()["acme"].id_of("ada"))
+        .unwrap();
+    let all = ada.explain_all(TraversalKind::System).await.unwrap();
+    assert_eq!(sandbox.stats().requests_total, 1, "one traversal");
+    assert_eq!(all.len(), 6);
+    for explained in &all {
+        let one = ada
+            .explain(TraversalKind::System, explained.id())
+            .await
+            .unwrap()
+            .expect("bound");
+        assert_eq!(one.effective_sudo(), explained.effective_sudo());
+        assert_eq!(one.paths().len(), explained.paths().len());
+        assert_eq!(one.deciding_index(), explained.deciding_index());
+    }
+}

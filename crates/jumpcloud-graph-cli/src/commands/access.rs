@@ -12,17 +12,19 @@ use crate::table::Column;
 
 pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
     let user = ctx.user(&args.user)?;
-    // The report reads all eight traversals and the groups, concurrently;
-    // one kind is filtered from it (the client explains objects only
-    // within a report or one at a time).
-    let report = user.access_report().await?;
-    let entries: Vec<&Explanation> = match args.kind {
-        KindChoice::All => report.all().collect(),
-        KindChoice::One(kind) => report.of_kind(kind).collect(),
+    // Everything: the report reads all eight traversals and the groups,
+    // concurrently. One kind: that one traversal, explained.
+    let (report, one_kind) = match args.kind {
+        KindChoice::All => (Some(user.access_report().await?), Vec::new()),
+        KindChoice::One(kind) => (None, user.explain_all(kind).await?),
     };
-    match (ctx.format, args.kind) {
-        (Format::Json, KindChoice::All) => ctx.out.json(&report)?,
-        (Format::Json, KindChoice::One(_)) => ctx.out.json(&entries)?,
+    let entries: Vec<&Explanation> = match &report {
+        Some(report) => report.all().collect(),
+        None => one_kind.iter().collect(),
+    };
+    match (ctx.format, &report) {
+        (Format::Json, Some(report)) => ctx.out.json(report)?,
+        (Format::Json, None) => ctx.out.json(&entries)?,
         (Format::Ndjson, _) => {
             for entry in &entries {
                 ctx.out.ndjson(entry)?;
@@ -63,8 +65,8 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
             // Report-wide notes, then each entry's, once each.
             let mut notes: Vec<String> = Vec::new();
             let warnings = report
-                .warnings()
                 .iter()
+                .flat_map(|report| report.warnings())
                 .filter(|_| entries.iter().any(|e| render::takes_sudo(e.node().kind())))
                 .chain(entries.iter().flat_map(|e| e.warnings()));
             for warning in warnings {

@@ -38,15 +38,7 @@ fn parts(ctx: &Ctx, write: &WriteTarget) -> Result<(User, ObjectId, GraphNode), 
 }
 
 fn result_name(ensured: Ensured) -> &'static str {
-    match ensured {
-        Ensured::Created => "created",
-        Ensured::AlreadyAssociated => "already_associated",
-        Ensured::Updated => "updated",
-        Ensured::Removed => "removed",
-        Ensured::AlreadyAbsent => "already_absent",
-        // A result newer than this tool.
-        _ => "done",
-    }
+    ensured.name()
 }
 
 pub async fn associate(ctx: &mut Ctx, args: AssociateArgs) -> Result<Exit, CliError> {

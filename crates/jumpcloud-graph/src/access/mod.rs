@@ -32,6 +32,19 @@ use crate::{Error, NodeId, TraversalKind, User};
 /// explains it; `None` when the traversal does not list it. (Traversals
 /// take a `filter`, but JumpCloud does not document filtering them by id,
 /// so the stream is read instead; it stops at the match.)
+/// Every object of `kind` bound to `user`, explained.
+pub(crate) async fn explain_all(
+    user: &User,
+    kind: TraversalKind,
+) -> Result<Vec<Explanation>, Error> {
+    let node = user.node();
+    let bound = user.traverse(kind).try_collect().await?;
+    Ok(bound
+        .into_iter()
+        .map(|bound| Explanation::new(node.clone(), bound, true))
+        .collect())
+}
+
 pub(crate) async fn find_bound(
     user: &User,
     kind: TraversalKind,
