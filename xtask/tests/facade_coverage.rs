@@ -4,7 +4,7 @@
 //! the generated surface snapshot and the facade's public-API listing.
 //!
 //! A parameter added to the spec is generated at once but stays invisible
-//! to facade users until it is wired in crates/jumpcloud-graph/src/ops/;
+//! to facade users until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes);
 //! this test is what notices.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,7 +115,7 @@ fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> 
         let Some(mapped) = mapping.operations.get(id) else {
             problems.push(format!(
                 "{id}: the operation has no facade entry point in {MAPPING}; add a method \
-                 that calls it in crates/jumpcloud-graph/src/ops/, regenerate {PUBLIC_API} \
+                 that calls it in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes), regenerate {PUBLIC_API} \
                  with `cargo xtask public-api`, and map it"
             ));
             continue;
@@ -124,7 +124,7 @@ fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> 
             match mapped.params.get(name) {
                 None => problems.push(format!(
                     "{id}: parameter `{name}` has no facade setter. Facade users cannot send it \
-                     until it is wired in crates/jumpcloud-graph/src/ops/: add a method that \
+                     until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes): add a method that \
                      sets it, regenerate {PUBLIC_API} with `cargo xtask public-api`, and map \
                      `{name}` to that method in {MAPPING}"
                 )),
@@ -208,7 +208,8 @@ fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(
         problems[0].starts_with("graph_userMemberOf: parameter `fields` has no facade setter")
-            && problems[0].contains("crates/jumpcloud-graph/src/ops/"),
+            && problems[0]
+                .contains("crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes)"),
         "{}",
         problems[0]
     );
