@@ -38,13 +38,7 @@ async fn traversal_results_survive_every_known_trap() {
         )
         .mount(&server)
         .await;
-    let items = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    let items = common::systems_of(&client).await.unwrap();
     assert_eq!(items.len(), 2);
 
     assert!(items[0].attributes().is_empty());

@@ -19,13 +19,7 @@ async fn fail_with(template: ResponseTemplate) -> Error {
         .mount(&server)
         .await;
     let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
-    client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err()
+    common::systems_of(&client).await.unwrap_err()
 }
 
 #[tokio::test]
@@ -187,13 +181,7 @@ async fn an_id_that_is_not_an_object_id_is_kept_with_the_rest_of_the_page() {
         .mount(&server)
         .await;
     let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
-    let systems = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    let systems = common::systems_of(&client).await.unwrap();
     assert_eq!(systems.len(), 2);
     assert_eq!(systems[0].id().to_string(), "legacy-7");
     assert!(!systems[0].id().is_object_id());
@@ -230,13 +218,7 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_transport(), "{error:?}");
     assert!(error.is_retryable());
     assert!(!error.to_string().contains(API_KEY));

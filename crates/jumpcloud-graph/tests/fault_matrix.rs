@@ -45,7 +45,7 @@ async fn faulty_server(fault: ResponseTemplate, times: u64) -> (MockServer, Clie
 
 async fn run_read(name: &str, fault: ResponseTemplate, times: u64, expect: Expect) {
     let (server, client) = faulty_server(fault, times).await;
-    let outcome = client.user(USER).unwrap().systems().try_collect().await;
+    let outcome = common::systems_of(&client).await;
     let requests = server.received_requests().await.unwrap().len();
     match (expect, outcome) {
         (Expect::Success(expected), Ok(items)) => {
@@ -194,13 +194,7 @@ async fn json_under_a_wrong_content_type_is_still_read() {
 async fn a_slow_response_times_out_and_is_retried() {
     let (server, _) = faulty_server(status(200).set_delay(Duration::from_secs(30)), 1).await;
     let client = common::client_for(&server, |b| b.timeout(Duration::from_millis(200)));
-    let items = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    let items = common::systems_of(&client).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -212,13 +206,7 @@ async fn a_response_that_never_comes_is_a_timeout_error() {
         b.timeout(Duration::from_millis(200))
             .retry(RetryPolicy::none())
     });
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);

@@ -75,13 +75,7 @@ async fn a_huge_retry_after_after_a_slow_attempt_does_not_panic() {
     )
     .await;
     let client = client_for(&server, |b| b);
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(u64::MAX)));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -154,13 +148,7 @@ async fn a_huge_success_body_is_refused_without_being_read_whole() {
         .max_response_bytes(1 << 20)
         .build()
         .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_decode(), "{error:?}");
     let cause = std::error::Error::source(&error).unwrap().to_string();
     assert!(cause.contains("larger than"), "{cause}");
@@ -189,13 +177,7 @@ async fn a_declared_content_length_over_the_cap_is_refused_before_reading() {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_decode(), "{error:?}");
 }
 
@@ -217,19 +199,8 @@ async fn a_huge_error_body_is_read_only_as_far_as_the_excerpt_needs() {
         }
     })
     .await;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .base_url(format!("http://{addr}/api/v2"))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let client = common::client_at(addr);
+    let error = common::systems_of(&client).await.unwrap_err();
     assert_eq!(error.status(), Some(500));
     assert!(error.body().unwrap().chars().count() <= 513);
     let sent = written.load(Ordering::SeqCst);
@@ -248,13 +219,7 @@ async fn a_page_with_more_items_than_requested_is_refused() {
     )
     .await;
     let client = client_for(&server, |b| b);
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_decode(), "{error:?}");
     let cause = std::error::Error::source(&error).unwrap().to_string();
     assert!(
@@ -292,13 +257,7 @@ async fn a_redirect_for_the_token_is_not_followed_either() {
         .token_url(format!("{}/oauth2/token", server.uri()))
         .build()
         .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert_eq!(error.status(), Some(307));
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }

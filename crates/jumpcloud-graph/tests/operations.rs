@@ -346,13 +346,7 @@ async fn a_product_token_goes_before_the_crate_user_agent() {
     let server = MockServer::start().await;
     answer_everything(&server).await;
     let client = client_for(&server, |b| b.user_agent("acme-sync/2.1"));
-    client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    common::systems_of(&client).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
         header(&request, "user-agent"),
@@ -365,12 +359,6 @@ async fn a_caller_supplied_http_client_still_sends_the_key_and_user_agent() {
     let server = MockServer::start().await;
     answer_everything(&server).await;
     let client = client_for(&server, |b| b.http_client(reqwest::Client::builder()));
-    client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    common::systems_of(&client).await.unwrap();
     assert_common_headers(&only_request(&server).await);
 }

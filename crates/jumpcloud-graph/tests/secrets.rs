@@ -115,13 +115,7 @@ async fn transport_cause(errors: &mut Vec<String>) {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_transport());
     assert!(
         std::error::Error::source(&error).is_some(),

@@ -108,13 +108,7 @@ async fn the_token_request_has_the_real_shape_and_api_calls_carry_the_bearer() {
         .mount(&server)
         .await;
     let client = client_for(&server, |b| b.org_id(ORG));
-    client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    common::systems_of(&client).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     let token = &requests[0];
@@ -158,7 +152,7 @@ async fn a_hundred_concurrent_callers_cause_one_token_request() {
     let client = client_for(&server, |b| b);
     let calls = (0..100).map(|_| {
         let client = client.clone();
-        async move { client.user(USER).unwrap().systems().try_collect().await }
+        async move { common::systems_of(&client).await }
     });
     for outcome in join_all(calls).await {
         assert_eq!(outcome.unwrap().len(), 1);
@@ -228,13 +222,7 @@ async fn a_401_refreshes_the_token_once_and_sends_the_request_again() {
         .await;
     // Even with retries off: the refresh is not a retry of the policy.
     let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
-    let systems = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    let systems = common::systems_of(&client).await.unwrap();
     assert_eq!(systems.len(), 1);
     assert_eq!(count(&server, TOKEN).await, 2);
     assert_eq!(api_bearers(&server).await, ["Bearer tok-1", "Bearer tok-2"]);
@@ -249,13 +237,7 @@ async fn a_second_401_is_the_error() {
         .mount(&server)
         .await;
     let client = client_for(&server, |b| b);
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_unauthorized());
     assert!(
         error.api().unwrap().hint().unwrap().contains("fresh one"),
@@ -292,13 +274,7 @@ async fn token_endpoint_rate_limits_and_server_errors_are_retried_like_reads() {
     ] {
         let server = failing_token_endpoint(fault, 1).await;
         let client = client_for(&server, |b| b);
-        client
-            .user(USER)
-            .unwrap()
-            .systems()
-            .try_collect()
-            .await
-            .unwrap();
+        common::systems_of(&client).await.unwrap();
         assert_eq!(count(&server, TOKEN).await, 2);
     }
 }
@@ -311,13 +287,7 @@ async fn a_persistent_html_error_from_the_token_endpoint_is_an_error_after_the_r
     )
     .await;
     let client = client_for(&server, |b| b);
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert_eq!(error.status(), Some(502));
     assert_eq!(error.path(), Some(TOKEN));
     assert_eq!(error.attempts(), 4);
@@ -337,13 +307,7 @@ async fn invalid_client_is_not_retried_and_hints_at_the_secret_and_region() {
     )
     .await;
     let client = client_for(&server, |b| b);
-    let error = client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap_err();
+    let error = common::systems_of(&client).await.unwrap_err();
     assert!(error.is_unauthorized());
     assert_eq!(error.api().unwrap().error(), Some("invalid_client"));
     let hint = error.api().unwrap().hint().unwrap();
@@ -406,20 +370,8 @@ async fn clones_share_the_token() {
         .await;
     let client = client_for(&server, |b| b);
     let clone = client.clone();
-    client
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
-    clone
-        .user(USER)
-        .unwrap()
-        .systems()
-        .try_collect()
-        .await
-        .unwrap();
+    common::systems_of(&client).await.unwrap();
+    common::systems_of(&clone).await.unwrap();
     assert_eq!(count(&server, TOKEN).await, 1);
 }
 

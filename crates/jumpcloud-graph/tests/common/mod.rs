@@ -285,3 +285,20 @@ pub async fn stream_body(
     }
     let _ = stream.write_all(b"0\r\n\r\n").await;
 }
+
+/// The test user's systems, through `client`.
+pub async fn systems_of(
+    client: &Client,
+) -> Result<Vec<jumpcloud_graph::BoundObject>, jumpcloud_graph::Error> {
+    client.user(USER)?.systems().try_collect().await
+}
+
+/// A client for a server at `addr` (plain http on loopback), no retries.
+pub fn client_at(addr: std::net::SocketAddr) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .base_url(format!("http://{addr}/api/v2"))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid test client")
+}
