@@ -67,11 +67,15 @@ async fn a_redirect_is_never_followed_so_the_key_never_reaches_another_host() {
 
 #[tokio::test]
 async fn a_huge_retry_after_after_a_slow_attempt_does_not_panic() {
-    // Fails on the old code: `elapsed + wait` overflowed and panicked.
+    // Fails on the old code: `elapsed + wait` overflowed and panicked
+    // ("overflow when adding durations"). The attempt must take a second or
+    // more: `Duration::MAX` is u64::MAX seconds plus 999,999,999 ns, so a
+    // shorter attempt fits beside a u64::MAX-second wait. The old code timed
+    // attempts with std's clock, so the delay is real, not a paused clock.
     let server = answering(
         ResponseTemplate::new(429)
             .insert_header("retry-after", "18446744073709551615")
-            .set_delay(Duration::from_millis(20)),
+            .set_delay(Duration::from_millis(1100)),
     )
     .await;
     let client = client_for(&server, |b| b);
