@@ -252,6 +252,8 @@ impl ClientBuilder {
     /// Service Accounts). The client fetches a bearer token on the first
     /// request, shares it with all clones, refreshes it ahead of expiry,
     /// and after a 401 fetches a fresh one and sends the request once more.
+    /// Whatever the token response's `expires_in` says, a token is kept at
+    /// least 30 seconds and at most a day (missing or unreadable: an hour).
     /// The secret is held as a secret. Give either this or an API key.
     pub fn service_account(
         mut self,

@@ -438,10 +438,12 @@ impl TokenSource {
             .get("expires_in")
             .and_then(|v| {
                 v.as_u64()
+                    // A negative lifetime is an expired token: the shortest
+                    // lifetime below. `as` saturates a huge float.
                     .or_else(|| {
                         v.as_f64()
-                            .filter(|f| f.is_finite() && *f >= 0.0)
-                            .map(|f| f as u64)
+                            .filter(|f| f.is_finite())
+                            .map(|f| f.max(0.0) as u64)
                     })
                     .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
             })

@@ -389,3 +389,53 @@ async fn both_credentials_or_neither_are_refused_before_any_request() {
     assert_eq!(neither.field(), Some("credentials"));
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// Hands out a token per request whose `expires_in` is whatever JSON value
+/// the test gives, hostile ones included.
+struct TokensExpiringIn(serde_json::Value);
+
+impl Respond for TokensExpiringIn {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "tok-hostile", "token_type": "bearer", "expires_in": self.0}),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_hostile_expires_in_neither_costs_a_token_per_request_nor_lasts_forever() {
+    for (expires_in, lives) in [
+        // Too short to be real: kept at least 30 s, not fetched per request.
+        (json!(0), Duration::from_secs(30)),
+        (json!(-5), Duration::from_secs(30)),
+        (json!("soon"), Duration::from_secs(3600)),
+        (json!(null), Duration::from_secs(3600)),
+        // Too long: used for a day at most, and no arithmetic overflows.
+        (json!(u64::MAX), Duration::from_secs(24 * 60 * 60)),
+        (json!(1e300), Duration::from_secs(24 * 60 * 60)),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN))
+            .respond_with(TokensExpiringIn(expires_in.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(systems_page())
+            .mount(&server)
+            .await;
+        let client = client_for(&server, |b| b);
+        let user = client.user(USER).unwrap();
+        for _ in 0..3 {
+            user.systems().try_collect().await.unwrap();
+        }
+        assert_eq!(count(&server, TOKEN).await, 1, "{expires_in}: cached");
+
+        // Past the longest it may live: fetched again.
+        tokio::time::pause();
+        tokio::time::advance(lives + Duration::from_secs(1)).await;
+        tokio::time::resume();
+        user.systems().try_collect().await.unwrap();
+        assert_eq!(count(&server, TOKEN).await, 2, "{expires_in}: expired");
+    }
+}
