@@ -16,7 +16,8 @@ use jumpcloud_graph_openapi as openapi;
 use crate::decode;
 use crate::execute::total_count;
 use crate::model::user_node;
-use crate::options::{Checked, RequestOptions};
+use crate::ops::send_with_org;
+use crate::options::{Checked, RequestOptions, org_and_timeout_setters};
 use crate::pagination::{self, Cursor, Driver, Fetch, InOrder, Items, Keyed, Pages, RawPage};
 use crate::{
     Association, AssociationTarget, BoundObject, Client, Error, Filter, ObjectId, OrgId,
@@ -201,10 +202,7 @@ impl ListOperation for op::Traverse {
                         .limit(q.limit)
                         .skip(q.skip)
                         .filter(q.filters.to_vec());
-                    match &q.org {
-                        Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
-                        None => request.send().boxed_local(),
-                    }
+                    send_with_org!(request, q.org.clone())
                 })
             };
         }
@@ -240,10 +238,7 @@ impl ListOperation for op::MemberOf {
             if let Some(sort) = sort {
                 request = request.sort(sort);
             }
-            match &q.org {
-                Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
-                None => request.send().boxed_local(),
-            }
+            send_with_org!(request, q.org.clone())
         })
     }
 }
@@ -294,10 +289,7 @@ impl ListOperation for op::Associations {
                 .targets(targets)
                 .limit(q.limit)
                 .skip(q.skip);
-            match &q.org {
-                Some(org) => request.x_org_id(org.clone()).send().boxed_local(),
-                None => request.send().boxed_local(),
-            }
+            send_with_org!(request, q.org.clone())
         })
     }
 }
@@ -333,25 +325,6 @@ impl<Op: ListOperation> List<Op> {
         self
     }
 
-    /// Sends `x-org-id` with this organization instead of the client's
-    /// default. An invalid id is an invalid-input error when the list is
-    /// streamed, before anything goes out.
-    pub fn org_id<O>(mut self, org: O) -> Self
-    where
-        O: TryInto<OrgId>,
-        O::Error: Into<Error>,
-    {
-        self.options.set_org(org);
-        self
-    }
-
-    /// Sends no `x-org-id`, even if the client has a default (some routes
-    /// answer 403 when it is present).
-    pub fn without_org_id(mut self) -> Self {
-        self.options.omit_org();
-        self
-    }
-
     /// The retry policy for this list's pages instead of the client's.
     /// Each page is retried on its own, so a retried page neither loses nor
     /// repeats items.
@@ -360,12 +333,10 @@ impl<Op: ListOperation> List<Op> {
         self
     }
 
-    /// The time one attempt at a page may take, headers and body, instead
-    /// of the client's timeout (longer or shorter).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
+    org_and_timeout_setters!(
+        sent: "the list is streamed",
+        attempt: "one attempt at a page",
+    );
 
     /// The list as a stream of pages, each with its `skip` and the
     /// server's `x-total-count`. Nothing is sent until it is polled.

@@ -11,6 +11,32 @@ use crate::{
     ObjectId, RevokePlan, TraversalKind,
 };
 
+/// The eight named traversals, each `traverse(TraversalKind::…)` with its
+/// own doc (written where the macro is used, so the docs read in source).
+macro_rules! named_traversals {
+    ($($(#[$doc:meta])* $name:ident => $kind:ident,)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Traversal {
+            self.traverse(TraversalKind::$kind)
+        }
+    )*};
+}
+
+/// The association writes: each checks the id at once and builds a
+/// [`Write`] in one mode; docs are written where the macro is used.
+macro_rules! association_writes {
+    ($($(#[$doc:meta])* $name:ident => $mode:ident, $builder:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name<I>(&self, target: AssociationTarget, id: I) -> Result<$builder, Error>
+        where
+            I: TryInto<ObjectId>,
+            I::Error: Into<Error>,
+        {
+            self.write(write_op::$mode, target, id)
+        }
+    )*};
+}
+
 /// One user, by id, with a client to ask about it. Cheap to clone.
 ///
 /// ```no_run
@@ -74,46 +100,25 @@ impl User {
         List::new(self.clone(), list_op::Traverse { kind })
     }
 
-    /// SSO applications bound to the user (`graph_userTraverseApplication`).
-    pub fn applications(&self) -> Traversal {
-        self.traverse(TraversalKind::Application)
-    }
-
-    /// Directories (Active Directory, G Suite, Office 365, LDAP) bound to
-    /// the user (`graph_userTraverseDirectory`).
-    pub fn directories(&self) -> Traversal {
-        self.traverse(TraversalKind::Directory)
-    }
-
-    /// Google Workspace instances bound to the user (`graph_userTraverseGSuite`).
-    pub fn gsuites(&self) -> Traversal {
-        self.traverse(TraversalKind::GSuite)
-    }
-
-    /// LDAP servers bound to the user (`graph_userTraverseLdapServer`).
-    pub fn ldap_servers(&self) -> Traversal {
-        self.traverse(TraversalKind::LdapServer)
-    }
-
-    /// Microsoft 365 instances bound to the user (`graph_userTraverseOffice365`).
-    pub fn office365s(&self) -> Traversal {
-        self.traverse(TraversalKind::Office365)
-    }
-
-    /// RADIUS servers bound to the user (`graph_userTraverseRadiusServer`).
-    pub fn radius_servers(&self) -> Traversal {
-        self.traverse(TraversalKind::RadiusServer)
-    }
-
-    /// Devices bound to the user, directly, through user groups or through
-    /// device groups (`graph_userTraverseSystem`).
-    pub fn systems(&self) -> Traversal {
-        self.traverse(TraversalKind::System)
-    }
-
-    /// Device groups bound to the user (`graph_userTraverseSystemGroup`).
-    pub fn system_groups(&self) -> Traversal {
-        self.traverse(TraversalKind::SystemGroup)
+    named_traversals! {
+        /// SSO applications bound to the user (`graph_userTraverseApplication`).
+        applications => Application,
+        /// Directories (Active Directory, G Suite, Office 365, LDAP) bound to
+        /// the user (`graph_userTraverseDirectory`).
+        directories => Directory,
+        /// Google Workspace instances bound to the user (`graph_userTraverseGSuite`).
+        gsuites => GSuite,
+        /// LDAP servers bound to the user (`graph_userTraverseLdapServer`).
+        ldap_servers => LdapServer,
+        /// Microsoft 365 instances bound to the user (`graph_userTraverseOffice365`).
+        office365s => Office365,
+        /// RADIUS servers bound to the user (`graph_userTraverseRadiusServer`).
+        radius_servers => RadiusServer,
+        /// Devices bound to the user, directly, through user groups or through
+        /// device groups (`graph_userTraverseSystem`).
+        systems => System,
+        /// Device groups bound to the user (`graph_userTraverseSystemGroup`).
+        system_groups => SystemGroup,
     }
 
     /// The user groups the user is a member of (`graph_userMemberOf`).
@@ -136,83 +141,43 @@ impl User {
         )
     }
 
-    /// Binds the user directly to an object (`op: add`). Sent once unless
-    /// you opt into retries; 409 if the association exists.
-    ///
-    /// # Errors
-    ///
-    /// An invalid-input error, at once, when `id` is not an ObjectID or the
-    /// target cannot be sent by this version of the crate.
-    pub fn associate<I>(&self, target: AssociationTarget, id: I) -> Result<Associate, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        self.write(write_op::Add, target, id)
-    }
-
-    /// Removes a direct association (`op: remove`). Sent once unless you opt
-    /// into retries; 404 if there is none.
-    ///
-    /// # Errors
-    ///
-    /// As for [`associate`](Self::associate).
-    pub fn dissociate<I>(&self, target: AssociationTarget, id: I) -> Result<Dissociate, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        self.write(write_op::Remove, target, id)
-    }
-
-    /// Changes the attributes (sudo) of an existing direct association
-    /// (`op: update`); safe to repeat, so it retries.
-    ///
-    /// # Errors
-    ///
-    /// As for [`associate`](Self::associate).
-    pub fn update<I>(&self, target: AssociationTarget, id: I) -> Result<UpdateAssociation, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        self.write(write_op::Update, target, id)
-    }
-
-    /// Makes sure the association exists: 409 counts as done, so this is
-    /// safe to retry and retries under the client's policy.
-    ///
-    /// # Errors
-    ///
-    /// As for [`associate`](Self::associate).
-    pub fn ensure_associated<I>(
-        &self,
-        target: AssociationTarget,
-        id: I,
-    ) -> Result<EnsureAssociated, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        self.write(write_op::EnsureAdded, target, id)
-    }
-
-    /// Makes sure the association is gone: 404 counts as done, so this is
-    /// safe to retry and retries under the client's policy.
-    ///
-    /// # Errors
-    ///
-    /// As for [`associate`](Self::associate).
-    pub fn ensure_dissociated<I>(
-        &self,
-        target: AssociationTarget,
-        id: I,
-    ) -> Result<EnsureDissociated, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        self.write(write_op::EnsureRemoved, target, id)
+    association_writes! {
+        /// Binds the user directly to an object (`op: add`). Sent once unless
+        /// you opt into retries; 409 if the association exists.
+        ///
+        /// # Errors
+        ///
+        /// An invalid-input error, at once, when `id` is not an ObjectID or the
+        /// target cannot be sent by this version of the crate.
+        associate => Add, Associate;
+        /// Removes a direct association (`op: remove`). Sent once unless you opt
+        /// into retries; 404 if there is none.
+        ///
+        /// # Errors
+        ///
+        /// As for [`associate`](Self::associate).
+        dissociate => Remove, Dissociate;
+        /// Changes the attributes (sudo) of an existing direct association
+        /// (`op: update`); safe to repeat, so it retries.
+        ///
+        /// # Errors
+        ///
+        /// As for [`associate`](Self::associate).
+        update => Update, UpdateAssociation;
+        /// Makes sure the association exists: 409 counts as done, so this is
+        /// safe to retry and retries under the client's policy.
+        ///
+        /// # Errors
+        ///
+        /// As for [`associate`](Self::associate).
+        ensure_associated => EnsureAdded, EnsureAssociated;
+        /// Makes sure the association is gone: 404 counts as done, so this is
+        /// safe to retry and retries under the client's policy.
+        ///
+        /// # Errors
+        ///
+        /// As for [`associate`](Self::associate).
+        ensure_dissociated => EnsureRemoved, EnsureDissociated;
     }
 
     /// Sends the user an activation email (`users_sendEmails`).
@@ -256,12 +221,9 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        let user = self.clone();
-        let id = object_id(id);
-        async move {
-            let id = NodeId::from(id?);
+        self.about(object_id(id), move |user, id| async move {
             access::find_bound(&user, kind, &id, true).await
-        }
+        })
     }
 
     /// Every object of `kind` bound to the user, each explained as
@@ -325,13 +287,10 @@ impl User {
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
     {
-        let user = self.clone();
-        let id = object_id(id);
-        async move {
-            let id = NodeId::from(id?);
+        self.about(object_id(id), move |user, id| async move {
             let report = AccessReport::fetch(&user).await?;
             Ok(RevokePlan::new(user, kind, id, &report))
-        }
+        })
     }
 
     /// Everything bound to the user across the eight traversals, and the
@@ -359,6 +318,7 @@ impl User {
 }
 
 /// An object id, checked now; the error names the field.
+/// `id` as an ObjectID, or the invalid-input error that names it.
 fn object_id<I>(id: I) -> Result<ObjectId, Error>
 where
     I: TryInto<ObjectId>,
@@ -368,6 +328,21 @@ where
 }
 
 impl User {
+    /// Runs `then` with this user and `id` as a graph node's, once `id`
+    /// (checked by the caller, before any request) is known to be valid.
+    fn about<T, F, Fut>(
+        &self,
+        id: Result<ObjectId, Error>,
+        then: F,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    where
+        F: FnOnce(User, NodeId) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, Error>> + Send,
+    {
+        let user = self.clone();
+        async move { then(user, NodeId::from(id?)).await }
+    }
+
     /// An association write in mode `mode`, its target and id checked now.
     fn write<I, Op>(
         &self,

@@ -15,8 +15,8 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use jumpcloud_graph_openapi::{self as openapi, types};
 
-use crate::ops::operations;
-use crate::options::{Checked, RequestOptions};
+use crate::ops::{operations, send_with_org};
+use crate::options::{Checked, RequestOptions, org_and_timeout_setters};
 use crate::{AssociationTarget, Error, ObjectId, OrgId, RetryPolicy, Sudo, User};
 
 /// A write to the user graph, ready to send; made by [`User::associate`],
@@ -227,124 +227,112 @@ impl op::Change {
                 .graph_user_associations_post()
                 .user_id(user.id().to_string())
                 .body(body);
-            match org {
-                Some(org) => request.x_org_id(org).send().boxed_local(),
-                None => request.send().boxed_local(),
-            }
+            send_with_org!(request, org)
         })?;
         client.execute(&call, request, options).await.map(|_| ())
     }
 }
 
 impl op::Change {
-    /// Sends the change once (a plain add or remove), as a future.
-    fn send_once(
-        self,
-        user: User,
+    /// Sends an idempotent form of the change: `Ok(true)` when the server
+    /// applied it, `Ok(false)` when it answered with the error that means
+    /// it was already so (`already`: 409 for an add, 404 for a removal).
+    async fn send_unless_already(
+        &self,
+        user: &User,
         op: types::GraphOperationUserOp,
-        options: Checked,
-    ) -> BoxFuture<'static, Result<(), Error>> {
-        async move { self.send(&user, op, &options, false).await }.boxed()
-    }
-}
-
-impl WriteOperation for op::Add {
-    type Output = ();
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        self.0
-            .send_once(user, types::GraphOperationUserOp::Add, options)
-    }
-}
-
-impl WriteOperation for op::Remove {
-    type Output = ();
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        self.0
-            .send_once(user, types::GraphOperationUserOp::Remove, options)
-    }
-}
-
-impl WriteOperation for op::Update {
-    type Output = ();
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        async move {
-            if self.0.sudo.is_none() {
-                return Err(Error::invalid("update", "nothing to update: set .sudo(..)"));
-            }
-            self.0
-                .send(&user, types::GraphOperationUserOp::Update, &options, true)
-                .await
+        options: &Checked,
+        already: fn(&Error) -> bool,
+    ) -> Result<bool, Error> {
+        match self.send(user, op, options, true).await {
+            Ok(()) => Ok(true),
+            Err(error) if already(&error) => Ok(false),
+            Err(error) => Err(error),
         }
-        .boxed()
     }
-}
 
-impl WriteOperation for op::EnsureAdded {
-    type Output = Ensured;
+    /// `op: update`, which needs something to update; retried.
+    async fn update(&self, user: &User, options: &Checked) -> Result<(), Error> {
+        if self.sudo.is_none() {
+            return Err(Error::invalid("update", "nothing to update: set .sudo(..)"));
+        }
+        self.send(user, types::GraphOperationUserOp::Update, options, true)
+            .await
+    }
+
     /// Adds the association; a 409 means it exists, and then, if sudo was
     /// given, its attributes are set with an update so the result matches
     /// what was asked.
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<Ensured, Error>> {
-        async move {
-            let add = types::GraphOperationUserOp::Add;
-            match self.0.send(&user, add, &options, true).await {
-                Ok(()) => Ok(Ensured::Created),
-                Err(error) if error.is_conflict() => match self.0.sudo {
-                    Some(_) => {
-                        let update = types::GraphOperationUserOp::Update;
-                        self.0.send(&user, update, &options, true).await?;
-                        Ok(Ensured::Updated)
-                    }
-                    None => Ok(Ensured::AlreadyAssociated),
-                },
-                Err(error) => Err(error),
-            }
+    async fn ensure_added(&self, user: &User, options: &Checked) -> Result<Ensured, Error> {
+        let add = types::GraphOperationUserOp::Add;
+        if self
+            .send_unless_already(user, add, options, Error::is_conflict)
+            .await?
+        {
+            Ok(Ensured::Created)
+        } else if self.sudo.is_none() {
+            Ok(Ensured::AlreadyAssociated)
+        } else {
+            self.update(user, options).await?;
+            Ok(Ensured::Updated)
         }
-        .boxed()
     }
-}
 
-impl WriteOperation for op::EnsureRemoved {
-    type Output = Ensured;
     /// Removes the association; a 404 means it is already gone. (JumpCloud
     /// also answers 404 for an unknown user, which this cannot tell apart.)
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<Ensured, Error>> {
-        async move {
-            let remove = types::GraphOperationUserOp::Remove;
-            match self.0.send(&user, remove, &options, true).await {
-                Ok(()) => Ok(Ensured::Removed),
-                Err(error) if error.is_not_found() => Ok(Ensured::AlreadyAbsent),
-                Err(error) => Err(error),
-            }
+    async fn ensure_removed(&self, user: &User, options: &Checked) -> Result<Ensured, Error> {
+        let remove = types::GraphOperationUserOp::Remove;
+        if self
+            .send_unless_already(user, remove, options, Error::is_not_found)
+            .await?
+        {
+            Ok(Ensured::Removed)
+        } else {
+            Ok(Ensured::AlreadyAbsent)
         }
-        .boxed()
     }
 }
 
-impl WriteOperation for op::SendActivation {
-    type Output = ();
-    fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<(), Error>> {
-        async move {
-            let client = user.client();
-            let call = crate::ops::call(operations::USERS_SEND_EMAILS, *user.id(), false);
-            let org = options.org_header();
-            let request = client.build_request(|low: &openapi::Client| {
-                let body = types::Emailrequest {
-                    email_type: Some(types::EmailrequestEmailType::Activation),
-                };
-                let request = low
-                    .users_send_emails()
-                    .user_id(user.id().to_string())
-                    .body(body);
-                match org {
-                    Some(org) => request.x_org_id(org).send().boxed_local(),
-                    None => request.send().boxed_local(),
-                }
-            })?;
-            client.execute(&call, request, &options).await.map(|_| ())
+/// `POST /users/{id}/emails` with `emailType: activation`.
+async fn send_activation(user: &User, options: &Checked) -> Result<(), Error> {
+    let client = user.client();
+    let call = crate::ops::call(operations::USERS_SEND_EMAILS, *user.id(), false);
+    let org = options.org_header();
+    let request = client.build_request(|low: &openapi::Client| {
+        let body = types::Emailrequest {
+            email_type: Some(types::EmailrequestEmailType::Activation),
+        };
+        let request = low
+            .users_send_emails()
+            .user_id(user.id().to_string())
+            .body(body);
+        send_with_org!(request, org)
+    })?;
+    client.execute(&call, request, options).await.map(|_| ())
+}
+
+/// Each write type sends through one of the functions above: `$send` is
+/// an expression over the names given for the operation, the user and the
+/// options.
+macro_rules! write_operations {
+    ($($op:ident -> $output:ty = |$this:ident, $user:ident, $options:ident| $send:expr;)*) => {$(
+        impl WriteOperation for op::$op {
+            type Output = $output;
+            fn send(self, user: User, options: Checked) -> BoxFuture<'static, Result<$output, Error>> {
+                let ($this, $user, $options) = (self, user, options);
+                async move { $send.await }.boxed()
+            }
         }
-        .boxed()
-    }
+    )*};
+}
+
+write_operations! {
+    Add -> () = |op, user, options| op.0.send(&user, types::GraphOperationUserOp::Add, &options, false);
+    Remove -> () = |op, user, options| op.0.send(&user, types::GraphOperationUserOp::Remove, &options, false);
+    Update -> () = |op, user, options| op.0.update(&user, &options);
+    EnsureAdded -> Ensured = |op, user, options| op.0.ensure_added(&user, &options);
+    EnsureRemoved -> Ensured = |op, user, options| op.0.ensure_removed(&user, &options);
+    SendActivation -> () = |_op, user, options| send_activation(&user, &options);
 }
 
 impl TakesSudo for op::Add {
@@ -374,24 +362,6 @@ impl<Op: WriteOperation> Write<Op> {
         }
     }
 
-    /// Sends `x-org-id` with this organization instead of the client's
-    /// default. An invalid id is an invalid-input error when the write is
-    /// sent, before anything goes out.
-    pub fn org_id<O>(mut self, org: O) -> Self
-    where
-        O: TryInto<OrgId>,
-        O::Error: Into<Error>,
-    {
-        self.options.set_org(org);
-        self
-    }
-
-    /// Sends no `x-org-id`, even if the client has a default.
-    pub fn without_org_id(mut self) -> Self {
-        self.options.omit_org();
-        self
-    }
-
     /// The retry policy for this write. A plain add, remove or activation
     /// email is otherwise sent exactly once, because a response lost after
     /// the server applied it would make a repeat fail (409 for an add, 404
@@ -402,12 +372,10 @@ impl<Op: WriteOperation> Write<Op> {
         self
     }
 
-    /// The time one attempt may take, headers and body, instead of the
-    /// client's timeout (longer or shorter).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
+    org_and_timeout_setters!(
+        sent: "the write is sent",
+        attempt: "one attempt",
+    );
 
     /// Sends the write. Plain writes fail with the server's error (409 for
     /// an existing association, [`Error::is_conflict`]; 404 for a missing
