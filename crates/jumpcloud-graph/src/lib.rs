@@ -318,3 +318,10 @@ pub mod fuzzing {
         ApiError::parse(status, headers, body, &request(), &|t| t.to_string())
     }
 }
+
+/// The README's Rust examples, compiled by `cargo test --doc` so that the
+/// README cannot drift from the API it shows (they are `no_run`: they need
+/// a JumpCloud account or a test runtime).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
