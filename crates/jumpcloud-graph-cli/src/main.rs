@@ -132,7 +132,8 @@ fn usage_line(rendered: &str) -> String {
 
 /// The text on one line: newlines and runs of spaces become one space.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    output::terminal_safe(&text, output::Keep::Nothing).into_owned()
 }
 
 /// `-v`: the client's request spans and retry warnings (and the sandbox's

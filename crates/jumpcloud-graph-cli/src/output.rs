@@ -6,6 +6,7 @@
 //! [`CliError::BrokenPipe`](crate::error::CliError::BrokenPipe) ends the
 //! process with no message.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -44,9 +45,9 @@ impl Out {
         self.width
     }
 
-    /// One line, as is.
+    /// One line, control characters escaped ([`terminal_safe`]).
     pub fn line(&mut self, text: &str) -> io::Result<()> {
-        writeln!(self.stdout, "{text}")
+        writeln!(self.stdout, "{}", terminal_safe(text, Keep::Newlines))
     }
 
     /// Text wrapped at spaces to the width; continuation lines are indented
@@ -103,5 +104,36 @@ impl Out {
 /// A line on standard error (notes, prompts, summaries). A failure to write
 /// there is ignored: there is nowhere left to report it.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr(), "{text}");
+    let _ = writeln!(io::stderr(), "{}", terminal_safe(text, Keep::Newlines));
+}
+
+/// Which layout characters [`terminal_safe`] lets through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// `\n` and `\t` pass (a paragraph); every other control is escaped.
+    Newlines,
+    /// Every control character is escaped (a table cell, an error line).
+    Nothing,
+}
+
+/// `text` with control characters escaped Rust-style (`\u{1b}`), so that
+/// text from a server or a fixture (names, ids, types, error messages)
+/// cannot move the cursor, clear the screen, retitle the window or
+/// overwrite a line on the terminal it is printed to. JSON output needs
+/// none of this: serde_json escapes control characters itself.
+pub fn terminal_safe(text: &str, keep: Keep) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() && !(keep == Keep::Newlines && (c == '\n' || c == '\t'));
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }

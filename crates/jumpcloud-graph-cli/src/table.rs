@@ -10,6 +10,8 @@
 //! JumpCloud's ids are ASCII, and names with wide characters only misalign,
 //! never break.
 
+use crate::output::{Keep, terminal_safe};
+
 /// One column of a [`Table`].
 #[derive(Clone, Debug)]
 pub struct Column {
@@ -68,6 +70,11 @@ impl Table {
 
     /// Adds a row; missing cells are empty, extra ones ignored.
     pub fn row(&mut self, cells: Vec<String>) {
+        // Escaped before widths are measured, so the columns stay aligned.
+        let cells = cells
+            .into_iter()
+            .map(|cell| terminal_safe(&cell, Keep::Nothing).into_owned())
+            .collect();
         self.rows.push(cells);
     }
 

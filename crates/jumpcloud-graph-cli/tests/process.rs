@@ -547,3 +547,92 @@ fn every_command_has_examples_in_its_help() {
     }
     assert!(run.stdout.contains("ids and types only"));
 }
+
+/// A server that answers every traversal with one system whose type and
+/// path carry terminal escape sequences, and `memberof` with a 403 whose
+/// message does: a hostile (or compromised) API, on a thread of its own.
+fn hostile_api() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api/v2", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let _ = reader.read_line(&mut request_line);
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let (status, body) = if request_line.contains("/memberof") {
+                (
+                    "403 Forbidden",
+                    r#"{"message":"denied \u001b[2J\u001b]0;pwned\u0007 gone"}"#.to_string(),
+                )
+            } else if request_line.contains("skip=0") {
+                let evil = r#"[{"id":"5f1b0c2e9c1a4b00123456ab","type":"system\u001b[31m",
+                    "compiledAttributes":null,"paths":[[
+                    {"attributes":null,"to":{"id":"evil\u001b[2Jid","type":"user_group\u0007"}},
+                    {"attributes":null,"to":{"id":"5f1b0c2e9c1a4b00123456ab","type":"system"}}]]}]"#;
+                ("200 OK", evil.to_string())
+            } else {
+                ("200 OK", "[]".to_string())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-total-count: 1\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    base
+}
+
+#[test]
+fn text_from_the_server_cannot_drive_the_terminal() {
+    let base = hostile_api();
+    let run_against = |args: &[&str]| {
+        let mut command = command(args);
+        command
+            .env("JUMPCLOUD_API_KEY", "a-test-key-0123456789")
+            .env("JUMPCLOUD_BASE_URL", &base);
+        run_command(command, "")
+    };
+    let runs = [
+        run_against(&["access", "5f1b0c2e9c1a4b0012345678", "--kind", "systems"]),
+        run_against(&[
+            "why",
+            "5f1b0c2e9c1a4b0012345678",
+            "systems",
+            "5f1b0c2e9c1a4b00123456ab",
+        ]),
+        run_against(&["groups", "5f1b0c2e9c1a4b0012345678"]),
+    ];
+    for run in &runs {
+        // Fails on the old code, which printed the escapes raw: a server
+        // could clear the screen, retitle the window or recolour output.
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !printed.contains('\u{1b}') && !printed.contains('\u{7}'),
+            "{run:#?}"
+        );
+        assert!(printed.contains("\\u{1b}"), "shown escaped: {run:#?}");
+    }
+    assert_eq!(runs[0].code, 0, "{:#?}", runs[0]);
+    assert_eq!(runs[2].code, 1, "{:#?}", runs[2]);
+    // JSON keeps the values as sent (serde_json escapes them itself).
+    let json = run_against(&[
+        "access",
+        "5f1b0c2e9c1a4b0012345678",
+        "--kind",
+        "systems",
+        "--format",
+        "ndjson",
+    ]);
+    assert!(
+        json.stdout.contains(r#""type":"system\u001b[31m""#),
+        "{json:#?}"
+    );
+}

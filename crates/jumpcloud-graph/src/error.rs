@@ -278,7 +278,9 @@ impl fmt::Display for ApiError {
 
 /// At most `chars` characters of `text`, trimmed, with `…` when cut.
 pub(crate) fn excerpt(text: &str, chars: usize) -> String {
-    let text = text.trim();
+    // Escaped before the cut, so the excerpt stays within `chars` printed.
+    let text = crate::printable::printable(text.trim());
+    let text = text.as_ref();
     match text.char_indices().nth(chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
@@ -302,7 +304,7 @@ impl ScrubbedCause {
         let mut messages = Vec::new();
         let mut next: Option<&dyn std::error::Error> = Some(error);
         while let Some(cause) = next {
-            messages.push(scrub(&cause.to_string()));
+            messages.push(crate::printable::printable(&scrub(&cause.to_string())).into_owned());
             next = cause.source();
         }
         messages.into_iter().rev().fold(None, |source, message| {

@@ -2,6 +2,7 @@
 //! request), [`NodeId`] (what the server sends back, kept even when it is
 //! not an ObjectID) and [`OrgId`] (the `x-org-id` header).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -212,6 +213,24 @@ impl NodeId {
         }
     }
 
+    /// The id as the server sent it (an ObjectID in lowercase hex).
+    /// `Display` escapes control characters in an id that is not an
+    /// ObjectID; this does not.
+    ///
+    /// ```
+    /// use jumpcloud_graph::NodeId;
+    ///
+    /// let odd = NodeId::from_server("legacy\u{1b}[2J");
+    /// assert_eq!(odd.as_sent(), "legacy\u{1b}[2J");
+    /// assert_eq!(odd.to_string(), "legacy\\u{1b}[2J");
+    /// ```
+    pub fn as_sent(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Repr::Object(id) => Cow::Owned(id.to_string()),
+            Repr::Other(text) => Cow::Borrowed(text),
+        }
+    }
+
     /// Whether the server sent an ObjectID (24 hex digits).
     pub fn is_object_id(&self) -> bool {
         matches!(self.0, Repr::Object(_))
@@ -236,11 +255,14 @@ impl PartialEq<NodeId> for ObjectId {
     }
 }
 
+/// The id; one that is not an ObjectID is shown with control characters
+/// escaped (a hostile server cannot drive a terminal through it), while
+/// serde and [`as_sent`](NodeId::as_sent) keep it verbatim.
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Repr::Object(id) => id.fmt(f),
-            Repr::Other(text) => f.write_str(text),
+            Repr::Other(text) => crate::printable::write_printable(f, text),
         }
     }
 }
@@ -273,7 +295,10 @@ impl<'de> serde::Deserialize<'de> for NodeId {
 #[cfg(feature = "serde")]
 impl serde::Serialize for NodeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match &self.0 {
+            Repr::Object(id) => serializer.collect_str(id),
+            Repr::Other(text) => serializer.serialize_str(text),
+        }
     }
 }
 

@@ -226,6 +226,7 @@ mod model;
 mod ops;
 mod options;
 mod pagination;
+mod printable;
 mod retry;
 mod secrets;
 mod targets;

@@ -30,9 +30,11 @@ impl UnknownValue {
     }
 }
 
+/// The value with control characters escaped (a hostile server cannot
+/// drive a terminal through it); [`as_str`](Self::as_str) has it verbatim.
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        crate::printable::write_printable(f, &self.0)
     }
 }
 
@@ -82,9 +84,11 @@ macro_rules! open_enum {
             }
         }
 
+        /// The wire name; an unknown one with its control characters
+        /// escaped ([`as_str`](Self::as_str) has it verbatim).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                crate::printable::write_printable(f, self.as_str())
             }
         }
 

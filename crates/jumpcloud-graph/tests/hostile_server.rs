@@ -265,3 +265,44 @@ async fn a_redirect_for_the_token_is_not_followed_either() {
     assert_eq!(error.status(), Some(307));
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn server_text_is_shown_with_its_control_characters_escaped() {
+    // Fails on the old code: error messages and the `Display` of types and
+    // ids the server made up carried escape sequences and newlines raw to
+    // whatever terminal or log prints them.
+    let denied = answering(ResponseTemplate::new(403).set_body_json(json!({
+        "message": "denied \u{1b}[2J\u{1b}]0;pwned\u{7}\nFAKE LOG LINE",
+        "error": "Forbidden\u{1b}[31m",
+    })))
+    .await;
+    let error = common::systems_of(&client_for(&denied, |b| b))
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(['\u{1b}', '\u{7}', '\n']), "{shown}");
+    assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+
+    let odd = answering(
+        ResponseTemplate::new(200)
+            .insert_header("x-total-count", "1")
+            .set_body_json(json!([{
+                "id": object_id(1),
+                "type": "system\u{1b}[31m",
+                "paths": [[
+                    {"to": {"id": "odd\u{1b}[2J", "type": "user_group\u{7}"}},
+                    {"to": {"id": object_id(1), "type": "system"}}
+                ]]
+            }])),
+    )
+    .await;
+    let items = common::systems_of(&client_for(&odd, |b| b)).await.unwrap();
+    let path = &items[0].paths()[0];
+    let shown = format!("{} {path} {}", items[0].kind(), path.edges()[0].to().id());
+    assert!(!shown.contains(['\u{1b}', '\u{7}']), "{shown}");
+    assert_eq!(shown.matches("\\u{").count(), 4, "{shown}");
+    // As data, the values are kept as sent.
+    let group = path.edges()[0].to();
+    assert_eq!(group.id().as_sent(), "odd\u{1b}[2J");
+    assert_eq!(serde_json::to_value(group).unwrap()["id"], "odd\u{1b}[2J");
+}

@@ -84,6 +84,7 @@ async fn confirm(question: String) -> Result<bool, CliError> {
     let answer = tokio::task::spawn_blocking(move || {
         use std::io::Write;
         let mut stderr = std::io::stderr();
+        let question = crate::output::terminal_safe(&question, crate::output::Keep::Newlines);
         let _ = write!(stderr, "{question}");
         let _ = stderr.flush();
         let mut line = String::new();
