@@ -636,3 +636,49 @@ fn text_from_the_server_cannot_drive_the_terminal() {
         "{json:#?}"
     );
 }
+
+#[test]
+fn an_org_without_its_own_key_uses_a_multi_tenant_key_that_reaches_it() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("two-msps.yaml");
+    // `beta` has no key of its own; the first multi-tenant key reaches only
+    // `alpha`. Fails on the old code, which took the first multi-tenant key
+    // whatever it reached, and so was refused for beta.
+    std::fs::write(
+        &path,
+        r#"
+orgs:
+  - handle: alpha
+    id: "6500000000000000000000a1"
+    name: Alpha
+    users:
+      ann: { id: "6510000000000000000000a1", username: ann }
+  - handle: beta
+    id: "6500000000000000000000b1"
+    name: Beta
+    users:
+      bob: { id: "6510000000000000000000b1", username: bob }
+    systems:
+      box: { id: "6530000000000000000000b1", hostname: box }
+    bindings:
+      - from: bob
+        to: box
+keys:
+  - key: alpha-admin-key-0123456789
+    name: Alpha admin
+    org: alpha
+  - key: msp-one-key-0123456789ab
+    name: MSP one
+    orgs: [alpha]
+  - key: msp-two-key-0123456789ab
+    name: MSP two
+    orgs: [alpha, beta]
+"#,
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let run = jcgraph(&["access", "bob", "--org", file, "--org-id", "beta"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("box"), "{run:#?}");
+}
