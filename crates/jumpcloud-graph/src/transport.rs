@@ -14,6 +14,8 @@
 //! error body only as far as the error's excerpt needs, and decodes the
 //! bytes once into its own types.
 
+use std::time::Duration;
+
 use bytes::{Bytes, BytesMut};
 use futures::FutureExt;
 use http::HeaderMap;
@@ -69,7 +71,7 @@ impl Client {
         call: &Call,
         request: &reqwest::Request,
         auth: Option<&Authorization>,
-        timeout: std::time::Duration,
+        timeout: Duration,
     ) -> Result<Reply, Error> {
         let mut request = request.try_clone().ok_or_else(|| {
             Error::invalid("request", "a request with a streaming body cannot be sent")
@@ -85,14 +87,14 @@ impl Client {
             .http
             .execute(request)
             .await
-            .map_err(|error| self.transport_error(call, &error))?;
+            .map_err(|error| self.transport_error(call, &error, timeout))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         if response.status().is_success() {
             let cap = self.shared.max_response_bytes;
             let body = read_body(response, cap, true)
                 .await
-                .map_err(|failure| self.body_failure(call, failure, cap))?;
+                .map_err(|failure| self.body_failure(call, failure, cap, timeout))?;
             return Ok(Reply {
                 status,
                 headers,
@@ -132,9 +134,10 @@ impl Client {
         Error::from_api(api.with_hint(hint))
     }
 
-    fn transport_error(&self, call: &Call, error: &reqwest::Error) -> Error {
+    /// `timeout` is the attempt's (the request's own, or the client's).
+    fn transport_error(&self, call: &Call, error: &reqwest::Error, timeout: Duration) -> Error {
         if error.is_timeout() {
-            return Error::timeout(call.request(), self.shared.timeout);
+            return Error::timeout(call.request(), timeout);
         }
         // reqwest's messages quote the URL; the credential is never in it,
         // but every text from the stack is scrubbed all the same, and the
@@ -145,9 +148,15 @@ impl Client {
         Error::transport(call.request(), cause)
     }
 
-    fn body_failure(&self, call: &Call, failure: BodyFailure, cap: usize) -> Error {
+    fn body_failure(
+        &self,
+        call: &Call,
+        failure: BodyFailure,
+        cap: usize,
+        timeout: Duration,
+    ) -> Error {
         match failure {
-            BodyFailure::Transport(error) => self.transport_error(call, &error),
+            BodyFailure::Transport(error) => self.transport_error(call, &error, timeout),
             BodyFailure::TooLarge => Error::decode(
                 call.request(),
                 String::new(),
