@@ -477,9 +477,9 @@ pub enum KindChoice {
 
 /// A value parser from a list of names (offered to completions and shown
 /// in help) and a lenient parse function.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Lenient<T: 'static> {
-    names: &'static [&'static str],
+    names: Vec<&'static str>,
     parse: fn(&str) -> Result<T, String>,
 }
 
@@ -517,7 +517,7 @@ const KIND_NAMES: &[&str] = &[
 /// `system-groups`, `systemgroups`, `system_group`, ...).
 fn kind_parser() -> Lenient<TraversalKind> {
     Lenient {
-        names: KIND_NAMES,
+        names: KIND_NAMES.to_vec(),
         parse: |text| text.parse::<TraversalKind>().map_err(|e| e.to_string()),
     }
 }
@@ -525,17 +525,9 @@ fn kind_parser() -> Lenient<TraversalKind> {
 /// A traversal kind, or `all`.
 fn kind_choice_parser() -> Lenient<KindChoice> {
     Lenient {
-        names: &[
-            "all",
-            "systems",
-            "system-groups",
-            "applications",
-            "directories",
-            "gsuites",
-            "ldap-servers",
-            "office365s",
-            "radius-servers",
-        ],
+        names: std::iter::once("all")
+            .chain(KIND_NAMES.iter().copied())
+            .collect(),
         parse: |text| {
             if text.trim().eq_ignore_ascii_case("all") {
                 return Ok(KindChoice::All);
@@ -562,14 +554,14 @@ const TARGET_NAMES: &[&str] = &[
 
 fn target_parser() -> Lenient<AssociationTarget> {
     Lenient {
-        names: TARGET_NAMES,
+        names: TARGET_NAMES.to_vec(),
         parse: parse_target,
     }
 }
 
 fn sudo_parser() -> Lenient<Sudo> {
     Lenient {
-        names: &["disabled", "with-password", "without-password"],
+        names: vec!["disabled", "with-password", "without-password"],
         parse: |text| text.parse::<Sudo>().map_err(|e| e.to_string()),
     }
 }

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         let _ = writeln!(
             std::io::stderr(),
             "jcgraph: internal error: {} (please report it)",
-            one_line(&message)
+            output::one_line(&message)
         );
     }));
     let cli = match Cli::try_parse() {
@@ -94,7 +94,7 @@ fn report(error: CliError) -> ExitCode {
         // The reader went away (`| head`): nothing to say.
         CliError::BrokenPipe => {}
         CliError::Usage(message) | CliError::Failed(message) => {
-            let _ = writeln!(std::io::stderr(), "jcgraph: {}", one_line(message));
+            let _ = writeln!(std::io::stderr(), "jcgraph: {}", output::one_line(message));
         }
     }
     error.exit().into()
@@ -127,13 +127,7 @@ fn usage_line(rendered: &str) -> String {
         }
     }
     extra.push("see --help".to_string());
-    one_line(&format!("{error} ({})", extra.join("; ")))
-}
-
-/// The text on one line: newlines and runs of spaces become one space.
-fn one_line(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    output::terminal_safe(&text, output::Keep::Nothing).into_owned()
+    output::one_line(&format!("{error} ({})", extra.join("; ")))
 }
 
 /// `-v`: the client's request spans and retry warnings (and the sandbox's

@@ -53,6 +53,9 @@ impl Out {
     /// Text wrapped at spaces to the width; continuation lines are indented
     /// by `indent` more spaces than the first line's own indentation.
     pub fn wrapped(&mut self, text: &str, indent: usize) -> io::Result<()> {
+        // Escaped before it is fitted, so the width counts what is shown.
+        let text = terminal_safe(text, Keep::Nothing);
+        let text = text.as_ref();
         let lead = text.len() - text.trim_start().len();
         let first = &text[..lead];
         let rest = " ".repeat(lead + indent);
@@ -82,6 +85,25 @@ impl Out {
         writeln!(self.stdout)
     }
 
+    /// A list as JSON: one pretty document for `json`, one compact line
+    /// per item for `ndjson` (the table format has its own rendering).
+    pub fn items<T: Serialize>(&mut self, format: Format, items: &[T]) -> io::Result<()> {
+        match format {
+            Format::Json => self.json(items),
+            Format::Table | Format::Ndjson => items.iter().try_for_each(|item| self.ndjson(item)),
+        }
+    }
+
+    /// A table under a blank line, fitted to the width; nothing when it has
+    /// no rows.
+    pub fn table(&mut self, table: &table::Table) -> io::Result<()> {
+        if table.is_empty() {
+            return Ok(());
+        }
+        self.line("")?;
+        self.lines(&table.render(self.width))
+    }
+
     /// A JSON value in `format` (`json`: pretty, otherwise one line).
     pub fn value<T: Serialize + ?Sized>(&mut self, format: Format, value: &T) -> io::Result<()> {
         match format {
@@ -105,6 +127,13 @@ impl Out {
 /// there is ignored: there is nowhere left to report it.
 pub fn note(text: &str) {
     let _ = writeln!(io::stderr(), "{}", terminal_safe(text, Keep::Newlines));
+}
+
+/// `text` on one line: runs of whitespace (newlines included) become one
+/// space, and control characters are escaped.
+pub fn one_line(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    terminal_safe(&text, Keep::Nothing).into_owned()
 }
 
 /// Which layout characters [`terminal_safe`] lets through.

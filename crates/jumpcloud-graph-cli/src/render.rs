@@ -2,7 +2,8 @@
 //! directory knows them.
 
 use jumpcloud_graph::{
-    AccessWarning, Edge, Explanation, Grant, GrantPath, GraphNode, GraphType, Sudo,
+    AccessWarning, AssociationTarget, Edge, Explanation, Grant, GrantPath, GraphNode, GraphType,
+    Sudo,
 };
 
 use crate::directory::Directory;
@@ -51,9 +52,9 @@ pub fn grants(directory: &Directory, paths: &[GrantPath]) -> String {
 }
 
 /// Whether sudo means anything on objects of this type (devices and device
-/// groups).
+/// groups): the client's rule for association targets.
 pub fn takes_sudo(kind: &GraphType) -> bool {
-    matches!(kind, GraphType::System | GraphType::SystemGroup)
+    AssociationTarget::for_type(kind).is_some_and(|target| target.takes_sudo())
 }
 
 /// The SUDO cell of an explained object: its effective sudo on devices and

@@ -227,7 +227,7 @@ impl Fixture {
 }
 
 fn is_single_tenant_of(scope: &KeyScope, org: &Org) -> bool {
-    matches!(scope, KeyScope::SingleTenant(id) if id == org.id())
+    !scope.is_multi_tenant() && scope.can_access(org.id())
 }
 
 impl Index<&str> for Fixture {

@@ -7,8 +7,8 @@ use crate::write::{
     Write, op as write_op,
 };
 use crate::{
-    AccessReport, AssociationTarget, Client, Error, Explanation, GraphNode, GraphType, NodeId,
-    ObjectId, RevokePlan, TraversalKind,
+    AccessReport, AssociationTarget, Client, Error, Explanation, GraphNode, NodeId, ObjectId,
+    RevokePlan, TraversalKind,
 };
 
 /// The eight named traversals, each `traverse(TraversalKind::…)` with its
@@ -86,7 +86,7 @@ impl User {
 
     /// The user as a graph node (where every path starts).
     pub fn node(&self) -> GraphNode {
-        GraphNode::new(self.id, GraphType::User)
+        crate::model::user_node(self.id)
     }
 
     /// The client this handle uses.

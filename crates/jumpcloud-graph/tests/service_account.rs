@@ -46,6 +46,14 @@ fn systems_page() -> ResponseTemplate {
         .set_body_json(json!([system(1)]))
 }
 
+/// Answers every API read with [`systems_page`].
+async fn mount_systems(server: &MockServer) {
+    Mock::given(method("GET"))
+        .respond_with(systems_page())
+        .mount(server)
+        .await;
+}
+
 fn client_for(
     server: &MockServer,
     configure: impl FnOnce(jumpcloud_graph::ClientBuilder) -> jumpcloud_graph::ClientBuilder,
@@ -103,10 +111,7 @@ async fn mount_tokens(server: &MockServer, tokens: Tokens) {
 async fn the_token_request_has_the_real_shape_and_api_calls_carry_the_bearer() {
     let server = MockServer::start().await;
     mount_tokens(&server, tokens(3600)).await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     let client = client_for(&server, |b| b.org_id(ORG));
     common::systems_of(&client).await.unwrap();
 
@@ -145,10 +150,7 @@ async fn a_hundred_concurrent_callers_cause_one_token_request() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     let client = client_for(&server, |b| b);
     let calls = (0..100).map(|_| {
         let client = client.clone();
@@ -170,10 +172,7 @@ async fn a_hundred_concurrent_callers_cause_one_token_request() {
 async fn the_token_is_refreshed_ahead_of_expiry_and_fetched_again_after_it() {
     let server = MockServer::start().await;
     mount_tokens(&server, tokens(3600)).await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     let client = client_for(&server, |b| b);
     let user = client.user(USER).unwrap();
     user.systems().try_collect().await.unwrap();
@@ -216,10 +215,7 @@ async fn a_401_refreshes_the_token_once_and_sends_the_request_again() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     // Even with retries off: the refresh is not a retry of the policy.
     let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
     let systems = common::systems_of(&client).await.unwrap();
@@ -258,10 +254,7 @@ async fn failing_token_endpoint(fault: ResponseTemplate, times: u64) -> MockServ
         .mount(&server)
         .await;
     mount_tokens(&server, tokens(3600)).await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     server
 }
 
@@ -346,10 +339,7 @@ async fn a_token_response_that_is_not_a_token_is_a_decode_error() {
 async fn a_token_fetch_does_not_deadlock_with_one_request_in_flight() {
     let server = MockServer::start().await;
     mount_tokens(&server, tokens(3600)).await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     let client = client_for(&server, |b| b.max_in_flight(1));
     let outcome = tokio::time::timeout(
         Duration::from_secs(30),
@@ -364,10 +354,7 @@ async fn a_token_fetch_does_not_deadlock_with_one_request_in_flight() {
 async fn clones_share_the_token() {
     let server = MockServer::start().await;
     mount_tokens(&server, tokens(3600)).await;
-    Mock::given(method("GET"))
-        .respond_with(systems_page())
-        .mount(&server)
-        .await;
+    mount_systems(&server).await;
     let client = client_for(&server, |b| b);
     let clone = client.clone();
     common::systems_of(&client).await.unwrap();
@@ -420,10 +407,7 @@ async fn a_hostile_expires_in_neither_costs_a_token_per_request_nor_lasts_foreve
             .respond_with(TokensExpiringIn(expires_in.clone()))
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .respond_with(systems_page())
-            .mount(&server)
-            .await;
+        mount_systems(&server).await;
         let client = client_for(&server, |b| b);
         let user = client.user(USER).unwrap();
         for _ in 0..3 {

@@ -25,11 +25,7 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
     match (ctx.format, &report) {
         (Format::Json, Some(report)) => ctx.out.json(report)?,
         (Format::Json, None) => ctx.out.json(&entries)?,
-        (Format::Ndjson, _) => {
-            for entry in &entries {
-                ctx.out.ndjson(entry)?;
-            }
-        }
+        (Format::Ndjson, _) => ctx.out.items(ctx.format, &entries)?,
         (Format::Table, _) => {
             let directory = &ctx.backend.directory;
             let who = render::node(directory, &user.node());
@@ -57,17 +53,12 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
                 cells.push(render::grants(directory, entry.paths()));
                 table.row(cells);
             }
-            if !table.is_empty() {
-                ctx.out.line("")?;
-                let lines = table.render(ctx.out.width());
-                ctx.out.lines(&lines)?;
-            }
+            ctx.out.table(&table)?;
             // Report-wide notes, then each entry's, once each.
             let mut notes: Vec<String> = Vec::new();
             let warnings = report
                 .iter()
                 .flat_map(|report| report.warnings())
-                .filter(|_| entries.iter().any(|e| render::takes_sudo(e.node().kind())))
                 .chain(entries.iter().flat_map(|e| e.warnings()));
             for warning in warnings {
                 let text = render::warning(directory, warning);

@@ -18,12 +18,7 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
     }
     let groups = list.try_collect().await?;
     match ctx.format {
-        Format::Json => ctx.out.json(&groups)?,
-        Format::Ndjson => {
-            for group in &groups {
-                ctx.out.ndjson(group)?;
-            }
-        }
+        Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &groups)?,
         Format::Table => {
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
@@ -40,11 +35,7 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
                 cells.push(render::grants(directory, group.paths()));
                 table.row(cells);
             }
-            if !table.is_empty() {
-                ctx.out.line("")?;
-                let lines = table.render(ctx.out.width());
-                ctx.out.lines(&lines)?;
-            }
+            ctx.out.table(&table)?;
         }
     }
     Ok(Exit::Ok)
@@ -61,12 +52,7 @@ pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit,
     let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
     let associations = user.associations(targets).try_collect().await?;
     match ctx.format {
-        Format::Json => ctx.out.json(&associations)?,
-        Format::Ndjson => {
-            for association in &associations {
-                ctx.out.ndjson(association)?;
-            }
-        }
+        Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &associations)?,
         Format::Table => {
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
@@ -99,11 +85,7 @@ pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit,
                 });
                 table.row(cells);
             }
-            if !table.is_empty() {
-                ctx.out.line("")?;
-                let lines = table.render(ctx.out.width());
-                ctx.out.lines(&lines)?;
-            }
+            ctx.out.table(&table)?;
         }
     }
     Ok(Exit::Ok)

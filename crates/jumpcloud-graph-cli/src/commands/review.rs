@@ -220,15 +220,11 @@ fn table(directory: &crate::directory::Directory, entries: &[Entry]) -> Table {
                 cells.push(format!(
                     "line {}: {}",
                     failure.line,
-                    one_line(&failure.error)
+                    crate::output::one_line(&failure.error)
                 ));
             }
         }
         table.row(cells);
     }
     table
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -109,8 +109,7 @@ pub fn explain(
         cells.push(render::grant(directory, &path.kind()));
         table.row(cells);
     }
-    out.line("")?;
-    out.lines(&table.render(out.width()))?;
+    out.table(&table)?;
     let warnings = if notes { ex.warnings() } else { &[] };
     if !warnings.is_empty() {
         out.line("")?;

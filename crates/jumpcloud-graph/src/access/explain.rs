@@ -4,7 +4,9 @@ use std::fmt;
 
 use super::AccessWarning;
 use super::precedence::{self, SudoDecision};
-use crate::{Attributes, BoundObject, GrantPath, GraphNode, GraphType, NodeId, Sudo};
+use crate::{
+    AssociationTarget, Attributes, BoundObject, GrantPath, GraphNode, GraphType, NodeId, Sudo,
+};
 
 /// Why a user is bound to one object: every path that grants it with its
 /// classification and its own sudo, the effective sudo under JumpCloud's
@@ -158,9 +160,10 @@ impl Explanation {
     }
 }
 
-/// Whether sudo applies to objects of this type (devices and device groups).
+/// Whether sudo applies to objects of this type (devices and device
+/// groups): the association targets' own rule.
 pub(crate) fn takes_sudo(kind: &GraphType) -> bool {
-    matches!(kind, GraphType::System | GraphType::SystemGroup)
+    AssociationTarget::for_type(kind).is_some_and(|target| target.takes_sudo())
 }
 
 impl fmt::Display for Explanation {

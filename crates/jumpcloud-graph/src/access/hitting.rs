@@ -115,7 +115,7 @@ impl Problem {
             };
             search.run();
             if !search.aborted
-                && let Some((score, _)) = search.best
+                && let Some(score) = search.best
             {
                 return Solution {
                     edges: score.4,
@@ -233,7 +233,7 @@ struct Search<'a> {
     problem: &'a Problem,
     budget: usize,
     work: usize,
-    best: Option<(Score, ())>,
+    best: Option<Score>,
     chosen: Vec<usize>,
     in_set: Vec<bool>,
     forbidden: Vec<bool>,
@@ -247,7 +247,7 @@ impl Search<'_> {
             self.aborted = true;
             return;
         }
-        let best_len = self.best.as_ref().map(|(score, _)| score.0);
+        let best_len = self.best.as_ref().map(|score| score.0);
         // The uncut path with the fewest edges still allowed.
         let mut branch: Option<Vec<usize>> = None;
         for path in &self.problem.paths {
@@ -267,8 +267,8 @@ impl Search<'_> {
             // Every path is cut: a candidate.
             self.work += self.problem.others.iter().map(Vec::len).sum::<usize>();
             let score = self.problem.score(&self.chosen);
-            if self.best.as_ref().is_none_or(|(best, _)| score < *best) {
-                self.best = Some((score, ()));
+            if self.best.as_ref().is_none_or(|best| score < *best) {
+                self.best = Some(score);
             }
             return;
         };

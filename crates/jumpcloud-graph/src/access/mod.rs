@@ -28,10 +28,6 @@ use futures::TryStreamExt;
 
 use crate::{Error, NodeId, TraversalKind, User};
 
-/// Streams the `kind` traversal until the object `id` is found, and
-/// explains it; `None` when the traversal does not list it. (Traversals
-/// take a `filter`, but JumpCloud does not document filtering them by id,
-/// so the stream is read instead; it stops at the match.)
 /// Every object of `kind` bound to `user`, explained.
 pub(crate) async fn explain_all(
     user: &User,
@@ -45,6 +41,10 @@ pub(crate) async fn explain_all(
         .collect())
 }
 
+/// Streams the `kind` traversal until the object `id` is found, and
+/// explains it; `None` when the traversal does not list it. (Traversals
+/// take a `filter`, but JumpCloud does not document filtering them by id,
+/// so the stream is read instead; it stops at the match.)
 pub(crate) async fn find_bound(
     user: &User,
     kind: TraversalKind,

@@ -185,7 +185,6 @@ impl RevokePlan {
         let explanation = report
             .of_kind(kind)
             .find(|entry| *entry.id() == target)
-            .cloned()
             .map(|entry| Explanation::new(entry.user().clone(), entry.object().clone(), true));
         let Some(explanation) = explanation else {
             return Self {
@@ -494,7 +493,6 @@ impl RevokePlan {
 /// user with an association target, both ids ObjectIDs.
 fn is_executable(edge: &Edge, user: &GraphNode) -> bool {
     edge.from() == user
-        && *edge.to().kind() != GraphType::UserGroup
         && AssociationTarget::for_type(edge.to().kind()).is_some()
         && edge.to().id().is_object_id()
 }
