@@ -463,7 +463,14 @@ fn block_literal(s: &str, indent: usize) -> Option<String> {
         1 => "",
         _ => "+",
     };
-    let indicator = if body.starts_with(' ') { "2" } else { "" };
+    // YAML takes a block's indentation from its first non-empty line, so
+    // that line decides whether the indentation must be stated.
+    let first = body.split('\n').find(|line| !line.is_empty());
+    let indicator = if first.is_some_and(|line| line.starts_with(' ')) {
+        "2"
+    } else {
+        ""
+    };
     let pad = " ".repeat(indent);
     let mut out = format!("|{indicator}{chomp}");
     for line in body.split('\n') {
@@ -527,7 +534,12 @@ mod tests {
                     }
                 }
             },
-            "components": { "schemas": { "A": { "enum": [true, 1, "~", "#x", "a b"] } } },
+            // The first line is empty and the second indented: fails on
+            // the old code, which lost the indentation.
+            "components": { "schemas": { "A": {
+                "description": "\n  indented after an empty line\nlast",
+                "enum": [true, 1, "~", "#x", "a b"],
+            } } },
         });
         let mut comments = Comments::new();
         comments.insert(
