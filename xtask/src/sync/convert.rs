@@ -75,21 +75,24 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
             return Err(format!("path `{route}` is not an object"));
         };
         let mut converted = Map::new();
+        // The path's own parameters first: its body parameter belongs to
+        // every operation, whatever order the keys come in.
         let mut path_body: Option<Value> = None;
+        if let Some(v) = item.get("parameters") {
+            let (params, body) = parameters(
+                v,
+                &global_consumes,
+                &body_params,
+                &format!("path `{route}`"),
+            )?;
+            if !params.is_empty() {
+                converted.insert("parameters".into(), Value::Array(params));
+            }
+            path_body = body;
+        }
         for (key, v) in item {
             match key.as_str() {
-                "parameters" => {
-                    let (params, body) = parameters(
-                        v,
-                        &global_consumes,
-                        &body_params,
-                        &format!("path `{route}`"),
-                    )?;
-                    if !params.is_empty() {
-                        converted.insert(key.clone(), Value::Array(params));
-                    }
-                    path_body = body;
-                }
+                "parameters" => {}
                 method if METHODS.contains(&method) => {
                     let op = operation(
                         v,
@@ -516,5 +519,30 @@ fn schema(s: &Value) -> Value {
             Value::Object(out)
         }
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_level_body_reaches_every_operation_whatever_the_key_order() {
+        // `delete` sorts before `parameters`: fails on the old code, which
+        // read the path's parameters only when the loop reached them.
+        let doc = json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {
+                "parameters": [{"name": "body", "in": "body", "schema": {"type": "object"}}],
+                "delete": {"operationId": "d", "responses": {"204": {"description": ""}}},
+                "post": {"operationId": "p", "responses": {"204": {"description": ""}}},
+            }},
+        });
+        let out = swagger_to_openapi(&doc).unwrap();
+        for method in ["delete", "post"] {
+            let body = &out["paths"]["/x"][method]["requestBody"];
+            assert!(body["content"][JSON].is_object(), "{method}: {out:#}");
+        }
     }
 }
