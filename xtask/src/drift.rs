@@ -47,7 +47,7 @@ pub fn check_drift(expected: &str, path: &Path, name: &str) -> Result<Drift, Gen
             }
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Drift::Missing {
-            diff: diff_texts_from_nothing(expected, name),
+            diff: diff_creating(expected, name),
         }),
         Err(source) => Err(GenerateError::Io {
             path: path.to_path_buf(),
@@ -63,8 +63,9 @@ pub fn diff_texts(old: &str, new: &str, name: &str) -> String {
     unified(old, new, &format!("a/{name}"), &format!("b/{name}"))
 }
 
-/// A diff that creates `name` with the contents `new`.
-fn diff_texts_from_nothing(new: &str, name: &str) -> String {
+/// A diff that creates `name` with the contents `new` (from `/dev/null`,
+/// as `git apply` wants for a new file).
+pub fn diff_creating(new: &str, name: &str) -> String {
     unified("", new, "/dev/null", &format!("b/{name}"))
 }
 

@@ -36,7 +36,7 @@ mod surface;
 pub mod sync;
 mod workspace;
 
-pub use drift::{Drift, check_drift, diff_texts};
+pub use drift::{Drift, check_drift, diff_creating, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
 pub use spec::{OperationInfo, Spec};

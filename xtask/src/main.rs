@@ -159,7 +159,10 @@ fn run_sync(
         return Ok(ExitCode::SUCCESS);
     }
     if check {
-        let diff = xtask::diff_texts(current.as_deref().unwrap_or(""), &synced.text, &shown);
+        let diff = match current.as_deref() {
+            Some(current) => xtask::diff_texts(current, &synced.text, &shown),
+            None => xtask::diff_creating(&synced.text, &shown),
+        };
         let summary = if changes.is_empty() {
             "only comments or layout differ".to_string()
         } else {

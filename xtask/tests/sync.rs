@@ -396,6 +396,31 @@ fn check_exits_0_when_the_fragment_matches_and_1_with_a_report_when_not() {
 }
 
 #[test]
+fn check_against_a_missing_file_prints_a_diff_that_creates_it() {
+    // Fails on the old code, whose diff came from `a/<name>`, which
+    // `git apply` refuses for a file that does not exist.
+    let dir = scratch();
+    let from = write_upstream(dir.path(), "same.json", &to_swagger(&upstream()));
+    let missing = dir.path().join("openapi/new.yaml");
+    let out = xtask_sync(
+        dir.path(),
+        &[
+            "--check",
+            "--from",
+            from.to_str().unwrap(),
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("--- /dev/null\n+++ b/openapi/new.yaml"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn sync_writes_the_fragment_or_the_out_file() {
     let dir = scratch();
     let mut up = upstream();
