@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::GenerateError;
 use crate::generate::PROGENITOR_VERSION;
 
-const METHODS: [&str; 8] = [
+/// The HTTP methods of a path item, in OpenAPI's order.
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -32,13 +32,15 @@ pub(super) fn listing(krate: &Crate) -> String {
         let name = root.name.clone().unwrap_or_default();
         walker.module(root, &name, 0);
     }
-    let mut lines: Vec<(String, String)> = walker.lines.into_iter().collect();
-    lines.sort();
-    lines.into_iter().fold(String::new(), |mut out, (_, line)| {
-        out.push_str(&line);
-        out.push('\n');
-        out
-    })
+    // A BTreeSet: already in order.
+    walker
+        .lines
+        .into_iter()
+        .fold(String::new(), |mut out, (_, line)| {
+            out.push_str(&line);
+            out.push('\n');
+            out
+        })
 }
 
 struct Walker<'a> {
@@ -442,8 +444,6 @@ fn abi(abi: &Abi) -> Option<String> {
     })
 }
 
-/// `self`, `&self`, `&mut self`, `self: Box<Self>` or `name: Type`.
-/// A path as rustdoc's HTML shows it: the last segment and its arguments.
 /// `StructuralPartialEq` comes with every derived `PartialEq` and is not
 /// nameable on stable Rust.
 fn is_marker(imp: &Impl) -> bool {

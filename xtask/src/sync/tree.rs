@@ -2,10 +2,7 @@
 
 use serde_json::{Map, Value};
 
-/// The HTTP methods of a path item, in OpenAPI's order.
-pub(crate) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub(crate) use crate::spec::METHODS;
 
 /// A location in a document: object keys and array indices as strings,
 /// e.g. `["paths", "/users/{user_id}/systems", "get", "description"]`.
