@@ -206,33 +206,25 @@ fn generate(workspace: &Workspace, check: bool) -> Result<ExitCode, GenerateErro
     let out = workspace.generated_path();
     let shown = workspace.display(&out);
     let spec_shown = workspace.display(&spec_path);
-    match (check_drift(&code, &out, &shown)?, check) {
-        (Drift::UpToDate, _) => {
-            print_quietly(&format!("{shown} is up to date with {spec_shown}\n"));
-            Ok(ExitCode::SUCCESS)
-        }
-        (Drift::Stale { diff } | Drift::Missing { diff }, true) => {
-            print_quietly(&diff);
-            eprint_quietly(&format!(
-                "\nerror: {shown} has drifted from {spec_shown}.\n\
+    write_or_check(
+        &out,
+        &code,
+        check,
+        &Messages {
+            up_to_date: format!("{shown} is up to date with {spec_shown}"),
+            drifted: format!(
+                "{shown} has drifted from {spec_shown}.\n\
                  Run `cargo xtask generate` to regenerate it (or apply the diff above \
                  with `git apply` from the workspace root), review the snapshots \
-                 (`cargo test -p xtask --no-fail-fast`), and commit them together.\n"
-            ));
-            Ok(ExitCode::FAILURE)
-        }
-        (_, false) => {
-            std::fs::write(&out, &code).map_err(|source| GenerateError::Io {
-                path: out.clone(),
-                source,
-            })?;
-            print_quietly(&format!(
-                "wrote {shown} ({} lines) from {spec_shown}\n",
+                 (`cargo test -p xtask --no-fail-fast`), and commit them together."
+            ),
+            wrote: format!(
+                "wrote {shown} ({} lines) from {spec_shown}",
                 code.lines().count()
-            ));
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+            ),
+        },
+        &shown,
+    )
 }
 
 fn list_public_api(
@@ -246,29 +238,59 @@ fn list_public_api(
     let listing = api.listing(&json)?;
     let out = api.listing_path();
     let shown = workspace.display(&out);
-    match (check_drift(&listing, &out, &shown)?, check) {
+    write_or_check(
+        &out,
+        &listing,
+        check,
+        &Messages {
+            up_to_date: format!("{shown} is up to date with the API of {krate}"),
+            drifted: format!(
+                "the public API of {krate} differs from {shown}.\n\
+                 If the change is intended, run `cargo xtask public-api --crate {krate}` \
+                 and commit {shown} with it."
+            ),
+            wrote: format!(
+                "wrote {shown} ({} items)",
+                listing.lines().filter(|l| !l.starts_with("//")).count()
+            ),
+        },
+        &shown,
+    )
+}
+
+/// What [`write_or_check`] says in each case.
+struct Messages {
+    up_to_date: String,
+    drifted: String,
+    wrote: String,
+}
+
+/// Writes `content` to `out`, or with `check` compares them instead: the
+/// diff (from the workspace root, for `git apply`) and exit 1 when they
+/// differ.
+fn write_or_check(
+    out: &std::path::Path,
+    content: &str,
+    check: bool,
+    messages: &Messages,
+    shown: &str,
+) -> Result<ExitCode, GenerateError> {
+    match (check_drift(content, out, shown)?, check) {
         (Drift::UpToDate, _) => {
-            print_quietly(&format!("{shown} is up to date with the API of {krate}\n"));
+            print_quietly(&format!("{}\n", messages.up_to_date));
             Ok(ExitCode::SUCCESS)
         }
         (Drift::Stale { diff } | Drift::Missing { diff }, true) => {
             print_quietly(&diff);
-            eprint_quietly(&format!(
-                "\nerror: the public API of {krate} differs from {shown}.\n\
-                 If the change is intended, run `cargo xtask public-api --crate {krate}` \
-                 and commit {shown} with it.\n"
-            ));
+            eprint_quietly(&format!("\nerror: {}\n", messages.drifted));
             Ok(ExitCode::FAILURE)
         }
         (_, false) => {
-            std::fs::write(&out, &listing).map_err(|source| GenerateError::Io {
-                path: out.clone(),
+            std::fs::write(out, content).map_err(|source| GenerateError::Io {
+                path: out.to_path_buf(),
                 source,
             })?;
-            print_quietly(&format!(
-                "wrote {shown} ({} items)\n",
-                listing.lines().filter(|l| !l.starts_with("//")).count()
-            ));
+            print_quietly(&format!("{}\n", messages.wrote));
             Ok(ExitCode::SUCCESS)
         }
     }

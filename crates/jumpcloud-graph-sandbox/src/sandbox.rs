@@ -164,10 +164,7 @@ impl Sandbox {
         let builder = jumpcloud_graph::Client::builder()
             .api_key(self.api_key())
             .base_url(self.base_url());
-        match configure(builder).build() {
-            Ok(client) => client,
-            Err(error) => panic!("invalid sandbox client configuration: {error}"),
-        }
+        build(configure(builder))
     }
 
     /// A client for this sandbox that authenticates as the first org's
@@ -203,10 +200,7 @@ impl Sandbox {
             .service_account(account.client_id(), account.client_secret())
             .base_url(self.base_url())
             .token_url(self.token_url());
-        match configure(builder).build() {
-            Ok(client) => Some(client),
-            Err(error) => panic!("invalid sandbox client configuration: {error}"),
-        }
+        Some(build(configure(builder)))
     }
 
     /// The fixture the sandbox started with: org, object and key ids for
@@ -537,5 +531,14 @@ impl StartError {
             StartError::Bind { addr, .. } => Some(*addr),
             StartError::Setting(_) => None,
         }
+    }
+}
+
+/// Builds a client the caller configured; an invalid configuration is the
+/// caller's bug (see the `# Panics` sections).
+fn build(builder: jumpcloud_graph::ClientBuilder) -> jumpcloud_graph::Client {
+    match builder.build() {
+        Ok(client) => client,
+        Err(error) => panic!("invalid sandbox client configuration: {error}"),
     }
 }

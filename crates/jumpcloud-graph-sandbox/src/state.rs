@@ -215,9 +215,10 @@ impl Shared {
         log.next_number += 1;
         log.requests_total += 1;
         let fault = lock(&self.faults).decide(line.method, line.path);
-        if let Some(fault) = &fault {
+        let fault_name = fault.as_ref().map(Fault::to_string);
+        if let Some(name) = &fault_name {
             log.faults_injected += 1;
-            *log.by_fault.entry(fault.to_string()).or_default() += 1;
+            *log.by_fault.entry(name.clone()).or_default() += 1;
         }
         if log.requests.len() >= MAX_RECORDED {
             log.requests.pop_front();
@@ -231,7 +232,7 @@ impl Shared {
             x_org_id: line.x_org_id.map(str::to_owned),
             credential: line.credential,
             status: None,
-            fault: fault.as_ref().map(Fault::to_string),
+            fault: fault_name,
         });
         drop(log);
 

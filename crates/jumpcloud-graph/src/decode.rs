@@ -19,7 +19,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
-use crate::error::{EXCERPT_CHARS, Request, ScrubbedCause, excerpt};
+use crate::error::{EXCERPT_CHARS, Request, ScrubbedCause, body_excerpt};
 use crate::model::{Association, BoundObject, Edge, GrantPath, GraphNode};
 use crate::{Attributes, Error, GraphType, NodeId};
 
@@ -199,6 +199,6 @@ fn decode_error(
         ScrubbedCause::text(scrubbed)
     };
     let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
-    let body = excerpt(&scrub(&String::from_utf8_lossy(head)), EXCERPT_CHARS);
+    let body = body_excerpt(head, scrub);
     Error::decode(request.clone(), body, cause)
 }

@@ -166,7 +166,7 @@ impl ApiError {
             message: field("message").or_else(|| field("error_description")),
             error: field("error"),
             code,
-            body: excerpt(&scrub(&String::from_utf8_lossy(body)), EXCERPT_CHARS),
+            body: body_excerpt(body, scrub),
             method: request.method,
             path: request.path.clone(),
             retry_after: headers
@@ -274,6 +274,12 @@ impl fmt::Display for ApiError {
         }
         Ok(())
     }
+}
+
+/// The start of a response body as errors show it: scrubbed of
+/// credentials, control characters escaped, at most [`EXCERPT_CHARS`].
+pub(crate) fn body_excerpt(body: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
+    excerpt(&scrub(&String::from_utf8_lossy(body)), EXCERPT_CHARS)
 }
 
 /// At most `chars` characters of `text`, trimmed, with `…` when cut.

@@ -222,7 +222,7 @@ impl User {
         I::Error: Into<Error>,
     {
         self.about(object_id(id), move |user, id| async move {
-            access::find_bound(&user, kind, &id, true).await
+            access::find_bound(&user, kind, &id).await
         })
     }
 

@@ -49,12 +49,11 @@ pub(crate) async fn find_bound(
     user: &User,
     kind: TraversalKind,
     id: &NodeId,
-    caveat: bool,
 ) -> Result<Option<Explanation>, Error> {
     let mut items = user.traverse(kind).stream();
     while let Some(bound) = items.try_next().await? {
         if bound.id() == id {
-            return Ok(Some(Explanation::new(user.node(), bound, caveat)));
+            return Ok(Some(Explanation::new(user.node(), bound, true)));
         }
     }
     Ok(None)

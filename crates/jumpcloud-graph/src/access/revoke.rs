@@ -484,7 +484,7 @@ impl RevokePlan {
                 _ => removed.push(step.clone()),
             }
         }
-        let after = super::find_bound(&self.user, self.kind, &self.target, true).await?;
+        let after = super::find_bound(&self.user, self.kind, &self.target).await?;
         Ok(RevokeOutcome::new(self, removed, already_absent, after))
     }
 }
