@@ -136,7 +136,7 @@
 //! | [`TraversalKind`] | its name, e.g. `"systems"` (also deserializes) |
 //! | [`Attributes`] | the wire object, e.g. `{"sudo": {"enabled": true, "withoutPassword": false}}` |
 //! | [`Edge`], [`Association`] | `{"from": node, "to": node, "attributes": {..}}`, plus `from_attributes` / `to_attributes` when the server sent any |
-//! | [`Grant`] | `{"kind": "direct"}`, `{"kind": "user_group", "user_group": node}`, `{"kind": "system_group", "system_group": node}`, `{"kind": "user_group_then_system_group", "user_group": node, "system_group": node}`, `{"kind": "hops", "hops": [node, ..]}` (also deserializes) |
+//! | [`Grant`] | `{"kind": "direct"}`, `{"kind": "user_group", "user_group": node}`, `{"kind": "system_group", "system_group": node}`, `{"kind": "user_group_then_system_group", "user_group": node, "system_group": node}`, `{"kind": "hops", "hops": [node, ..]}`, `{"kind": "empty"}` (a path with no edges) (also deserializes) |
 //! | [`GrantPath`] | `{"grant": grant, "sudo": sudo \| null, "edges": [edge, ..]}` |
 //! | [`BoundObject`] | `{"id", "type", "compiled_attributes", "sudo", "paths"}`, plus `external_id` / `sync_status` when sent |
 //! | [`Explanation`] | `{"user", "object", "paths", "effective_sudo", "deciding_path": index \| null, "compiled_attributes", "compiled_sudo", "agrees_with_server", "warnings"}` |

@@ -201,6 +201,10 @@ pub enum Grant {
     },
     /// Any other shape: the nodes between the user and the object, in order.
     Hops(Vec<GraphNode>),
+    /// A path the server sent with no edges at all: it shows no way the
+    /// object is granted (a revoke plan reports it as
+    /// [`AccessWarning::EmptyPaths`](crate::AccessWarning::EmptyPaths)).
+    Empty,
 }
 
 impl Grant {
@@ -221,7 +225,7 @@ impl Grant {
     }
 
     /// A stable name for the shape: `direct`, `user_group`, `system_group`,
-    /// `user_group_then_system_group`, `hops`.
+    /// `user_group_then_system_group`, `hops`, `empty`.
     pub fn name(&self) -> &'static str {
         match self {
             Grant::Direct => "direct",
@@ -229,6 +233,7 @@ impl Grant {
             Grant::SystemGroup(_) => "system_group",
             Grant::UserGroupThenSystemGroup { .. } => "user_group_then_system_group",
             Grant::Hops(_) => "hops",
+            Grant::Empty => "empty",
         }
     }
 
@@ -264,6 +269,7 @@ impl fmt::Display for Grant {
                 user_group,
                 system_group,
             } => write!(f, "via {user_group} then {system_group}"),
+            Grant::Empty => f.write_str("an empty path"),
             Grant::Hops(hops) => {
                 f.write_str("via ")?;
                 for (i, hop) in hops.iter().enumerate() {
@@ -306,6 +312,9 @@ impl GrantPath {
 
     /// How this path grants the object.
     pub fn kind(&self) -> Grant {
+        if self.edges.is_empty() {
+            return Grant::Empty;
+        }
         let via: Vec<&GraphNode> = self.via().collect();
         Grant::classify(&via)
     }
@@ -422,7 +431,7 @@ impl BoundObject {
 
     /// Whether one of the paths goes through a group.
     pub fn is_indirect(&self) -> bool {
-        self.paths.iter().any(|path| !path.is_direct())
+        self.paths.iter().any(|path| path.edges.len() > 1)
     }
 
     /// How each path grants the object, in path order.
@@ -529,12 +538,13 @@ mod json {
         /// `{"kind": "direct"}`, `{"kind": "user_group", "user_group":
         /// node}`, `{"kind": "system_group", "system_group": node}`,
         /// `{"kind": "user_group_then_system_group", "user_group": node,
-        /// "system_group": node}` or `{"kind": "hops", "hops": [node, ..]}`.
+        /// "system_group": node}`, `{"kind": "hops", "hops": [node, ..]}` or
+        /// `{"kind": "empty"}`.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("kind", self.name())?;
             match self {
-                Grant::Direct => {}
+                Grant::Direct | Grant::Empty => {}
                 Grant::UserGroup(group) => map.serialize_entry("user_group", group)?,
                 Grant::SystemGroup(group) => map.serialize_entry("system_group", group)?,
                 Grant::UserGroupThenSystemGroup {
@@ -583,6 +593,7 @@ mod json {
                     }
                 }
                 ("hops", None, None, Some(hops)) => Grant::Hops(hops),
+                ("empty", None, None, None) => Grant::Empty,
                 (kind, ..) => {
                     return Err(D::Error::custom(format_args!(
                         "a grant of kind {kind:?} with the wrong fields; expected direct, \

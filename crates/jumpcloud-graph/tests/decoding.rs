@@ -118,3 +118,32 @@ async fn an_empty_page_with_a_total_is_an_empty_list() {
         .unwrap();
     assert!(items.is_empty());
 }
+
+#[tokio::test]
+async fn a_path_with_no_edges_is_not_called_direct() {
+    // Fails on the old code, which classified `[]` as Grant::Direct (and
+    // showed it as "direct") while GrantPath::is_direct said no.
+    let (server, client) = setup().await;
+    let id = object_id(1);
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "1")
+                .set_body_json(json!([{
+                    "id": id,
+                    "type": "system",
+                    "paths": [[], [{"to": {"id": id, "type": "system"}}]]
+                }])),
+        )
+        .mount(&server)
+        .await;
+    let items = common::systems_of(&client).await.unwrap();
+    let bound = &items[0];
+    assert_eq!(bound.grants(), [Grant::Empty, Grant::Direct]);
+    assert!(!bound.paths()[0].is_direct());
+    assert!(bound.is_direct() && !bound.is_indirect());
+    assert_eq!(bound.paths()[0].kind().to_string(), "an empty path");
+    let json = serde_json::to_value(bound.paths()[0].kind()).unwrap();
+    assert_eq!(json, json!({"kind": "empty"}));
+    assert_eq!(serde_json::from_value::<Grant>(json).unwrap(), Grant::Empty);
+}

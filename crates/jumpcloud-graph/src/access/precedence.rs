@@ -54,7 +54,7 @@ impl Precedence {
             Grant::SystemGroup(_) => Precedence::SystemGroup,
             Grant::UserGroup(_) => Precedence::UserGroup,
             Grant::UserGroupThenSystemGroup { .. } => Precedence::UserGroupThenSystemGroup,
-            Grant::Hops(_) => Precedence::Other,
+            Grant::Hops(_) | Grant::Empty => Precedence::Other,
         }
     }
 
