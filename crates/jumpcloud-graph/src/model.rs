@@ -506,7 +506,7 @@ pub(crate) fn user_node(user: ObjectId) -> GraphNode {
 /// The JSON shapes of the results (the `serde` feature). Field names are
 /// snake_case; ids are strings; graph types their wire names; attributes
 /// the wire object. The shapes are part of the API: a change is a breaking
-/// change, and the snapshot tests in `tests/access_json.rs` hold them.
+/// change, and the snapshot tests in `tests/it/access_json.rs` hold them.
 #[cfg(feature = "serde")]
 mod json {
     use serde::de::Error as _;

@@ -1,0 +1,376 @@
+//! Conformance of the sandbox to the OpenAPI fragment: every operation is
+//! called with the generated client, so every success body is decoded by the
+//! generated types; error bodies are decoded into the generated `Error`.
+
+use crate::common;
+
+use common::{ACME_KEY, generated, id};
+use jumpcloud_graph_openapi::types::{
+    self, EmailrequestEmailType, GraphAttributeSudo, GraphAttributeSudoSudo, GraphOperationUser,
+    GraphOperationUserOp, GraphOperationUserType, GraphUserAssociationsListTargetsItem as Target,
+};
+use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+
+type ApiError = jumpcloud_graph_openapi::Error<()>;
+
+/// Decodes an error response's body with the generated `Error` type.
+async fn error_body(result: Result<impl std::fmt::Debug, ApiError>) -> (u16, types::Error) {
+    match result {
+        Err(jumpcloud_graph_openapi::Error::UnexpectedResponse(response)) => {
+            let status = response.status().as_u16();
+            let content_type = response.headers()["content-type"].clone();
+            assert_eq!(content_type, "application/json");
+            let body = response
+                .json::<types::Error>()
+                .await
+                .expect("decodes as types::Error");
+            (status, body)
+        }
+        other => panic!("expected an error response, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_traversal_decodes_with_the_generated_types() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let ada = id("ada");
+    let katherine = id("katherine");
+
+    let systems = client
+        .graph_user_traverse_system()
+        .user_id(&ada)
+        .limit(100)
+        .send()
+        .await;
+    let system_groups = client
+        .graph_user_traverse_system_group()
+        .user_id(&ada)
+        .send()
+        .await;
+    let applications = client
+        .graph_user_traverse_application()
+        .user_id(&ada)
+        .send()
+        .await;
+    let directories = client
+        .graph_user_traverse_directory()
+        .user_id(&katherine)
+        .send()
+        .await;
+    let gsuites = client
+        .graph_user_traverse_g_suite()
+        .user_id(&ada)
+        .send()
+        .await;
+    let ldap = client
+        .graph_user_traverse_ldap_server()
+        .user_id(&ada)
+        .send()
+        .await;
+    let office = client
+        .graph_user_traverse_office365()
+        .user_id(&katherine)
+        .send()
+        .await;
+    let radius = client
+        .graph_user_traverse_radius_server()
+        .user_id(&ada)
+        .send()
+        .await;
+
+    let counts: Vec<(&str, usize)> = [
+        ("system", systems),
+        ("system_group", system_groups),
+        ("application", applications),
+        ("directory", directories),
+        ("g_suite", gsuites),
+        ("ldap_server", ldap),
+        ("office_365", office),
+        ("radius_server", radius),
+    ]
+    .into_iter()
+    .map(|(name, result)| (name, result.expect(name).into_inner().len()))
+    .collect();
+    assert_eq!(
+        counts,
+        [
+            ("system", 6),
+            ("system_group", 2),
+            ("application", 2),
+            ("directory", 3),
+            ("g_suite", 1),
+            ("ldap_server", 1),
+            ("office_365", 1),
+            ("radius_server", 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn traversal_paths_decode_with_from_omitted_on_the_first_edge() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let systems = client
+        .graph_user_traverse_system()
+        .user_id(id("ada"))
+        .limit(100)
+        .send()
+        .await
+        .expect("systems")
+        .into_inner();
+    let web = systems
+        .iter()
+        .find(|s| s.id == id("web-01"))
+        .expect("web-01");
+    assert_eq!(web.type_, "system");
+    assert_eq!(web.paths.len(), 3);
+    for path in &web.paths {
+        assert!(path[0].from.is_none(), "first edge has no from");
+        for (previous, edge) in path.iter().zip(path.iter().skip(1)) {
+            assert_eq!(edge.from.as_ref().map(|f| &f.id), Some(&previous.to.id));
+        }
+        assert_eq!(path.last().map(|e| &e.to.id), Some(&web.id));
+    }
+    let sudo = web
+        .compiled_attributes
+        .as_ref()
+        .and_then(|a| a.get("sudo"))
+        .cloned()
+        .map(serde_json::from_value::<GraphAttributeSudoSudo>)
+        .expect("compiled sudo")
+        .expect("sudo decodes as GraphAttribute-Sudo");
+    assert!(sudo.enabled && !sudo.without_password);
+}
+
+#[tokio::test]
+async fn memberof_decodes_with_the_generated_types() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let groups = client
+        .graph_user_member_of()
+        .user_id(id("ada"))
+        .filter(vec!["type:eq:user_group".to_owned()])
+        .sort("name")
+        .limit(100)
+        .skip(0u64)
+        .send()
+        .await
+        .expect("memberof");
+    assert_eq!(groups.headers()["x-total-count"], "3");
+    let names: Vec<String> = groups.into_inner().into_iter().map(|g| g.id).collect();
+    assert_eq!(names, [id("engineering"), id("everyone"), id("ops")]);
+}
+
+#[tokio::test]
+async fn associations_list_decodes_for_all_ten_targets() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let all = vec![
+        Target::ActiveDirectory,
+        Target::Application,
+        Target::GSuite,
+        Target::IdpRoutingPolicy,
+        Target::LdapServer,
+        Target::Office365,
+        Target::PasswordManagerItem,
+        Target::RadiusServer,
+        Target::System,
+        Target::SystemGroup,
+    ];
+    let edges = client
+        .graph_user_associations_list()
+        .user_id(id("ada"))
+        .targets(all)
+        .limit(100)
+        .send()
+        .await
+        .expect("associations")
+        .into_inner();
+    let targets: Vec<(String, String)> = edges
+        .iter()
+        .map(|e| (e.to.type_.clone(), e.to.id.clone()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("system".to_owned(), id("ada-macbook")),
+            ("system".to_owned(), id("web-01")),
+            ("password_manager_item".to_owned(), id("prod-db-root")),
+        ]
+    );
+    assert!(edges.iter().all(|e| e.from.is_none()));
+    assert!(edges[2].attributes.is_none());
+}
+
+#[tokio::test]
+async fn associations_post_add_update_remove_answer_204() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let operation = |op, sudo: Option<(bool, bool)>| GraphOperationUser {
+        attributes: sudo.map(|(enabled, without_password)| GraphAttributeSudo {
+            sudo: Some(GraphAttributeSudoSudo {
+                enabled,
+                without_password,
+            }),
+        }),
+        id: id("db-01"),
+        op,
+        type_: GraphOperationUserType::System,
+    };
+    for (op, sudo) in [
+        (GraphOperationUserOp::Add, None),
+        (GraphOperationUserOp::Update, Some((true, true))),
+        (GraphOperationUserOp::Remove, None),
+    ] {
+        let response = client
+            .graph_user_associations_post()
+            .user_id(id("ken"))
+            .body(operation(op, sudo))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{op}: {e}"));
+        assert_eq!(response.status(), 204, "{op}");
+    }
+}
+
+#[tokio::test]
+async fn send_emails_answers_204() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let response = client
+        .users_send_emails()
+        .user_id(id("ken"))
+        .body(types::Emailrequest {
+            email_type: Some(EmailrequestEmailType::Activation),
+        })
+        .send()
+        .await
+        .expect("emails");
+    assert_eq!(response.status(), 204);
+    assert_eq!(sandbox.outbox().len(), 1);
+}
+
+#[tokio::test]
+async fn error_bodies_decode_as_the_generated_error_type() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated(&sandbox, ACME_KEY);
+    let ada = id("ada");
+
+    let (status, body) = error_body(
+        client
+            .graph_user_traverse_system()
+            .user_id(&ada)
+            .limit(101)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body.message.as_deref(),
+        Some("Bad Request: request parameter \"limit\" exceeds maximum value of 100")
+    );
+
+    let (status, body) = error_body(
+        client
+            .graph_user_traverse_application()
+            .user_id("123456")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.message
+            .unwrap_or_default()
+            .starts_with("Bad Request: invalid object id")
+    );
+
+    let (status, _) = error_body(
+        client
+            .graph_user_member_of()
+            .user_id("651000000000000000000999")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let (status, body) = error_body(
+        generated(&sandbox, "wrong-key")
+            .graph_user_traverse_directory()
+            .user_id(&ada)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        body.message.as_deref(),
+        Some("Unauthorized: api key user not found")
+    );
+
+    let add = || {
+        client
+            .graph_user_associations_post()
+            .user_id(&ada)
+            .body(GraphOperationUser {
+                attributes: None,
+                id: id("web-01"),
+                op: GraphOperationUserOp::Add,
+                type_: GraphOperationUserType::System,
+            })
+            .send()
+    };
+    let (status, body) = error_body(add().await).await;
+    assert_eq!(status, 409);
+    assert!(body.message.unwrap_or_default().starts_with("Conflict: "));
+
+    let (status, _) = error_body(
+        client
+            .graph_user_associations_list()
+            .user_id(&ada)
+            .targets(vec![Target::System])
+            .limit(500)
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    let (status, _) = error_body(
+        client
+            .users_send_emails()
+            .user_id(&ada)
+            .body(types::Emailrequest { email_type: None })
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    let (status, _) = error_body(
+        client
+            .graph_user_member_of()
+            .user_id(&ada)
+            .filter(vec!["name:like:x".to_owned()])
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn empty_attributes_are_sent_as_null_not_omitted() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let text = common::get(&sandbox, &format!("/users/{}/applications", id("ada")))
+        .await
+        .text()
+        .await
+        .expect("body");
+    // GitHub via Engineering and Slack via Everyone carry no attributes.
+    assert!(text.contains(r#""compiledAttributes":null"#), "{text}");
+    assert!(text.contains(r#""attributes":null"#), "{text}");
+}

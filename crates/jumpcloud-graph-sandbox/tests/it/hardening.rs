@@ -1,0 +1,237 @@
+//! The sandbox survives careless and hostile callers: fault specs and
+//! latencies it cannot honour are refused up front, oversized bodies get
+//! 413, and half-sent requests cannot hold connections open for ever.
+
+use crate::common;
+
+use std::time::{Duration, SystemTime};
+
+use common::{ACME_KEY, get, http, id};
+use jumpcloud_graph_sandbox::{Fault, FaultRule, Fixture, RetryAfter, Sandbox};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn systems_path() -> String {
+    format!("/users/{}/systems", id("ada"))
+}
+
+async fn admin_put(sandbox: &Sandbox, path: &str, body: &str) -> (u16, String) {
+    let response = http()
+        .put(format!("{}/__sandbox/{path}", sandbox.root_url()))
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("the admin endpoint answers");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn admin_refuses_fault_specs_it_cannot_honour() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    for spec in [
+        "429,retry-after-date=300000000000",
+        "429,retry-after-date=18446744073709551615",
+        "429,every=0",
+        "503,at=0|2",
+        "503,first=0",
+    ] {
+        let (status, body) = admin_put(&sandbox, "faults", spec).await;
+        assert_eq!(status, 400, "{spec}: {body}");
+        assert!(body.contains("invalid fault"), "{spec}: {body}");
+    }
+    // Nothing was installed: requests are still answered normally.
+    assert_eq!(get(&sandbox, &systems_path()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_far_retry_after_date_set_from_rust_is_capped_not_a_panic() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    sandbox.set_faults(FaultRule::always(
+        Fault::status(429).retry_after(RetryAfter::HttpDate(u64::MAX)),
+    ));
+    let response = get(&sandbox, &systems_path()).await;
+    assert_eq!(response.status(), 429);
+    let value = response.headers()["retry-after"]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let at = httpdate::parse_http_date(&value).expect("an HTTP date");
+    assert!(at > SystemTime::now(), "{value}");
+    // A second request is served too: nothing panicked.
+    assert_eq!(get(&sandbox, &systems_path()).await.status(), 429);
+}
+
+#[tokio::test]
+async fn admin_refuses_a_latency_above_the_cap() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    for body in ["18446744073709551615", "60001", "-1", "soon"] {
+        let (status, text) = admin_put(&sandbox, "latency", body).await;
+        assert_eq!(status, 400, "{body}: {text}");
+    }
+    assert_eq!(admin_put(&sandbox, "latency", "60000").await.0, 204);
+    assert_eq!(admin_put(&sandbox, "latency", "0").await.0, 204);
+    assert_eq!(get(&sandbox, &systems_path()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_body_over_two_mebibytes_is_413() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let mut body = br#"{"op":"add","type":"system","id":""#.to_vec();
+    body.resize(2 * 1024 * 1024 + 1, b' ');
+    for path in ["associations", "emails"] {
+        let response = http()
+            .post(format!("{}/users/{}/{path}", sandbox.base_url(), id("ada")))
+            .header("x-api-key", ACME_KEY)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert_eq!(response.status(), 413, "{path}");
+        let error: Value = response.json().await.expect("a JSON body");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Payload Too Large")),
+            "{error}"
+        );
+    }
+}
+
+/// Connects and sends a request line and one header, never the blank line
+/// that ends the head.
+async fn half_sent_request(sandbox: &Sandbox) -> TcpStream {
+    let mut stream = TcpStream::connect(sandbox.addr())
+        .await
+        .expect("the sandbox accepts");
+    let head = format!(
+        "GET /api/v2{} HTTP/1.1\r\nhost: sandbox\r\n",
+        systems_path()
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("the head is sent");
+    stream
+}
+
+/// Reads until the server closes the connection (whatever it answered).
+async fn closed(mut stream: TcpStream) -> Vec<u8> {
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    answer
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_half_sent_request_is_closed_after_the_default_header_timeout() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let started = tokio::time::Instant::now();
+    let stream = half_sent_request(&sandbox).await;
+    // On the paused clock an hour passes at once if nothing else happens.
+    let answer = tokio::time::timeout(Duration::from_secs(3600), closed(stream))
+        .await
+        .expect("the sandbox closed the connection within the hour");
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_secs(1)..=Duration::from_secs(60)).contains(&waited),
+        "closed after {waited:?}"
+    );
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_header_read_timeout_is_configurable() {
+    let sandbox = Sandbox::builder()
+        .header_read_timeout(Some(Duration::from_secs(5)))
+        .start()
+        .await
+        .expect("started");
+    let started = tokio::time::Instant::now();
+    let stream = half_sent_request(&sandbox).await;
+    tokio::time::timeout(Duration::from_secs(3600), closed(stream))
+        .await
+        .expect("closed within the hour");
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_secs(5)..Duration::from_secs(6)).contains(&waited),
+        "closed after {waited:?}"
+    );
+    assert_eq!(sandbox.stats().header_read_timeouts, 1);
+}
+
+/// A complete request on a raw connection, which asks to be closed after
+/// the answer.
+async fn whole_request(sandbox: &Sandbox) -> TcpStream {
+    let mut stream = TcpStream::connect(sandbox.addr())
+        .await
+        .expect("the kernel accepts");
+    let request = format!(
+        "GET /api/v2{} HTTP/1.1\r\nhost: sandbox\r\nx-api-key: {ACME_KEY}\r\nconnection: close\r\n\r\n",
+        systems_path()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("the request is sent");
+    stream
+}
+
+#[tokio::test(start_paused = true)]
+async fn connections_past_the_cap_wait_until_one_closes() {
+    let sandbox = Sandbox::builder()
+        .max_connections(2)
+        .start()
+        .await
+        .expect("started");
+    let first = half_sent_request(&sandbox).await;
+    let _second = half_sent_request(&sandbox).await;
+    let mut third = whole_request(&sandbox).await;
+
+    // On the paused clock this second passes only once nothing else can
+    // happen: had the sandbox accepted the third connection, it would have
+    // answered it by then.
+    let mut answer = Vec::new();
+    let early = tokio::time::timeout(Duration::from_secs(1), third.read_to_end(&mut answer)).await;
+    assert!(
+        early.is_err(),
+        "answered past the cap: {}",
+        String::from_utf8_lossy(&answer[..answer.len().min(40)])
+    );
+    assert_eq!(sandbox.stats().connections_open, 2);
+
+    drop(first);
+    let answer = closed(third).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(sandbox.stats().max_connections_open, 2);
+}
+
+#[tokio::test]
+async fn settings_out_of_range_stop_the_start_and_leave_setters_unchanged() {
+    for builder in [
+        Sandbox::builder().latency(Duration::from_secs(61)),
+        Sandbox::builder().max_connections(0),
+        Sandbox::builder().header_read_timeout(Some(Duration::ZERO)),
+        Sandbox::builder().token_lifetime(Duration::MAX),
+    ] {
+        let error = builder.start().await.expect_err("out of range");
+        assert!(
+            error.to_string().contains("invalid sandbox setting"),
+            "{error}"
+        );
+        assert!(error.addr().is_none());
+    }
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let error = sandbox
+        .set_latency(Duration::from_secs(u64::MAX))
+        .expect_err("above the cap");
+    assert_eq!(error.setting(), "latency");
+    // The refused latency was not installed: this answers (rather than
+    // waiting for ever, which the timeout turns into a failure).
+    let answered = tokio::time::timeout(Duration::from_secs(30), get(&sandbox, &systems_path()))
+        .await
+        .expect("answered without the refused latency");
+    assert_eq!(answered.status(), 200);
+}

@@ -1,0 +1,260 @@
+//! Every parameter of every generated operation can be set through the
+//! facade: openapi/facade-coverage.yaml maps each one (and each field of a
+//! request body) to facade methods, and this test checks that map against
+//! the generated surface snapshot and the facade's public-API listing.
+//!
+//! A parameter added to the spec is generated at once but stays invisible
+//! to facade users until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes);
+//! this test is what notices.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use xtask::Workspace;
+
+const MAPPING: &str = "openapi/facade-coverage.yaml";
+const SURFACE: &str = "xtask/tests/it/snapshots/it__surface__generated_surface.snap";
+const PUBLIC_API: &str = "crates/jumpcloud-graph/public-api.txt";
+
+/// What the generated surface says each operation takes: parameter names
+/// and `body.<json field>` for the fields of its request body.
+fn generated_inputs(surface: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut fields_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut current_type: Option<String> = None;
+    for line in surface.lines() {
+        if let Some(rest) = line.strip_prefix("struct ") {
+            current_type = rest.split([' ', '(']).next().map(str::to_string);
+            continue;
+        }
+        match (&current_type, line.strip_prefix("  ")) {
+            (Some(ty), Some(field)) if !line.starts_with("   ") => {
+                let name = field.split(':').next().unwrap_or_default().trim();
+                let json = field
+                    .split("(json \"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or(name);
+                fields_of
+                    .entry(ty.clone())
+                    .or_default()
+                    .insert(json.to_string());
+            }
+            _ if line.is_empty() => current_type = None,
+            _ => {}
+        }
+    }
+
+    let mut inputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let operations = surface
+        .split("== Operations ==")
+        .nth(1)
+        .and_then(|rest| rest.split("== Types ==").next())
+        .unwrap_or_default();
+    for line in operations.lines() {
+        if !line.starts_with(' ') && line.contains(": ") {
+            let id = line.split(':').next().unwrap_or_default().to_string();
+            inputs.entry(id.clone()).or_default();
+            current = Some(id);
+        } else if let (Some(id), Some(rest)) = (&current, line.strip_prefix("  param ")) {
+            let name = rest.split(' ').next().unwrap_or_default();
+            inputs
+                .entry(id.clone())
+                .or_default()
+                .insert(name.to_string());
+        } else if let (Some(id), Some(rest)) = (&current, line.strip_prefix("  body ")) {
+            let ty = rest
+                .rsplit("builder::")
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(')');
+            let fields = fields_of.get(ty).cloned().unwrap_or_default();
+            assert!(!fields.is_empty(), "{id}: no struct {ty} in the surface");
+            let entry = inputs.entry(id.clone()).or_default();
+            entry.extend(fields.into_iter().map(|f| format!("body.{f}")));
+        }
+    }
+    inputs
+}
+
+/// `Type::method` for every function of the facade's public API.
+fn facade_methods(public_api: &str) -> BTreeSet<String> {
+    public_api
+        .lines()
+        .filter_map(|line| {
+            let after = line.split("fn jumpcloud_graph::").nth(1)?;
+            let path = after.split(['(', '<']).next()?;
+            Some(path.to_string())
+        })
+        .collect()
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Mapping {
+    operations: BTreeMap<String, OperationMapping>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct OperationMapping {
+    entry: Vec<String>,
+    params: BTreeMap<String, Vec<String>>,
+}
+
+fn mapping(text: &str) -> Mapping {
+    let mut value: serde_yaml::Value = serde_yaml::from_str(text).expect("valid YAML");
+    value.apply_merge().expect("valid merge keys");
+    serde_yaml::from_value(value).expect("the mapping's shape")
+}
+
+/// Everything wrong, one message per problem, each saying what to do.
+fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> {
+    let inputs = generated_inputs(surface);
+    let methods = facade_methods(public_api);
+    let mapping = mapping(mapping_text);
+    let mut problems = Vec::new();
+    for (id, params) in &inputs {
+        let Some(mapped) = mapping.operations.get(id) else {
+            problems.push(format!(
+                "{id}: the operation has no facade entry point in {MAPPING}; add a method \
+                 that calls it in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes), regenerate {PUBLIC_API} \
+                 with `cargo xtask public-api`, and map it"
+            ));
+            continue;
+        };
+        for name in params {
+            match mapped.params.get(name) {
+                None => problems.push(format!(
+                    "{id}: parameter `{name}` has no facade setter. Facade users cannot send it \
+                     until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes): add a method that \
+                     sets it, regenerate {PUBLIC_API} with `cargo xtask public-api`, and map \
+                     `{name}` to that method in {MAPPING}"
+                )),
+                Some(setters) if setters.is_empty() => {
+                    problems.push(format!("{id}: parameter `{name}` maps to no method"));
+                }
+                Some(_) => {}
+            }
+        }
+        for name in mapped.params.keys().filter(|name| !params.contains(*name)) {
+            problems.push(format!(
+                "{id}: {MAPPING} maps `{name}`, which the generated operation no longer \
+                 takes; remove the entry (and the facade method, if nothing else uses it)"
+            ));
+        }
+        let listed = mapped.entry.iter().chain(mapped.params.values().flatten());
+        for method in listed {
+            if !methods.contains(method) {
+                problems.push(format!(
+                    "{id}: `{method}` is mapped in {MAPPING} but is not in the facade's public \
+                     API ({PUBLIC_API}); wire it, or regenerate the listing with `cargo xtask \
+                     public-api` if the method exists"
+                ));
+            }
+        }
+    }
+    for id in mapping
+        .operations
+        .keys()
+        .filter(|id| !inputs.contains_key(*id))
+    {
+        problems.push(format!(
+            "{id}: mapped in {MAPPING} but not generated; remove the entry"
+        ));
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+fn read(path: &str) -> String {
+    let root = Workspace::locate().unwrap();
+    std::fs::read_to_string(root.root().join(path)).unwrap()
+}
+
+#[test]
+fn every_generated_parameter_has_a_facade_setter() {
+    let problems = problems(&read(SURFACE), &read(PUBLIC_API), &read(MAPPING));
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn the_surface_is_read_completely() {
+    let inputs = generated_inputs(&read(SURFACE));
+    assert_eq!(inputs.len(), 12);
+    assert_eq!(
+        inputs["graph_userAssociationsPost"],
+        [
+            "body.attributes",
+            "body.id",
+            "body.op",
+            "body.type",
+            "user_id",
+            "x-org-id"
+        ]
+        .map(String::from)
+        .into()
+    );
+    assert!(inputs["graph_userMemberOf"].contains("sort"));
+    assert!(inputs["users_sendEmails"].contains("body.emailType"));
+}
+
+#[test]
+fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
+    let surface = read(SURFACE).replacen(
+        "  param sort (query, optional): .sort(String)\n",
+        "  param sort (query, optional): .sort(String)\n  param fields (query, optional): .fields(String)\n",
+        1,
+    );
+    let problems = problems(&surface, &read(PUBLIC_API), &read(MAPPING));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("graph_userMemberOf: parameter `fields` has no facade setter")
+            && problems[0]
+                .contains("crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes)"),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
+fn a_mapped_method_missing_from_the_facade_fails() {
+    let public_api: String = read(PUBLIC_API)
+        .lines()
+        .filter(|line| !line.contains("fn jumpcloud_graph::List::sort("))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let problems = problems(&read(SURFACE), &public_api, &read(MAPPING));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].contains("`List::sort` is mapped") && problems[0].contains(PUBLIC_API),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
+fn a_new_body_field_without_a_setter_fails() {
+    let surface = read(SURFACE).replacen(
+        "  email_type: Option<EmailrequestEmailType> (json \"emailType\")\n",
+        "  email_type: Option<EmailrequestEmailType> (json \"emailType\")\n  locale: Option<String>\n",
+        1,
+    );
+    let problems = problems(&surface, &read(PUBLIC_API), &read(MAPPING));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].contains("users_sendEmails: parameter `body.locale`"),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
+fn a_mapping_for_a_removed_parameter_fails() {
+    let surface = read(SURFACE).replacen("  param sort (query, optional): .sort(String)\n", "", 1);
+    let problems = problems(&surface, &read(PUBLIC_API), &read(MAPPING));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("maps `sort`, which the generated operation no longer takes")),
+        "{problems:#?}"
+    );
+}

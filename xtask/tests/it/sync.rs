@@ -1,0 +1,543 @@
+//! `cargo xtask sync`: the fragment is reproduced from upstream documents
+//! built from the fragment itself (support/upstream.rs un-applies the
+//! deviations and adds upstream's quirks), in both formats; upstream changes
+//! show in the `--check` report and the output; pinned operations; patches
+//! that no longer apply; unusable input.
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use support::upstream::{to_swagger, upstream_openapi, with_upstream_emails};
+use xtask::Workspace;
+use xtask::sync::{Deviations, SyncError, Synced, describe_changes, read_upstream, sync};
+
+fn real() -> Workspace {
+    Workspace::locate().expect("cargo test runs inside the workspace")
+}
+
+fn fragment_text() -> String {
+    std::fs::read_to_string(real().spec_path()).unwrap()
+}
+
+fn deviations() -> Deviations {
+    xtask::sync::load_deviations(&real().root().join(xtask::sync::DEVIATIONS)).unwrap()
+}
+
+/// Upstream as JumpCloud publishes it today, as OpenAPI 3.0.
+fn upstream() -> Value {
+    upstream_openapi(&support::upstream::fragment_tree(&fragment_text()))
+}
+
+fn sync_value(upstream: &Value) -> Result<Synced, SyncError> {
+    let text = serde_json::to_string_pretty(upstream).unwrap();
+    let read = read_upstream(&text, Path::new("upstream.json"))?;
+    sync(&read, &deviations())
+}
+
+fn synced(upstream: &Value) -> Synced {
+    sync_value(upstream).unwrap_or_else(|e| panic!("sync failed: {e}"))
+}
+
+/// The `--check` report lines between the checked-in fragment and `new`.
+fn report(new: &Synced) -> Vec<String> {
+    let old = read_upstream(&fragment_text(), Path::new("fragment.yaml")).unwrap();
+    describe_changes(&old, &new.document)
+}
+
+fn assert_reported(lines: &[String], expected: &str) {
+    assert!(
+        lines.iter().any(|l| l == expected),
+        "expected {expected:?} in the report:\n{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn round_trip_from_openapi_3_reproduces_the_fragment_byte_for_byte() {
+    let out = synced(&upstream());
+    if out.text != fragment_text() {
+        let diff = xtask::diff_texts(
+            &fragment_text(),
+            &out.text,
+            "openapi/jumpcloud-user-graph.yaml",
+        );
+        panic!("sync does not reproduce the checked-in fragment:\n{diff}");
+    }
+    assert!(report(&out).is_empty());
+}
+
+#[test]
+fn swagger_2_and_openapi_3_renderings_give_the_same_fragment_in_json_and_yaml() {
+    let oas3 = upstream();
+    let swagger = to_swagger(&oas3);
+    for (name, text) in [
+        (
+            "upstream.json",
+            serde_json::to_string_pretty(&swagger).unwrap(),
+        ),
+        ("upstream.yaml", serde_yaml::to_string(&swagger).unwrap()),
+        ("upstream-oas3.yaml", serde_yaml::to_string(&oas3).unwrap()),
+    ] {
+        let read = read_upstream(&text, Path::new(name)).unwrap();
+        let out = sync(&read, &deviations()).unwrap();
+        assert!(out.text == fragment_text(), "{name} gives another fragment");
+    }
+}
+
+#[test]
+fn swagger_arrays_are_comma_joined_unless_multi() {
+    let swagger = to_swagger(&upstream());
+    let filter = &swagger["parameters"]["trait:filter:filter"];
+    assert_eq!(filter["type"], "array");
+    assert!(
+        filter.get("collectionFormat").is_none(),
+        "csv is Swagger's default"
+    );
+    let read = read_upstream(&swagger.to_string(), Path::new("upstream.json")).unwrap();
+    let converted = &read["components"]["parameters"]["trait:filter:filter"];
+    assert_eq!(converted["style"], "form");
+    assert_eq!(converted["explode"], false);
+    assert_eq!(converted["schema"]["items"]["type"], "string");
+    let mut multi = swagger.clone();
+    multi["parameters"]["trait:filter:filter"]["collectionFormat"] = json!("multi");
+    let read = read_upstream(&multi.to_string(), Path::new("upstream.json")).unwrap();
+    assert_eq!(
+        read["components"]["parameters"]["trait:filter:filter"]["explode"],
+        true
+    );
+}
+
+#[test]
+fn swagger_body_parameters_and_responses_become_openapi_3() {
+    let swagger = to_swagger(&upstream());
+    let read = read_upstream(&swagger.to_string(), Path::new("upstream.json")).unwrap();
+    let post = &read["paths"]["/users/{user_id}/associations"]["post"];
+    assert_eq!(post["requestBody"]["required"], false);
+    assert_eq!(
+        post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/GraphOperation-User"
+    );
+    assert!(
+        post["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["in"] != "body")
+    );
+    let get = &read["paths"]["/users/{user_id}/systems"]["get"];
+    assert_eq!(
+        get["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
+        "#/components/schemas/GraphObjectWithPaths"
+    );
+    assert_eq!(read["servers"][0]["url"], support::upstream::US);
+    assert_eq!(
+        read["components"]["securitySchemes"]["x-api-key"]["in"],
+        "header"
+    );
+}
+
+#[test]
+fn a_new_target_value_shows_in_the_report_and_the_output() {
+    let mut up = upstream();
+    up["components"]["parameters"]["trait:graphTargetsUser:targets"]["schema"]["items"]["enum"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("user_group"));
+    let out = synced(&up);
+    assert_reported(
+        &report(&out),
+        r#"graph_userAssociationsList: parameter `targets (query)` items: enum value "user_group" added"#,
+    );
+    assert!(
+        out.text
+            .contains("            - system_group\n            - user_group\n")
+    );
+}
+
+#[test]
+fn a_new_optional_parameter_shows_in_the_report_and_the_output() {
+    let mut up = upstream();
+    up["paths"]["/users/{user_id}/memberof"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "name": "fields", "in": "query", "description": "Fields to return.", "schema": { "type": "string" } }));
+    let out = synced(&up);
+    assert_reported(
+        &report(&out),
+        "graph_userMemberOf: parameter `fields (query)` added, optional",
+    );
+    assert!(
+        out.text
+            .contains("        - name: fields\n          in: query\n")
+    );
+}
+
+#[test]
+fn a_removed_parameter_shows_in_the_report_and_the_output() {
+    let mut up = upstream();
+    let params = up["paths"]["/users/{user_id}/memberof"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap();
+    params.retain(|p| p["$ref"] != "#/components/parameters/trait:sort:sort");
+    // The `sort` patch now has nothing to patch: that is reported, by name.
+    let error = sync_value(&up).unwrap_err().to_string();
+    assert!(
+        error.starts_with("deviation `component-names` no longer applies"),
+        "{error}"
+    );
+    assert!(error.contains("trait:sort:sort"), "{error}");
+
+    let mut up = upstream();
+    let params = up["paths"]["/users/{user_id}/systems"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap();
+    params.retain(|p| p["$ref"] != "#/components/parameters/trait:filter:filter");
+    let out = synced(&up);
+    assert_reported(
+        &report(&out),
+        "graph_userTraverseSystem: parameter `filter (query)` removed",
+    );
+    let systems = out.document["paths"]["/users/{user_id}/systems"]["get"]["parameters"].clone();
+    assert!(
+        !systems.to_string().contains("parameters/filter\""),
+        "{systems}"
+    );
+}
+
+#[test]
+fn a_changed_response_schema_shows_in_the_report_and_the_output() {
+    let mut up = upstream();
+    up["components"]["schemas"]["GraphObjectWithPaths"]["properties"]["department"] =
+        json!({ "type": "string", "description": "The department." });
+    let out = synced(&up);
+    let lines = report(&out);
+    assert_reported(
+        &lines,
+        "graph_userTraverseSystem: response 200 items (GraphObjectWithPaths): property `department` added",
+    );
+    assert_reported(
+        &lines,
+        "graph_userMemberOf: response 200 items (GraphObjectWithPaths): property `department` added",
+    );
+    assert!(
+        out.text
+            .contains("        department:\n          description: The department.\n")
+    );
+}
+
+#[test]
+fn emails_are_pinned_while_upstream_lacks_them_and_the_report_says_so() {
+    let out = synced(&upstream());
+    assert!(
+        out.notes.iter().any(|n| n.starts_with(
+            "users_sendEmails: upstream defines no such operation; the pinned definition"
+        )),
+        "{:?}",
+        out.notes
+    );
+    assert!(out.text.contains("    # PINNED (users_sendEmails):"));
+    assert!(out.text.contains("      # Assumed: upstream never listed scopes for this operation.\n      x-scopes: [users]\n"));
+}
+
+#[test]
+fn emails_are_taken_from_upstream_when_it_defines_them() {
+    let up = with_upstream_emails(&upstream(), "Send User Emails (upstream)");
+    let out = synced(&up);
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.starts_with("users_sendEmails: taken from upstream")),
+        "{:?}",
+        out.notes
+    );
+    assert!(!out.text.contains("PINNED (users_sendEmails)"));
+    assert!(
+        out.text
+            .contains("      summary: Send User Emails (upstream)\n")
+    );
+    // Upstream's Content-Type parameter is removed by its patch, the rest kept.
+    let op = &out.document["paths"]["/users/{user_id}/emails"]["post"];
+    let params = op["parameters"].to_string();
+    assert!(
+        !params.contains("Content-Type") && params.contains("x-org-id"),
+        "{params}"
+    );
+    let lines = report(&out);
+    assert_reported(
+        &lines,
+        r#"users_sendEmails: request body (emailrequest): property `emailType`: enum value "welcome" added"#,
+    );
+}
+
+#[test]
+fn a_deviation_that_no_longer_applies_fails_with_its_name() {
+    // Upstream starts sending filters as repeated parameters itself.
+    let mut up = upstream();
+    up["components"]["parameters"]["trait:filter:filter"]["explode"] = json!(true);
+    let error = sync_value(&up).unwrap_err().to_string();
+    assert!(
+        error.starts_with("deviation `repeated-filter-and-targets` no longer applies")
+            && error.contains("remove it"),
+        "{error}"
+    );
+
+    // Upstream makes `attributes` an inline object instead of a `$ref`.
+    let mut up = upstream();
+    up["components"]["schemas"]["GraphObject"]["properties"]["attributes"] =
+        json!({ "type": "object" });
+    let error = sync_value(&up).unwrap_err().to_string();
+    assert!(
+        error.starts_with("deviation `nullable-attributes` no longer applies")
+            && error.contains("GraphObject.attributes"),
+        "{error}"
+    );
+
+    // Upstream rewrites the traversal descriptions.
+    let mut up = upstream();
+    up["paths"]["/users/{user_id}/systems"]["get"]["description"] = json!("Lists systems.");
+    let error = sync_value(&up).unwrap_err().to_string();
+    assert!(
+        error.starts_with("deviation `shared-traversal-description` no longer applies")
+            && error.contains("graph_userTraverseSystem"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_upstream_missing_one_of_the_operations_is_an_error_naming_it() {
+    let mut up = upstream();
+    up["paths"]["/users/{user_id}/memberof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("get");
+    let error = sync_value(&up).unwrap_err();
+    assert!(
+        matches!(error, SyncError::MissingOperations { ref ids } if ids == &["graph_userMemberOf"])
+    );
+    assert_eq!(
+        error.to_string(),
+        "upstream defines no operation `graph_userMemberOf`"
+    );
+}
+
+// The command line: exit codes, --check, --out.
+
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("openapi")).unwrap();
+    for file in [
+        "openapi/jumpcloud-user-graph.yaml",
+        "openapi/deviations.yaml",
+    ] {
+        std::fs::copy(real().root().join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
+fn write_upstream(dir: &Path, name: &str, doc: &Value) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(doc).unwrap()).unwrap();
+    path
+}
+
+fn xtask_sync(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("sync")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_exits_0_when_the_fragment_matches_and_1_with_a_report_when_not() {
+    let dir = scratch();
+    let same = write_upstream(dir.path(), "same.json", &to_swagger(&upstream()));
+    let out = xtask_sync(dir.path(), &["--check", "--from", same.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+
+    let mut up = upstream();
+    up["components"]["schemas"]["GraphType"]["enum"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("device_group"));
+    let changed = write_upstream(dir.path(), "changed.json", &up);
+    let before = std::fs::read(dir.path().join("openapi/jumpcloud-user-graph.yaml")).unwrap();
+    let out = xtask_sync(
+        dir.path(),
+        &["--check", "--from", changed.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(r#"  components: schema `GraphType`: enum value "device_group" added"#),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+        - device_group"), "{stdout}");
+    assert!(
+        stdout.contains("--- a/openapi/jumpcloud-user-graph.yaml"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("openapi/jumpcloud-user-graph.yaml")).unwrap(),
+        before,
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn check_against_a_missing_file_prints_a_diff_that_creates_it() {
+    // Fails on the old code, whose diff came from `a/<name>`, which
+    // `git apply` refuses for a file that does not exist.
+    let dir = scratch();
+    let from = write_upstream(dir.path(), "same.json", &to_swagger(&upstream()));
+    let missing = dir.path().join("openapi/new.yaml");
+    let out = xtask_sync(
+        dir.path(),
+        &[
+            "--check",
+            "--from",
+            from.to_str().unwrap(),
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("--- /dev/null\n+++ b/openapi/new.yaml"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sync_writes_the_fragment_or_the_out_file() {
+    let dir = scratch();
+    let mut up = upstream();
+    up["paths"]["/users/{user_id}/memberof"]["get"]["summary"] = json!("List the groups of a User");
+    let from = write_upstream(dir.path(), "up.json", &up);
+    let fragment = dir.path().join("openapi/jumpcloud-user-graph.yaml");
+    let before = std::fs::read_to_string(&fragment).unwrap();
+
+    let elsewhere = dir.path().join("elsewhere.yaml");
+    let out = xtask_sync(
+        dir.path(),
+        &[
+            "--from",
+            from.to_str().unwrap(),
+            "--out",
+            elsewhere.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&fragment).unwrap(), before);
+    assert!(
+        std::fs::read_to_string(&elsewhere)
+            .unwrap()
+            .contains("summary: List the groups of a User")
+    );
+
+    let out = xtask_sync(dir.path(), &["--from", from.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(&fragment)
+            .unwrap()
+            .contains("summary: List the groups of a User")
+    );
+    let again = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0), "sync is idempotent");
+}
+
+#[test]
+fn unusable_input_exits_2_with_the_reason() {
+    let dir = scratch();
+    let cases: [(&str, String, &str); 4] = [
+        (
+            "broken.yaml",
+            "openapi: [unclosed".into(),
+            "not valid YAML or JSON",
+        ),
+        (
+            "v31.json",
+            json!({ "openapi": "3.1.0", "paths": {} }).to_string(),
+            "OpenAPI 3.1.0 is not supported",
+        ),
+        (
+            "nothing.json",
+            json!({ "hello": 1 }).to_string(),
+            "not an API description",
+        ),
+        (
+            "missing.json",
+            json!({ "swagger": "2.0", "paths": {} }).to_string(),
+            "upstream defines no operation `graph_userAssociationsList`",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = xtask_sync(dir.path(), &["--check", "--from", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+    let mut broken = upstream();
+    broken["components"]["parameters"]["trait:sort:sort"]["schema"] = json!({ "type": "string" });
+    let path = write_upstream(dir.path(), "sort.json", &broken);
+    let out = xtask_sync(dir.path(), &["--check", "--from", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("deviation `sort-as-one-string` no longer applies")
+    );
+}
+
+#[test]
+fn a_misspelt_or_extra_key_in_a_patch_is_an_error_naming_it() {
+    let text = std::fs::read_to_string(real().root().join(xtask::sync::DEVIATIONS)).unwrap();
+    let extra = text.replacen(
+        "    array-to-string: [sort]\n",
+        "    array-to-string: [sort]\n    explode: false\n",
+        1,
+    );
+    assert_ne!(extra, text, "the edit must apply");
+    let error = Deviations::parse(&extra).unwrap_err();
+    assert!(
+        error.contains("patch `sort-as-one-string` must have exactly one action"),
+        "{error}"
+    );
+
+    let misspelt = text.replacen(
+        "    array-to-string: [sort]\n",
+        "    array-to-strings: [sort]\n",
+        1,
+    );
+    assert!(Deviations::parse(&misspelt).is_err());
+    assert!(Deviations::parse(&text).is_ok());
+}
+
+#[test]
+fn openapi_generator_quirks_give_the_same_fragment() {
+    // openapi-generator writes `content: {}` on bodiless responses and
+    // `x-codegen-request-body-name` on operations with a body.
+    let mut up = upstream();
+    let post = &mut up["paths"]["/users/{user_id}/associations"]["post"];
+    post["responses"]["204"]["content"] = json!({});
+    post["x-codegen-request-body-name"] = json!("body");
+    assert!(synced(&up).text == fragment_text());
+}
