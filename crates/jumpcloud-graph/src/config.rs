@@ -10,9 +10,10 @@ use http::HeaderValue;
 use reqwest::Url;
 
 use crate::client::Shared;
-use crate::credentials::{ApiKey, ClientSecret, Credentials, TokenSource};
+use crate::credentials::{ApiKey, ClientSecret, Credentials};
 use crate::limits::Limits;
 use crate::pagination::DEFAULT_PREFETCH;
+use crate::token::TokenSource;
 use crate::{Client, Error, OrgId, RetryPolicy};
 
 /// The user agent every request carries.
