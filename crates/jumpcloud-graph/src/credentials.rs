@@ -3,9 +3,10 @@
 //!
 //! Credentials are applied to each request as it is sent, not baked into
 //! default headers, so a bearer token can be fetched lazily, shared by all
-//! clones of a client, refreshed ahead of expiry and replaced after a 401.
-//! Every secret (key, client secret, the Basic header, tokens) feeds the
-//! [`Scrubber`] that cleans every text the client keeps.
+//! clones of a client, refreshed ahead of expiry and replaced after a 401
+//! (the token cache is `token.rs`). Every secret (key, client secret, the
+//! Basic header, tokens) feeds the [`Scrubber`] that cleans every text the
+//! client keeps.
 
 use futures::future::BoxFuture;
 use http::header::{HeaderName, HeaderValue};

@@ -301,7 +301,7 @@ async fn a_hostile_token_endpoint_is_asked_at_most_twice_per_call() {
     for (name, fault, asked) in [
         ("503 forever", ResponseTemplate::new(503), 2),
         (
-            "transport",
+            "no answer within the client's timeout",
             ResponseTemplate::new(200).set_delay(Duration::from_secs(30)),
             2,
         ),
@@ -351,7 +351,7 @@ async fn twenty_concurrent_callers_share_one_failed_fetch_and_its_failure_for_fi
 
     // A call within five seconds of the failure gets it without asking.
     tokio::time::pause();
-    tokio::time::advance(Duration::from_millis(4900)).await;
+    tokio::time::advance(Duration::from_secs(4)).await;
     tokio::time::resume();
     let error = common::systems_of(&client).await.unwrap_err();
     assert_eq!(error.status(), Some(503));
@@ -359,7 +359,7 @@ async fn twenty_concurrent_callers_share_one_failed_fetch_and_its_failure_for_fi
 
     // After that, a call asks again.
     tokio::time::pause();
-    tokio::time::advance(Duration::from_millis(200)).await;
+    tokio::time::advance(Duration::from_millis(1100)).await;
     tokio::time::resume();
     common::systems_of(&client).await.unwrap_err();
     assert_eq!(
@@ -387,6 +387,7 @@ async fn invalid_client_is_not_retried_and_hints_at_the_secret_and_region() {
         hint.contains("client id") && hint.contains("Region::Eu"),
         "{hint}"
     );
+    assert!(error.to_string().starts_with(FETCH_FAILED), "{error}");
     assert_eq!(count(&server, TOKEN).await, 1);
     assert!(
         api_bearers(&server).await.is_empty(),
@@ -574,4 +575,155 @@ async fn a_request_timeout_and_a_retry_deadline_cover_the_token_fetch() {
             .unwrap_err();
         assert_token_timeout(&error, started.elapsed(), Duration::from_millis(1010));
     }
+}
+
+/// A token endpoint that answers its `n`-th request with `tok-gated-n`,
+/// but only once the test adds a permit to `gate`; `arrived` is notified
+/// as each request comes in, and `requests` counts them.
+struct GatedTokens {
+    url: String,
+    requests: std::sync::Arc<AtomicUsize>,
+    gate: std::sync::Arc<tokio::sync::Semaphore>,
+    arrived: std::sync::Arc<tokio::sync::Notify>,
+}
+
+async fn gated_token_endpoint() -> GatedTokens {
+    let requests = std::sync::Arc::new(AtomicUsize::new(0));
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let arrived = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (counted, gated, arrival) = (requests.clone(), gate.clone(), arrived.clone());
+    let addr = common::raw_server(move |_head, mut stream| {
+        let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+        arrival.notify_one();
+        let gate = gated.clone();
+        async move {
+            use tokio::io::AsyncWriteExt;
+            if let Ok(permit) = gate.acquire().await {
+                permit.forget();
+            }
+            let body = format!(
+                r#"{{"access_token":"tok-gated-{n}","token_type":"bearer","expires_in":3600}}"#
+            );
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    })
+    .await;
+    GatedTokens {
+        url: format!("http://{addr}{TOKEN}"),
+        requests,
+        gate,
+        arrived,
+    }
+}
+
+#[tokio::test]
+async fn a_caller_whose_time_runs_out_neither_cancels_nor_restarts_the_fetch() {
+    let tokens = gated_token_endpoint().await;
+    let server = MockServer::start().await;
+    mount_systems(&server).await;
+    let client = client_for(&server, |b| b.token_url(&tokens.url));
+    let user = client.user(USER).unwrap();
+
+    // Each of its 4 attempts waits 50 ms for the one fetch, and gives up.
+    let error = user
+        .systems()
+        .timeout(Duration::from_millis(50))
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert!(error.to_string().starts_with(FETCH_FAILED), "{error}");
+    assert_eq!(error.attempts(), 4);
+
+    // The fetch went on: once the endpoint answers, the next call has the
+    // token it brought, and the endpoint was asked once in all.
+    tokens.gate.add_permits(1);
+    assert_eq!(user.systems().try_collect().await.unwrap().len(), 1);
+    assert_eq!(tokens.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(api_bearers(&server).await, ["Bearer tok-gated-1"]);
+}
+
+#[tokio::test]
+async fn while_one_request_waits_for_a_refresh_the_others_use_the_old_token() {
+    let tokens = gated_token_endpoint().await;
+    let server = MockServer::start().await;
+    mount_systems(&server).await;
+    let client = client_for(&server, |b| b.token_url(&tokens.url));
+    tokens.gate.add_permits(1);
+    common::systems_of(&client).await.unwrap();
+    // The first request's arrival, already notified.
+    tokens.arrived.notified().await;
+
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(3600 - 59)).await;
+    tokio::time::resume();
+    // The first request in the token's last minute starts the refresh and
+    // waits for it; the endpoint holds its answer.
+    let refreshing = tokio::spawn({
+        let client = client.clone();
+        async move { common::systems_of(&client).await }
+    });
+    tokens.arrived.notified().await;
+    // Meanwhile another request goes out with the old token.
+    common::systems_of(&client).await.unwrap();
+    tokens.gate.add_permits(1);
+    refreshing.await.unwrap().unwrap();
+    assert_eq!(tokens.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        api_bearers(&server).await,
+        [
+            "Bearer tok-gated-1",
+            "Bearer tok-gated-1",
+            "Bearer tok-gated-2"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_old_token_and_is_not_retried_for_five_seconds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(tokens(3600))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    mount_systems(&server).await;
+    let client = client_for(&server, |b| b);
+    let user = client.user(USER).unwrap();
+    user.systems().try_collect().await.unwrap();
+    assert_eq!(count(&server, TOKEN).await, 1);
+
+    // Within the token's last minute: the refresh fails (twice asked),
+    // the call goes on with the old token.
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(3600 - 59)).await;
+    tokio::time::resume();
+    user.systems().try_collect().await.unwrap();
+    assert_eq!(count(&server, TOKEN).await, 3);
+    // For five seconds the failure stands: the old token, no request.
+    user.systems().try_collect().await.unwrap();
+    assert_eq!(count(&server, TOKEN).await, 3);
+    // Then the refresh is tried again.
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(5)).await;
+    tokio::time::resume();
+    user.systems().try_collect().await.unwrap();
+    assert_eq!(count(&server, TOKEN).await, 5);
+    assert!(
+        api_bearers(&server)
+            .await
+            .iter()
+            .all(|b| b == "Bearer tok-1")
+    );
 }
