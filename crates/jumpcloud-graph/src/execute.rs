@@ -171,15 +171,17 @@ impl Client {
         match tokio::time::timeout(limit, self.shared.credentials.authorize(self)).await {
             Ok(Ok(auth)) => Ok(Some(auth)),
             Ok(Err(error)) => Err(Wait::Failed(error)),
-            Err(_) => {
-                let request = crate::error::Request {
-                    method: "POST",
-                    path: self.shared.token_path.clone(),
-                };
-                Err(Wait::TimedOut(
-                    Error::timeout(request, limit).fetching_token(),
-                ))
-            }
+            Err(_) => Err(Wait::TimedOut(
+                Error::timeout(self.token_request(), limit).fetching_token(),
+            )),
+        }
+    }
+
+    /// The token request, as errors name it.
+    pub(crate) fn token_request(&self) -> crate::error::Request {
+        crate::error::Request {
+            method: "POST",
+            path: self.shared.token_path.clone(),
         }
     }
 

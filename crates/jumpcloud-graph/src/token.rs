@@ -199,10 +199,7 @@ impl TokenSource {
         state.fetches = state.fetches.wrapping_add(1);
         let id = state.fetches;
         let task = runtime.spawn(fetch_and_record(client.clone(), id));
-        let request = crate::error::Request {
-            method: "POST",
-            path: client.shared.token_path.clone(),
-        };
+        let request = client.token_request();
         let outcome = async move {
             task.await.unwrap_or_else(|_| {
                 let cause = crate::error::ScrubbedCause::text(
@@ -268,10 +265,7 @@ impl TokenSource {
 
     /// Reads a token response and caches the token.
     fn accept(&self, body: &[u8], client: &Client) -> Result<Token, Error> {
-        let request = crate::error::Request {
-            method: "POST",
-            path: client.shared.token_path.clone(),
-        };
+        let request = client.token_request();
         let bad = |reason: String| {
             Error::decode(
                 request.clone(),
