@@ -682,3 +682,43 @@ keys:
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(run.stdout.contains("box"), "{run:#?}");
 }
+
+/// A loopback listener that accepts every connection and closes it at once,
+/// counting them: a token endpoint that is up but never answers.
+fn closing_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (format!("http://{addr}/oauth2/token"), accepted)
+}
+
+#[test]
+fn an_unreachable_token_endpoint_costs_at_most_two_connections() {
+    let (token_url, accepted) = closing_listener();
+    let mut command = command(&["access", ADA]);
+    command
+        .env("JUMPCLOUD_CLIENT_ID", "6f0c1a2b-service-account")
+        .env("JUMPCLOUD_CLIENT_SECRET", "a-service-account-secret-0123")
+        .env("JUMPCLOUD_BASE_URL", "http://127.0.0.1:9/api/v2")
+        .env("JUMPCLOUD_TOKEN_URL", &token_url);
+    let run = run_command(command, "");
+    let connections = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        (1..=2).contains(&connections),
+        "{connections} connections to the token endpoint: {run:#?}"
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(
+        line.contains("could not fetch the service account's token"),
+        "{line}"
+    );
+}

@@ -10,9 +10,10 @@ use http::HeaderValue;
 use reqwest::Url;
 
 use crate::client::Shared;
-use crate::credentials::{ApiKey, ClientSecret, Credentials, TokenSource};
+use crate::credentials::{ApiKey, ClientSecret, Credentials};
 use crate::limits::Limits;
 use crate::pagination::DEFAULT_PREFETCH;
+use crate::token::TokenSource;
 use crate::{Client, Error, OrgId, RetryPolicy};
 
 /// The user agent every request carries.
@@ -249,12 +250,59 @@ impl ClientBuilder {
     }
 
     /// A service account's OAuth 2.0 client credentials (the admin console,
-    /// Service Accounts). The client fetches a bearer token on the first
-    /// request, shares it with all clones, refreshes it ahead of expiry,
-    /// and after a 401 fetches a fresh one and sends the request once more.
-    /// Whatever the token response's `expires_in` says, a token is kept at
-    /// least 30 seconds and at most a day (missing or unreadable: an hour).
-    /// The secret is held as a secret. Give either this or an API key.
+    /// Service Accounts). The secret is held as a secret. Give either this
+    /// or an API key.
+    ///
+    /// The bearer token:
+    ///
+    /// - is fetched on the first request, **once** however many requests
+    ///   (of this client and its clones) wait for it, and shared by them;
+    /// - is kept at least 30 seconds and at most a day, whatever the token
+    ///   response's `expires_in` says (missing or unreadable: an hour);
+    /// - is refreshed a minute (or a tenth of its lifetime) before it
+    ///   expires: the first request in that window waits for the new one,
+    ///   the others go on with the old one; a failed refresh is no error
+    ///   while the old token lasts;
+    /// - after a 401, is dropped and fetched afresh, and the refused
+    ///   request is sent once more, whatever its retry policy; a second 401
+    ///   is the error.
+    ///
+    /// When the token endpoint fails:
+    ///
+    /// - one fetch asks it **at most twice**: 408, 429, 500, 502, 503, 504,
+    ///   timeouts and transport failures are retried once, with the backoff and
+    ///   `Retry-After` handling of this client's [`retry`](Self::retry)
+    ///   policy, each attempt within its [`timeout`](Self::timeout);
+    ///   anything else (`invalid_client`, a 200 that is not a token) is
+    ///   not retried;
+    /// - every request waiting on that fetch gets its failure, and so does
+    ///   every request that needs a token in the **5 seconds** after it,
+    ///   without asking again; the first one after that starts a new
+    ///   fetch. So however many requests the client makes, a failing
+    ///   endpoint gets at most 2 requests per failure, then none for 5
+    ///   seconds;
+    /// - the request fails at once with that error (its own retry policy
+    ///   does not start another fetch). Its `Display` starts with "could
+    ///   not fetch the service account's token", and a refusal keeps its
+    ///   [`hint`](crate::ApiError::hint).
+    ///
+    /// A request's wait for a token is part of its attempt: it counts
+    /// against the attempt's timeout (the client's, or the request's own
+    /// `.timeout(..)`) and the retry policy's deadline. When that runs out
+    /// first, the attempt is a timeout (retried like one, joining the same
+    /// fetch), and the fetch goes on for the others.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jumpcloud_graph::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .service_account("my-client-id", "my-client-secret-from-the-console")
+    ///     // Each token attempt, like each API attempt, within 10 s.
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
     pub fn service_account(
         mut self,
         client_id: impl Into<String>,

@@ -3,19 +3,17 @@
 //!
 //! Credentials are applied to each request as it is sent, not baked into
 //! default headers, so a bearer token can be fetched lazily, shared by all
-//! clones of a client, refreshed ahead of expiry and replaced after a 401.
-//! Every secret (key, client secret, the Basic header, tokens) feeds the
-//! [`Scrubber`] that cleans every text the client keeps.
+//! clones of a client, refreshed ahead of expiry and replaced after a 401
+//! (the token cache is `token.rs`). Every secret (key, client secret, the
+//! Basic header, tokens) feeds the [`Scrubber`] that cleans every text the
+//! client keeps.
 
-use std::sync::{Mutex, RwLock};
-use std::time::Duration;
-
-use base64::Engine as _;
-use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use futures::future::BoxFuture;
+use http::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::time::Instant;
 
 use crate::secrets::{Scrubber, check_secret};
+use crate::token::TokenSource;
 use crate::{Client, Error};
 
 /// An administrator's API key, held as a secret: `Debug` shows
@@ -62,6 +60,10 @@ impl ClientSecret {
     pub fn new(secret: impl Into<String>) -> Self {
         Self(SecretString::from(secret.into()))
     }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
 }
 
 impl std::fmt::Debug for ClientSecret {
@@ -93,10 +95,11 @@ pub(crate) enum Credentials {
 
 /// The credential header one attempt carries, and for tokens which token
 /// it was, so that a 401 invalidates that token and no newer one.
+#[derive(Clone)]
 pub(crate) struct Authorization {
     pub(crate) name: HeaderName,
     pub(crate) value: HeaderValue,
-    generation: Option<u64>,
+    pub(crate) generation: Option<u64>,
 }
 
 /// Which server an error came from, for hints.
@@ -133,7 +136,16 @@ impl Credentials {
         Credentials::ServiceAccount(Box::new(source))
     }
 
-    /// `text` with no 8 consecutive characters of any secret in it.
+    /// The service account's token cache, if this is one.
+    pub(crate) fn token_source(&self) -> Option<&TokenSource> {
+        match self {
+            Credentials::ApiKey { .. } => None,
+            Credentials::ServiceAccount(source) => Some(source),
+        }
+    }
+
+    /// `text` with no 8 consecutive characters of any secret in it, and no
+    /// whole token however short.
     pub(crate) fn scrub(&self, text: &str) -> String {
         match self {
             Credentials::ApiKey { scrubber, .. } => scrubber.scrub(text),
@@ -151,7 +163,10 @@ impl Credentials {
             }),
             // Boxed: fetching a token goes through the client's request
             // path, which calls back here.
-            Credentials::ServiceAccount(source) => Box::pin(source.bearer(client)).await,
+            Credentials::ServiceAccount(source) => {
+                let bearer: BoxFuture<'_, _> = Box::pin(source.bearer(client));
+                bearer.await
+            }
         }
     }
 
@@ -231,272 +246,7 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Credentials::ApiKey { .. } => f.write_str("ApiKey([redacted])"),
-            Credentials::ServiceAccount(source) => f
-                .debug_struct("ServiceAccount")
-                .field("client_id", &source.client_id)
-                .field("token_url", &source.token_url)
-                .field("scope", &source.scope)
-                .field("client_secret", &"[redacted]")
-                .finish(),
+            Credentials::ServiceAccount(source) => source.fmt(f),
         }
     }
-}
-
-/// How long a token is used at most, and at least, whatever the server's
-/// `expires_in` says: a hostile `0` must not cause a token fetch per
-/// request, nor a huge value a token kept forever.
-const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(30);
-const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-/// Lifetime assumed when the server does not say (JumpCloud's is an hour).
-const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
-/// The largest token accepted, in bytes.
-const MAX_TOKEN_BYTES: usize = 16 * 1024;
-/// How many past tokens stay in the scrubber.
-const REMEMBERED_TOKENS: usize = 4;
-
-/// OAuth 2.0 client credentials for a service account, and the token cache
-/// all clones of a client share.
-pub(crate) struct TokenSource {
-    client_id: String,
-    token_url: String,
-    scope: String,
-    basic: HeaderValue,
-    secret_scrubber: Scrubber,
-    state: Mutex<TokenState>,
-    /// Held while a token is fetched: at most one fetch at a time.
-    fetching: tokio::sync::Mutex<()>,
-    scrubber: RwLock<Scrubber>,
-}
-
-#[derive(Default)]
-struct TokenState {
-    current: Option<Token>,
-    generation: u64,
-    past: Vec<SecretString>,
-}
-
-#[derive(Clone)]
-struct Token {
-    header: HeaderValue,
-    generation: u64,
-    refresh_at: Instant,
-    expires_at: Instant,
-}
-
-impl TokenSource {
-    pub(crate) fn new(
-        client_id: String,
-        secret: ClientSecret,
-        token_url: String,
-        scope: String,
-    ) -> Result<Self, Error> {
-        if client_id.trim().is_empty() || !client_id.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(Error::invalid(
-                "client id",
-                "a service account's client id is visible ASCII without spaces",
-            ));
-        }
-        if client_id.contains(':') {
-            return Err(Error::invalid(
-                "client id",
-                "a client id cannot contain ':' (it separates id and secret in the Basic header)",
-            ));
-        }
-        let exposed = secret.0.expose_secret();
-        check_secret(exposed).map_err(|reason| {
-            Error::invalid(
-                "client secret",
-                format!("the client secret cannot be a JumpCloud secret: {reason}"),
-            )
-        })?;
-        if scope.is_empty() || !scope.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
-            return Err(Error::invalid(
-                "scope",
-                "a scope is visible ASCII, e.g. `api`",
-            ));
-        }
-        let encoded =
-            base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{exposed}"));
-        let mut basic = HeaderValue::from_str(&format!("Basic {encoded}"))
-            .map_err(|_| Error::invalid("client secret", "it cannot be sent in a header"))?;
-        basic.set_sensitive(true);
-        let secret_scrubber = Scrubber::new([exposed, encoded.as_str()]);
-        Ok(Self {
-            client_id,
-            token_url,
-            scope,
-            basic,
-            scrubber: RwLock::new(secret_scrubber.clone()),
-            secret_scrubber,
-            state: Mutex::new(TokenState::default()),
-            fetching: tokio::sync::Mutex::new(()),
-        })
-    }
-
-    fn scrub(&self, text: &str) -> String {
-        read(&self.scrubber).scrub(text)
-    }
-
-    /// A token to send: the cached one while it is fresh; a refresh (by one
-    /// caller, the others keep using the old token) once it is within the
-    /// margin of its expiry; a fetch that every caller waits for when there
-    /// is none or it expired.
-    async fn bearer(&self, client: &Client) -> Result<Authorization, Error> {
-        let now = Instant::now();
-        let current = lock(&self.state).current.clone();
-        if let Some(token) = &current {
-            if now < token.refresh_at {
-                return Ok(token.authorization());
-            }
-            if now < token.expires_at {
-                // Refresh ahead of expiry unless someone already is.
-                // A failed early refresh is not an error yet: the old token
-                // is still good, and the next caller tries again.
-                return match self.fetching.try_lock() {
-                    Ok(_guard) => match self.fetch(client).await {
-                        Ok(fresh) => Ok(fresh),
-                        Err(error) => {
-                            tracing::warn!(error = %error,
-                                "could not refresh the service account's token ahead of expiry");
-                            Ok(token.authorization())
-                        }
-                    },
-                    Err(_) => Ok(token.authorization()),
-                };
-            }
-        }
-        let _guard = self.fetching.lock().await;
-        // Someone else may have fetched while this caller waited.
-        if let Some(token) = &lock(&self.state).current
-            && Instant::now() < token.expires_at
-            && current
-                .as_ref()
-                .is_none_or(|old| old.generation != token.generation)
-        {
-            return Ok(token.authorization());
-        }
-        self.fetch(client).await
-    }
-
-    /// Forgets the token of `generation` after a 401 (a newer one stays).
-    fn invalidate(&self, generation: u64) {
-        let mut state = lock(&self.state);
-        if state
-            .current
-            .as_ref()
-            .is_some_and(|token| token.generation == generation)
-        {
-            state.current = None;
-        }
-    }
-
-    /// Fetches a token (the caller holds `fetching`).
-    async fn fetch(&self, client: &Client) -> Result<Authorization, Error> {
-        let answer = client
-            .request_token(&self.token_url, &self.basic, &self.scope)
-            .await?;
-        let token = self.accept(answer.body.as_ref(), client)?;
-        Ok(token.authorization())
-    }
-
-    /// Reads a token response and caches the token.
-    fn accept(&self, body: &[u8], client: &Client) -> Result<Token, Error> {
-        let request = crate::error::Request {
-            method: "POST",
-            path: client.shared.token_path.clone(),
-        };
-        let bad = |reason: String| {
-            Error::decode(
-                request.clone(),
-                String::new(),
-                crate::error::ScrubbedCause::text(reason),
-            )
-        };
-        let json: serde_json::Value = serde_json::from_slice(body)
-            .map_err(|_| bad("the token response is not JSON".into()))?;
-        let access = json
-            .get("access_token")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| bad("the token response has no access_token".into()))?;
-        if access.is_empty()
-            || access.len() > MAX_TOKEN_BYTES
-            || !access.chars().all(|c| c.is_ascii_graphic())
-        {
-            return Err(bad(
-                "the access_token is empty, too long, or not a header value".into(),
-            ));
-        }
-        if let Some(kind) = json.get("token_type").and_then(serde_json::Value::as_str)
-            && !kind.eq_ignore_ascii_case("bearer")
-        {
-            return Err(bad(format!(
-                "the token type is {:?}, not bearer",
-                crate::error::excerpt(&self.scrub(kind), 32)
-            )));
-        }
-        let lifetime = json
-            .get("expires_in")
-            .and_then(|v| {
-                v.as_u64()
-                    // A negative lifetime is an expired token: the shortest
-                    // lifetime below. `as` saturates a huge float.
-                    .or_else(|| {
-                        v.as_f64()
-                            .filter(|f| f.is_finite())
-                            .map(|f| f.max(0.0) as u64)
-                    })
-                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-            })
-            .map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs)
-            .clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME);
-        // Refresh ahead of expiry by 60 s or a tenth of the lifetime.
-        let margin = (lifetime / 10).min(Duration::from_secs(60));
-        let mut header = HeaderValue::from_str(&format!("Bearer {access}"))
-            .map_err(|_| bad("the access_token is not a header value".into()))?;
-        header.set_sensitive(true);
-        let now = Instant::now();
-        let mut state = lock(&self.state);
-        state.generation = state.generation.saturating_add(1);
-        let token = Token {
-            header,
-            generation: state.generation,
-            refresh_at: now + (lifetime - margin),
-            expires_at: now + lifetime,
-        };
-        state.current = Some(token.clone());
-        state.past.push(SecretString::from(access.to_string()));
-        if state.past.len() > REMEMBERED_TOKENS {
-            state.past.remove(0);
-        }
-        let mut scrubber = self.secret_scrubber.clone();
-        for past in &state.past {
-            scrubber.add(past.expose_secret());
-        }
-        *self
-            .scrubber
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = scrubber;
-        Ok(token)
-    }
-}
-
-impl Token {
-    fn authorization(&self) -> Authorization {
-        Authorization {
-            name: AUTHORIZATION,
-            value: self.header.clone(),
-            generation: Some(self.generation),
-        }
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

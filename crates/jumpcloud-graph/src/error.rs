@@ -67,8 +67,14 @@ struct Inner {
     attempts: u32,
     elapsed: Duration,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Whether it was the service account's token that could not be had.
+    fetching_token: bool,
 }
 
+/// What [`Error`]'s `Display` says first when a token fetch failed.
+const FETCHING_TOKEN: &str = "could not fetch the service account's token";
+
+#[derive(Clone)]
 enum Repr {
     InvalidInput {
         field: &'static str,
@@ -348,6 +354,7 @@ impl Error {
                 attempts: 1,
                 elapsed: Duration::ZERO,
                 source: None,
+                fetching_token: false,
             }),
         }
     }
@@ -403,6 +410,32 @@ impl Error {
         self.inner.attempts = attempts;
         self.inner.elapsed = elapsed;
         self
+    }
+
+    /// Marks the error as the failure of a service-account token fetch,
+    /// which `Display` then says first.
+    pub(crate) fn fetching_token(mut self) -> Self {
+        self.inner.fetching_token = true;
+        self
+    }
+
+    /// A copy for another caller waiting on the same failure: the same
+    /// kind, details, attempts and cause chain (its texts, already
+    /// scrubbed, are copied as they print).
+    pub(crate) fn duplicate(&self) -> Self {
+        let source = self.inner.source.as_deref().and_then(|source| {
+            ScrubbedCause::chain(source, &str::to_string)
+                .map(|cause| cause as Box<dyn std::error::Error + Send + Sync>)
+        });
+        Self {
+            inner: Box::new(Inner {
+                repr: self.inner.repr.clone(),
+                attempts: self.inner.attempts,
+                elapsed: self.inner.elapsed,
+                source,
+                fetching_token: self.inner.fetching_token,
+            }),
+        }
     }
 
     /// The field and reason of an invalid-input error.
@@ -571,6 +604,9 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.fetching_token {
+            write!(f, "{FETCHING_TOKEN}: ")?;
+        }
         match &self.inner.repr {
             Repr::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}")?,
             Repr::Api(api) => api.fmt(f)?,
@@ -623,6 +659,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Error");
         debug.field("kind", &self.kind());
+        if self.inner.fetching_token {
+            debug.field("context", &FETCHING_TOKEN);
+        }
         match &self.inner.repr {
             Repr::InvalidInput { field, reason } => {
                 debug.field("field", field).field("reason", reason);

@@ -36,7 +36,9 @@ impl Client {
     /// A 401 on a request sent with a service account's token is special:
     /// the token is dropped and the request sent once more with a fresh
     /// one, whatever the policy (a token can be revoked or expire early); a
-    /// second 401 is the error.
+    /// second 401 is the error. A token fetch that failed ends the call at
+    /// once with its error: it had its own retry, and sending again would
+    /// only meet the same failure, which is shared for a few seconds.
     pub(crate) async fn execute(
         &self,
         call: &Call,
@@ -63,10 +65,14 @@ impl Client {
                 status = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            let (outcome, auth) = self
+            let (outcome, auth) = match self
                 .attempt(call, &request, &policy, timeout, started)
                 .instrument(span.clone())
-                .await;
+                .await
+            {
+                Ok(sent) => sent,
+                Err(no_token) => return Err(no_token),
+            };
             let error = match outcome {
                 Ok(reply) => return Ok(reply),
                 Err(error) => error,
@@ -100,7 +106,8 @@ impl Client {
     }
 
     /// One attempt: the credential, the limits, the request within the
-    /// timeout, and the span's fields.
+    /// timeout, and the span's fields. `Err` when no token could be had:
+    /// the call ends with that error.
     async fn attempt(
         &self,
         call: &Call,
@@ -108,24 +115,22 @@ impl Client {
         policy: &RetryPolicy,
         timeout: Duration,
         started: Instant,
-    ) -> (Result<Reply, Error>, Option<Authorization>) {
+    ) -> Result<(Result<Reply, Error>, Option<Authorization>), Error> {
         let span = tracing::Span::current();
         // The credential first: fetching a token takes a slot of its own,
         // so holding one here could deadlock with max_in_flight(1).
-        let auth = match call.endpoint {
-            Endpoint::Api => match self.shared.credentials.authorize(self).await {
-                Ok(auth) => Some(auth),
-                Err(error) => return (Err(error), None),
-            },
-            Endpoint::Token => None,
+        let waiting = Instant::now();
+        let auth = match self
+            .authorize_within(call, attempt_limit(policy, timeout, started))
+            .await
+        {
+            Ok(auth) => auth,
+            Err(Wait::Failed(error)) => return Err(error),
+            Err(Wait::TimedOut(error)) => return Ok((Err(error), None)),
         };
         let permit = self.shared.limits.acquire().await;
-        let left = policy
-            .deadline()
-            .map(|deadline| deadline.saturating_sub(started.elapsed()));
-        let limit = left.map_or(timeout, |left| {
-            timeout.min(left).max(Duration::from_millis(1))
-        });
+        // The wait for a token came out of this attempt's time.
+        let limit = attempt_limit(policy, timeout.saturating_sub(waiting.elapsed()), started);
         let attempt_started = Instant::now();
         let outcome = match tokio::time::timeout(
             limit,
@@ -150,16 +155,45 @@ impl Client {
                 tracing::debug!(error = %error, "request failed");
             }
         }
-        (outcome, auth)
+        Ok((outcome, auth))
     }
 
-    /// Asks the token endpoint for a service-account token; retried like a
-    /// read, never sent with another credential.
+    /// The credential for a call to the API, waited for at most `limit`
+    /// (a token fetch goes on for the other callers when one gives up).
+    async fn authorize_within(
+        &self,
+        call: &Call,
+        limit: Duration,
+    ) -> Result<Option<Authorization>, Wait> {
+        if call.endpoint == Endpoint::Token {
+            return Ok(None);
+        }
+        match tokio::time::timeout(limit, self.shared.credentials.authorize(self)).await {
+            Ok(Ok(auth)) => Ok(Some(auth)),
+            Ok(Err(error)) => Err(Wait::Failed(error)),
+            Err(_) => Err(Wait::TimedOut(
+                Error::timeout(self.token_request(), limit).fetching_token(),
+            )),
+        }
+    }
+
+    /// The token request, as errors name it.
+    pub(crate) fn token_request(&self) -> crate::error::Request {
+        crate::error::Request {
+            method: "POST",
+            path: self.shared.token_path.clone(),
+        }
+    }
+
+    /// Asks the token endpoint for a service-account token, never with
+    /// another credential: at most `attempts` times, with the client's
+    /// backoff, `Retry-After` handling, timeout and deadline.
     pub(crate) async fn request_token(
         &self,
         token_url: &str,
         basic: &http::HeaderValue,
         scope: &str,
+        attempts: u32,
     ) -> Result<Reply, Error> {
         let url = reqwest::Url::parse(token_url)
             .map_err(|_| Error::invalid("token url", "the token URL is not a URL"))?;
@@ -186,8 +220,31 @@ impl Client {
             idempotent: true,
             endpoint: Endpoint::Token,
         };
-        self.execute(&call, request, &Checked::default()).await
+        let options = Checked {
+            retry: Some(self.shared.retry.clone().with_max_attempts(attempts)),
+            ..Checked::default()
+        };
+        self.execute(&call, request, &options).await
     }
+}
+
+/// Why an attempt has no credential.
+enum Wait {
+    /// The token fetch failed: the call ends.
+    Failed(Error),
+    /// The attempt's time ran out while the fetch went on: like any
+    /// timeout, the policy may try again (and join the same fetch).
+    TimedOut(Error),
+}
+
+/// The time one attempt may take: its timeout, within what is left of the
+/// policy's deadline (at least a millisecond).
+fn attempt_limit(policy: &RetryPolicy, timeout: Duration, started: Instant) -> Duration {
+    let left = policy
+        .deadline()
+        .map(|deadline| deadline.saturating_sub(started.elapsed()));
+    left.map_or(timeout, |left| timeout.min(left))
+        .max(Duration::from_millis(1))
 }
 
 fn millis(duration: Duration) -> u64 {

@@ -232,6 +232,7 @@ mod secrets;
 mod targets;
 #[cfg(feature = "tls-ring")]
 mod tls;
+mod token;
 mod transport;
 mod user;
 mod write;

@@ -5,9 +5,12 @@
 //! **no run of [`WINDOW`] consecutive characters of any secret survives**.
 //! Every 8-character window of each secret is looked up in the text, and
 //! each maximal stretch covered by matching windows becomes `[redacted]`.
-//! Secrets shorter than [`MIN_SECRET_LEN`] are refused when the client is
-//! built, so an accidental match on ordinary words is implausible and a
-//! one-letter key cannot turn `skip=0` into `s[redacted]ip=0`.
+//! Keys and client secrets shorter than [`MIN_SECRET_LEN`] are refused when
+//! the client is built, so an accidental match on ordinary words is
+//! implausible and a one-letter key cannot turn `skip=0` into
+//! `s[redacted]ip=0`. A token is what the token endpoint says it is: one
+//! shorter than a window is scrubbed wherever it appears whole (a server
+//! that issues `a` as a token gets every `a` redacted; its token is safe).
 
 use std::collections::HashSet;
 
@@ -42,15 +45,18 @@ pub(crate) fn check_secret(secret: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The 8-character windows of a set of secrets, ready to scrub texts.
+/// The 8-character windows of a set of secrets, and the secrets too short
+/// to have one, ready to scrub texts.
 #[derive(Clone, Default)]
 pub(crate) struct Scrubber {
     windows: HashSet<[u8; WINDOW]>,
+    /// Secrets shorter than [`WINDOW`], matched as whole occurrences.
+    short: Vec<String>,
 }
 
 impl Scrubber {
-    /// A scrubber for `secrets` (each at least [`WINDOW`] bytes long;
-    /// shorter ones are scrubbed as whole occurrences only).
+    /// A scrubber for `secrets` (those shorter than [`WINDOW`] are
+    /// scrubbed as whole occurrences).
     pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
         let mut scrubber = Self::default();
         for secret in secrets {
@@ -59,8 +65,18 @@ impl Scrubber {
         scrubber
     }
 
-    /// Adds one secret's windows.
+    /// Adds one secret: its windows, or itself when it is too short to
+    /// have one (an empty secret is nothing to hide).
     pub(crate) fn add(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        if secret.len() < WINDOW {
+            if !self.short.iter().any(|known| known == secret) {
+                self.short.push(secret.to_string());
+            }
+            return;
+        }
         for window in secret.as_bytes().windows(WINDOW) {
             let mut key = [0u8; WINDOW];
             key.copy_from_slice(window);
@@ -68,29 +84,31 @@ impl Scrubber {
         }
     }
 
-    /// `text` with every stretch of 8 or more consecutive secret characters
-    /// replaced by `[redacted]`.
+    /// `text` with every stretch of 8 or more consecutive secret characters,
+    /// and every whole occurrence of a shorter secret, replaced by
+    /// `[redacted]`. Everything is found in the original text first, so a
+    /// replacement is never matched again.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let bytes = text.as_bytes();
-        if self.windows.is_empty() || bytes.len() < WINDOW {
-            return text.to_string();
-        }
-        // Covered ranges, merged as they are found (windows come in order).
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for start in 0..=bytes.len() - WINDOW {
-            let mut key = [0u8; WINDOW];
-            key.copy_from_slice(&bytes[start..start + WINDOW]);
-            if self.windows.contains(&key) {
-                let end = start + WINDOW;
-                match ranges.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = end,
-                    _ => ranges.push((start, end)),
-                }
-            }
+        let mut ranges = self.window_ranges(text.as_bytes());
+        for short in &self.short {
+            ranges.extend(
+                text.match_indices(short.as_str())
+                    .map(|(start, found)| (start, start + found.len())),
+            );
         }
         if ranges.is_empty() {
             return text.to_string();
         }
+        ranges.sort_unstable();
+        let ranges = ranges
+            .into_iter()
+            .fold(Vec::new(), |mut merged, (start, end)| {
+                match merged.last_mut() {
+                    Some((_, last_end)) if start <= *last_end => *last_end = end.max(*last_end),
+                    _ => merged.push((start, end)),
+                }
+                merged
+            });
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         for (start, end) in ranges {
@@ -104,6 +122,27 @@ impl Scrubber {
         }
         out.push_str(&text[at..]);
         out
+    }
+
+    /// The stretches of `bytes` covered by windows of a secret, merged as
+    /// they are found (windows come in order).
+    fn window_ranges(&self, bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        if self.windows.is_empty() || bytes.len() < WINDOW {
+            return ranges;
+        }
+        for start in 0..=bytes.len() - WINDOW {
+            let mut key = [0u8; WINDOW];
+            key.copy_from_slice(&bytes[start..start + WINDOW]);
+            if self.windows.contains(&key) {
+                let end = start + WINDOW;
+                match ranges.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = end,
+                    _ => ranges.push((start, end)),
+                }
+            }
+        }
+        ranges
     }
 }
 
@@ -171,6 +210,20 @@ mod tests {
         let scrubber = Scrubber::new([KEY]);
         let text = format!("é{KEY}ü");
         assert_eq!(scrubber.scrub(&text), "é[redacted]ü");
+    }
+
+    #[test]
+    fn secrets_shorter_than_a_window_are_scrubbed_wherever_they_appear_whole() {
+        let scrubber = Scrubber::new([KEY, "t0k-7ch", "ab"]);
+        assert_eq!(
+            scrubber.scrub(&format!("t0k-7ch, {KEY}t0k-7ch and t0k-7c")),
+            "[redacted], [redacted] and t0k-7c"
+        );
+        // Overlapping and adjacent occurrences become one stretch, and a
+        // replacement is never scrubbed again.
+        assert_eq!(scrubber.scrub("aabab x ab"), "a[redacted] x [redacted]");
+        assert_eq!(Scrubber::new(["red"]).scrub("red"), "[redacted]");
+        assert_eq!(Scrubber::new([""]).scrub("nothing"), "nothing");
     }
 
     #[test]

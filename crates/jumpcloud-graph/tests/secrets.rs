@@ -20,6 +20,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CLIENT_SECRET: &str = "svc-secret-Zq7Lm2Xw9Rt4Vb6Nc8Pd";
 const TOKEN: &str = "tok-Hh3Jk5Ll7Mm9Nn2Pp4Qq6Rr8Ss0Tt";
+/// A token shorter than the 8-character windows: scrubbed whole.
+const SHORT_TOKEN: &str = "t0k-7ch";
 
 /// An error as a caller could print it: `Display`, `Debug` and every cause.
 fn shown(error: &Error) -> String {
@@ -215,11 +217,60 @@ async fn token_flow(errors: &mut Vec<String>) -> String {
         .build()
         .unwrap();
     let user = client.user(USER).unwrap();
-    for _ in 0..2 {
-        let error = user.systems().try_collect().await.unwrap_err();
-        errors.push(format!("{} {client:?}", shown(&error)));
-    }
+    let error = user.systems().try_collect().await.unwrap_err();
+    errors.push(format!("{} {client:?}", shown(&error)));
+    // Past the five seconds a failed token fetch is remembered.
+    tokio::time::pause();
+    tokio::time::advance(std::time::Duration::from_secs(6)).await;
+    tokio::time::resume();
+    let error = user.systems().try_collect().await.unwrap_err();
+    assert_eq!(error.status(), Some(403), "{error}");
+    errors.push(format!("{} {client:?}", shown(&error)));
     basic
+}
+
+/// A token endpoint that issues a 7-character token, and an API that
+/// echoes it back.
+async fn short_token_flow(errors: &mut Vec<String>) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": SHORT_TOKEN, "token_type": "bearer", "expires_in": 3600}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-request-id", SHORT_TOKEN)
+                .set_body_json(json!({"message": format!("token {SHORT_TOKEN} lacks a scope")})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .service_account("client-id", CLIENT_SECRET)
+        .base_url(format!("{}/api/v2", server.uri()))
+        .token_url(format!("{}/oauth2/token", server.uri()))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client
+        .user(USER)
+        .unwrap()
+        .systems()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(403), "{error}");
+    errors.push(format!("{} {client:?}", shown(&error)));
+    // The token was sent, so its absence from the error means something.
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().any(|r| {
+        r.headers
+            .get("authorization")
+            .is_some_and(|v| v == format!("Bearer {SHORT_TOKEN}").as_str())
+    }));
 }
 
 #[tokio::test]
@@ -230,6 +281,7 @@ async fn no_credential_appears_in_any_log_line_debug_output_or_error() {
     transport_cause(&mut errors).await;
     let sandbox_key = sandbox_faults(&mut errors).await;
     let basic = token_flow(&mut errors).await;
+    short_token_flow(&mut errors).await;
 
     let logs = captured.text();
     assert!(
@@ -254,5 +306,8 @@ async fn no_credential_appears_in_any_log_line_debug_output_or_error() {
         for text in &errors {
             assert_no_fragment(text, secret, "an error");
         }
+    }
+    for text in errors.iter().chain([&logs]) {
+        assert!(!text.contains(SHORT_TOKEN), "a short token leaked:\n{text}");
     }
 }
