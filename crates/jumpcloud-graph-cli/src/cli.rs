@@ -178,8 +178,8 @@ Examples:
     /// effective sudo and the path that decides it
     #[command(after_help = "\
 KIND is a traversal: systems, system-groups, applications, directories, \
-gsuites, ldap-servers, office365s, radius-servers. Exits 5 when the user does \
-not reach the object.
+gsuites, ldap-servers, office365s, radius-servers, active-directories. \
+Exits 5 when the user does not reach the object.
 
 JSON: the explanation ({\"user\", \"object\", \"paths\", \"effective_sudo\", \
 \"deciding_path\", \"compiled_attributes\", \"compiled_sudo\", \
@@ -511,6 +511,7 @@ const KIND_NAMES: &[&str] = &[
     "ldap-servers",
     "office365s",
     "radius-servers",
+    "active-directories",
 ];
 
 /// A traversal kind in any spelling the client accepts (`systems`,

@@ -18,6 +18,27 @@ fn access_one_kind_table() {
 }
 
 #[test]
+fn access_active_directories_table() {
+    assert_snapshot!(table(&[
+        "access",
+        "katherine",
+        "--kind",
+        "active-directories"
+    ]));
+}
+
+#[test]
+fn why_an_active_directory_in_its_wire_spelling() {
+    let run = jcgraph(&["why", "katherine", "active_directory", "acme-ad"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        run.stdout,
+        table(&["why", "katherine", "active-directories", "acme-ad"])
+    );
+    assert!(run.stdout.contains("direct"), "{}", run.stdout);
+}
+
+#[test]
 fn access_json_is_the_access_report() {
     let out = json(&["access", "katherine", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -18,7 +18,7 @@
 /// assert_eq!(op.operation_id, "graph_userTraverseSystem");
 /// assert_eq!(op.method, "GET");
 /// assert_eq!(op.path, "/users/{user_id}/systems");
-/// assert_eq!(operations::ALL.len(), 12);
+/// assert_eq!(operations::ALL.len(), 13);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Operation {

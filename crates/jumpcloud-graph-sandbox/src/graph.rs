@@ -1,6 +1,6 @@
 //! Traversal: everything of some kinds a user reaches, with every path that
 //! grants it and the attributes compiled over those paths. One engine serves
-//! the eight traversal operations and `memberof`; a [`Traversal`] says which
+//! the nine traversal operations and `memberof`; a [`Traversal`] says which
 //! kinds it lists and which steps it may take.
 
 use std::collections::{BTreeMap, HashSet};
@@ -33,6 +33,8 @@ pub(crate) enum Traversal {
     Systems,
     /// `/systemgroups`
     SystemGroups,
+    /// `/activedirectories`
+    ActiveDirectories,
     /// `/memberof`: the user groups the user belongs to (memberships only).
     MemberOf,
 }
@@ -49,6 +51,7 @@ impl Traversal {
             Traversal::RadiusServers => &[Kind::RadiusServer],
             Traversal::Systems => &[Kind::System],
             Traversal::SystemGroups => &[Kind::SystemGroup],
+            Traversal::ActiveDirectories => &[Kind::ActiveDirectory],
             Traversal::MemberOf => &[Kind::UserGroup],
         }
     }

@@ -56,13 +56,14 @@
 //!
 //! ## What the sandbox serves
 //!
-//! All twelve operations of `openapi/jumpcloud-user-graph.yaml`, under
+//! All thirteen operations of `openapi/jumpcloud-user-graph.yaml`, under
 //! `/api/v2`, with the fragment's JSON shapes ([`served_operations`] lists
 //! them), and the service accounts' token route at `/oauth2/token`:
 //!
-//! * the eight traversals (`/users/{id}/systems`, `/systemgroups`,
+//! * the nine traversals (`/users/{id}/systems`, `/systemgroups`,
 //!   `/applications`, `/directories`, `/gsuites`, `/office365s`,
-//!   `/ldapservers`, `/radiusservers`) list every object the user reaches,
+//!   `/ldapservers`, `/radiusservers`, `/activedirectories`) list every
+//!   object the user reaches,
 //!   with **every** path that grants it (user → object, user → user group →
 //!   object, user → system group ∋ system, user → user group → system group ∋
 //!   system) and `compiledAttributes` merged over the paths: a direct binding
@@ -273,14 +274,14 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Every operation the API serves, as `(operationId, method, path
 /// template)`, e.g. `("graph_userTraverseSystem", "GET",
 /// "/users/{user_id}/systems")`; paths are relative to
-/// [`Sandbox::base_url`] (`/api/v2`). These are the twelve operations of the
+/// [`Sandbox::base_url`] (`/api/v2`). These are the thirteen operations of the
 /// OpenAPI fragment, registered from one table, so that a test can check
 /// them against the spec. The token route (`/oauth2/token`, at the root) is
 /// not one of them.
 ///
 /// ```
 /// let served = jumpcloud_graph_sandbox::served_operations();
-/// assert_eq!(served.len(), 12);
+/// assert_eq!(served.len(), 13);
 /// assert!(served.contains(&("users_sendEmails", "POST", "/users/{user_id}/emails")));
 /// ```
 pub fn served_operations() -> Vec<(&'static str, &'static str, &'static str)> {

@@ -78,7 +78,7 @@
 //!   loses with it. [`RevokePlan::apply`] runs the steps this crate can
 //!   run and reports what is left ([`RevokeOutcome`]).
 //! - [`User::access_report`]: everything the user reaches, across the
-//!   eight traversals and the user's groups, with sudo per object
+//!   nine traversals and the user's groups, with sudo per object
 //!   ([`AccessReport`]).
 //!
 //! ```no_run

@@ -215,6 +215,7 @@ impl ListOperation for op::Traverse {
             TraversalKind::RadiusServer => traverse!(graph_user_traverse_radius_server),
             TraversalKind::System => traverse!(graph_user_traverse_system),
             TraversalKind::SystemGroup => traverse!(graph_user_traverse_system_group),
+            TraversalKind::ActiveDirectory => traverse!(graph_user_traverse_active_directory),
         }
     }
 }

@@ -12,7 +12,7 @@
 //! Traversals return ids and types, not names: JumpCloud's v1 and v2
 //! object endpoints (`/systemusers/{id}`, `/systems/{id}`,
 //! `/usergroups/{id}`, `/systemgroups/{id}`, ...) give names; they are
-//! outside this crate's twelve operations.
+//! outside this crate's thirteen operations.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! The twelve operations' descriptors (operationId, method, path template),
+//! The thirteen operations' descriptors (operationId, method, path template),
 //! from the table `cargo xtask generate` writes into the generated crate:
 //! the facade, the sandbox and the tests share one list.
 

@@ -271,7 +271,7 @@ impl AssociationTarget {
     }
 }
 
-/// The eight traversals of `/users/{id}/...`: everything of one kind bound
+/// The nine traversals of `/users/{id}/...`: everything of one kind bound
 /// to a user, directly or through groups.
 ///
 /// Each has its own method on [`User`](crate::User) (`systems()`,
@@ -287,6 +287,9 @@ impl AssociationTarget {
 /// assert_eq!(kind, TraversalKind::SystemGroup);
 /// assert_eq!("systemgroups".parse::<TraversalKind>()?, kind);
 /// assert_eq!(kind.to_string(), "system-groups");
+/// let ad: TraversalKind = "active_directory".parse()?;
+/// assert_eq!(ad, TraversalKind::ActiveDirectory);
+/// assert_eq!(ad.to_string(), "active-directories");
 /// assert!("printers".parse::<TraversalKind>().is_err());
 /// # Ok::<(), jumpcloud_graph::Error>(())
 /// ```
@@ -309,11 +312,15 @@ pub enum TraversalKind {
     System,
     /// `/systemgroups`: device groups.
     SystemGroup,
+    /// `/activedirectories`: Active Directory instances (which
+    /// `/directories` lists too).
+    ActiveDirectory,
 }
 
 impl TraversalKind {
-    /// All eight kinds.
-    pub const ALL: [TraversalKind; 8] = [
+    /// All nine kinds, in the order an
+    /// [`AccessReport`](crate::AccessReport) reads them.
+    pub const ALL: [TraversalKind; 9] = [
         TraversalKind::Application,
         TraversalKind::Directory,
         TraversalKind::GSuite,
@@ -322,11 +329,12 @@ impl TraversalKind {
         TraversalKind::RadiusServer,
         TraversalKind::System,
         TraversalKind::SystemGroup,
+        TraversalKind::ActiveDirectory,
     ];
 
     /// A short, stable name: `applications`, `directories`, `gsuites`,
     /// `ldap-servers`, `office365s`, `radius-servers`, `systems`,
-    /// `system-groups`.
+    /// `system-groups`, `active-directories`.
     pub fn name(self) -> &'static str {
         match self {
             TraversalKind::Application => "applications",
@@ -337,6 +345,7 @@ impl TraversalKind {
             TraversalKind::RadiusServer => "radius-servers",
             TraversalKind::System => "systems",
             TraversalKind::SystemGroup => "system-groups",
+            TraversalKind::ActiveDirectory => "active-directories",
         }
     }
 
@@ -358,6 +367,7 @@ impl TraversalKind {
             TraversalKind::RadiusServer => *kind == GraphType::RadiusServer,
             TraversalKind::System => *kind == GraphType::System,
             TraversalKind::SystemGroup => *kind == GraphType::SystemGroup,
+            TraversalKind::ActiveDirectory => *kind == GraphType::ActiveDirectory,
         }
     }
 
@@ -373,6 +383,7 @@ impl TraversalKind {
             TraversalKind::RadiusServer => op::GRAPH_USER_TRAVERSE_RADIUS_SERVER,
             TraversalKind::System => op::GRAPH_USER_TRAVERSE_SYSTEM,
             TraversalKind::SystemGroup => op::GRAPH_USER_TRAVERSE_SYSTEM_GROUP,
+            TraversalKind::ActiveDirectory => op::GRAPH_USER_TRAVERSE_ACTIVE_DIRECTORY,
         }
     }
 }
@@ -392,14 +403,11 @@ impl FromStr for TraversalKind {
             .filter(|c| !matches!(c, '-' | '_' | ' '))
             .flat_map(char::to_lowercase)
             .collect();
-        let singular = wanted.strip_suffix('s').unwrap_or(&wanted);
         TraversalKind::ALL
             .into_iter()
             .find(|kind| {
                 let name: String = kind.name().chars().filter(|c| *c != '-').collect();
-                name == wanted
-                    || name.strip_suffix('s') == Some(singular)
-                    || (*kind == TraversalKind::Directory && singular == "directory")
+                name == wanted || singular(&name) == singular(&wanted)
             })
             .ok_or_else(|| {
                 Error::invalid(
@@ -411,6 +419,15 @@ impl FromStr for TraversalKind {
                     ),
                 )
             })
+    }
+}
+
+/// A plural name made singular the way the kinds' names need:
+/// `directories` → `directory`, `systems` → `system`.
+fn singular(name: &str) -> String {
+    match name.strip_suffix("ies") {
+        Some(stem) => format!("{stem}y"),
+        None => name.strip_suffix('s').unwrap_or(name).to_string(),
     }
 }
 
@@ -499,6 +516,22 @@ mod tests {
         assert_eq!(
             "ldap_server".parse::<TraversalKind>().unwrap(),
             TraversalKind::LdapServer
+        );
+        for text in [
+            "active-directories",
+            "activedirectories",
+            "active_directory",
+            "Active Directory",
+        ] {
+            assert_eq!(
+                text.parse::<TraversalKind>().unwrap(),
+                TraversalKind::ActiveDirectory,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            "directories".parse::<TraversalKind>().unwrap(),
+            TraversalKind::Directory
         );
         assert!("".parse::<TraversalKind>().is_err());
     }

@@ -11,7 +11,7 @@ use crate::{
     RevokePlan, TraversalKind,
 };
 
-/// The eight named traversals, each `traverse(TraversalKind::…)` with its
+/// The nine named traversals, each `traverse(TraversalKind::…)` with its
 /// own doc (written where the macro is used, so the docs read in source).
 macro_rules! named_traversals {
     ($($(#[$doc:meta])* $name:ident => $kind:ident,)*) => {$(
@@ -119,6 +119,10 @@ impl User {
         systems => System,
         /// Device groups bound to the user (`graph_userTraverseSystemGroup`).
         system_groups => SystemGroup,
+        /// Active Directory instances bound to the user
+        /// (`graph_userTraverseActiveDirectory`); `directories()` lists them
+        /// too, among the other directories.
+        active_directories => ActiveDirectory,
     }
 
     /// The user groups the user is a member of (`graph_userMemberOf`).
@@ -260,7 +264,7 @@ impl User {
     /// [`RevokePlan::apply`]. An object the user does not reach gives an
     /// empty plan.
     ///
-    /// Reads the user's whole [access report](Self::access_report) (nine
+    /// Reads the user's whole [access report](Self::access_report) (ten
     /// lists, concurrently) to compute what else each step takes away.
     ///
     /// ```no_run
@@ -293,9 +297,9 @@ impl User {
         })
     }
 
-    /// Everything bound to the user across the eight traversals, and the
+    /// Everything bound to the user across the nine traversals, and the
     /// user's groups, each with its paths, their classification and the
-    /// effective sudo ([`AccessReport`]). The nine lists are fetched
+    /// effective sudo ([`AccessReport`]). The ten lists are fetched
     /// concurrently, within the client's `max_in_flight` and `rate_limit`.
     ///
     /// ```no_run
@@ -308,7 +312,7 @@ impl User {
     ///
     /// # Errors
     ///
-    /// The first error of the nine lists.
+    /// The first error of the ten lists.
     pub fn access_report(
         &self,
     ) -> impl Future<Output = Result<AccessReport, Error>> + Send + 'static {

@@ -1,4 +1,4 @@
-//! The exact request the generated client sends for each of the twelve
+//! The exact request the generated client sends for each of the thirteen
 //! operations (method, path, query string, headers with the key masked, JSON
 //! body), captured by a wiremock server on loopback and snapshotted.
 
@@ -129,7 +129,7 @@ async fn users_send_emails() {
     insta::assert_snapshot!(only_request(&server).await);
 }
 
-/// The eight traversals share one request shape; each gets its own snapshot
+/// The nine traversals share one request shape; each gets its own snapshot
 /// because each has its own path.
 macro_rules! traversal_shape {
     ($($test:ident => $operation:ident),+ $(,)?) => {$(
@@ -152,6 +152,7 @@ macro_rules! traversal_shape {
 }
 
 traversal_shape! {
+    graph_user_traverse_active_directory => graph_user_traverse_active_directory,
     graph_user_traverse_application => graph_user_traverse_application,
     graph_user_traverse_directory => graph_user_traverse_directory,
     graph_user_traverse_g_suite => graph_user_traverse_g_suite,

@@ -179,7 +179,7 @@ fn every_generated_parameter_has_a_facade_setter() {
 #[test]
 fn the_surface_is_read_completely() {
     let inputs = generated_inputs(&read(SURFACE));
-    assert_eq!(inputs.len(), 12);
+    assert_eq!(inputs.len(), 13);
     assert_eq!(
         inputs["graph_userAssociationsPost"],
         [

@@ -31,7 +31,7 @@ fn table_lists_every_operation_of_the_spec_in_order() {
         })
         .collect();
     assert_eq!(from_table, from_spec);
-    assert_eq!(from_table.len(), 12);
+    assert_eq!(from_table.len(), 13);
 }
 
 #[test]
@@ -84,14 +84,14 @@ fn a_new_operation_in_the_spec_gets_a_constant() {
     let text = std::fs::read_to_string(spec().path()).unwrap();
     let edited = text.replacen(
         "  /users/{user_id}/emails:\n",
-        "  /users/{user_id}/activedirectories:\n    parameters:\n      - name: user_id\n        in: path\n        required: true\n        schema:\n          type: string\n    get:\n      operationId: graph_userTraverseActiveDirectory\n      responses:\n        '200':\n          description: OK\n  /users/{user_id}/emails:\n",
+        "  /users/{user_id}/policies:\n    parameters:\n      - name: user_id\n        in: path\n        required: true\n        schema:\n          type: string\n    get:\n      operationId: graph_userTraversePolicy\n      responses:\n        '200':\n          description: OK\n  /users/{user_id}/emails:\n",
         1,
     );
     assert_ne!(text, edited, "the edit must apply");
     let spec = Spec::parse(&edited, Path::new("openapi/jumpcloud-user-graph.yaml")).unwrap();
     let code = render(&spec).unwrap();
-    assert!(code.contains("pub const GRAPH_USER_TRAVERSE_ACTIVE_DIRECTORY: crate::Operation"));
-    assert!(code.contains("path: \"/users/{user_id}/activedirectories\""));
+    assert!(code.contains("pub const GRAPH_USER_TRAVERSE_POLICY: crate::Operation"));
+    assert!(code.contains("path: \"/users/{user_id}/policies\""));
 }
 
 #[test]

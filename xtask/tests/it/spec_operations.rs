@@ -1,4 +1,4 @@
-//! The fragment describes exactly the twelve operations, with their upstream
+//! The fragment describes exactly the thirteen operations, with their upstream
 //! operationIds, methods and paths, and the parameter facts the facade
 //! relies on.
 
@@ -33,7 +33,7 @@ fn fragment_is_openapi_3_0_3() {
 }
 
 #[test]
-fn fragment_has_exactly_the_twelve_operations() {
+fn fragment_has_exactly_the_thirteen_operations() {
     let expected = [
         (
             "graph_userAssociationsList",
@@ -46,6 +46,11 @@ fn fragment_has_exactly_the_twelve_operations() {
             "/users/{user_id}/associations",
         ),
         ("graph_userMemberOf", "GET", "/users/{user_id}/memberof"),
+        (
+            "graph_userTraverseActiveDirectory",
+            "GET",
+            "/users/{user_id}/activedirectories",
+        ),
         (
             "graph_userTraverseApplication",
             "GET",
@@ -255,6 +260,10 @@ fn every_operation_keeps_upstreams_oauth_scopes() {
         ("graph_userAssociationsPost", "users"),
         ("graph_userMemberOf", "groups,groups.readonly"),
         (
+            "graph_userTraverseActiveDirectory",
+            "directories,directories.readonly",
+        ),
+        (
             "graph_userTraverseApplication",
             "applications,applications.readonly",
         ),
@@ -294,6 +303,30 @@ fn every_operation_keeps_upstreams_oauth_scopes() {
         .map(|(id, s)| (id.to_string(), s.to_string()))
         .collect();
     assert_eq!(found, expected);
+}
+
+#[test]
+fn the_active_directory_traversal_keeps_upstreams_parameter_order_and_description() {
+    // Upstream's own shape (see the fragment's notes): the other traversals'
+    // parameters in another order, and an empty 200 description.
+    let spec = fragment();
+    let item = spec.paths.paths["/users/{user_id}/activedirectories"]
+        .as_item()
+        .unwrap();
+    let op = item.get.as_ref().unwrap();
+    let names: Vec<&str> = parameters(&spec, &[], &op.parameters)
+        .iter()
+        .map(|p| p.parameter_data_ref().name.as_str())
+        .collect();
+    assert_eq!(names, ["filter", "limit", "x-org-id", "skip"]);
+    let Some(ReferenceOr::Item(ok)) = op
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+    else {
+        panic!("a 200 response");
+    };
+    assert_eq!(ok.description, "");
 }
 
 #[test]

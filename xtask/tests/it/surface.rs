@@ -32,7 +32,7 @@ fn summary_lists_every_operation_and_type() {
     }
     assert_eq!(
         summary.matches("Client::").count(),
-        12,
+        13,
         "one generated method per operation"
     );
     assert!(summary.contains("struct GraphObjectWithPaths"));

@@ -1,6 +1,6 @@
 //! Upstream documents for the sync tests, built from the checked-in
 //! fragment by un-applying the deviations: what JumpCloud's published spec
-//! looks like for the twelve operations, with its quirks (`trait:` parameter
+//! looks like for the thirteen operations, with its quirks (`trait:` parameter
 //! names, comma-joined arrays, Content-Type/Accept parameters, `x-scopes`,
 //! per-operation sample requests and `x-codeSamples`, placeholder
 //! examples), plus operations and components the fragment must leave out.
@@ -24,7 +24,11 @@ pub const TRAIT_NAMES: [(&str, &str); 7] = [
 ];
 
 /// Upstream's per-kind traversal wording: (operationId, plural noun).
-const TRAVERSALS: [(&str, &str); 8] = [
+const TRAVERSALS: [(&str, &str); 9] = [
+    (
+        "graph_userTraverseActiveDirectory",
+        "Active Directory instances",
+    ),
     ("graph_userTraverseApplication", "Applications"),
     ("graph_userTraverseDirectory", "Directories"),
     ("graph_userTraverseGSuite", "G Suite instances"),

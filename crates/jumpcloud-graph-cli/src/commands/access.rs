@@ -12,7 +12,7 @@ use crate::table::Column;
 
 pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
     let user = ctx.user(&args.user)?;
-    // Everything: the report reads all eight traversals and the groups,
+    // Everything: the report reads all nine traversals and the groups,
     // concurrently. One kind: that one traversal, explained.
     let (report, one_kind) = match args.kind {
         KindChoice::All => (Some(user.access_report().await?), Vec::new()),

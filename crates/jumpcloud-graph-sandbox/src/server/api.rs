@@ -1,5 +1,5 @@
-//! The handlers of the twelve operations: the associations list and its
-//! writes, the nine traversals (`memberof` among them), and `emails`.
+//! The handlers of the thirteen operations: the associations list and its
+//! writes, the ten traversals (`memberof` among them), and `emails`.
 
 use std::sync::Arc;
 
@@ -92,7 +92,7 @@ pub(crate) async fn post_associations(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The eight traversals and `memberof`, which differ only in what they
+/// The nine traversals and `memberof`, which differ only in what they
 /// list (and `memberof` also sorts).
 pub(crate) fn traversal(method: MethodFilter, traversal: Traversal) -> MethodRouter<Arc<Shared>> {
     on(

@@ -1,5 +1,5 @@
 //! The HTTP side, one room each: the router built from the generated
-//! operations table (`routes.rs`), the handlers of the twelve
+//! operations table (`routes.rs`), the handlers of the thirteen
 //! operations (`api.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
 //! (`admin.rs`), what happens to each request, faults included

@@ -30,6 +30,7 @@ fn handler(operation_id: &str, method: MethodFilter) -> Option<Handler> {
         "graph_userAssociationsList" => Some(on(method, api::list_associations)),
         "graph_userAssociationsPost" => Some(on(method, api::post_associations)),
         "graph_userMemberOf" => traversal(Traversal::MemberOf),
+        "graph_userTraverseActiveDirectory" => traversal(Traversal::ActiveDirectories),
         "graph_userTraverseApplication" => traversal(Traversal::Applications),
         "graph_userTraverseDirectory" => traversal(Traversal::Directories),
         "graph_userTraverseGSuite" => traversal(Traversal::GSuites),
@@ -112,6 +113,6 @@ mod tests {
     fn every_operation_of_the_table_has_a_handler() {
         let served = served_operations();
         assert_eq!(served.len(), OPERATIONS.len());
-        assert_eq!(served.len(), 12);
+        assert_eq!(served.len(), 13);
     }
 }

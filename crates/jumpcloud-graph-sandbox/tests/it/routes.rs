@@ -38,7 +38,7 @@ fn served_operations_are_the_fragments() {
         .into_iter()
         .map(|(id, method, path)| (id.to_owned(), method.to_owned(), path.to_owned()))
         .collect();
-    assert_eq!(served.len(), 12);
+    assert_eq!(served.len(), 13);
     assert_eq!(served, spec_operations());
 }
 

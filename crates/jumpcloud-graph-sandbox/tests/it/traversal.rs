@@ -154,6 +154,53 @@ async fn directories_list_all_four_directory_kinds() {
     assert_eq!(ids(&ada), [id("acme-workspace"), id("acme-ldap")]);
 }
 
+/// The demo with Finance bound to the Active Directory domain too, so that
+/// Katherine reaches it directly and through her group.
+fn demo_with_finance_bound_to_the_domain() -> Fixture {
+    let yaml = Fixture::demo_yaml().replacen(
+        "      - from: finance\n",
+        "      - from: finance\n        to: acme-ad\n      - from: finance\n",
+        1,
+    );
+    assert_ne!(yaml, Fixture::demo_yaml(), "the edit must apply");
+    Fixture::from_yaml_str(&yaml).expect("the edited demo loads")
+}
+
+#[tokio::test]
+async fn active_directories_list_only_active_directory_with_every_path() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let katherine = list(&sandbox, "katherine", "activedirectories").await;
+    assert_eq!(
+        katherine,
+        json!([{
+            "compiledAttributes": null,
+            "id": id("acme-ad"),
+            "paths": [[edge(None, ("acme-ad", "active_directory"), Value::Null)]],
+            "type": "active_directory"
+        }])
+    );
+    // Ada reaches the other directories, not Active Directory.
+    assert_eq!(list(&sandbox, "ada", "activedirectories").await, json!([]));
+
+    let sandbox = Sandbox::start(demo_with_finance_bound_to_the_domain()).await;
+    let katherine = list(&sandbox, "katherine", "activedirectories").await;
+    assert_eq!(ids(&katherine), [id("acme-ad")]);
+    assert_eq!(
+        katherine[0]["paths"],
+        json!([
+            [edge(None, ("acme-ad", "active_directory"), Value::Null)],
+            [
+                edge(None, ("finance", "user_group"), Value::Null),
+                edge(
+                    Some(("finance", "user_group")),
+                    ("acme-ad", "active_directory"),
+                    Value::Null
+                ),
+            ],
+        ])
+    );
+}
+
 #[tokio::test]
 async fn applications_are_reached_through_user_groups() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
@@ -204,7 +251,13 @@ async fn memberof_lists_groups_with_one_edge_paths() {
 #[tokio::test]
 async fn new_user_reaches_nothing_yet() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
-    for operation in ["systems", "memberof", "applications", "directories"] {
+    for operation in [
+        "systems",
+        "memberof",
+        "applications",
+        "directories",
+        "activedirectories",
+    ] {
         let (status, total, body) =
             json(get(&sandbox, &format!("/users/{}/{operation}", id("ken"))).await).await;
         assert_eq!(

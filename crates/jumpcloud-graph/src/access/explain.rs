@@ -43,7 +43,7 @@ use crate::{
 /// permissive wins. No path with sudo means [`Sudo::Disabled`].
 ///
 /// The user's global sudo flag (`sudo` / `passwordless_sudo` on the v1 user
-/// record, outside the user graph's twelve operations) can grant sudo on
+/// record, outside the user graph's thirteen operations) can grant sudo on
 /// every device the user reaches; an explanation of a device carries
 /// [`AccessWarning::GlobalSudoNotVisible`] to say so.
 ///

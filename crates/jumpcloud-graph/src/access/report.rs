@@ -9,17 +9,19 @@ use super::AccessWarning;
 use super::explain::{Explanation, takes_sudo};
 use crate::{BoundObject, Error, GraphNode, TraversalKind, User};
 
-/// Everything bound to a user across the eight traversals, and the user's
+/// Everything bound to a user across the nine traversals, and the user's
 /// groups, each with its paths, their classification and the effective
 /// sudo ([`Explanation`]). Made by
 /// [`User::access_report`](crate::User::access_report), which fetches the
-/// nine lists concurrently within the client's
+/// ten lists concurrently within the client's
 /// [`max_in_flight`](crate::ClientBuilder::max_in_flight) and
 /// [`rate_limit`](crate::ClientBuilder::rate_limit).
 ///
 /// An object listed by two traversals (an LDAP server is both a directory
-/// and an LDAP server) appears once, where first listed in
-/// [`TraversalKind::ALL`] order.
+/// and an LDAP server, an Active Directory instance both a directory and an
+/// Active Directory) appears once, where first listed in
+/// [`TraversalKind::ALL`] order; [`listed_by`](Self::listed_by) and
+/// [`of_kind`](Self::of_kind) know every traversal that listed it.
 ///
 /// ```no_run
 /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
@@ -50,7 +52,7 @@ pub struct AccessReport {
 }
 
 impl AccessReport {
-    /// Fetches the eight traversals and `memberof` concurrently.
+    /// Fetches the nine traversals and `memberof` concurrently.
     pub(crate) async fn fetch(user: &User) -> Result<Self, Error> {
         let traversals = try_join_all(
             TraversalKind::ALL
@@ -110,7 +112,7 @@ impl AccessReport {
         &self.user
     }
 
-    /// Every object the eight traversals list, each once, in traversal order
+    /// Every object the nine traversals list, each once, in traversal order
     /// ([`TraversalKind::ALL`]) and then the server's order.
     pub fn objects(&self) -> &[Explanation] {
         &self.objects

@@ -73,7 +73,7 @@ impl RevokeStep {
     }
 
     /// The other objects the user loses with this edge alone: those, among
-    /// everything the user reaches (all eight traversals and the user's
+    /// everything the user reaches (all nine traversals and the user's
     /// groups), whose every path goes through it. The objects lost by the
     /// whole plan are [`RevokePlan::collateral`].
     pub fn collateral(&self) -> &[GraphNode] {

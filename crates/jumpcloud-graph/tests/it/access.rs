@@ -643,6 +643,163 @@ async fn the_plan_displays_its_steps_and_warnings() {
     }
 }
 
+// ------------------------------------------------------ active directory
+
+/// The demo with Finance bound to the Active Directory domain too, so that
+/// Katherine reaches it directly and through her group.
+fn demo_with_finance_bound_to_the_domain() -> Fixture {
+    let yaml = Fixture::demo_yaml().replacen(
+        "      - from: finance\n",
+        "      - from: finance\n        to: acme-ad\n      - from: finance\n",
+        1,
+    );
+    assert_ne!(yaml, Fixture::demo_yaml(), "the edit must apply");
+    Fixture::from_yaml_str(&yaml).unwrap()
+}
+
+#[tokio::test]
+async fn an_active_directory_bound_directly_is_explained_and_revoked_by_apply() {
+    let sandbox = start(Fixture::demo()).await;
+    let katherine = user(&sandbox, "acme", "katherine");
+    let listed = katherine.active_directories().try_collect().await.unwrap();
+    assert_eq!(
+        handles(&sandbox, "acme", &[listed[0].node().clone()]),
+        ["acme-ad"]
+    );
+    assert_eq!(listed.len(), 1);
+
+    let ex = explain(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::ActiveDirectory,
+        "acme-ad",
+    )
+    .await;
+    assert_eq!(ex.paths().len(), 1);
+    assert_eq!(ex.paths()[0].kind(), Grant::Direct);
+    assert_eq!(ex.effective_sudo(), Sudo::Disabled);
+    // Not a device: the user's global sudo flag does not concern it.
+    assert!(ex.warnings().is_empty(), "{:?}", ex.warnings());
+
+    let plan = plan(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::ActiveDirectory,
+        "acme-ad",
+    )
+    .await;
+    assert_eq!(plan.kind(), TraversalKind::ActiveDirectory);
+    // active_directory is a user association target: the direct edge is
+    // removed by the user's own associations POST.
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [("katherine -> acme-ad".to_string(), true)]
+    );
+    let op = plan.steps()[0].operation();
+    assert_eq!(op.operation_id(), Some("graph_userAssociationsPost"));
+    assert_eq!(
+        op.body(),
+        Some(
+            &json!({"op": "remove", "type": "active_directory", "id": sandbox.fixture()["acme"].id_of("acme-ad")})
+        )
+    );
+    assert!(plan.steps()[0].collateral().is_empty());
+    assert!(!plan.still_granted_after_apply());
+
+    let done = plan.apply().await.unwrap();
+    assert!(!done.still_granted());
+    assert!(done.matches_prediction());
+    assert!(!live_edges(&sandbox, "acme", "katherine").contains("katherine -> acme-ad"));
+    assert!(
+        katherine
+            .active_directories()
+            .try_collect()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_active_directory_reached_through_a_group_leaves_that_path_to_an_admin() {
+    let sandbox = start(demo_with_finance_bound_to_the_domain()).await;
+    let ex = explain(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::ActiveDirectory,
+        "acme-ad",
+    )
+    .await;
+    let kinds: Vec<String> = ex.paths().iter().map(|p| p.kind().to_string()).collect();
+    assert_eq!(ex.paths()[0].kind(), Grant::Direct);
+    assert!(
+        matches!(ex.paths()[1].kind(), Grant::UserGroup(g) if handle(&sandbox, "acme", &g) == "finance"),
+        "{kinds:?}"
+    );
+
+    let plan = plan(
+        &sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::ActiveDirectory,
+        "acme-ad",
+    )
+    .await;
+    // Removing Katherine from Finance would also take Microsoft 365;
+    // unbinding Finance from the domain takes nothing else from her.
+    assert_eq!(
+        steps(&sandbox, "acme", &plan),
+        [
+            ("katherine -> acme-ad".to_string(), true),
+            ("finance -> acme-ad".to_string(), false),
+        ]
+    );
+    let admin = &plan.steps()[1];
+    assert!(admin.affects_other_users());
+    assert_eq!(
+        admin.operation().operation_id(),
+        Some("graph_userGroupAssociationsPost")
+    );
+    assert_eq!(
+        admin.operation().body(),
+        Some(
+            &json!({"op": "remove", "type": "active_directory", "id": sandbox.fixture()["acme"].id_of("acme-ad")})
+        )
+    );
+    assert!(plan.still_granted_after_apply());
+    assert!(has(plan.warnings(), "access_remains"));
+
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.removed().len(), 1);
+    assert!(done.still_granted());
+    assert_eq!(done.left_to_admin().len(), 1);
+    assert!(done.matches_prediction());
+}
+
+#[tokio::test]
+async fn the_access_report_lists_an_active_directory_once_under_both_traversals() {
+    let sandbox = start(Fixture::demo()).await;
+    let report = user(&sandbox, "acme", "katherine")
+        .access_report()
+        .await
+        .unwrap();
+    let ad = report
+        .objects()
+        .iter()
+        .find(|o| handle(&sandbox, "acme", o.node()) == "acme-ad")
+        .unwrap();
+    assert_eq!(
+        report.listed_by(ad.node()),
+        [TraversalKind::Directory, TraversalKind::ActiveDirectory]
+    );
+    assert_eq!(report.of_kind(TraversalKind::ActiveDirectory).count(), 1);
+    // Listed by two traversals, reported once.
+    assert_eq!(report.objects().len(), 6);
+}
+
 // ---------------------------------------------------------------- reports
 
 #[tokio::test]
@@ -705,13 +862,14 @@ async fn the_access_report_lists_every_object_once_with_its_sudo() {
 }
 
 #[tokio::test]
-async fn the_access_report_fetches_its_nine_lists_at_once() {
+async fn the_access_report_fetches_its_ten_lists_at_once() {
     let sandbox = start(Fixture::demo()).await;
     let ada = user(&sandbox, "acme", "ada");
     let hold = sandbox.hold_responses();
     let report = tokio::spawn(ada.access_report());
-    // All nine first pages are in flight together before any is answered.
-    sandbox.wait_for_in_flight(9).await;
+    // All ten first pages (nine traversals and memberof) are in flight
+    // together before any is answered.
+    sandbox.wait_for_in_flight(10).await;
     drop(hold);
     let report = report.await.unwrap().unwrap();
     assert_eq!(report.objects().len(), 13);
@@ -725,7 +883,8 @@ async fn the_access_report_stays_within_max_in_flight() {
     let report = ada.access_report().await.unwrap();
     assert_eq!(report.objects().len(), 13);
     let stats = sandbox.stats();
-    assert_eq!(stats.requests_total, 9);
+    // One page each of the nine traversals and memberof.
+    assert_eq!(stats.requests_total, 10);
     assert!(stats.max_in_flight <= 2, "{stats:?}");
 }
 

@@ -1,4 +1,4 @@
-//! Each of the twelve operations sends exactly the HTTP it should: method,
+//! Each of the thirteen operations sends exactly the HTTP it should: method,
 //! path, query, headers (key, organization, content type, user agent) and
 //! JSON body.
 
@@ -49,6 +49,7 @@ fn segment(kind: TraversalKind) -> &'static str {
         "radius-servers" => "radiusservers",
         "systems" => "systems",
         "system-groups" => "systemgroups",
+        "active-directories" => "activedirectories",
         other => panic!("a new traversal kind: {other}"),
     }
 }
@@ -111,6 +112,7 @@ async fn the_named_traversal_methods_match_their_kinds() {
         user.radius_servers(),
         user.systems(),
         user.system_groups(),
+        user.active_directories(),
     ] {
         traversal.try_collect().await.unwrap();
     }

@@ -1,4 +1,4 @@
-//! The facade against the sandbox, end to end: all twelve operations on the
+//! The facade against the sandbox, end to end: all thirteen operations on the
 //! demo org, writes followed by the reads that show them, and the errors a
 //! real org answers with.
 
@@ -38,7 +38,7 @@ async fn every_traversal_lists_what_ada_reaches() {
         .client()
         .user(sandbox.fixture()["acme"].id_of("ada"))
         .unwrap();
-    let expected: [(TraversalKind, &[&str]); 8] = [
+    let expected: [(TraversalKind, &[&str]); 9] = [
         (TraversalKind::Application, &["github", "slack"]),
         (TraversalKind::Directory, &["acme-ldap", "acme-workspace"]),
         (TraversalKind::GSuite, &["acme-workspace"]),
@@ -60,6 +60,7 @@ async fn every_traversal_lists_what_ada_reaches() {
             TraversalKind::SystemGroup,
             &["laptops", "production-servers"],
         ),
+        (TraversalKind::ActiveDirectory, &[]),
     ];
     for (kind, want) in expected {
         let items = ada.traverse(kind).try_collect().await.unwrap();
