@@ -30,7 +30,9 @@
 mod drift;
 mod error;
 mod generate;
+mod input;
 pub mod public_api;
+mod refs;
 mod spec;
 mod surface;
 pub mod sync;
@@ -39,6 +41,7 @@ mod workspace;
 pub use drift::{Drift, check_drift, diff_creating, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
+pub use input::{MAX_INPUT_BYTES, MAX_NODES, MAX_TEXT_BYTES};
 pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;
 pub use workspace::{GENERATED, SPEC, Workspace};
