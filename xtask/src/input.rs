@@ -310,6 +310,9 @@ mod tests {
     #[test]
     fn json_is_read_by_the_json_parser_with_the_same_result() {
         let text = r#"{"a": [1, 2.5, "x", null, true], "200": {}}"#;
-        assert_eq!(parse_tree(text).unwrap(), parse_tree(&format!("\n{text}")).unwrap());
+        assert_eq!(
+            parse_tree(text).unwrap(),
+            parse_tree(&format!("\n{text}")).unwrap()
+        );
     }
 }

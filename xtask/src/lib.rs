@@ -30,6 +30,7 @@
 mod drift;
 mod error;
 mod generate;
+mod impact;
 mod input;
 pub mod public_api;
 mod refs;
@@ -41,6 +42,7 @@ mod workspace;
 pub use drift::{Drift, check_drift, diff_creating, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
+pub use impact::{Impact, facade_impact, workspace_sources};
 pub use input::{MAX_INPUT_BYTES, MAX_NODES, MAX_TEXT_BYTES};
 pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;

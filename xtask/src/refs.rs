@@ -117,7 +117,11 @@ impl Search<'_> {
         let mut out: Vec<Component> = Vec::new();
         for reference in all {
             if let Some((kind, name)) = component_ref(&reference)
-                && self.components.get(kind).and_then(|s| s.get(name)).is_some()
+                && self
+                    .components
+                    .get(kind)
+                    .and_then(|s| s.get(name))
+                    .is_some()
             {
                 let edge = (kind.to_string(), name.to_string());
                 if !out.contains(&edge) {
