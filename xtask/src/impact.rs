@@ -72,11 +72,22 @@ pub fn facade_impact(
         }
     }
     let mut impacts = Vec::new();
-    for (item, changes) in by_owner {
+    for (item, mut changes) in by_owner {
+        // A type that goes away takes its fields and variants with it.
+        if changes.iter().any(|c| c == "removed") {
+            changes = vec!["removed".to_string()];
+        }
         let word = before.search_word(&item);
+        let is_type = item.starts_with("types::");
         let files: Vec<String> = sources
             .iter()
-            .filter(|(_, text)| contains_word(text, &word))
+            .filter(|(_, text)| {
+                if is_type {
+                    uses_generated_type(text, &word)
+                } else {
+                    contains_word(text, &word)
+                }
+            })
             .map(|(path, _)| path.clone())
             .collect();
         if !files.is_empty() {
@@ -128,6 +139,21 @@ fn collect_rust(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
     out.sort();
+}
+
+/// Whether `text` names the generated type `name`: as `types::Name`, or
+/// imported from the generated crate's `types` (the hand-written crates
+/// have types of the same names, `GraphType` say, of their own).
+fn uses_generated_type(text: &str, name: &str) -> bool {
+    if contains_word(text, &format!("types::{name}")) {
+        return true;
+    }
+    text.match_indices("jumpcloud_graph_openapi::types::")
+        .any(|(at, _)| {
+            let rest = &text[at..];
+            let statement = rest.split(';').next().unwrap_or(rest);
+            contains_word(statement, name)
+        })
 }
 
 /// Whether `text` has `word` as a whole identifier.
@@ -360,9 +386,13 @@ mod tests {
         let sources = vec![
             (
                 "a.rs".to_string(),
-                "low.op().sort(s); T::try_from(x)".to_string(),
+                "low.op().sort(s); types::T::try_from(x)".to_string(),
             ),
-            ("b.rs".to_string(), "S { x: 1 }".to_string()),
+            (
+                "b.rs".to_string(),
+                "use jumpcloud_graph_openapi::types::{\n R,\n S,\n};\nS { x: 1 }".to_string(),
+            ),
+            ("c.rs".to_string(), "enum T { Own }".to_string()),
         ];
         let lines: Vec<String> = facade_impact(before, after, &sources)
             .unwrap()

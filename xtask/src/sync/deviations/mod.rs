@@ -163,7 +163,8 @@ pub struct Pinned {
     pub path_parameters: Vec<Value>,
     /// The operation object, with the fragment's component names.
     pub operation: Value,
-    /// Components the operation needs that upstream may lack, by kind.
+    /// Components the operation needs, by kind; used where the fragment
+    /// has none of that name (upstream's wins).
     #[serde(default)]
     pub components: BTreeMap<String, Map<String, Value>>,
     /// Comments on keys of the operation (`x-scopes: "Assumed: ..."`).

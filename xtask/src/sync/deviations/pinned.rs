@@ -18,9 +18,14 @@ pub(crate) fn insert_pinned(work: &mut Work<'_>, pinned: &Pinned) {
         item["parameters"] = Value::Array(pinned.path_parameters.clone());
     }
     item[pinned.method.as_str()] = pinned.operation.clone();
+    // Upstream's own component wins: the pin's stands in where the
+    // rendering has none (one that inlines its parameters has no `xOrgId`).
     for (kind, entries) in &pinned.components {
         for (name, value) in entries {
-            work.doc["components"][kind.as_str()][name.as_str()] = value.clone();
+            let section = &mut work.doc["components"][kind.as_str()];
+            if section.get(name).is_none() {
+                section[name.as_str()] = value.clone();
+            }
             work.keep.push((kind.clone(), name.clone()));
         }
     }
