@@ -597,21 +597,30 @@ fn assert_active_directories_listed_unless_held(out: &Synced) {
         .iter()
         .any(|l| l.starts_with("GET /users/{user_id}/activedirectories (upstream id "));
     assert_eq!(listed, !held, "{lines:?}");
-    assert!(lines.iter().all(|l| !l.contains("pushendpoints")), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.contains("pushendpoints")),
+        "{lines:?}"
+    );
     assert_eq!(lines.len(), usize::from(!held), "{lines:?}");
 }
 
 #[test]
 fn a_powershell_rendering_gives_the_fragment_but_for_what_its_transform_drops() {
     let out = sync_rendering(&support::renderings::ps26(&fragment_text()));
-    assert!(out.renamed.contains(
-        &"upstream calls graph_userTraverseSystem UserTraverseSystem_Get (GET \
+    assert!(
+        out.renamed.contains(
+            &"upstream calls graph_userTraverseSystem UserTraverseSystem_Get (GET \
           /users/{user_id}/systems); the fragment keeps graph_userTraverseSystem"
-            .to_string()
-    ));
+                .to_string()
+        )
+    );
     assert_eq!(out.renamed.len(), 11, "{:?}", out.renamed);
     let normalised = out.normalised.join("\n");
-    for rule in ["`targets` (query) as one string", "`x-ms-` extensions", "`additionalProperties: true`"] {
+    for rule in [
+        "`targets` (query) as one string",
+        "`x-ms-` extensions",
+        "`additionalProperties: true`",
+    ] {
         assert!(normalised.contains(rule), "{rule}: {normalised}");
     }
     assert!(
@@ -710,7 +719,9 @@ fn sync_writes_nothing_when_generated_items_in_use_would_change_unless_accepted(
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("  types::GraphUserAssociationsListTargetsItem: variant `IdpRoutingPolicy` removed"),
+        stdout.contains(
+            "  types::GraphUserAssociationsListTargetsItem: variant `IdpRoutingPolicy` removed"
+        ),
         "{stdout}"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("not written"));
@@ -755,16 +766,26 @@ fn every_problem_is_reported_in_one_run() {
         .remove("get");
     up["paths"]["/users/{user_id}/systems"]["get"]["description"] = json!("Lists systems.");
     up["components"]["parameters"]["trait:sort:sort"]["schema"] = json!({ "type": "integer" });
-    up["components"]["schemas"]["GraphObject"]["properties"]["attributes"] = json!({ "type": "object" });
+    up["components"]["schemas"]["GraphObject"]["properties"]["attributes"] =
+        json!({ "type": "object" });
     let error = sync_value(&up).unwrap_err();
     let SyncError::Several(problems) = &error else {
         panic!("{error}");
     };
     let text = error.to_string();
     assert_eq!(problems.len(), 3, "{text}");
-    assert!(text.starts_with("3 problems:\n  - upstream defines no operation `graph_userMemberOf`"), "{text}");
-    assert!(text.contains("  - deviation `nullable-attributes` no longer applies"), "{text}");
-    assert!(text.contains("  - deviation `shared-traversal-description` no longer applies"), "{text}");
+    assert!(
+        text.starts_with("3 problems:\n  - upstream defines no operation `graph_userMemberOf`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - deviation `nullable-attributes` no longer applies"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - deviation `shared-traversal-description` no longer applies"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -793,7 +814,10 @@ fn a_ref_cycle_in_upstream_exits_2_naming_it_in_both_formats() {
         let out = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
-        assert!(stderr.contains("`$ref` cycle") && stderr.contains(cycle), "{name}: {stderr}");
+        assert!(
+            stderr.contains("`$ref` cycle") && stderr.contains(cycle),
+            "{name}: {stderr}"
+        );
     }
 }
 
@@ -808,5 +832,8 @@ fn an_oversize_upstream_exits_2_without_being_read() {
     let out = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("is more than the 33554432 bytes (32 MiB)"), "{stderr}");
+    assert!(
+        stderr.contains("is more than the 33554432 bytes (32 MiB)"),
+        "{stderr}"
+    );
 }

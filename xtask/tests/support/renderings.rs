@@ -169,7 +169,11 @@ fn openapi_generator(doc: &mut Value) {
             }
         }
     }
-    for p in doc["components"]["parameters"].as_object_mut().unwrap().values_mut() {
+    for p in doc["components"]["parameters"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
         generator_parameter(p);
     }
     generator_models(&mut doc["components"]["schemas"]);
@@ -210,7 +214,8 @@ fn generator_models(schemas: &mut Value) {
     schemas["GraphOperation_User_allOf"] = user_part;
     schemas["GraphOperation-User"]["allOf"][1] =
         json!({ "$ref": "#/components/schemas/GraphOperation_User_allOf" });
-    schemas["GraphAttribute_Sudo_sudo"] = schemas["GraphAttribute-Sudo"]["properties"]["sudo"].take();
+    schemas["GraphAttribute_Sudo_sudo"] =
+        schemas["GraphAttribute-Sudo"]["properties"]["sudo"].take();
     schemas["GraphAttribute-Sudo"]["properties"]["sudo"] =
         json!({ "$ref": "#/components/schemas/GraphAttribute_Sudo_sudo" });
     schemas["Error"]["description"] = json!("");
@@ -218,7 +223,8 @@ fn generator_models(schemas: &mut Value) {
     schemas["GraphObject"]["example"] = json!({ "attributes": "{}", "id": "id", "type": "type" });
     let details = schemas["ErrorDetails"]["allOf"][1].take();
     schemas["ErrorDetails_allOf"] = details;
-    schemas["ErrorDetails"]["allOf"][1] = json!({ "$ref": "#/components/schemas/ErrorDetails_allOf" });
+    schemas["ErrorDetails"]["allOf"][1] =
+        json!({ "$ref": "#/components/schemas/ErrorDetails_allOf" });
 }
 
 /// JumpCloud's ApiTransform.ps1, the parts that touch these operations.
@@ -237,7 +243,10 @@ fn powershell_transform(doc: &mut Value) {
     let targets = targets.as_object_mut().unwrap();
     targets.remove("items");
     targets.insert("type".into(), json!("string"));
-    targets.insert("x-ms-enum".into(), ms_enum("graphTargetsUser-Targets5", &values));
+    targets.insert(
+        "x-ms-enum".into(),
+        ms_enum("graphTargetsUser-Targets5", &values),
+    );
     targets.insert("enum".into(), values);
     for schema in doc["definitions"].as_object_mut().unwrap().values_mut() {
         autorest_schema(schema, "");
