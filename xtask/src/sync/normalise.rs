@@ -185,7 +185,16 @@ fn inline_generator_models(doc: &mut Value) -> Vec<String> {
         let values: Vec<(String, Value)> = models
             .iter()
             .filter_map(|m| {
-                let value = doc["components"]["schemas"].get(m)?.clone();
+                let mut value = doc["components"]["schemas"].get(m)?.clone();
+                // The generator adds `type: object` beside the `allOf` it
+                // moves out; the parts say what the value is.
+                if let Value::Object(map) = &mut value
+                    && map.contains_key("allOf")
+                    && !map.contains_key("properties")
+                    && map.get("type") == Some(&json!("object"))
+                {
+                    map.remove("type");
+                }
                 Some((format!("#/components/schemas/{m}"), value))
             })
             .collect();
