@@ -17,6 +17,11 @@ use serde_json::{Map, Value};
 
 /// The largest spec file read, in bytes (32 MiB).
 pub const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest YAML text parsed, in bytes (8 MiB): the YAML parser holds
+/// every event of the document in memory before anything is built (about
+/// 35 bytes of memory per byte of YAML of tiny nodes), so YAML gets a
+/// quarter of the file limit; JSON is parsed as it streams.
+pub const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;
 /// The most nodes (mappings, sequences and scalars, aliases counted each
 /// time they are replayed) a document may expand to.
 pub const MAX_NODES: usize = 2_000_000;
@@ -88,6 +93,12 @@ pub fn parse_tree(text: &str) -> Result<Value, String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         parse_json_tree(trimmed)
+    } else if text.len() > MAX_YAML_BYTES {
+        Err(format!(
+            "{} bytes of YAML is more than the {MAX_YAML_BYTES} bytes (8 MiB) read as YAML \
+             (JumpCloud's is about 1.7 MB); JSON may have up to 32 MiB",
+            text.len()
+        ))
     } else {
         Node(&Budget::default())
             .deserialize(serde_yaml::Deserializer::from_str(text))
@@ -305,6 +316,16 @@ mod tests {
         assert_eq!(value["item"], serde_json::json!({"x": 1, "y": 3}));
         assert_eq!(value["200"], "ok");
         assert_eq!(value["tagged"], "v");
+    }
+
+    #[test]
+    fn yaml_over_8_mib_is_refused_before_the_parser_buffers_it() {
+        let text = "- 0\n".repeat(MAX_YAML_BYTES / 4 + 1);
+        let error = parse_tree(&text).unwrap_err();
+        assert!(
+            error.contains("more than the 8388608 bytes (8 MiB) read as YAML"),
+            "{error}"
+        );
     }
 
     #[test]

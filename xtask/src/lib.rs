@@ -43,7 +43,7 @@ pub use drift::{Drift, check_drift, diff_creating, diff_texts};
 pub use error::GenerateError;
 pub use generate::{PROGENITOR_VERSION, render};
 pub use impact::{Impact, facade_impact, workspace_sources};
-pub use input::{MAX_INPUT_BYTES, MAX_NODES, MAX_TEXT_BYTES};
+pub use input::{MAX_INPUT_BYTES, MAX_NODES, MAX_TEXT_BYTES, MAX_YAML_BYTES};
 pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;
 pub use workspace::{GENERATED, SPEC, Workspace};
