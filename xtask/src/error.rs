@@ -63,6 +63,22 @@ pub enum GenerateError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The file is larger than [`crate::MAX_INPUT_BYTES`].
+    #[error("{path}: {}", crate::input::too_large(*.size))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// A component refers back to itself through `$ref`s.
+    #[error("{path}: {message}")]
+    RefCycle {
+        /// The file.
+        path: PathBuf,
+        /// The cycles, named.
+        message: String,
+    },
     /// The text is not valid YAML or JSON.
     #[error("{path}: not valid {format}: {message}")]
     Unparseable {

@@ -1,10 +1,13 @@
 //! `cargo xtask generate | sync | public-api`: see the crate docs and README.
 //!
 //! Exit codes, for every command: 0 when there is nothing to do (or it was
-//! done), 1 when `--check` finds a difference, 2 when the input is unusable.
+//! done), 1 when `--check` finds a difference (and, for `sync`, when the
+//! new fragment would change generated items the hand-written crates use
+//! and `--accept` is not given: nothing is written), 2 when the input is
+//! unusable.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +53,10 @@ enum Command {
         /// fragment differs (0 when it matches, 2 on unusable input).
         #[arg(long)]
         check: bool,
+        /// Write the fragment even though generated items the hand-written
+        /// crates use would change (the report names them and the files).
+        #[arg(long)]
+        accept: bool,
         /// The workspace root to work on (default: found from the current
         /// directory).
         #[arg(long, value_name = "DIR")]
@@ -87,10 +94,12 @@ fn main() -> ExitCode {
             from,
             out,
             check,
+            accept,
             root,
         } => {
+            let mode = SyncMode { check, accept };
             return match workspace(root) {
-                Ok(ws) => match run_sync(&ws, &from, out, check) {
+                Ok(ws) => match run_sync(&ws, &from, out, mode) {
                     Ok(code) => code,
                     Err(error) => {
                         eprint_quietly(&format!("error: {error}\n"));
@@ -113,69 +122,60 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--check` and `--accept`.
+#[derive(Clone, Copy)]
+struct SyncMode {
+    check: bool,
+    accept: bool,
+}
+
 fn run_sync(
     workspace: &Workspace,
-    from: &std::path::Path,
+    from: &Path,
     out: Option<PathBuf>,
-    check: bool,
+    mode: SyncMode,
 ) -> Result<ExitCode, SyncError> {
     let deviations = sync::load_deviations(&workspace.root().join(sync::DEVIATIONS))?;
-    let text = std::fs::read_to_string(from).map_err(|source| SyncError::Io {
-        path: from.to_path_buf(),
-        source,
-    })?;
-    let upstream = sync::read_upstream(&text, from)?;
-    let synced = sync::sync(&upstream, &deviations)?;
+    let upstream = sync::read_upstream_file(from)?;
+    let checked_in = sync::read_upstream_file(&workspace.spec_path()).ok();
+    let synced = sync::sync(&upstream, &deviations, checked_in.as_ref())?;
     let target = out.unwrap_or_else(|| workspace.spec_path());
     let shown = workspace.display(&target);
-    let current = match std::fs::read_to_string(&target) {
-        Ok(current) => Some(current.replace("\r\n", "\n")),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(SyncError::Io {
-                path: target,
-                source,
-            });
-        }
-    };
-    let mut report = String::new();
+    let current = read_if_present(&target)?;
     let changes = match current.as_deref().map(|c| sync::read_upstream(c, &target)) {
         Some(Ok(old)) => sync::describe_changes(&old, &synced.document),
         Some(Err(_)) => vec![format!("{shown} is not a readable OpenAPI document")],
         None => vec![format!("{shown} does not exist yet")],
     };
-    for line in &changes {
-        report.push_str(&format!("  {line}\n"));
-    }
-    for note in &synced.notes {
-        report.push_str(&format!("note: {note}\n"));
-    }
-    let up_to_date = current.as_deref() == Some(synced.text.as_str());
-    if up_to_date {
+    let impacts = facade_impacts(workspace, &synced.text)?;
+    let report = sync::render_report(&synced, &changes, &impacts);
+    let from_shown = from.display();
+    if current.as_deref() == Some(synced.text.as_str()) {
         print_quietly(&format!(
-            "{shown} is up to date with {}\n{report}",
-            from.display()
+            "{shown} is up to date with {from_shown}\n{report}"
         ));
         return Ok(ExitCode::SUCCESS);
     }
-    if check {
+    if mode.check {
         let diff = match current.as_deref() {
             Some(current) => xtask::diff_texts(current, &synced.text, &shown),
             None => xtask::diff_creating(&synced.text, &shown),
         };
-        let summary = if changes.is_empty() {
-            "only comments or layout differ".to_string()
-        } else {
-            format!("{} change(s) by operation", changes.len())
-        };
         print_quietly(&format!(
-            "{shown} differs from what {} gives ({summary}):\n{report}\n{diff}",
-            from.display()
+            "{shown} differs from what {from_shown} gives:\n{report}\n{diff}"
         ));
         eprint_quietly(&format!(
             "\nerror: {shown} is out of date. Review the report, then run \
-             `cargo xtask sync --from {}` and `cargo xtask generate`.\n",
-            from.display()
+             `cargo xtask sync --from {from_shown}` and `cargo xtask generate`.\n"
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    if !impacts.is_empty() && !mode.accept {
+        print_quietly(&report);
+        eprint_quietly(&format!(
+            "\nerror: {shown} not written: generated items the hand-written code uses would \
+             change (listed above). Adapt that code after syncing with `--accept`, or fix the \
+             input.\n"
         ));
         return Ok(ExitCode::FAILURE);
     }
@@ -184,12 +184,40 @@ fn run_sync(
         source,
     })?;
     print_quietly(&format!(
-        "wrote {shown} from {}; changes by operation:\n{}{report}\nNext: `cargo xtask generate`, \
-         then review the snapshots (`cargo test -p xtask --no-fail-fast`).\n",
-        from.display(),
-        if changes.is_empty() { "  (none)\n" } else { "" }
+        "wrote {shown} from {from_shown}\n{report}\nNext: `cargo xtask generate`, then review \
+         the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The file's text, or `None` when it does not exist.
+fn read_if_present(path: &Path) -> Result<Option<String>, SyncError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text.replace("\r\n", "\n"))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(SyncError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// The generated items the workspace's hand-written code uses that the
+/// fragment `text` would change; a fragment that does not generate is
+/// unusable. Without a checked-in generated file there is nothing to
+/// compare with.
+fn facade_impacts(workspace: &Workspace, text: &str) -> Result<Vec<xtask::Impact>, SyncError> {
+    let not_generating = |problem: String| SyncError::Invalid {
+        problem: format!("it does not generate: {problem}"),
+    };
+    let spec =
+        Spec::parse(text, &workspace.spec_path()).map_err(|e| not_generating(e.to_string()))?;
+    let candidate = render(&spec).map_err(|e| not_generating(e.to_string()))?;
+    let Ok(current) = std::fs::read_to_string(workspace.generated_path()) else {
+        return Ok(Vec::new());
+    };
+    xtask::facade_impact(&current, &candidate, &xtask::workspace_sources(workspace))
+        .map_err(not_generating)
 }
 
 fn workspace(root: Option<PathBuf>) -> Result<Workspace, GenerateError> {
@@ -269,7 +297,7 @@ struct Messages {
 /// diff (from the workspace root, for `git apply`) and exit 1 when they
 /// differ.
 fn write_or_check(
-    out: &std::path::Path,
+    out: &Path,
     content: &str,
     check: bool,
     messages: &Messages,

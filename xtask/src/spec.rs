@@ -47,9 +47,15 @@ impl Spec {
     /// Reads and validates the spec at `path` (YAML, or JSON when the name
     /// ends in `.json`).
     pub fn load(path: &Path) -> Result<Self, GenerateError> {
-        let text = std::fs::read_to_string(path).map_err(|source| GenerateError::Io {
-            path: path.to_path_buf(),
-            source,
+        let text = crate::input::read_capped(path).map_err(|error| match error {
+            crate::input::ReadError::Io(source) => GenerateError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            crate::input::ReadError::TooLarge { size } => GenerateError::TooLarge {
+                path: path.to_path_buf(),
+                size,
+            },
         })?;
         Self::parse(&text, path)
     }
@@ -66,15 +72,25 @@ impl Spec {
             message,
         };
 
-        // First as a plain tree, for version and operationId checks whose
-        // messages are clearer than a deserializer's.
-        let tree: serde_json::Value = if is_json {
-            serde_json::from_str(text).map_err(|e| unparseable(e.to_string()))?
+        // First as a plain tree, within the size budget, for version,
+        // operationId and `$ref` cycle checks whose messages are clearer
+        // than a deserializer's (and which keep progenitor from overflowing
+        // its stack on a cycle).
+        let tree = if is_json {
+            crate::input::parse_json_tree(text)
         } else {
-            serde_yaml::from_str(text).map_err(|e| unparseable(e.to_string()))?
-        };
+            crate::input::parse_tree(text)
+        }
+        .map_err(unparseable)?;
         check_version(&tree, &path)?;
         check_operation_ids(&tree, &path)?;
+        let cycles = crate::refs::cycles(&tree["components"], None);
+        if !cycles.is_empty() {
+            return Err(GenerateError::RefCycle {
+                path: path.clone(),
+                message: crate::refs::describe(&cycles),
+            });
+        }
 
         // Then straight from the text into the typed document, so that map
         // order is the file's order whatever serde_json features are enabled.

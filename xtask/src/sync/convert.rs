@@ -34,22 +34,31 @@ const SCHEMA_KEYWORDS: [&str; 17] = [
     "x-nullable",
 ];
 
+/// What every operation's conversion needs from the whole document.
+struct Globals {
+    consumes: Vec<String>,
+    produces: Vec<String>,
+    /// Top-level parameters that are bodies (they become request bodies).
+    body_params: Map<String, Value>,
+}
+
 /// Converts a Swagger 2.0 document to OpenAPI 3.0.3.
 pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
-    let global_consumes = media_types(doc.get("consumes"));
-    let global_produces = media_types(doc.get("produces"));
-    let body_params: Map<String, Value> = doc
-        .get("parameters")
-        .and_then(Value::as_object)
-        .map(|params| {
-            params
-                .iter()
-                .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("body"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-
+    let globals = Globals {
+        consumes: media_types(doc.get("consumes")),
+        produces: media_types(doc.get("produces")),
+        body_params: doc
+            .get("parameters")
+            .and_then(Value::as_object)
+            .map(|params| {
+                params
+                    .iter()
+                    .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("body"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
     if let Some(info) = doc.get("info") {
@@ -63,7 +72,6 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
             out.insert(key.into(), v.clone());
         }
     }
-
     let mut paths = Map::new();
     for (route, item) in doc
         .get("paths")
@@ -71,48 +79,72 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
         .into_iter()
         .flatten()
     {
-        let Value::Object(item) = item else {
-            return Err(format!("path `{route}` is not an object"));
-        };
-        let mut converted = Map::new();
-        // The path's own parameters first: its body parameter belongs to
-        // every operation, whatever order the keys come in.
-        let mut path_body: Option<Value> = None;
-        if let Some(v) = item.get("parameters") {
-            let (params, body) = parameters(
-                v,
-                &global_consumes,
-                &body_params,
-                &format!("path `{route}`"),
-            )?;
-            if !params.is_empty() {
-                converted.insert("parameters".into(), Value::Array(params));
-            }
-            path_body = body;
-        }
-        for (key, v) in item {
-            match key.as_str() {
-                "parameters" => {}
-                method if METHODS.contains(&method) => {
-                    let op = operation(
-                        v,
-                        &global_consumes,
-                        &global_produces,
-                        &body_params,
-                        path_body.as_ref(),
-                        &format!("{} {route}", method.to_uppercase()),
-                    )?;
-                    converted.insert(key.clone(), op);
-                }
-                _ => {
-                    converted.insert(key.clone(), v.clone());
-                }
-            }
-        }
-        paths.insert(route.clone(), Value::Object(converted));
+        paths.insert(route.clone(), path_item(route, item, &globals)?);
     }
     out.insert("paths".into(), Value::Object(paths));
+    let components = components(doc, &globals)?;
+    if !components.is_empty() {
+        out.insert("components".into(), Value::Object(components));
+    }
+    let mut out = Value::Object(out);
+    rewrite_refs(&mut out, &mut |r: &mut String| {
+        if let Some(name) = r.strip_prefix("#/definitions/") {
+            *r = format!("#/components/schemas/{name}");
+        } else if let Some(name) = r.strip_prefix("#/parameters/") {
+            let kind = if globals.body_params.contains_key(name) {
+                "requestBodies"
+            } else {
+                "parameters"
+            };
+            *r = format!("#/components/{kind}/{name}");
+        } else if let Some(name) = r.strip_prefix("#/responses/") {
+            *r = format!("#/components/responses/{name}");
+        }
+    });
+    Ok(out)
+}
 
+fn path_item(route: &str, item: &Value, globals: &Globals) -> Result<Value, String> {
+    let Value::Object(item) = item else {
+        return Err(format!("path `{route}` is not an object"));
+    };
+    let mut converted = Map::new();
+    // The path's own parameters first: its body parameter belongs to
+    // every operation, whatever order the keys come in.
+    let mut path_body: Option<Value> = None;
+    if let Some(v) = item.get("parameters") {
+        let label = format!("path `{route}`");
+        let (params, body) = parameters(v, &globals.consumes, &globals.body_params, &label)?;
+        if !params.is_empty() {
+            converted.insert("parameters".into(), Value::Array(params));
+        }
+        path_body = body;
+    }
+    for (key, v) in item {
+        match key.as_str() {
+            "parameters" => {}
+            method if METHODS.contains(&method) => {
+                let op = operation(
+                    v,
+                    &globals.consumes,
+                    &globals.produces,
+                    &globals.body_params,
+                    path_body.as_ref(),
+                    &format!("{} {route}", method.to_uppercase()),
+                )?;
+                converted.insert(key.clone(), op);
+            }
+            _ => {
+                converted.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    Ok(Value::Object(converted))
+}
+
+/// `definitions`, `parameters`, `responses` and `securityDefinitions` as
+/// components.
+fn components(doc: &Value, globals: &Globals) -> Result<Map<String, Value>, String> {
     let mut components = Map::new();
     if let Some(defs) = doc.get("definitions").and_then(Value::as_object) {
         let schemas: Map<String, Value> =
@@ -123,8 +155,8 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
         let mut converted = Map::new();
         let mut bodies = Map::new();
         for (name, p) in params {
-            if body_params.contains_key(name) {
-                bodies.insert(name.clone(), request_body(p, &global_consumes));
+            if globals.body_params.contains_key(name) {
+                bodies.insert(name.clone(), request_body(p, &globals.consumes));
             } else {
                 converted.insert(name.clone(), parameter(p, &format!("parameter `{name}`"))?);
             }
@@ -139,7 +171,7 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
     if let Some(responses) = doc.get("responses").and_then(Value::as_object) {
         let converted: Map<String, Value> = responses
             .iter()
-            .map(|(k, v)| (k.clone(), response(v, &global_produces)))
+            .map(|(k, v)| (k.clone(), response(v, &globals.produces)))
             .collect();
         components.insert("responses".into(), Value::Object(converted));
     }
@@ -150,26 +182,7 @@ pub(crate) fn swagger_to_openapi(doc: &Value) -> Result<Value, String> {
             .collect();
         components.insert("securitySchemes".into(), Value::Object(converted));
     }
-    if !components.is_empty() {
-        out.insert("components".into(), Value::Object(components));
-    }
-
-    let mut out = Value::Object(out);
-    rewrite_refs(&mut out, &mut |r: &mut String| {
-        if let Some(name) = r.strip_prefix("#/definitions/") {
-            *r = format!("#/components/schemas/{name}");
-        } else if let Some(name) = r.strip_prefix("#/parameters/") {
-            let kind = if body_params.contains_key(name) {
-                "requestBodies"
-            } else {
-                "parameters"
-            };
-            *r = format!("#/components/{kind}/{name}");
-        } else if let Some(name) = r.strip_prefix("#/responses/") {
-            *r = format!("#/components/responses/{name}");
-        }
-    });
-    Ok(out)
+    Ok(components)
 }
 
 fn media_types(value: Option<&Value>) -> Vec<String> {

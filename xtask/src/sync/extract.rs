@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::tree::{METHODS, component_ref, refs};
+use super::tree::{component_ref, refs};
 
 /// Where one operation lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,54 +16,71 @@ pub(crate) struct Located {
     pub method: String,
 }
 
-/// The `paths` object of the fragment, and where each operation is.
-pub(crate) type Found = (Map<String, Value>, BTreeMap<String, Located>);
+impl Located {
+    /// `GET /users/{user_id}/systems`.
+    pub(crate) fn label(&self) -> String {
+        format!("{} {}", self.method.to_uppercase(), self.path)
+    }
+}
 
 /// A component reference: kind, name, and who refers to it (for messages).
 pub(crate) type Reference = (String, String, String);
 
-/// The wanted operations found in `upstream`, as the `paths` object of the
-/// fragment (path-level parameters kept), and where each one is. Ids that
-/// upstream does not define are left out of both.
-pub(crate) fn operations(upstream: &Value, wanted: &[String]) -> Result<Found, String> {
-    let mut found: BTreeMap<String, Located> = BTreeMap::new();
+/// The located operations copied from `upstream` as the `paths` object of
+/// the fragment (path-level parameters kept), each under our operationId.
+pub(crate) fn operations(
+    upstream: &Value,
+    located: &BTreeMap<String, Located>,
+) -> Map<String, Value> {
     let mut paths = Map::new();
-    let upstream_paths = upstream
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or("the document has no `paths`")?;
-    for (route, item) in upstream_paths {
-        let Value::Object(item) = item else { continue };
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            if !wanted.iter().any(|w| w == id) {
-                continue;
-            }
-            let here = Located {
-                path: route.clone(),
-                method: method.to_string(),
-            };
-            if let Some(first) = found.insert(id.to_string(), here) {
-                return Err(format!(
-                    "operationId `{id}` is used by both {} {} and {} {route}",
-                    first.method.to_uppercase(),
-                    first.path,
-                    method.to_uppercase()
-                ));
-            }
-            let entry = paths
-                .entry(route.clone())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let (Value::Object(entry), Some(params)) = (entry, item.get("parameters")) {
-                entry.insert("parameters".into(), params.clone());
-            }
-            paths[route.as_str()][method] = op.clone();
+    for (id, here) in located {
+        let item = &upstream["paths"][here.path.as_str()];
+        let entry = paths
+            .entry(here.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let (Value::Object(entry), Some(params)) = (&mut *entry, item.get("parameters")) {
+            entry.insert("parameters".into(), params.clone());
+        }
+        let mut op = item[here.method.as_str()].clone();
+        op["operationId"] = Value::String(id.clone());
+        entry[here.method.as_str()] = op;
+    }
+    paths
+}
+
+/// The components `paths` references, with everything they reference, or
+/// every reference that cannot be followed and every cycle.
+pub(crate) fn components(
+    upstream: &Value,
+    paths: &Value,
+) -> Result<Map<String, Value>, Vec<String>> {
+    let roots = references(paths, "an operation").map_err(|e| vec![e])?;
+    let cycles = crate::refs::cycles(
+        &upstream["components"],
+        Some(
+            roots
+                .iter()
+                .map(|(k, n, _)| (k.clone(), n.clone()))
+                .collect(),
+        ),
+    );
+    if !cycles.is_empty() {
+        return Err(vec![crate::refs::describe(&cycles)]);
+    }
+    let mut components = Map::new();
+    let mut problems = Vec::new();
+    for (kind, name, why) in roots {
+        if let Err(problem) = add_component(upstream, &mut components, &kind, &name, &why)
+            && !problems.contains(&problem)
+        {
+            problems.push(problem);
         }
     }
-    Ok((paths, found))
+    if problems.is_empty() {
+        Ok(components)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Copies component `kind/name` from `upstream` into `components`, with

@@ -1,29 +1,42 @@
 //! `cargo xtask sync --from FILE`: the fragment, reproduced from JumpCloud's
-//! full v2 spec.
+//! full v2 spec, in whichever rendering the maintainer has.
 //!
-//! 1. [`read_upstream`] reads the published spec (Swagger 2.0 or OpenAPI
-//!    3.0.x, YAML or JSON) and converts Swagger to OpenAPI 3.0.
-//! 2. [`sync`] extracts the operations listed in `openapi/deviations.yaml`
-//!    by operationId, with every component they reference, applies the
-//!    file's named patches in order (a patch that no longer fits upstream's
-//!    shape is an error naming it), inserts pinned operations upstream
-//!    lacks, and writes the fragment with a deterministic emitter that puts
-//!    each patch's reason where it applies.
-//! 3. [`describe_changes`] says what differs from the checked-in fragment,
-//!    per operation, for `--check` and for the maintainer's review.
+//! 1. [`read_upstream_file`] reads the published spec (Swagger 2.0 or
+//!    OpenAPI 3.0.x, YAML or JSON, at most 32 MiB) and converts Swagger to
+//!    OpenAPI 3.0.
+//! 2. [`sync`] finds the operations listed in `openapi/deviations.yaml` by
+//!    method and path (where the checked-in fragment has them), with the
+//!    operationId as a hint, and copies them with every component they
+//!    reference (a `$ref` cycle is refused); undoes renderer differences
+//!    with the same meaning; adds pinned parameters a rendering dropped;
+//!    applies the file's named patches by structure; inserts pinned
+//!    operations upstream lacks; validates the result as OpenAPI 3.0; and
+//!    writes it with a deterministic emitter that puts each patch's reason
+//!    where it applies. Every problem is reported at once.
+//! 3. [`describe_changes`] says what differs in meaning from the checked-in
+//!    fragment, one line per change, for `--check` and for review.
 
 mod convert;
 mod deviations;
 mod emit;
 mod extract;
+mod family;
+mod locate;
+mod normalise;
+mod output;
 mod report;
 mod tree;
+mod validate;
+mod walk;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-pub use deviations::{Action, Deviations, Note, Patch, Pinned};
+pub use deviations::{Action, Deviations, Note, Patch, Pinned, PinnedParameter};
+pub use family::Member;
+pub use output::render_report;
 pub use report::describe_changes;
 
 /// The deviations file, relative to the workspace root.
@@ -41,6 +54,14 @@ pub enum SyncError {
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// The upstream document is larger than [`crate::MAX_INPUT_BYTES`].
+    #[error("{path}: {}", crate::input::too_large(*.size))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
     },
     /// The upstream document is not YAML or JSON.
     #[error("{path}: not valid YAML or JSON: {message}")]
@@ -82,12 +103,39 @@ pub enum SyncError {
         /// What is wrong.
         message: String,
     },
-    /// The fragment would not be self-contained (a reference to nothing).
+    /// The fragment would not be self-contained (a reference to nothing),
+    /// or upstream's operations cannot be told apart.
     #[error("the fragment would be inconsistent: {message}")]
     Inconsistent {
         /// Which reference is dangling.
         message: String,
     },
+    /// The operations refer to components that refer back to themselves.
+    #[error("upstream has {message}")]
+    RefCycle {
+        /// The cycles, named.
+        message: String,
+    },
+    /// The fragment would break a rule of OpenAPI 3.0.
+    #[error("the fragment would not be valid OpenAPI 3.0: {problem}")]
+    Invalid {
+        /// Where, and which rule.
+        problem: String,
+    },
+    /// More than one of the above, all reported at once.
+    #[error("{} problems:\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<SyncError>),
+}
+
+impl SyncError {
+    /// One error for `problems`: itself when there is one.
+    fn from_all(mut problems: Vec<SyncError>) -> Self {
+        if problems.len() == 1 {
+            problems.remove(0)
+        } else {
+            Self::Several(problems)
+        }
+    }
 }
 
 /// A fragment made by [`sync`].
@@ -98,16 +146,42 @@ pub struct Synced {
     /// The fragment as a JSON tree.
     pub document: Value,
     /// What the maintainer should know beyond the changes (pinned
-    /// operations used or not used).
+    /// operations and parameters used or not used).
     pub notes: Vec<String>,
+    /// Operations upstream has under another id or elsewhere.
+    pub renamed: Vec<String>,
+    /// Renderer differences undone, one line per rule.
+    pub normalised: Vec<String>,
+    /// Patches (or parts) this input does not need, with why.
+    pub not_needed: Vec<String>,
+    /// Upstream operations that belong with the fragment's but are not in
+    /// it.
+    pub new_members: Vec<Member>,
+}
+
+/// Reads an upstream document from a file of at most
+/// [`crate::MAX_INPUT_BYTES`] (checked before reading) as OpenAPI 3.0.
+pub fn read_upstream_file(path: &Path) -> Result<Value, SyncError> {
+    let text = read_file(path)?;
+    read_upstream(&text, path)
+}
+
+fn read_file(path: &Path) -> Result<String, SyncError> {
+    crate::input::read_capped(path).map_err(|error| match error {
+        crate::input::ReadError::Io(source) => SyncError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        crate::input::ReadError::TooLarge { size } => SyncError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+        },
+    })
 }
 
 /// Reads the deviations file.
 pub fn load_deviations(path: &Path) -> Result<Deviations, SyncError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SyncError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read_file(path)?;
     Deviations::parse(&text).map_err(|message| SyncError::DeviationsFile {
         path: path.to_path_buf(),
         message,
@@ -143,67 +217,63 @@ pub fn read_upstream(text: &str, path: &Path) -> Result<Value, SyncError> {
     }
 }
 
-/// Builds the fragment from `upstream` (as [`read_upstream`] returns it).
-pub fn sync(upstream: &Value, deviations: &Deviations) -> Result<Synced, SyncError> {
-    let inconsistent = |message: String| SyncError::Inconsistent { message };
-    let (paths, located) =
-        extract::operations(upstream, &deviations.operations).map_err(inconsistent)?;
-    let missing: Vec<String> = deviations
-        .operations
-        .iter()
-        .filter(|id| !located.contains_key(*id))
-        .cloned()
-        .collect();
-    let unpinned: Vec<String> = missing
+/// Builds the fragment from `upstream` (as [`read_upstream`] returns it);
+/// `current`, the checked-in fragment, says where our operations are, so
+/// that renamed operationIds are found by method and path.
+pub fn sync(
+    upstream: &Value,
+    deviations: &Deviations,
+    current: Option<&Value>,
+) -> Result<Synced, SyncError> {
+    let mut problems = Vec::new();
+    let matched = locate::locate(
+        upstream,
+        &deviations.operations,
+        &known(deviations, current),
+    );
+    problems.extend(
+        matched
+            .problems
+            .iter()
+            .map(|message| SyncError::Inconsistent {
+                message: message.clone(),
+            }),
+    );
+    let unpinned: Vec<String> = matched
+        .missing
         .iter()
         .filter(|id| !deviations.pinned.iter().any(|p| &p.operation_id == *id))
         .cloned()
         .collect();
     if !unpinned.is_empty() {
-        return Err(SyncError::MissingOperations { ids: unpinned });
+        problems.push(SyncError::MissingOperations { ids: unpinned });
     }
-
-    let paths = Value::Object(paths);
-    let mut components = Map::new();
-    for (kind, name, why) in extract::references(&paths, "an operation").map_err(inconsistent)? {
-        extract::add_component(upstream, &mut components, &kind, &name, &why)
-            .map_err(inconsistent)?;
-    }
-    let mut work = deviations::Work {
-        doc: json!({
-            "openapi": "3.0.3",
-            "info": upstream.get("info").cloned().unwrap_or_else(|| json!({})),
-            "servers": upstream.get("servers").cloned().unwrap_or_else(|| json!([])),
-            "paths": paths,
-            "components": Value::Object(components),
-        }),
-        upstream,
-        located,
-        comments: Default::default(),
-        keep: Vec::new(),
-    };
-    drop_empty_content(&mut work.doc);
+    let mut work = extracted(upstream, &matched.located).map_err(|mut found| {
+        problems.append(&mut found);
+        SyncError::from_all(std::mem::take(&mut problems))
+    })?;
+    let normalised = normalise::normalise(&mut work.doc, upstream);
+    let mut notes = deviations::pin_parameters(&mut work, &deviations.pinned_parameters);
+    let mut not_needed = Vec::new();
     for patch in &deviations.patches {
-        deviations::apply(&mut work, patch)?;
-    }
-
-    let mut notes = Vec::new();
-    for pinned in &deviations.pinned {
-        let id = &pinned.operation_id;
-        if missing.contains(id) {
-            deviations::insert_pinned(&mut work, pinned);
-            notes.push(format!(
-                "{id}: upstream defines no such operation; the pinned definition in {DEVIATIONS} is used"
-            ));
-        } else {
-            notes.push(format!(
-                "{id}: taken from upstream; the pinned definition in {DEVIATIONS} is not used \
-                 (compare the two, and remove the pin once upstream's is right)"
-            ));
+        match deviations::apply(&mut work, patch) {
+            Ok(outcome) => not_needed.extend(outcome.not_needed_line(&patch.name)),
+            Err(error) => problems.push(error),
         }
     }
-
-    prune_components(&mut work).map_err(inconsistent)?;
+    notes.extend(insert_pinned(&mut work, deviations, &matched.missing));
+    if let Err(message) = prune_components(&mut work) {
+        problems.push(SyncError::Inconsistent { message });
+    }
+    problems.extend(
+        validate::problems(&work.doc)
+            .into_iter()
+            .map(|problem| SyncError::Invalid { problem }),
+    );
+    if !problems.is_empty() {
+        return Err(SyncError::from_all(problems));
+    }
+    let held: Vec<extract::Located> = work.located.values().cloned().collect();
     let path_order: Vec<String> = deviations
         .operations
         .iter()
@@ -214,42 +284,82 @@ pub fn sync(upstream: &Value, deviations: &Deviations) -> Result<Synced, SyncErr
         text,
         document: work.doc,
         notes,
+        renamed: matched.renamed,
+        normalised,
+        not_needed,
+        new_members: family::new_members(upstream, &held),
     })
 }
 
-/// `content: {}` on a response (openapi-generator writes it for 204) means
-/// no body, as no `content` does; the fragment leaves it out.
-fn drop_empty_content(doc: &mut Value) {
-    let mut responses: Vec<&mut Value> = Vec::new();
-    let Value::Object(root) = doc else { return };
-    for (key, section) in root.iter_mut() {
-        match (key.as_str(), section) {
-            ("paths", Value::Object(paths)) => {
-                for item in paths.values_mut().filter_map(Value::as_object_mut) {
-                    for (method, op) in item.iter_mut() {
-                        if tree::METHODS.contains(&method.as_str())
-                            && let Some(Value::Object(r)) = op.get_mut("responses")
-                        {
-                            responses.extend(r.values_mut());
-                        }
-                    }
-                }
-            }
-            ("components", Value::Object(components)) => {
-                if let Some(Value::Object(r)) = components.get_mut("responses") {
-                    responses.extend(r.values_mut());
-                }
-            }
-            _ => {}
+/// Where the fragment's operations are now: the checked-in fragment's
+/// operations and the pinned definitions.
+fn known(deviations: &Deviations, current: Option<&Value>) -> BTreeMap<String, extract::Located> {
+    let mut known = current.map(locate::known_locations).unwrap_or_default();
+    for pinned in &deviations.pinned {
+        known
+            .entry(pinned.operation_id.clone())
+            .or_insert_with(|| extract::Located {
+                path: pinned.path.clone(),
+                method: pinned.method.clone(),
+            });
+    }
+    known
+}
+
+/// The located operations and the components they reach, as the work the
+/// patches start from.
+fn extracted<'u>(
+    upstream: &'u Value,
+    located: &BTreeMap<String, extract::Located>,
+) -> Result<deviations::Work<'u>, Vec<SyncError>> {
+    let paths = Value::Object(extract::operations(upstream, located));
+    let components = extract::components(upstream, &paths).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|message| match message.strip_prefix("a `$ref` cycle") {
+                Some(_) => SyncError::RefCycle { message },
+                None => SyncError::Inconsistent { message },
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(deviations::Work {
+        doc: json!({
+            "openapi": "3.0.3",
+            "info": upstream.get("info").cloned().unwrap_or_else(|| json!({})),
+            "servers": upstream.get("servers").cloned().unwrap_or_else(|| json!([])),
+            "paths": paths,
+            "components": Value::Object(components),
+        }),
+        upstream,
+        located: located.clone(),
+        comments: Default::default(),
+        keep: Vec::new(),
+        removals: Vec::new(),
+    })
+}
+
+/// Inserts the pinned operations upstream lacks; a note for each pin.
+fn insert_pinned(
+    work: &mut deviations::Work<'_>,
+    deviations: &Deviations,
+    missing: &[String],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for pinned in &deviations.pinned {
+        let id = &pinned.operation_id;
+        if missing.contains(id) {
+            deviations::insert_pinned(work, pinned);
+            notes.push(format!(
+                "{id}: upstream defines no such operation; the pinned definition in {DEVIATIONS} is used"
+            ));
+        } else {
+            notes.push(format!(
+                "{id}: taken from upstream; the pinned definition in {DEVIATIONS} is not used \
+                 (compare the two, and remove the pin once upstream's is right)"
+            ));
         }
     }
-    for response in responses {
-        if let Value::Object(response) = response
-            && response.get("content").is_some_and(|c| c == &json!({}))
-        {
-            response.remove("content");
-        }
-    }
+    notes
 }
 
 /// Keeps the components the operations reach, and those patches keep.
@@ -313,6 +423,14 @@ fn header(deviations: &Deviations) -> String {
             .pinned
             .iter()
             .map(|p| (p.operation_id.clone(), p.reason.clone()))
+            .collect(),
+    );
+    section(
+        "Parameters added where a rendering of upstream lacks them, marked \"PINNED (name)\":",
+        deviations
+            .pinned_parameters
+            .iter()
+            .map(|p| (p.label(), p.reason.clone()))
             .collect(),
     );
     section(

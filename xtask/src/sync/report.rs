@@ -1,81 +1,58 @@
-//! What changes between two fragments, per operation: parameters added,
-//! removed or changed; enum values added or removed (a new association
-//! target, say); schema properties; responses; servers.
+//! What changes in meaning between two fragments, one line per change:
+//! parameters added, removed or changed; enum values added or removed (a
+//! new association target, say); schema properties; responses; scopes;
+//! servers. Both fragments are normalised first, so renderer differences
+//! (`required: false` left out, say) are not changes. A named schema's
+//! changes are reported once: under the one operation that uses it, or
+//! under `components` when several do. The same change to several
+//! operations is one line naming them all.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::tree::{METHODS, component_ref, ref_of};
+use super::normalise::for_comparison;
+use super::tree::{METHODS, component_ref, ref_of, refs};
 
-/// References are followed this deep at most (schemas may be recursive).
+/// Inline schemas are compared this deep at most.
 const MAX_DEPTH: usize = 24;
 
-/// One line per difference, grouped by operation, empty when the two
-/// fragments mean the same.
+/// One line per difference in meaning, empty when the two fragments mean
+/// the same.
 pub fn describe_changes(old: &Value, new: &Value) -> Vec<String> {
-    let mut lines = Vec::new();
-    let (old_ops, new_ops) = (operations(old), operations(new));
+    let (mut old, mut new) = (old.clone(), new.clone());
+    for_comparison(&mut old);
+    for_comparison(&mut new);
+    let (old_ops, new_ops) = (operations(&old), operations(&new));
+    let users = Users::of(&old, &new, &old_ops, &new_ops);
+    let docs = Docs {
+        old: &old,
+        new: &new,
+        users: &users,
+    };
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
     let ids: BTreeSet<&String> = old_ops.keys().chain(new_ops.keys()).collect();
     for id in ids {
-        match (old_ops.get(id), new_ops.get(id)) {
-            (None, Some((label, _))) => lines.push(format!("{id}: added ({label})")),
-            (Some((label, _)), None) => lines.push(format!("{id}: removed ({label})")),
-            (Some((old_label, old_op)), Some((new_label, new_op))) => {
-                let mut changes = Vec::new();
-                if old_label != new_label {
-                    changes.push(format!("moved from {old_label} to {new_label}"));
-                }
-                operation_changes(old, old_op, new, new_op, &mut changes);
-                let mut seen = BTreeSet::new();
-                changes.retain(|c| seen.insert(c.clone()));
-                lines.extend(changes.into_iter().map(|c| format!("{id}: {c}")));
+        for change in operation_lines(&docs, old_ops.get(id), new_ops.get(id)) {
+            match grouped.iter_mut().find(|(text, _)| *text == change) {
+                Some((_, ids)) => ids.push(id.clone()),
+                None => grouped.push((change, vec![id.clone()])),
             }
-            (None, None) => {}
         }
     }
-    // Components no operation reaches (kept by a patch, like `GraphType`).
-    let (old_reached, new_reached) = (reached_schemas(old), reached_schemas(new));
-    let names: BTreeSet<String> = [old, new]
-        .iter()
-        .flat_map(|doc| {
-            doc["components"]["schemas"]
-                .as_object()
-                .into_iter()
-                .flatten()
-        })
-        .map(|(name, _)| name.clone())
-        .filter(|name| !old_reached.contains(name) && !new_reached.contains(name))
+    let mut lines: Vec<String> = grouped
+        .into_iter()
+        .map(|(text, ids)| format!("{}: {text}", group_name(&ids, new_ops.len())))
         .collect();
-    for name in names {
-        let (a, b) = (
-            &old["components"]["schemas"][&name],
-            &new["components"]["schemas"][&name],
-        );
-        let mut changes = Vec::new();
-        match (a.is_null(), b.is_null()) {
-            (true, false) => changes.push(format!("schema `{name}` added")),
-            (false, true) => changes.push(format!("schema `{name}` removed")),
-            _ => schema_changes(old, a, new, b, &format!("schema `{name}`"), 0, &mut changes),
-        }
-        lines.extend(changes.into_iter().map(|c| format!("components: {c}")));
-    }
-    let servers = |doc: &Value| -> Vec<String> {
-        doc["servers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s["url"].as_str().map(str::to_string))
-            .collect()
-    };
-    let (old_servers, new_servers) = (servers(old), servers(new));
-    for url in new_servers.iter().filter(|u| !old_servers.contains(u)) {
-        lines.push(format!("servers: `{url}` added"));
-    }
-    for url in old_servers.iter().filter(|u| !new_servers.contains(u)) {
-        lines.push(format!("servers: `{url}` removed"));
-    }
+    lines.extend(component_lines(&docs));
+    lines.extend(server_lines(&old, &new));
     lines
+}
+
+struct Docs<'d> {
+    old: &'d Value,
+    new: &'d Value,
+    users: &'d Users,
 }
 
 /// The operations of `doc` by operationId: label (`GET /path`) and the
@@ -101,25 +78,104 @@ fn operations(doc: &Value) -> BTreeMap<String, (String, Value)> {
     ops
 }
 
-/// Follows `$ref`s at the top of `value` within `doc`.
-fn resolve<'d>(doc: &'d Value, mut value: &'d Value) -> &'d Value {
-    for _ in 0..MAX_DEPTH {
-        let Some((kind, name)) = ref_of(value).and_then(component_ref) else {
-            break;
-        };
-        match doc["components"][kind].get(name) {
-            Some(target) => value = target,
-            None => break,
+/// Which operations use each named schema, in either fragment.
+struct Users(BTreeMap<String, BTreeSet<String>>);
+
+impl Users {
+    fn of(
+        old: &Value,
+        new: &Value,
+        old_ops: &BTreeMap<String, (String, Value)>,
+        new_ops: &BTreeMap<String, (String, Value)>,
+    ) -> Self {
+        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (doc, ops) in [(old, old_ops), (new, new_ops)] {
+            for (id, (_, op)) in ops {
+                for name in reached_schemas(doc, op) {
+                    users.entry(name).or_default().insert(id.clone());
+                }
+            }
         }
+        Self(users)
     }
-    value
+
+    /// Whether exactly one operation uses `name`: its changes are reported
+    /// under that operation.
+    fn single(&self, name: &str) -> bool {
+        self.0.get(name).is_some_and(|ids| ids.len() == 1)
+    }
 }
 
-fn operation_changes(
-    old_doc: &Value,
+/// The schemas `op` reaches through references (parameters and bodies
+/// resolved through their components).
+fn reached_schemas(doc: &Value, op: &Value) -> BTreeSet<String> {
+    let mut reached = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut queue = Vec::new();
+    refs(op, &mut queue);
+    while let Some(reference) = queue.pop() {
+        if !seen.insert(reference.clone()) {
+            continue;
+        }
+        let Some((kind, name)) = component_ref(&reference) else {
+            continue;
+        };
+        if kind == "schemas" {
+            reached.insert(name.to_string());
+        }
+        if let Some(target) = doc["components"][kind].get(name) {
+            refs(target, &mut queue);
+        }
+    }
+    reached
+}
+
+/// Follows a `$ref` at the top of `value` within `doc`, once.
+fn resolve<'d>(doc: &'d Value, value: &'d Value) -> &'d Value {
+    match ref_of(value).and_then(component_ref) {
+        Some((kind, name)) => doc["components"][kind].get(name).unwrap_or(value),
+        None => value,
+    }
+}
+
+fn operation_lines(
+    docs: &Docs<'_>,
+    old: Option<&(String, Value)>,
+    new: Option<&(String, Value)>,
+) -> Vec<String> {
+    let ((old_label, old), (new_label, new)) = match (old, new) {
+        (None, Some((label, _))) => return vec![format!("added ({label})")],
+        (Some((label, _)), None) => return vec![format!("removed ({label})")],
+        (Some(a), Some(b)) => (a, b),
+        (None, None) => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    if old_label != new_label {
+        out.push(format!("moved from {old_label} to {new_label}"));
+    }
+    for key in ["x-scopes", "security"] {
+        if old[key] != new[key] {
+            out.push(match (old[key].is_null(), new[key].is_null()) {
+                (false, true) => format!("`{key}` removed"),
+                (true, false) => format!("`{key}` added: {}", new[key]),
+                _ => format!("`{key}` changed from {} to {}", old[key], new[key]),
+            });
+        }
+    }
+    let mut seen = BTreeSet::new();
+    parameter_lines(docs, old, new, &mut seen, &mut out);
+    body_lines(docs, old, new, &mut seen, &mut out);
+    response_lines(docs, old, new, &mut seen, &mut out);
+    let mut unique = BTreeSet::new();
+    out.retain(|line| unique.insert(line.clone()));
+    out
+}
+
+fn parameter_lines(
+    docs: &Docs<'_>,
     old: &Value,
-    new_doc: &Value,
     new: &Value,
+    seen: &mut BTreeSet<String>,
     out: &mut Vec<String>,
 ) {
     let params = |doc: &Value, op: &Value| -> BTreeMap<String, Value> {
@@ -138,47 +194,45 @@ fn operation_changes(
             })
             .collect()
     };
-    let (old_params, new_params) = (params(old_doc, old), params(new_doc, new));
-    for (key, p) in &new_params {
-        match old_params.get(key) {
-            None => {
-                let required = if p["required"] == true {
-                    "required"
-                } else {
-                    "optional"
-                };
-                out.push(format!("parameter `{key}` added, {required}"));
-            }
-            Some(before) => {
-                for field in ["required", "style", "explode"] {
-                    if before[field] != p[field] {
-                        out.push(format!(
-                            "parameter `{key}`: `{field}` changed from {} to {}",
-                            before[field], p[field]
-                        ));
-                    }
-                }
-                schema_changes(
-                    old_doc,
-                    &before["schema"],
-                    new_doc,
-                    &p["schema"],
-                    &format!("parameter `{key}`"),
-                    0,
-                    out,
-                );
+    let (before, after) = (params(docs.old, old), params(docs.new, new));
+    for (key, p) in &after {
+        let Some(was) = before.get(key) else {
+            let required = if p["required"] == true {
+                "required"
+            } else {
+                "optional"
+            };
+            out.push(format!("parameter `{key}` added, {required}"));
+            continue;
+        };
+        for field in ["required", "style", "explode"] {
+            if was[field] != p[field] {
+                out.push(format!(
+                    "parameter `{key}`: `{field}` changed from {} to {}",
+                    was[field], p[field]
+                ));
             }
         }
+        let label = format!("parameter `{key}`");
+        schema_lines(docs, &was["schema"], &p["schema"], &label, 0, seen, out);
     }
-    for key in old_params.keys().filter(|k| !new_params.contains_key(*k)) {
+    for key in before.keys().filter(|k| !after.contains_key(*k)) {
         out.push(format!("parameter `{key}` removed"));
     }
+}
 
-    let body = |doc: &'_ Value, op: &Value| -> Option<Value> {
+fn body_lines(
+    docs: &Docs<'_>,
+    old: &Value,
+    new: &Value,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    let body = |doc: &Value, op: &Value| -> Option<Value> {
         let body = resolve(doc, &op["requestBody"]);
         (!body.is_null()).then(|| body.clone())
     };
-    match (body(old_doc, old), body(new_doc, new)) {
+    match (body(docs.old, old), body(docs.new, new)) {
         (None, Some(_)) => out.push("request body added".into()),
         (Some(_), None) => out.push("request body removed".into()),
         (Some(before), Some(after)) => {
@@ -188,11 +242,19 @@ fn operation_changes(
                     before["required"], after["required"]
                 ));
             }
-            content_changes(old_doc, &before, new_doc, &after, "request body", out);
+            content_lines(docs, &before, &after, "request body", seen, out);
         }
         (None, None) => {}
     }
+}
 
+fn response_lines(
+    docs: &Docs<'_>,
+    old: &Value,
+    new: &Value,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
     let responses = |doc: &Value, op: &Value| -> BTreeMap<String, Value> {
         op["responses"]
             .as_object()
@@ -201,34 +263,24 @@ fn operation_changes(
             .map(|(status, r)| (status.clone(), resolve(doc, r).clone()))
             .collect()
     };
-    let (old_responses, new_responses) = (responses(old_doc, old), responses(new_doc, new));
-    for (status, r) in &new_responses {
-        match old_responses.get(status) {
+    let (before, after) = (responses(docs.old, old), responses(docs.new, new));
+    for (status, r) in &after {
+        match before.get(status) {
             None => out.push(format!("response {status} added")),
-            Some(before) => content_changes(
-                old_doc,
-                before,
-                new_doc,
-                r,
-                &format!("response {status}"),
-                out,
-            ),
+            Some(was) => content_lines(docs, was, r, &format!("response {status}"), seen, out),
         }
     }
-    for status in old_responses
-        .keys()
-        .filter(|s| !new_responses.contains_key(*s))
-    {
+    for status in before.keys().filter(|s| !after.contains_key(*s)) {
         out.push(format!("response {status} removed"));
     }
 }
 
-fn content_changes(
-    old_doc: &Value,
+fn content_lines(
+    docs: &Docs<'_>,
     old: &Value,
-    new_doc: &Value,
     new: &Value,
     label: &str,
+    seen: &mut BTreeSet<String>,
     out: &mut Vec<String>,
 ) {
     let types = |v: &Value| -> BTreeSet<String> {
@@ -247,46 +299,71 @@ fn content_changes(
         out.push(format!("{label}: media type `{media}` removed"));
     }
     for media in before.intersection(&after) {
-        schema_changes(
-            old_doc,
+        let (a, b) = (
             &old["content"][media]["schema"],
-            new_doc,
             &new["content"][media]["schema"],
-            label,
-            0,
-            out,
         );
+        schema_lines(docs, a, b, label, 0, seen, out);
     }
 }
 
-/// Differences between two schemas, references followed, in words.
-fn schema_changes(
-    old_doc: &Value,
+/// Differences between two schemas in words. A reference to a schema one
+/// operation uses is followed (once per operation); one to a shared schema
+/// is not: [`component_lines`] reports its changes.
+fn schema_lines(
+    docs: &Docs<'_>,
     old: &Value,
-    new_doc: &Value,
     new: &Value,
     label: &str,
     depth: usize,
+    seen: &mut BTreeSet<String>,
     out: &mut Vec<String>,
 ) {
-    if depth > MAX_DEPTH || (old == new && !has_refs(old)) {
+    if depth > MAX_DEPTH {
         return;
     }
-    let named = |doc: &Value, v: &Value| -> Option<String> {
+    let name = |v: &Value| {
         ref_of(v)
             .and_then(component_ref)
-            .filter(|(kind, name)| doc["components"][*kind].get(*name).is_some())
-            .map(|(_, name)| name.to_string())
+            .map(|(_, n)| n.to_string())
     };
-    let here = match (named(old_doc, old), named(new_doc, new)) {
+    let (old, new, here) = match (name(old), name(new)) {
+        (None, None) => (old, new, label.to_string()),
         (Some(a), Some(b)) if a != b => {
             out.push(format!("{label}: now `{b}` instead of `{a}`"));
-            format!("{label} ({b})")
+            return;
         }
-        (_, Some(b)) => format!("{label} ({b})"),
-        _ => label.to_string(),
+        (Some(a), Some(_)) => {
+            if !docs.users.single(&a) || !seen.insert(a.clone()) {
+                return;
+            }
+            (
+                resolve(docs.old, old),
+                resolve(docs.new, new),
+                format!("{label} ({a})"),
+            )
+        }
+        (Some(a), None) => {
+            out.push(format!("{label}: now an inline schema instead of `{a}`"));
+            return;
+        }
+        (None, Some(b)) => {
+            out.push(format!("{label}: now `{b}` instead of an inline schema"));
+            return;
+        }
     };
-    let (old, new) = (resolve(old_doc, old), resolve(new_doc, new));
+    keyword_lines(docs, old, new, &here, depth, seen, out);
+}
+
+fn keyword_lines(
+    docs: &Docs<'_>,
+    old: &Value,
+    new: &Value,
+    here: &str,
+    depth: usize,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
     let (Value::Object(before), Value::Object(after)) = (old, new) else {
         if old != new {
             out.push(format!("{here}: changed from {old} to {new}"));
@@ -296,122 +373,221 @@ fn schema_changes(
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for key in keys {
         let (a, b) = (&old[key.as_str()], &new[key.as_str()]);
-        if a == b
-            && !matches!(
-                key.as_str(),
-                "properties" | "items" | "allOf" | "oneOf" | "anyOf" | "additionalProperties"
-            )
-        {
-            continue;
-        }
         match key.as_str() {
-            "enum" => {
-                let set = |v: &Value| -> Vec<String> {
-                    v.as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(Value::to_string)
-                        .collect()
-                };
-                let (a, b) = (set(a), set(b));
-                for value in b.iter().filter(|v| !a.contains(v)) {
-                    out.push(format!("{here}: enum value {value} added"));
-                }
-                for value in a.iter().filter(|v| !b.contains(v)) {
-                    out.push(format!("{here}: enum value {value} removed"));
-                }
+            "properties" => property_lines(docs, a, b, here, depth, seen, out),
+            "items" | "additionalProperties" | "not" => {
+                let label = format!("{here} {key}");
+                schema_lines(docs, a, b, &label, depth + 1, seen, out);
             }
-            "properties" => {
-                let names = |v: &Value| -> BTreeSet<String> {
-                    v.as_object()
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, _)| k.clone())
-                        .collect()
-                };
-                let (an, bn) = (names(a), names(b));
-                for name in bn.difference(&an) {
-                    out.push(format!("{here}: property `{name}` added"));
-                }
-                for name in an.difference(&bn) {
-                    out.push(format!("{here}: property `{name}` removed"));
-                }
-                for name in an.intersection(&bn) {
-                    schema_changes(
-                        old_doc,
-                        &a[name.as_str()],
-                        new_doc,
-                        &b[name.as_str()],
-                        &format!("{here}: property `{name}`"),
-                        depth + 1,
-                        out,
-                    );
-                }
-            }
-            "items" | "additionalProperties" | "not" => schema_changes(
-                old_doc,
-                a,
-                new_doc,
-                b,
-                &format!("{here} {key}"),
-                depth + 1,
-                out,
-            ),
-            "allOf" | "oneOf" | "anyOf" => {
-                let (a, b) = (
-                    a.as_array().cloned().unwrap_or_default(),
-                    b.as_array().cloned().unwrap_or_default(),
-                );
-                if a.len() != b.len() {
-                    out.push(format!(
-                        "{here}: `{key}` has {} parts instead of {}",
-                        b.len(),
-                        a.len()
-                    ));
-                }
-                for (i, (x, y)) in a.iter().zip(&b).enumerate() {
-                    schema_changes(
-                        old_doc,
-                        x,
-                        new_doc,
-                        y,
-                        &format!("{here} {key}[{i}]"),
-                        depth + 1,
-                        out,
-                    );
-                }
-            }
-            "description" | "title" => {}
+            "allOf" | "oneOf" | "anyOf" => part_lines(docs, a, b, here, key, depth, seen, out),
+            _ if a == b => {}
+            "enum" => enum_lines(a, b, here, out),
+            "description" | "title" | "example" => {}
             _ => out.push(format!("{here}: `{key}` changed from {a} to {b}")),
         }
     }
 }
 
-fn has_refs(value: &Value) -> bool {
-    let mut found = Vec::new();
-    super::tree::refs(value, &mut found);
-    !found.is_empty()
+fn enum_lines(a: &Value, b: &Value, here: &str, out: &mut Vec<String>) {
+    let set = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(Value::to_string)
+            .collect()
+    };
+    let (a, b) = (set(a), set(b));
+    for value in b.iter().filter(|v| !a.contains(v)) {
+        out.push(format!("{here}: enum value {value} added"));
+    }
+    for value in a.iter().filter(|v| !b.contains(v)) {
+        out.push(format!("{here}: enum value {value} removed"));
+    }
 }
 
-/// The schemas the operations of `doc` reach through references.
-fn reached_schemas(doc: &Value) -> BTreeSet<String> {
-    let mut reached = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    let mut queue = Vec::new();
-    super::tree::refs(&doc["paths"], &mut queue);
-    while let Some(reference) = queue.pop() {
-        if !seen.insert(reference.clone()) {
-            continue;
+fn property_lines(
+    docs: &Docs<'_>,
+    a: &Value,
+    b: &Value,
+    here: &str,
+    depth: usize,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    let names = |v: &Value| -> BTreeSet<String> {
+        v.as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    let (an, bn) = (names(a), names(b));
+    for name in bn.difference(&an) {
+        out.push(format!("{here}: property `{name}` added"));
+    }
+    for name in an.difference(&bn) {
+        out.push(format!("{here}: property `{name}` removed"));
+    }
+    for name in an.intersection(&bn) {
+        let label = format!("{here}: property `{name}`");
+        schema_lines(
+            docs,
+            &a[name.as_str()],
+            &b[name.as_str()],
+            &label,
+            depth + 1,
+            seen,
+            out,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn part_lines(
+    docs: &Docs<'_>,
+    a: &Value,
+    b: &Value,
+    here: &str,
+    key: &str,
+    depth: usize,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    let (a, b) = (
+        a.as_array().cloned().unwrap_or_default(),
+        b.as_array().cloned().unwrap_or_default(),
+    );
+    if a.len() != b.len() {
+        out.push(format!(
+            "{here}: `{key}` has {} parts instead of {}",
+            b.len(),
+            a.len()
+        ));
+    }
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        let label = format!("{here} {key}[{i}]");
+        schema_lines(docs, x, y, &label, depth + 1, seen, out);
+    }
+}
+
+/// Schemas several operations use, or none (kept by a patch, like
+/// `GraphType`): each compared once, under `components`.
+fn component_lines(docs: &Docs<'_>) -> Vec<String> {
+    let names: BTreeSet<String> = [docs.old, docs.new]
+        .iter()
+        .flat_map(|doc| {
+            doc["components"]["schemas"]
+                .as_object()
+                .into_iter()
+                .flatten()
+        })
+        .map(|(name, _)| name.clone())
+        .filter(|name| !docs.users.single(name))
+        .collect();
+    let mut lines = Vec::new();
+    for name in names {
+        let (a, b) = (
+            &docs.old["components"]["schemas"][&name],
+            &docs.new["components"]["schemas"][&name],
+        );
+        let mut changes = Vec::new();
+        match (a.is_null(), b.is_null()) {
+            (true, false) => changes.push(format!("schema `{name}` added")),
+            (false, true) => changes.push(format!("schema `{name}` removed")),
+            _ => {
+                let label = format!("schema `{name}`");
+                keyword_lines(docs, a, b, &label, 0, &mut BTreeSet::new(), &mut changes);
+            }
         }
-        let Some((kind, name)) = component_ref(&reference) else {
-            continue;
-        };
-        if kind == "schemas" {
-            reached.insert(name.to_string());
-        }
-        if let Some(target) = doc["components"][kind].get(name) {
-            super::tree::refs(target, &mut queue);
+        lines.extend(changes.into_iter().map(|c| format!("components: {c}")));
+    }
+    lines
+}
+
+fn server_lines(old: &Value, new: &Value) -> Vec<String> {
+    let servers = |doc: &Value| -> Vec<String> {
+        doc["servers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["url"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (before, after) = (servers(old), servers(new));
+    let mut lines = Vec::new();
+    for url in after.iter().filter(|u| !before.contains(u)) {
+        lines.push(format!("servers: `{url}` added"));
+    }
+    for url in before.iter().filter(|u| !after.contains(u)) {
+        lines.push(format!("servers: `{url}` removed"));
+    }
+    lines
+}
+
+/// The operations a change applies to: one id, `every operation`, or the
+/// ids with their common prefix written once (`graph_user{MemberOf,
+/// TraverseSystem}`).
+fn group_name(ids: &[String], total: usize) -> String {
+    match ids {
+        [one] => one.clone(),
+        _ if ids.len() == total && total > 2 => format!("every operation ({total})"),
+        _ => {
+            let prefix = common_prefix(ids);
+            if prefix.len() >= 6 {
+                let rests: Vec<&str> = ids.iter().map(|id| &id[prefix.len()..]).collect();
+                format!("{prefix}{{{}}}", rests.join(", "))
+            } else {
+                ids.join(", ")
+            }
         }
     }
-    reached
+}
+
+/// The longest prefix all `ids` share, cut before an upper-case letter or
+/// after `_` so that words stay whole.
+fn common_prefix(ids: &[String]) -> String {
+    let first = ids.first().map(String::as_str).unwrap_or_default();
+    let len = ids
+        .iter()
+        .map(|id| {
+            first
+                .bytes()
+                .zip(id.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .min()
+        .unwrap_or(0);
+    let bytes = first.as_bytes();
+    let cut = (1..=len)
+        .rev()
+        .find(|&i| bytes.get(i).is_some_and(u8::is_ascii_uppercase) || bytes[i - 1] == b'_')
+        .unwrap_or(0);
+    first.get(..cut).unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_write_the_common_prefix_once() {
+        let ids = [
+            "graph_userMemberOf".to_string(),
+            "graph_userTraverseSystem".into(),
+        ];
+        assert_eq!(group_name(&ids, 12), "graph_user{MemberOf, TraverseSystem}");
+        let ids = [
+            "graph_userTraverseSystem".to_string(),
+            "graph_userTraverseSystemGroup".into(),
+        ];
+        assert_eq!(
+            group_name(&ids, 12),
+            "graph_userTraverse{System, SystemGroup}"
+        );
+        assert_eq!(
+            group_name(&ids, 2),
+            "graph_userTraverse{System, SystemGroup}"
+        );
+    }
 }

@@ -146,3 +146,73 @@ fn check_into_a_closed_pipe_still_exits_1_without_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains("has drifted"), "{stderr}");
 }
+
+// Hostile specs: exit 2 with the reason, in bounded time and memory.
+
+fn generate_check(dir: &Path) -> (Option<i32>, String) {
+    let out = xtask(dir, &["generate", "--check"]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_ref_cycle_exits_2_naming_it_instead_of_overflowing_the_stack() {
+    // A parameter that is a reference to itself, and two schemas that are
+    // references to each other: progenitor overflowed its stack on both
+    // (SIGABRT, exit 134).
+    let cases = [
+        (
+            "    limit:\n      name: limit\n      in: query\n      description: The number of records to return at once. Limited to 100.\n      required: false\n      schema:\n        type: integer\n        default: 10\n",
+            "    limit:\n      $ref: '#/components/parameters/limit'\n",
+            "#/components/parameters/limit -> #/components/parameters/limit",
+        ),
+        (
+            "    GraphAttributes:\n      title: GraphAttributes\n      description: The graph attributes.\n      type: object\n",
+            "    GraphAttributes:\n      $ref: '#/components/schemas/Alias'\n    Alias:\n      $ref: '#/components/schemas/GraphAttributes'\n",
+            "#/components/schemas/Alias -> #/components/schemas/GraphAttributes -> #/components/schemas/Alias",
+        ),
+    ];
+    for (from, to, cycle) in cases {
+        let dir = scratch_workspace();
+        edit_spec(dir.path(), from, to);
+        let (code, stderr) = generate_check(dir.path());
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains("`$ref` cycle"), "{stderr}");
+        assert!(stderr.contains(cycle), "{stderr}");
+    }
+}
+
+#[test]
+fn an_oversize_spec_exits_2_without_being_read() {
+    let dir = scratch_workspace();
+    let spec = Workspace::at(dir.path()).spec_path();
+    // Sparse: 40 MiB of size, no data written.
+    std::fs::File::create(&spec)
+        .unwrap()
+        .set_len(40 * 1024 * 1024)
+        .unwrap();
+    let (code, stderr) = generate_check(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("41943040 bytes is more than the 33554432 bytes (32 MiB)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_yaml_alias_bomb_exits_2_instead_of_expanding() {
+    // 1 000 items replayed 3 000 times: 3 million nodes from 15 KB.
+    let dir = scratch_workspace();
+    let items = vec!["x"; 1000].join(", ");
+    let uses = vec!["*a"; 3000].join(", ");
+    edit_spec(
+        dir.path(),
+        "info:\n",
+        &format!("x-items: &a [{items}]\nx-bomb: [{uses}]\ninfo:\n"),
+    );
+    let (code, stderr) = generate_check(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("expands to more than"), "{stderr}");
+}

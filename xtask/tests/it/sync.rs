@@ -31,10 +31,15 @@ fn upstream() -> Value {
     upstream_openapi(&support::upstream::fragment_tree(&fragment_text()))
 }
 
+/// The checked-in fragment as a tree: where our operations are.
+fn checked_in() -> Value {
+    read_upstream(&fragment_text(), Path::new("fragment.yaml")).unwrap()
+}
+
 fn sync_value(upstream: &Value) -> Result<Synced, SyncError> {
     let text = serde_json::to_string_pretty(upstream).unwrap();
     let read = read_upstream(&text, Path::new("upstream.json"))?;
-    sync(&read, &deviations())
+    sync(&read, &deviations(), Some(&checked_in()))
 }
 
 fn synced(upstream: &Value) -> Synced {
@@ -43,8 +48,7 @@ fn synced(upstream: &Value) -> Synced {
 
 /// The `--check` report lines between the checked-in fragment and `new`.
 fn report(new: &Synced) -> Vec<String> {
-    let old = read_upstream(&fragment_text(), Path::new("fragment.yaml")).unwrap();
-    describe_changes(&old, &new.document)
+    describe_changes(&checked_in(), &new.document)
 }
 
 fn assert_reported(lines: &[String], expected: &str) {
@@ -57,6 +61,9 @@ fn assert_reported(lines: &[String], expected: &str) {
 
 #[test]
 fn round_trip_from_openapi_3_reproduces_the_fragment_byte_for_byte() {
+    if let Ok(dump) = std::env::var("SYNC_DUMP_UPSTREAM") {
+        std::fs::write(dump, serde_json::to_string_pretty(&upstream()).unwrap()).unwrap();
+    }
     let out = synced(&upstream());
     if out.text != fragment_text() {
         let diff = xtask::diff_texts(
@@ -82,7 +89,7 @@ fn swagger_2_and_openapi_3_renderings_give_the_same_fragment_in_json_and_yaml() 
         ("upstream-oas3.yaml", serde_yaml::to_string(&oas3).unwrap()),
     ] {
         let read = read_upstream(&text, Path::new(name)).unwrap();
-        let out = sync(&read, &deviations()).unwrap();
+        let out = sync(&read, &deviations(), Some(&checked_in())).unwrap();
         assert!(out.text == fragment_text(), "{name} gives another fragment");
     }
 }
@@ -182,13 +189,23 @@ fn a_removed_parameter_shows_in_the_report_and_the_output() {
         .as_array_mut()
         .unwrap();
     params.retain(|p| p["$ref"] != "#/components/parameters/trait:sort:sort");
-    // The `sort` patch now has nothing to patch: that is reported, by name.
-    let error = sync_value(&up).unwrap_err().to_string();
-    assert!(
-        error.starts_with("deviation `component-names` no longer applies"),
-        "{error}"
+    // The patches for `sort` now have nothing to patch: that is reported,
+    // by name, as not needed (an error naming the patch before issue 19).
+    let out = synced(&up);
+    assert_reported(
+        &report(&out),
+        "graph_userMemberOf: parameter `sort (query)` removed",
     );
-    assert!(error.contains("trait:sort:sort"), "{error}");
+    assert_eq!(
+        out.not_needed,
+        [
+            "component-names: partly not needed for this input: no operation of this input \
+             refers to `trait:sort:sort` (parameters) (the rendering writes them inline, or \
+             upstream no longer has them)",
+            "sort-as-one-string: not needed for this input: no operation has a query \
+             parameter `sort`",
+        ]
+    );
 
     let mut up = upstream();
     let params = up["paths"]["/users/{user_id}/systems"]["get"]["parameters"]
@@ -213,14 +230,11 @@ fn a_changed_response_schema_shows_in_the_report_and_the_output() {
     up["components"]["schemas"]["GraphObjectWithPaths"]["properties"]["department"] =
         json!({ "type": "string", "description": "The department." });
     let out = synced(&up);
-    let lines = report(&out);
-    assert_reported(
-        &lines,
-        "graph_userTraverseSystem: response 200 items (GraphObjectWithPaths): property `department` added",
-    );
-    assert_reported(
-        &lines,
-        "graph_userMemberOf: response 200 items (GraphObjectWithPaths): property `department` added",
+    // Nine operations return it: the change is one line, under the schema
+    // (it was one line per operation before issue 19).
+    assert_eq!(
+        report(&out),
+        ["components: schema `GraphObjectWithPaths`: property `department` added"]
     );
     assert!(
         out.text
@@ -274,15 +288,21 @@ fn emails_are_taken_from_upstream_when_it_defines_them() {
 
 #[test]
 fn a_deviation_that_no_longer_applies_fails_with_its_name() {
-    // Upstream starts sending filters as repeated parameters itself.
+    // Upstream starts sending filters as repeated parameters itself: that
+    // part of the patch is not needed for this input (issue 19 made this a
+    // report line instead of an error), the rest still applies.
     let mut up = upstream();
     up["components"]["parameters"]["trait:filter:filter"]["explode"] = json!(true);
-    let error = sync_value(&up).unwrap_err().to_string();
-    assert!(
-        error.starts_with("deviation `repeated-filter-and-targets` no longer applies")
-            && error.contains("remove it"),
-        "{error}"
+    let out = synced(&up);
+    assert_eq!(
+        out.not_needed,
+        [
+            "repeated-filter-and-targets: partly not needed for this input: upstream already \
+          sends `filter` as repeated parameters (explode: true) at \
+          `#/components/parameters/filter`"
+        ]
     );
+    assert!(report(&out).is_empty(), "{:?}", report(&out));
 
     // Upstream makes `attributes` an inline object instead of a `$ref`.
     let mut up = upstream();
@@ -540,4 +560,281 @@ fn openapi_generator_quirks_give_the_same_fragment() {
     post["responses"]["204"]["content"] = json!({});
     post["x-codegen-request-body-name"] = json!("body");
     assert!(synced(&up).text == fragment_text());
+}
+
+// Real renderings (issue 19): BATON23-like OpenAPI 3.0.1 from
+// openapi-generator, PS26-like Swagger 2.0 from JumpCloud's PowerShell
+// transform; see support/renderings.rs.
+
+/// Reads `doc` as a file of that rendering would be read.
+fn read_rendering(doc: &Value, name: &str) -> Value {
+    let text = serde_json::to_string_pretty(doc).unwrap();
+    read_upstream(&text, Path::new(name)).unwrap()
+}
+
+fn sync_rendering(doc: &Value) -> Synced {
+    let read = read_rendering(doc, "rendering.json");
+    sync(&read, &deviations(), Some(&checked_in())).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The generated items the workspace's code uses that `out` would change.
+fn facade_impacts(out: &Synced) -> Vec<xtask::Impact> {
+    let spec = xtask::Spec::parse(&out.text, &real().spec_path()).unwrap();
+    let candidate = xtask::render(&spec).unwrap();
+    let current = std::fs::read_to_string(real().generated_path()).unwrap();
+    xtask::facade_impact(&current, &candidate, &xtask::workspace_sources(&real())).unwrap()
+}
+
+/// What `new_members` must say about the active-directory traversal:
+/// listed while `operations` in deviations.yaml does not hold it.
+fn assert_active_directories_listed_unless_held(out: &Synced) {
+    let lines: Vec<String> = out.new_members.iter().map(|m| m.line()).collect();
+    let held = deviations()
+        .operations
+        .iter()
+        .any(|id| id == "graph_userTraverseActiveDirectory");
+    let listed = lines
+        .iter()
+        .any(|l| l.starts_with("GET /users/{user_id}/activedirectories (upstream id "));
+    assert_eq!(listed, !held, "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.contains("pushendpoints")),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), usize::from(!held), "{lines:?}");
+}
+
+#[test]
+fn a_powershell_rendering_gives_the_fragment_but_for_what_its_transform_drops() {
+    let out = sync_rendering(&support::renderings::ps26(&fragment_text()));
+    assert!(
+        out.renamed.contains(
+            &"upstream calls graph_userTraverseSystem UserTraverseSystem_Get (GET \
+          /users/{user_id}/systems); the fragment keeps graph_userTraverseSystem"
+                .to_string()
+        )
+    );
+    // Every operation but the pinned users_sendEmails, which PS26 lacks.
+    assert_eq!(out.renamed.len(), 12, "{:?}", out.renamed);
+    let normalised = out.normalised.join("\n");
+    for rule in [
+        "`targets` (query) as one string",
+        "`x-ms-` extensions",
+        "`additionalProperties: true`",
+    ] {
+        assert!(normalised.contains(rule), "{rule}: {normalised}");
+    }
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.starts_with("x-org-id (header): this input lacks it on every operation")),
+        "{:?}",
+        out.notes
+    );
+    // The transform drops scopes; nothing else changes in meaning, and the
+    // facade's generated types stay as they are.
+    let lines = report(&out);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].ends_with(": `x-scopes` removed"), "{lines:?}");
+    assert_eq!(facade_impacts(&out), []);
+    assert_active_directories_listed_unless_held(&out);
+}
+
+#[test]
+fn an_openapi_generator_rendering_that_inlines_everything_syncs_with_each_difference_reported() {
+    let out = sync_rendering(&support::renderings::baton23(&fragment_text()));
+    assert!(
+        out.not_needed.iter().any(|l| l.starts_with(
+            "component-names: not needed for this input: no operation of this input refers to \
+             `trait:filter:filter` (parameters)"
+        )),
+        "{:?}",
+        out.not_needed
+    );
+    let normalised = out.normalised.join("\n");
+    for rule in [
+        "defaults written as JSON text",
+        "openapi-generator's inline models put back where they are used: \
+         GraphAttribute_Sudo_sudo, GraphOperation_System_allOf_attributes, \
+         GraphOperation_User_allOf",
+        "inline copies of the schema `GraphAttributes` written as references to it (3)",
+        "`required: false` written",
+    ] {
+        assert!(normalised.contains(rule), "{rule}: {normalised}");
+    }
+    assert!(!out.text.contains("x-examples") && !out.text.contains("'[]'"));
+    // The 2023 content: the two targets added since, as changes in meaning.
+    let lines = report(&out);
+    assert_reported(
+        &lines,
+        r#"graph_userAssociationsList: parameter `targets (query)` items: enum value "idp_routing_policy" removed"#,
+    );
+    assert_reported(
+        &lines,
+        "components: schema `GraphObjectWithPaths`: property `syncStatus` removed",
+    );
+    assert!(lines.len() <= 16, "{lines:#?}");
+    // Which the facade notices: the target enums lose variants it maps to.
+    let impacts: Vec<String> = facade_impacts(&out).iter().map(|i| i.line()).collect();
+    assert!(
+        impacts.iter().any(|l| l.starts_with(
+            "types::GraphUserAssociationsListTargetsItem: variant `IdpRoutingPolicy` removed"
+        ) && l.contains("crates/jumpcloud-graph/src/targets.rs")),
+        "{impacts:#?}"
+    );
+    // The body type and the `sort` setter stay as they are.
+    assert!(
+        impacts
+            .iter()
+            .all(|l| !l.starts_with("types::GraphOperationUser:") && !l.contains("`sort`")),
+        "{impacts:#?}"
+    );
+    assert_active_directories_listed_unless_held(&out);
+}
+
+/// A scratch workspace with the generated file and the facade's sources,
+/// for the check of generated items in use.
+fn scratch_with_code() -> tempfile::TempDir {
+    let dir = scratch();
+    let generated = Workspace::at(dir.path()).generated_path();
+    std::fs::create_dir_all(generated.parent().unwrap()).unwrap();
+    std::fs::copy(real().generated_path(), &generated).unwrap();
+    let src = dir.path().join("crates/jumpcloud-graph/src");
+    std::fs::create_dir_all(&src).unwrap();
+    let targets = real().root().join("crates/jumpcloud-graph/src/targets.rs");
+    std::fs::copy(targets, src.join("targets.rs")).unwrap();
+    dir
+}
+
+#[test]
+fn sync_writes_nothing_when_generated_items_in_use_would_change_unless_accepted() {
+    let dir = scratch_with_code();
+    let from = write_upstream(
+        dir.path(),
+        "baton.json",
+        &support::renderings::baton23(&fragment_text()),
+    );
+    let fragment = dir.path().join("openapi/jumpcloud-user-graph.yaml");
+    let before = std::fs::read(&fragment).unwrap();
+    let out = xtask_sync(dir.path(), &["--from", from.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "  types::GraphUserAssociationsListTargetsItem: variant `IdpRoutingPolicy` removed"
+        ),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not written"));
+    assert_eq!(std::fs::read(&fragment).unwrap(), before);
+
+    let out = xtask_sync(dir.path(), &["--accept", "--from", from.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(&fragment).unwrap();
+    assert!(!written.contains("idp_routing_policy"));
+    // What was written generates.
+    let spec = xtask::Spec::parse(&written, &fragment).unwrap();
+    xtask::render(&spec).unwrap();
+}
+
+#[test]
+fn check_lists_new_members_of_the_family_and_not_other_user_endpoints() {
+    let dir = scratch();
+    let from = write_upstream(
+        dir.path(),
+        "ps.json",
+        &support::renderings::ps26(&fragment_text()),
+    );
+    let out = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let held = deviations()
+        .operations
+        .iter()
+        .any(|id| id == "graph_userTraverseActiveDirectory");
+    let line = "  GET /users/{user_id}/activedirectories (upstream id \
+                UserTraverseActiveDirectory_Get): a traversal the fragment does not hold";
+    assert_eq!(stdout.contains(line), !held, "{stdout}");
+    assert!(!stdout.contains("pushendpoints"), "{stdout}");
+    assert!(stdout.contains("\nsummary: "), "{stdout}");
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let mut up = upstream();
+    up["paths"]["/users/{user_id}/memberof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("get");
+    up["paths"]["/users/{user_id}/systems"]["get"]["description"] = json!("Lists systems.");
+    up["components"]["parameters"]["trait:sort:sort"]["schema"] = json!({ "type": "integer" });
+    up["components"]["schemas"]["GraphObject"]["properties"]["attributes"] =
+        json!({ "type": "object" });
+    let error = sync_value(&up).unwrap_err();
+    let SyncError::Several(problems) = &error else {
+        panic!("{error}");
+    };
+    let text = error.to_string();
+    assert_eq!(problems.len(), 3, "{text}");
+    assert!(
+        text.starts_with("3 problems:\n  - upstream defines no operation `graph_userMemberOf`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - deviation `nullable-attributes` no longer applies"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - deviation `shared-traversal-description` no longer applies"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_ref_cycle_in_upstream_exits_2_naming_it_in_both_formats() {
+    // Sync accepted these and wrote them into the fragment.
+    let dir = scratch();
+    let mut alias = to_swagger(&upstream());
+    alias["definitions"]["GraphAttributes"] = json!({ "$ref": "#/definitions/Loop" });
+    alias["definitions"]["Loop"] = json!({ "$ref": "#/definitions/GraphAttributes" });
+    let mut parameter = upstream();
+    parameter["components"]["parameters"]["trait:skip:skip"] =
+        json!({ "$ref": "#/components/parameters/trait:skip:skip" });
+    for (name, doc, cycle) in [
+        (
+            "alias.json",
+            alias,
+            "#/components/schemas/GraphAttributes -> #/components/schemas/Loop -> #/components/schemas/GraphAttributes",
+        ),
+        (
+            "parameter.json",
+            parameter,
+            "#/components/parameters/trait:skip:skip -> #/components/parameters/trait:skip:skip",
+        ),
+    ] {
+        let from = write_upstream(dir.path(), name, &doc);
+        let out = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("`$ref` cycle") && stderr.contains(cycle),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_oversize_upstream_exits_2_without_being_read() {
+    let dir = scratch();
+    let from = dir.path().join("huge.yaml");
+    std::fs::File::create(&from)
+        .unwrap()
+        .set_len(40 * 1024 * 1024)
+        .unwrap();
+    let out = xtask_sync(dir.path(), &["--check", "--from", from.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is more than the 33554432 bytes (32 MiB)"),
+        "{stderr}"
+    );
 }

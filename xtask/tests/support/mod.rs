@@ -1,3 +1,4 @@
 //! Shared by the sync tests.
 
+pub mod renderings;
 pub mod upstream;
