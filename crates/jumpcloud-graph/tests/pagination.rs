@@ -311,6 +311,7 @@ async fn a_page_longer_than_its_total_is_not_the_end() {
         let (ids, end, skips) = stream_with_prefetch(list, depth).await;
         // Fails on the old code: Ok after one request, with 100 of the 250.
         end.unwrap();
+        assert_eq!(ids.len(), 250, "prefetch({depth})");
         assert_eq!(ids, expected_ids(250), "prefetch({depth})");
         assert_eq!(
             skips,
@@ -368,6 +369,7 @@ async fn a_page_that_came_back_empty_once_is_read_again_and_nothing_is_lost() {
         let (ids, end, _) = stream_with_prefetch(list, depth).await;
         // Fails on the old code: Ok with 150 of the 250 items.
         end.unwrap();
+        assert_eq!(ids.len(), 250, "prefetch({depth})");
         let distinct: BTreeSet<&String> = ids.iter().collect();
         assert_eq!(
             distinct.len(),
