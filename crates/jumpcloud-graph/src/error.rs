@@ -31,8 +31,8 @@ pub enum ErrorKind {
     /// more items than were asked for).
     Decode,
     /// A paginated list could not be read completely: the server kept
-    /// answering without progress, or repeated items while its own count
-    /// said more existed.
+    /// answering without progress, or, while its own count said more
+    /// existed, repeated items or left a page empty with items after it.
     Pagination,
 }
 
@@ -101,6 +101,9 @@ enum Repr {
         path: String,
         expected: u64,
         yielded: u64,
+        /// Where a page came back empty twice while later pages held
+        /// items; `None` when pages repeated items instead.
+        empty_at: Option<u64>,
     },
 }
 
@@ -397,11 +400,25 @@ impl Error {
         Self::new(Repr::Stalled { path, skip, pages })
     }
 
+    /// A list that ended short of its total after pages that only
+    /// repeated items (a server ignoring `skip`).
     pub(crate) fn incomplete(path: String, expected: u64, yielded: u64) -> Self {
         Self::new(Repr::Incomplete {
             path,
             expected,
             yielded,
+            empty_at: None,
+        })
+    }
+
+    /// A list that ended short of its total with a page, at `skip`, that
+    /// came back empty twice while later pages held items.
+    pub(crate) fn gap(path: String, expected: u64, yielded: u64, skip: u64) -> Self {
+        Self::new(Repr::Incomplete {
+            path,
+            expected,
+            yielded,
+            empty_at: Some(skip),
         })
     }
 
@@ -638,11 +655,23 @@ impl fmt::Display for Error {
                 path,
                 expected,
                 yielded,
-            } => write!(
-                f,
-                "{path}: the list ended with {yielded} of the {expected} items the server counted \
-                 (x-total-count), and pages repeated items already seen (does the server ignore `skip`?)"
-            )?,
+                empty_at,
+            } => {
+                write!(
+                    f,
+                    "{path}: the list ended with {yielded} of the {expected} items the server counted \
+                     (x-total-count), and "
+                )?;
+                match empty_at {
+                    None => f.write_str(
+                        "pages repeated items already seen (does the server ignore `skip`?)",
+                    )?,
+                    Some(skip) => write!(
+                        f,
+                        "the page at skip {skip} came back empty twice while later pages held items"
+                    )?,
+                }
+            }
         }
         if self.inner.attempts > 1 {
             write!(
@@ -688,11 +717,13 @@ impl fmt::Debug for Error {
                 path,
                 expected,
                 yielded,
+                empty_at,
             } => {
                 debug
                     .field("path", path)
                     .field("expected", expected)
-                    .field("yielded", yielded);
+                    .field("yielded", yielded)
+                    .field("empty_at", empty_at);
             }
         }
         if self.inner.attempts > 1 {

@@ -151,11 +151,12 @@
 //!
 //! - **Pagination** ([`List`], [`Pages`], [`Items`]): lazy streams that
 //!   page at the server's maximum of 100, request several pages ahead
-//!   ([`List::prefetch`], default 4), never yield an item twice, never lose
-//!   one silently (short pages, a shrinking total and a server ignoring
-//!   `skip` are all handled or reported), and end with an error rather than
-//!   loop when the server makes no progress. See [`Items`] for the exact
-//!   promises.
+//!   ([`List::prefetch`], default 4), never yield an item twice (by type
+//!   and id), never lose one silently (short pages, a shrinking total, a
+//!   total smaller than the pages, an empty page before more items and a
+//!   server ignoring `skip` are all handled or reported), and end with an
+//!   error rather than loop when the server makes no progress. See
+//!   [`Items`] for exactly how a stream ends.
 //! - **Retries** ([`RetryPolicy`]): reads retry on 408, 429, 500, 502, 503,
 //!   504, transport errors and timeouts, honouring `Retry-After` up to a
 //!   cap; writes are sent once unless they are idempotent (`ensure_*`,

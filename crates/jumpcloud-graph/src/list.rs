@@ -38,17 +38,25 @@ use crate::{
 /// - **Nothing is sent until the stream is polled**; dropping it cancels
 ///   the requests in flight.
 /// - **Order**: items come out in the server's order, page after page.
-/// - **No duplicates**: an item whose id was already yielded is dropped
-///   (offset paging over a changing list repeats items).
+/// - **No duplicates**: an item whose type and id were both yielded
+///   already is dropped (offset paging over a changing list repeats
+///   items); a system and a system group sharing an id are two items.
 /// - **No silent loss**: a short page moves the next offset by what came
 ///   (a server that caps pages loses nothing); a shrinking `x-total-count`
-///   makes the stream read again the offsets that shifted; a listing that
-///   ends with fewer distinct items than the server counted, after pages
-///   that only repeated items (a server ignoring `skip`), ends with an
-///   [`Error`] of kind [`Pagination`](crate::ErrorKind::Pagination); so
-///   does a server that makes no progress for 3 pages in a row.
-/// - **The end**: at `x-total-count`, or without it at the first empty
-///   page (a short page is not the end).
+///   makes the stream read again the offsets that shifted; a page reaching
+///   past `x-total-count` makes it read on past the total; an empty page
+///   followed by new items is read again. A listing that still ends with
+///   fewer distinct items than the server counted, after pages that only
+///   repeated items (a server ignoring `skip`) or a page that stayed empty
+///   before new items, ends with an [`Error`] of kind
+///   [`Pagination`](crate::ErrorKind::Pagination); so does a server that
+///   makes no progress for 3 pages in a row.
+/// - **The end**: at `x-total-count` (or past it, at an empty page, when
+///   pages reached beyond it), or without it at the first empty page (a
+///   short page is not the end). Fewer items than the total end Ok only
+///   when the last pages before the total came back empty (null records).
+///   [`Items`] says exactly how a stream ends, and the bounds on its
+///   requests.
 /// - **Errors**: the items of every good page come before a later page's
 ///   error, and the stream ends after it. Each page is retried on its own.
 /// - **Concurrency**: after the first page, up to `prefetch` pages (default

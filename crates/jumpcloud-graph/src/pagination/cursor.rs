@@ -2,7 +2,9 @@
 //! comes back (in order) means for the listing. Pure and synchronous; the
 //! drivers in [`driver`](super::driver) only move pages.
 //!
-//! The rules, each against a way a server can lose items:
+//! Items are told apart by type and id together (a system and a system
+//! group can share an ObjectID). The rules, each against a way a server can
+//! lose items:
 //!
 //! - **Short pages.** A page with fewer items than asked for, while the
 //!   total says more remain, moves the next offset by what was received,
@@ -12,18 +14,42 @@
 //! - **A shrinking total.** When `x-total-count` drops by d between pages,
 //!   items after a deletion have shifted left by up to d, so the cursor
 //!   steps back d offsets and reads again from there (repeats dropped).
+//! - **A total smaller than the pages.** A page that reaches past
+//!   `x-total-count` shows the count is stale or false: the cursor reads on
+//!   one page at a time past it, as without a total (short pages are not
+//!   the end), until a page comes back empty or a later total covers more.
+//!   (A page there that only repeats items, while fewer items than the
+//!   total were yielded, is a server ignoring `skip`: see below.)
+//! - **Empty pages before the total.** They are read past (null records
+//!   can fill a page). When a later page brings new items, the empty run
+//!   was a gap: the cursor steps back and reads it once more (a page gone
+//!   missing once is recovered); if it comes back empty again, the listing
+//!   reads on and ends with an error when it holds fewer items than the
+//!   total. A run of empty pages (at most 2: see below) that reaches the
+//!   total ends the listing Ok (a count that includes null records; every
+//!   offset was asked), with a warning.
 //! - **No progress.** [`MAX_PAGES_WITHOUT_PROGRESS`] pages in a row that
-//!   bring nothing new end the listing with an error (re-reads excepted).
+//!   bring nothing new (empty, or only repeats) end the listing with an
+//!   error (re-reads excepted): this bounds every run of empty pages,
+//!   whatever total the server claims.
 //! - **Ignored `skip`.** A listing that ends with fewer distinct items than
 //!   the server's last total, after pages that repeated items already seen,
 //!   ends with an error, never Ok.
 //! - **No total.** Without `x-total-count` the listing ends at the first
-//!   empty page; pages asked for beyond it are discarded.
+//!   empty page; pages asked for beyond it are discarded whatever they
+//!   hold, so the outcome does not depend on how many pages were in flight.
+//!
+//! The bounds: a gap is read again once, and only after a page that
+//! brought new items; a shrinking total steps back at most
+//! [`MAX_STEP_BACKS`] times before re-reads count against the stall guard;
+//! past the total one page is in flight at a time. So every request brings
+//! a new item, is one of at most 2 in a row that do not, or is one of
+//! those re-reads: a total of `u64::MAX` over empty pages ends, with an
+//! error, after 3 requests.
 
-use std::collections::HashSet;
-
+use super::seen::Seen;
 use super::{Page, RawPage};
-use crate::{Error, NodeId, ObjectId};
+use crate::{Error, GraphNode};
 
 /// How many pages in a row may bring no new item before a stream gives up.
 pub(crate) const MAX_PAGES_WITHOUT_PROGRESS: u32 = 3;
@@ -36,49 +62,19 @@ pub(crate) const MAX_STEP_BACKS: u32 = 32;
 /// Items a paginated list can tell apart, so that a page repeated by the
 /// server is never yielded twice.
 pub trait Keyed {
-    /// What identifies the item within its list.
-    fn key(&self) -> &NodeId;
+    /// What identifies the item within its list: its type and id together.
+    fn key(&self) -> &GraphNode;
 }
 
 impl Keyed for crate::BoundObject {
-    fn key(&self) -> &NodeId {
-        self.id()
+    fn key(&self) -> &GraphNode {
+        self.node()
     }
 }
 
 impl Keyed for crate::Association {
-    fn key(&self) -> &NodeId {
-        self.id()
-    }
-}
-
-/// The ids yielded so far: 12 bytes each for ObjectIDs (nearly all), so
-/// 100,000 items cost about 2 MiB.
-#[derive(Default)]
-struct Seen {
-    objects: HashSet<ObjectId>,
-    others: HashSet<NodeId>,
-}
-
-/// The most ids room is made for up front, whatever total the server
-/// claims: enough for 262,144 items (about 4 MiB) without a rehash.
-const MAX_RESERVED_IDS: u64 = 1 << 18;
-
-impl Seen {
-    /// Makes room for `total` ids at once (capped), so that the set does
-    /// not double, and briefly hold both tables, as it fills.
-    fn reserve_for(&mut self, total: u64) {
-        let wanted = total.min(MAX_RESERVED_IDS) as usize;
-        self.objects
-            .reserve(wanted.saturating_sub(self.objects.len()));
-    }
-
-    /// Records `id`; false when it was seen before.
-    fn insert(&mut self, id: &NodeId) -> bool {
-        match id.object_id() {
-            Some(object) => self.objects.insert(object),
-            None => self.others.insert(id.clone()),
-        }
+    fn key(&self) -> &GraphNode {
+        self.target()
     }
 }
 
@@ -87,9 +83,31 @@ impl Seen {
 pub(crate) enum Verdict {
     /// They are still the right ones.
     Continue,
-    /// Drop them: the cursor has moved (a short page, a shrinking total,
-    /// the end without a total) and will hand out new offsets.
+    /// Drop them: the cursor has moved (a short page, a shrinking total, a
+    /// gap to read again, the end without a total) and will hand out new
+    /// offsets.
     Reschedule,
+}
+
+/// What a page brought, as the rules need it.
+#[derive(Clone, Copy)]
+struct Arrival {
+    /// The offset it was requested at.
+    skip: u64,
+    /// How many items it held.
+    received: u64,
+    /// How many of them were not yielded before.
+    fresh: u64,
+    /// Whether items may remain after it: the total says so, or, without
+    /// a total or past it, the page held items.
+    more_remain: bool,
+}
+
+impl Arrival {
+    /// The offset just past the page's items.
+    fn end(&self) -> u64 {
+        self.skip.saturating_add(self.received)
+    }
 }
 
 /// Where a listing stands.
@@ -104,6 +122,9 @@ pub(crate) struct Cursor {
     next: u64,
     /// The latest `x-total-count`, in page order.
     total: Option<u64>,
+    /// How far past the total offsets are handed out, after a page that
+    /// reached past it: one page beyond the last such page.
+    past_total: u64,
     /// Whether the first page came back.
     started: bool,
     /// No more offsets will be handed out (the end without a total).
@@ -114,10 +135,17 @@ pub(crate) struct Cursor {
     stalled: u32,
     /// Non-empty pages that brought nothing new outside re-reads.
     repeating_pages: u32,
-    /// Pages at offsets below this are re-reads after a shrinking total.
+    /// Pages at offsets below this are re-reads (after a shrinking total,
+    /// or of a gap).
     reread_until: u64,
-    /// How often the cursor stepped back.
+    /// How often the cursor stepped back after a shrinking total.
     step_backs: u32,
+    /// Where the current run of empty pages before the total started.
+    empty_from: Option<u64>,
+    /// Gaps starting below this offset were read a second time already.
+    gaps_reread_below: u64,
+    /// The first gap that came back empty when read again.
+    gap: Option<u64>,
 }
 
 impl Cursor {
@@ -128,6 +156,7 @@ impl Cursor {
             step: u64::from(size),
             next: 0,
             total: None,
+            past_total: 0,
             started: false,
             ended: false,
             seen: Seen::default(),
@@ -136,6 +165,9 @@ impl Cursor {
             repeating_pages: 0,
             reread_until: 0,
             step_backs: 0,
+            empty_from: None,
+            gaps_reread_below: 0,
+            gap: None,
         }
     }
 
@@ -145,13 +177,16 @@ impl Cursor {
     }
 
     /// The next offset to request, if any: only the first page until it
-    /// came back; then pages up to the total, or (without a total) on and
-    /// on until an empty page ends the listing.
+    /// came back; then pages up to the total (or one page past the last
+    /// page that reached beyond it), or, without a total, on and on until
+    /// an empty page ends the listing.
     pub(crate) fn next_request(&mut self) -> Option<u64> {
         if self.ended || (!self.started && self.next > 0) {
             return None;
         }
-        if self.total.is_some_and(|total| self.next >= total) {
+        if let Some(total) = self.total
+            && self.next >= total.max(self.past_total)
+        {
             return None;
         }
         let skip = self.next;
@@ -167,63 +202,17 @@ impl Cursor {
         raw: RawPage<T>,
     ) -> Result<(Page<T>, Verdict), Error> {
         let received = raw.items.len() as u64;
-        let mut shrunk_by = 0;
-        if let Some(total) = raw.total {
-            match self.total {
-                Some(previous) => shrunk_by = previous.saturating_sub(total),
-                None => self.seen.reserve_for(total),
-            }
-            self.total = Some(total);
-        }
+        let shrunk_by = self.take_total(raw.total);
         self.started = true;
-        let items: Vec<T> = raw
-            .items
-            .into_iter()
-            .filter(|item| self.seen.insert(item.key()))
-            .collect();
-        let fresh = items.len() as u64;
-        self.distinct = self.distinct.saturating_add(fresh);
-        if fresh < received {
-            tracing::debug!(skip, repeated = received - fresh, path = %self.path,
-                "dropped items already yielded by an earlier page");
-        }
-        let more_remain = match self.total {
-            Some(total) => skip.saturating_add(received) < total,
-            None => received > 0,
+        let items = self.drop_repeats(skip, raw.items);
+        let arrival = Arrival {
+            skip,
+            received,
+            fresh: items.len() as u64,
+            more_remain: self.more_remain(skip, received),
         };
-        let mut verdict = Verdict::Continue;
-        if shrunk_by > 0 {
-            tracing::debug!(skip, shrunk_by, path = %self.path,
-                "x-total-count dropped: reading again the offsets that shifted");
-            self.reread_until = self.reread_until.max(skip.saturating_add(received));
-            self.next = skip.saturating_sub(shrunk_by);
-            self.step_backs = self.step_backs.saturating_add(1);
-            verdict = Verdict::Reschedule;
-        } else if received == 0 && self.total.is_none() {
-            self.ended = true;
-            verdict = Verdict::Reschedule;
-        } else if received > 0 && received < self.step && more_remain {
-            // A short page: what follows starts right after it, and later
-            // pages are spaced the same way until a full page comes back.
-            self.step = received;
-            self.next = skip.saturating_add(received);
-            verdict = Verdict::Reschedule;
-        } else if received == u64::from(self.size) {
-            self.step = received;
-        }
-        let reread = skip < self.reread_until && self.step_backs <= MAX_STEP_BACKS;
-        if fresh == 0 && !reread && (more_remain || received > 0) {
-            self.stalled += 1;
-            if received > 0 {
-                self.repeating_pages += 1;
-            }
-            if self.stalled >= MAX_PAGES_WITHOUT_PROGRESS {
-                self.ended = true;
-                return Err(Error::stalled(self.path.clone(), skip, self.stalled));
-            }
-        } else if fresh > 0 {
-            self.stalled = 0;
-        }
+        let verdict = self.move_on(arrival, shrunk_by);
+        self.guard_progress(arrival)?;
         let page = Page {
             items,
             skip,
@@ -232,220 +221,184 @@ impl Cursor {
         Ok((page, verdict))
     }
 
-    /// Checks the listing once nothing is left to fetch: fewer distinct
-    /// items than the server counted, after pages that only repeated items,
-    /// is an error (a server ignoring `skip`), never a quiet end.
-    pub(crate) fn finish(&self) -> Result<(), Error> {
-        match self.total {
-            Some(total) if self.distinct < total && self.repeating_pages > 0 => {
-                Err(Error::incomplete(self.path.clone(), total, self.distinct))
+    /// Records a page's total; returns by how much it shrank.
+    fn take_total(&mut self, total: Option<u64>) -> u64 {
+        let Some(total) = total else {
+            return 0;
+        };
+        let shrunk_by = match self.total {
+            Some(previous) => previous.saturating_sub(total),
+            None => {
+                self.seen.reserve_for(total);
+                0
             }
-            Some(total) if self.distinct < total => {
-                // Empty pages before the total: null records, or a count
-                // that includes them (JumpCloud's known cause).
-                tracing::warn!(path = %self.path, total, yielded = self.distinct,
-                    "the list ended with fewer items than x-total-count; the last pages were empty");
-                Ok(())
-            }
-            _ => Ok(()),
+        };
+        self.total = Some(total);
+        shrunk_by
+    }
+
+    /// The page's items not yielded before.
+    fn drop_repeats<T: Keyed>(&mut self, skip: u64, items: Vec<T>) -> Vec<T> {
+        let received = items.len();
+        let items: Vec<T> = items
+            .into_iter()
+            .filter(|item| self.seen.insert(item.key()))
+            .collect();
+        self.distinct = self.distinct.saturating_add(items.len() as u64);
+        if items.len() < received {
+            tracing::debug!(skip, repeated = received - items.len(), path = %self.path,
+                "dropped items already yielded by an earlier page");
         }
+        items
+    }
+
+    /// Whether items may remain after the page at `skip` (see [`Arrival`]).
+    fn more_remain(&self, skip: u64, received: u64) -> bool {
+        let end = skip.saturating_add(received);
+        match self.total {
+            Some(total) if end <= total => end < total,
+            _ => received > 0,
+        }
+    }
+
+    /// Moves the cursor on after a page.
+    fn move_on(&mut self, page: Arrival, shrunk_by: u64) -> Verdict {
+        let Arrival {
+            skip,
+            received,
+            fresh,
+            ..
+        } = page;
+        let end = page.end();
+        let mut verdict = Verdict::Continue;
+        let gap = if received > 0 {
+            self.gap_to_reread(skip, fresh)
+        } else {
+            None
+        };
+        if shrunk_by > 0 || gap.is_some() {
+            self.step_back(skip, end, shrunk_by, gap);
+            verdict = Verdict::Reschedule;
+        } else if received == 0 {
+            verdict = self.after_empty(skip);
+        } else if received < self.step && page.more_remain {
+            // A short page: what follows starts right after it, and later
+            // pages are spaced the same way until a full page comes back.
+            self.step = received;
+            self.next = end;
+            verdict = Verdict::Reschedule;
+        } else if received == u64::from(self.size) {
+            self.step = received;
+        }
+        if received > 0 {
+            self.empty_from = None;
+            // Repeats past a total not yet reached are a server ignoring
+            // `skip` (caught by `finish`), not a sign of more items.
+            if let Some(total) = self.total
+                && end > total
+                && (fresh > 0 || self.distinct >= total)
+            {
+                tracing::debug!(skip, received, total, path = %self.path,
+                    "the page reaches past x-total-count: reading on one page at a time");
+                self.past_total = self.past_total.max(end.saturating_add(self.step));
+            }
+        }
+        verdict
+    }
+
+    /// After a page with items at `skip`: the offset to read again from,
+    /// when empty pages before it were a gap not yet read twice and the
+    /// page brought new items (so every re-read is paid for by progress).
+    /// A gap read twice is recorded for [`finish`](Self::finish) instead.
+    fn gap_to_reread(&mut self, skip: u64, fresh: u64) -> Option<u64> {
+        let from = self.empty_from.filter(|from| *from < skip)?;
+        if fresh == 0 && from >= self.gaps_reread_below {
+            return None;
+        }
+        if from < self.gaps_reread_below {
+            self.gap.get_or_insert(from);
+            tracing::warn!(skip = from, path = %self.path,
+                "a page came back empty again while later pages hold items");
+            return None;
+        }
+        tracing::debug!(skip = from, path = %self.path,
+            "empty pages before items: reading them again");
+        self.gaps_reread_below = skip;
+        Some(from)
+    }
+
+    /// Steps back after the page at `skip`, which ended at `end`: by what
+    /// the total shrank, and to `gap` when there is one to read again.
+    fn step_back(&mut self, skip: u64, end: u64, shrunk_by: u64, gap: Option<u64>) {
+        let mut to = skip;
+        if shrunk_by > 0 {
+            tracing::debug!(skip, shrunk_by, path = %self.path,
+                "x-total-count dropped: reading again the offsets that shifted");
+            self.step_backs = self.step_backs.saturating_add(1);
+        }
+        if let Some(from) = gap {
+            to = to.min(from);
+        }
+        self.reread_until = self.reread_until.max(end);
+        self.next = to.saturating_sub(shrunk_by);
+    }
+
+    /// After an empty page at `skip`: the end without a total; before the
+    /// total, the start (or continuation) of a run that may be a gap.
+    fn after_empty(&mut self, skip: u64) -> Verdict {
+        match self.total {
+            None => {
+                self.ended = true;
+                return Verdict::Reschedule;
+            }
+            Some(total) if skip < total => {
+                self.empty_from.get_or_insert(skip);
+            }
+            Some(_) => {}
+        }
+        Verdict::Continue
+    }
+
+    /// The stall guard: too many pages in a row without a new item end the
+    /// listing (re-reads excepted, while the step-back budget lasts).
+    fn guard_progress(&mut self, page: Arrival) -> Result<(), Error> {
+        let reread = page.skip < self.reread_until && self.step_backs <= MAX_STEP_BACKS;
+        if page.fresh == 0 && !reread && (page.more_remain || page.received > 0) {
+            self.stalled += 1;
+            if page.received > 0 {
+                self.repeating_pages += 1;
+            }
+            if self.stalled >= MAX_PAGES_WITHOUT_PROGRESS {
+                self.ended = true;
+                return Err(Error::stalled(self.path.clone(), page.skip, self.stalled));
+            }
+        } else if page.fresh > 0 {
+            self.stalled = 0;
+        }
+        Ok(())
+    }
+
+    /// Checks the listing once nothing is left to fetch: fewer distinct
+    /// items than the server counted is an error after pages that only
+    /// repeated items (a server ignoring `skip`) or after a gap that stayed
+    /// empty, never a quiet end.
+    pub(crate) fn finish(&self) -> Result<(), Error> {
+        let Some(total) = self.total.filter(|total| self.distinct < *total) else {
+            return Ok(());
+        };
+        if self.repeating_pages > 0 {
+            return Err(Error::incomplete(self.path.clone(), total, self.distinct));
+        }
+        if let Some(skip) = self.gap {
+            return Err(Error::gap(self.path.clone(), total, self.distinct, skip));
+        }
+        // Empty pages up to the total: null records, or a count that
+        // includes them (JumpCloud's known cause).
+        tracing::warn!(path = %self.path, total, yielded = self.distinct,
+            "the list ended with fewer items than x-total-count; the last pages were empty");
+        Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, PartialEq)]
-    struct Item(NodeId);
-
-    impl Keyed for Item {
-        fn key(&self) -> &NodeId {
-            &self.0
-        }
-    }
-
-    fn id(n: u64) -> NodeId {
-        NodeId::from_server(&format!("{n:024x}"))
-    }
-
-    /// A server over `items` that answers each request with what `serve`
-    /// decides (an offset and a count).
-    fn page(items: &[u64], skip: u64, limit: u64, total: Option<u64>) -> RawPage<Item> {
-        let start = (skip as usize).min(items.len());
-        let end = (start + limit as usize).min(items.len());
-        RawPage {
-            items: items[start..end].iter().map(|n| Item(id(*n))).collect(),
-            total,
-        }
-    }
-
-    /// Runs a cursor sequentially against `serve(skip, limit) -> page`.
-    fn run(
-        size: u32,
-        mut serve: impl FnMut(u64, u64) -> RawPage<Item>,
-    ) -> (Vec<u64>, Result<(), Error>, usize) {
-        let mut cursor = Cursor::new("/test".into(), size);
-        let mut yielded = Vec::new();
-        let mut requests = 0;
-        while let Some(skip) = cursor.next_request() {
-            requests += 1;
-            assert!(requests < 1000, "the cursor loops");
-            match cursor.accept(skip, serve(skip, u64::from(size))) {
-                Ok((page, _)) => yielded.extend(
-                    page.items
-                        .iter()
-                        .map(|i| u64::from_str_radix(&i.0.to_string(), 16).unwrap()),
-                ),
-                Err(error) => return (yielded, Err(error), requests),
-            }
-        }
-        let end = cursor.finish();
-        (yielded, end, requests)
-    }
-
-    #[test]
-    fn a_plain_list_is_read_page_by_page() {
-        let items: Vec<u64> = (0..250).collect();
-        let (yielded, end, requests) = run(100, |skip, limit| page(&items, skip, limit, Some(250)));
-        assert_eq!(yielded, items);
-        assert!(end.is_ok());
-        assert_eq!(requests, 3);
-    }
-
-    #[test]
-    fn a_server_that_ignores_skip_ends_in_an_error_not_ok() {
-        let items: Vec<u64> = (0..250).collect();
-        let (yielded, end, _) = run(100, |_, limit| page(&items, 0, limit, Some(250)));
-        assert_eq!(yielded.len(), 100);
-        let error = end.unwrap_err();
-        assert!(error.is_pagination(), "{error}");
-    }
-
-    #[test]
-    fn a_server_that_caps_pages_loses_nothing() {
-        let items: Vec<u64> = (0..250).collect();
-        let (yielded, end, requests) = run(100, |skip, _| page(&items, skip, 50, Some(250)));
-        assert_eq!(yielded, items);
-        assert!(end.is_ok());
-        assert_eq!(requests, 5);
-    }
-
-    #[test]
-    fn a_deletion_mid_listing_hides_nothing_that_stayed() {
-        // Item 5 is deleted after the first page; everything shifts left.
-        let before: Vec<u64> = (0..250).collect();
-        let after: Vec<u64> = (0..250).filter(|n| *n != 5).collect();
-        let mut served = 0;
-        let (yielded, end, _) = run(100, |skip, limit| {
-            served += 1;
-            if served == 1 {
-                page(&before, skip, limit, Some(250))
-            } else {
-                page(&after, skip, limit, Some(249))
-            }
-        });
-        assert!(end.is_ok());
-        let mut sorted = yielded.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted.len(), yielded.len(), "no item twice");
-        for item in &after {
-            assert!(
-                yielded.contains(item),
-                "item {item} present all along was lost"
-            );
-        }
-    }
-
-    #[test]
-    fn a_server_that_repeats_pages_without_a_total_stalls() {
-        let items: Vec<u64> = (0..100).collect();
-        let (yielded, end, requests) = run(100, |_, limit| page(&items, 0, limit, None));
-        assert_eq!(yielded.len(), 100);
-        assert!(end.unwrap_err().is_pagination());
-        assert_eq!(requests, 1 + MAX_PAGES_WITHOUT_PROGRESS as usize);
-    }
-
-    #[test]
-    fn without_a_total_the_list_ends_at_the_first_empty_page() {
-        let items: Vec<u64> = (0..230).collect();
-        let (yielded, end, _) = run(100, |skip, limit| page(&items, skip, limit, None));
-        assert_eq!(yielded, items);
-        assert!(end.is_ok());
-    }
-
-    #[test]
-    fn an_empty_page_mid_list_advances_under_the_stall_guard() {
-        // Offsets 100..200 come back empty (null records), the rest is there.
-        let items: Vec<u64> = (0..300).collect();
-        let (yielded, end, _) = run(100, |skip, limit| {
-            if (100..200).contains(&skip) {
-                RawPage {
-                    items: Vec::new(),
-                    total: Some(300),
-                }
-            } else {
-                page(&items, skip, limit, Some(300))
-            }
-        });
-        assert_eq!(yielded.len(), 200);
-        assert!(
-            end.is_ok(),
-            "empty pages are null records, not a server ignoring skip"
-        );
-    }
-
-    #[test]
-    fn a_growing_total_reads_the_new_items() {
-        let mut items: Vec<u64> = (0..150).collect();
-        let mut served = 0;
-        let (yielded, end, _) = run(100, |skip, limit| {
-            served += 1;
-            if served == 2 {
-                items.extend(150..180);
-            }
-            let total = items.len() as u64;
-            page(&items, skip, limit, Some(total))
-        });
-        assert!(end.is_ok());
-        assert_eq!(yielded, (0..180).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn a_total_that_flip_flops_cannot_keep_the_cursor_reading() {
-        let items: Vec<u64> = (0..250).collect();
-        let mut served = 0u64;
-        let (_, end, requests) = run(100, |skip, limit| {
-            served += 1;
-            let total = if served.is_multiple_of(2) {
-                250
-            } else {
-                u64::MAX
-            };
-            page(&items, skip, limit, Some(total))
-        });
-        assert!(end.is_err());
-        assert!(requests < 200, "{requests} requests");
-    }
-
-    #[test]
-    fn only_one_request_before_the_first_page_comes_back() {
-        let mut cursor = Cursor::new("/t".into(), 100);
-        assert_eq!(cursor.next_request(), Some(0));
-        assert_eq!(cursor.next_request(), None);
-        cursor
-            .accept(
-                0,
-                RawPage::<Item> {
-                    items: (0..100).map(|n| Item(id(n))).collect(),
-                    total: Some(1000),
-                },
-            )
-            .unwrap();
-        let ahead: Vec<u64> = std::iter::from_fn(|| cursor.next_request())
-            .take(4)
-            .collect();
-        assert_eq!(ahead, [100, 200, 300, 400]);
-    }
-}
+mod tests;

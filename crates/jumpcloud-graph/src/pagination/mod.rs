@@ -1,10 +1,12 @@
 //! Lists as streams: pages and items, fetched lazily with `limit`/`skip`,
 //! several pages at a time. What the streams promise is documented on
 //! [`List`](crate::List); the rules that keep those promises are in
-//! [`cursor`], the concurrency in [`driver`].
+//! [`cursor`] (with the ids it has seen in [`seen`]), the concurrency in
+//! [`driver`].
 
 mod cursor;
 mod driver;
+mod seen;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -108,6 +110,43 @@ impl<T> std::fmt::Debug for Pages<T> {
 
 /// A stream of items across pages; see what every [`List`](crate::List)
 /// promises.
+///
+/// # How it ends
+///
+/// Items are told apart by type and id together: one already yielded is
+/// dropped, while a system and a system group sharing an ObjectID are two
+/// items. The stream ends (`Ok(None)`) after its last item:
+///
+/// - at `x-total-count`, once every offset below it was asked for. When the
+///   last pages before the total came back empty (at most 2 in a row;
+///   JumpCloud counts null records that its pages leave out), fewer items
+///   than the total come out and a warning is logged;
+/// - past `x-total-count`, when pages bring items beyond it (the count was
+///   stale or false): the stream reads on, one page at a time, until a page
+///   comes back empty;
+/// - without `x-total-count`, at the first empty page (a short page is not
+///   the end). Nothing can show what an empty page hides there: pages
+///   requested beyond it are discarded whatever they hold.
+///
+/// It ends with an error of kind [`Pagination`](crate::ErrorKind::Pagination)
+/// when:
+///
+/// - 3 pages in a row bring no new item, empty or repeated, whatever total
+///   the server claims (re-reads excepted, below): at the third;
+/// - at the end, after every item, it holds fewer items than the total,
+///   after pages that only repeated items (a server ignoring `skip`);
+/// - at the end, after every item, it holds fewer items than the total,
+///   and an empty page before the total was followed by a page with new
+///   items and came back empty again when read a second time. (Read once
+///   more, a page that was missing only once gives up its items, which
+///   come after the page that revealed the gap.)
+///
+/// Re-reads are bounded: a gap is read again once, and only after a page
+/// brought new items; a shrinking total makes the stream step back at most
+/// 32 times before its re-reads count as pages without progress. So every
+/// request brings a new item, or is one of at most 2 in a row that do not,
+/// or one of those bounded re-reads: a server claiming a total of
+/// `u64::MAX` over empty pages costs 3 requests and an error.
 ///
 /// ```no_run
 /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {

@@ -100,6 +100,9 @@ pub struct PagedList {
     pub page_cap: Option<usize>,
     /// Indexes of items deleted once the first request was answered.
     pub delete_after_first_request: Vec<usize>,
+    /// Requests at this skip answer `[]` the first this-many times
+    /// (`usize::MAX`: always), then the items (a page gone missing).
+    pub empty_at: Vec<(usize, usize)>,
     requests: AtomicUsize,
     pub log: Mutex<Vec<(usize, usize)>>,
 }
@@ -115,6 +118,7 @@ impl PagedList {
             page_cap: None,
             fail_on_skip: None,
             delete_after_first_request: Vec::new(),
+            empty_at: Vec::new(),
             requests: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
         }
@@ -129,7 +133,15 @@ impl Respond for PagedList {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let number = self.requests.fetch_add(1, Ordering::SeqCst);
         let (skip, limit) = skip_and_limit(request);
-        self.log.lock().unwrap().push((skip, limit));
+        let asked_before = {
+            let mut log = self.log.lock().unwrap();
+            log.push((skip, limit));
+            log.iter().filter(|(s, _)| *s == skip).count() - 1
+        };
+        let emptied = self
+            .empty_at
+            .iter()
+            .any(|(at, times)| *at == skip && asked_before < *times);
         if let Some((fail, status)) = self.fail_request
             && fail == number
         {
@@ -155,7 +167,11 @@ impl Respond for PagedList {
         {
             end = (skip + keep).min(end);
         }
-        let page: Vec<&Value> = items.get(skip..end).unwrap_or_default().to_vec();
+        let page: Vec<&Value> = if emptied {
+            Vec::new()
+        } else {
+            items.get(skip..end).unwrap_or_default().to_vec()
+        };
         let mut response = ResponseTemplate::new(200).set_body_json(page);
         let total = match &self.total {
             Total::Header => Some(items.len()),

@@ -279,3 +279,189 @@ async fn a_retried_page_neither_loses_nor_repeats_items() {
         "the failed page is asked for again"
     );
 }
+
+/// Streams the user's systems from `list` with `depth` pages in flight:
+/// the ids yielded, how the stream ended, and the skips requested.
+async fn stream_with_prefetch(
+    list: PagedList,
+    depth: usize,
+) -> (Vec<String>, Result<(), Error>, Vec<usize>) {
+    let (server, client) = setup().await;
+    serve(&server, list).await;
+    let user = client.user(USER).unwrap();
+    let mut stream = user.systems().prefetch(depth).stream();
+    let mut ids = Vec::new();
+    let end = loop {
+        match stream.try_next().await {
+            Ok(Some(item)) => ids.push(item.id().to_string()),
+            Ok(None) => break Ok(()),
+            Err(error) => break Err(error),
+        }
+    };
+    let skips = requested_skips(&server).await.iter().map(|r| r.0).collect();
+    (ids, end, skips)
+}
+
+#[tokio::test]
+async fn a_page_longer_than_its_total_is_not_the_end() {
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(250);
+        // Every page claims 50 items; the list holds 250.
+        list.total = Total::Sequence(vec![50]);
+        let (ids, end, skips) = stream_with_prefetch(list, depth).await;
+        // Fails on the old code: Ok after one request, with 100 of the 250.
+        end.unwrap();
+        assert_eq!(ids.len(), 250, "prefetch({depth})");
+        assert_eq!(ids, expected_ids(250), "prefetch({depth})");
+        assert_eq!(
+            skips,
+            [0, 100, 200, 250],
+            "prefetch({depth}): past a contradicted total, one page at a time until an empty one"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_past_a_contradicted_total_carry_the_total_sent() {
+    let (server, client) = setup().await;
+    let mut list = PagedList::systems(150);
+    list.total = Total::Sequence(vec![50]);
+    serve(&server, list).await;
+    let user = client.user(USER).unwrap();
+    let pages: Vec<_> = user.systems().pages().try_collect().await.unwrap();
+    let shape: Vec<(u64, usize, Option<u64>)> = pages
+        .iter()
+        .map(|p| (p.skip(), p.len(), p.total()))
+        .collect();
+    // Fails on the old code: one page, (0, 100, Some(50)).
+    assert_eq!(
+        shape,
+        [(0, 100, Some(50)), (100, 50, Some(50)), (150, 0, Some(50))]
+    );
+}
+
+#[tokio::test]
+async fn an_empty_page_before_items_and_the_total_ends_in_an_error_after_every_item() {
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(250);
+        list.empty_at = vec![(100, usize::MAX)];
+        let (ids, end, skips) = stream_with_prefetch(list, depth).await;
+        // Fails on the old code: Ok with 150 of the 250 items.
+        let error = end.unwrap_err();
+        assert!(error.is_pagination(), "prefetch({depth}): {error}");
+        assert!(error.to_string().contains("skip 100"), "{error}");
+        let mut expected = expected_ids(100);
+        expected.extend((200..250).map(object_id));
+        assert_eq!(ids, expected, "prefetch({depth}): every item served, once");
+        assert_eq!(
+            skips,
+            [0, 100, 200, 100, 200],
+            "prefetch({depth}): the empty page is asked for once more, then no more"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_came_back_empty_once_is_read_again_and_nothing_is_lost() {
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(250);
+        list.empty_at = vec![(100, 1)];
+        let (ids, end, _) = stream_with_prefetch(list, depth).await;
+        // Fails on the old code: Ok with 150 of the 250 items.
+        end.unwrap();
+        assert_eq!(ids.len(), 250, "prefetch({depth})");
+        let distinct: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            ids.len(),
+            "prefetch({depth}): no item twice"
+        );
+        assert_eq!(
+            distinct,
+            expected_ids(250).iter().collect(),
+            "prefetch({depth})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn empty_pages_that_reach_the_total_end_ok() {
+    // JumpCloud counts null records that its pages leave out: the last
+    // offsets up to the total come back empty.
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(150);
+        list.total = Total::Sequence(vec![250]);
+        let (ids, end, skips) = stream_with_prefetch(list, depth).await;
+        end.unwrap();
+        assert_eq!(ids, expected_ids(150), "prefetch({depth})");
+        if depth == 1 {
+            // The short page at 100 spaces later pages by 50.
+            assert_eq!(skips, [0, 100, 150, 200], "every offset asked");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_huge_total_over_empty_pages_ends_in_an_error_after_a_few_requests() {
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(100);
+        list.total = Total::Sequence(vec![usize::MAX]);
+        let (ids, end, skips) = stream_with_prefetch(list, depth).await;
+        assert_eq!(ids, expected_ids(100), "prefetch({depth})");
+        let error = end.unwrap_err();
+        assert!(error.is_pagination(), "prefetch({depth}): {error}");
+        assert!(
+            skips.len() <= 1 + MAX_PAGES_WITHOUT_PROGRESS + depth,
+            "prefetch({depth}): {} requests",
+            skips.len()
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_total_an_empty_page_is_the_end_whatever_follows() {
+    for depth in [1, 4] {
+        let mut list = PagedList::systems(300);
+        list.total = Total::Absent;
+        list.empty_at = vec![(100, usize::MAX)];
+        let (ids, end, _) = stream_with_prefetch(list, depth).await;
+        end.unwrap();
+        assert_eq!(
+            ids,
+            expected_ids(100),
+            "prefetch({depth}): the same end at every depth"
+        );
+    }
+}
+
+/// A traversal result for a system group with the `n`-th test id.
+fn system_group(n: u64) -> serde_json::Value {
+    serde_json::json!({
+        "id": object_id(n),
+        "type": "system_group",
+        "compiledAttributes": null,
+        "paths": [[{"attributes": null, "to": {"id": object_id(n), "type": "system_group"}}]]
+    })
+}
+
+#[tokio::test]
+async fn a_system_and_a_system_group_sharing_an_id_are_two_items() {
+    for depth in [1, 4] {
+        let list = PagedList::new(vec![common::system(7), system_group(7), common::system(8)]);
+        let (server, client) = setup().await;
+        serve(&server, list).await;
+        let user = client.user(USER).unwrap();
+        let items = user.systems().prefetch(depth).try_collect().await.unwrap();
+        let nodes: Vec<String> = items.iter().map(|b| b.node().to_string()).collect();
+        // Fails on the old code: the system group was dropped as a repeat.
+        assert_eq!(
+            nodes,
+            [
+                format!("system {}", object_id(7)),
+                format!("system_group {}", object_id(7)),
+                format!("system {}", object_id(8)),
+            ],
+            "prefetch({depth})"
+        );
+    }
+}

@@ -126,6 +126,24 @@ async fn a_growing_total_under_prefetch_is_followed() {
 }
 
 #[tokio::test]
+async fn a_total_smaller_than_the_pages_under_prefetch_loses_nothing() {
+    let mut list = PagedList::systems(1000);
+    // Every page counts 50 items: each page past it asks for the next.
+    list.total = Total::Sequence(vec![50]);
+    assert_eq!(collect_under_prefetch(list).await, expected_ids(1000));
+}
+
+#[tokio::test]
+async fn pages_missing_once_under_prefetch_are_read_again() {
+    let mut list = PagedList::systems(1000);
+    list.empty_at = vec![(300, 1), (700, 1)];
+    let ids = collect_under_prefetch(list).await;
+    let distinct: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "no item twice");
+    assert_eq!(distinct, expected_ids(1000).iter().collect());
+}
+
+#[tokio::test]
 async fn dropping_the_stream_closes_the_requests_in_flight() {
     let held = Arc::new(AtomicUsize::new(0));
     let closed = Arc::new(AtomicUsize::new(0));
