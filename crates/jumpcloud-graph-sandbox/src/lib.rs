@@ -162,7 +162,9 @@
 //! [`SandboxBuilder::header_read_timeout`] (30 s by default; an idle
 //! keep-alive connection is closed after as long), at most
 //! [`SandboxBuilder::max_connections`] connections are open at once (256 by
-//! default; further ones wait in the backlog), and bodies over
+//! default; when all are taken, a new connection takes the slot of the one
+//! that has waited longest for a request, so a flood of half-sent requests
+//! cannot stall a whole one), and bodies over
 //! [`SandboxBuilder::BODY_LIMIT`] get 413.
 //!
 //! ## The standalone binary

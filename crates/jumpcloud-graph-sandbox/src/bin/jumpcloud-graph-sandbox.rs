@@ -94,11 +94,16 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_TOKEN_LIFETIME.as_secs())]
     token_lifetime_secs: u64,
 
-    /// How many connections may be open at once; further ones wait.
+    /// How many connections may be open at once. When all are taken, a new
+    /// connection takes the slot of the one that has waited longest for a
+    /// request (idle, or still sending one), which is closed unanswered: a
+    /// flood of half-sent requests cannot stall others. New connections
+    /// wait only while every connection is answering a request.
     #[arg(long, value_name = "N", default_value_t = SandboxBuilder::DEFAULT_MAX_CONNECTIONS)]
     max_connections: usize,
 
-    /// How long a client has to send a request's head, in seconds.
+    /// How long a client has to send a request's head, in seconds (also how
+    /// long an idle keep-alive connection stays open).
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
     header_read_timeout_secs: u64,
 
