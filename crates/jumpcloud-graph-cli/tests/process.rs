@@ -353,8 +353,55 @@ keys:
     let broken = dir.join("broken.yaml");
     std::fs::write(&broken, "orgs: [ {").unwrap();
     let run = jcgraph(&["access", "alice", "--org", broken.to_str().unwrap()]);
-    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(run.code, 2, "bad input: {run:#?}");
     assert!(one_error_line(&run).contains("fixture"), "{run:#?}");
+}
+
+#[test]
+fn a_fixture_over_the_size_limit_is_a_usage_error_before_it_is_read() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.yaml");
+    // Sparse: 16 MiB and a byte of nothing, on no disk.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(16 * 1024 * 1024 + 1).unwrap();
+    let run = jcgraph(&["access", "alice", "--org", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    // Fails on the old code, which read it whole, then failed on its YAML
+    // with exit 1.
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.contains("16 MiB"), "{line}");
+}
+
+#[test]
+fn a_users_list_over_the_size_limit_is_a_usage_error() {
+    // One line of 32 MiB and a byte: no user id is that long.
+    let input = "a".repeat(32 * 1024 * 1024 + 1);
+    let run = run_command(command(&["review", "--users", "-"]), &input);
+    // Fails on the old code, which read it all and looked the line up.
+    assert_eq!(
+        run.code,
+        2,
+        "exit {}: {}",
+        run.code,
+        &run.stderr[..run.stderr.len().min(300)]
+    );
+    let line = one_error_line(&run);
+    assert!(line.contains("32 MiB"), "{line}");
+    assert!(run.stdout.is_empty());
+    // A file is refused by its size, before it is read (a sparse terabyte).
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-review");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("terabyte.txt");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    let run = jcgraph(&["review", "--users", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(one_error_line(&run).contains("32 MiB"), "{run:#?}");
 }
 
 #[test]

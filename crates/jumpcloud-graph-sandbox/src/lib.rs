@@ -50,7 +50,8 @@
 //! secret `<client id>-secret`.
 //!
 //! Your own fixtures are YAML in the same format ([`Fixture::from_yaml_str`],
-//! [`Fixture::from_path`]); large orgs come from the deterministic generator
+//! [`Fixture::from_path`]), at most 16 MiB ([`Fixture::MAX_YAML_BYTES`]);
+//! large orgs come from the deterministic generator
 //! ([`Fixture::generated`] with a [`GeneratorConfig`]), which also makes a key
 //! and a service account for its org.
 //!
@@ -256,6 +257,7 @@ mod settings;
 mod state;
 mod tokens;
 mod wire;
+mod yaml_limits;
 
 pub use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 pub use crate::faults::{Fault, FaultPlan, FaultRule, FaultSpecError, RetryAfter, Trigger};

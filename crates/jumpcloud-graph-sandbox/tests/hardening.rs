@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::{ACME_KEY, get, http, id};
-use jumpcloud_graph_sandbox::{Fault, FaultRule, Fixture, RetryAfter, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultRule, Fixture, FixtureError, RetryAfter, Sandbox};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -303,6 +303,79 @@ async fn a_request_is_answered_while_half_sent_bodies_hold_every_slot() {
     answered_while_flooded(&sandbox, flood).await;
     // No half-sent write was applied.
     assert_eq!(sandbox.edges_from("acme", "ada"), edges);
+}
+
+/// Writes `size` bytes of nothing (a sparse file) to a fresh temporary file.
+fn sparse_file(name: &str, size: u64) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sandbox-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).expect("created");
+    file.set_len(size).expect("sized");
+    path
+}
+
+#[test]
+fn a_fixture_file_over_the_size_limit_is_refused_before_it_is_read() {
+    assert_eq!(Fixture::MAX_YAML_BYTES, 16 * 1024 * 1024);
+    let path = sparse_file("huge.yaml", Fixture::MAX_YAML_BYTES as u64 + 1);
+    let error = Fixture::from_path(&path).expect_err("over the limit");
+    let _ = std::fs::remove_file(&path);
+    // Fails on the old code, which read it whole and failed on its YAML.
+    assert!(error.to_string().contains("16 MiB"), "{error}");
+    // A terabyte of nothing is refused as fast: it is never read.
+    let path = sparse_file("terabyte.yaml", 1 << 40);
+    let error = Fixture::from_path(&path).expect_err("over the limit");
+    let _ = std::fs::remove_file(&path);
+    assert!(matches!(error, FixtureError::TooLarge { .. }), "{error}");
+}
+
+#[test]
+fn yaml_aliases_cannot_expand_a_small_fixture_past_the_limit() {
+    // 1 MiB, named once and repeated by 40 aliases: 41 MiB once expanded,
+    // from a file of just over 1 MiB.
+    let blob = "x".repeat(1 << 20);
+    let mut yaml = String::from(
+        "orgs:\n  - handle: a\n    id: \"650000000000000000000001\"\n    name: A\n    users:\n",
+    );
+    for i in 0..41 {
+        let note = if i == 0 {
+            format!("&blob {blob}")
+        } else {
+            "*blob".to_owned()
+        };
+        yaml.push_str(&format!(
+            "      u{i}: {{ id: \"6510000000000000000000{i:02}\", note: {note} }}\n"
+        ));
+    }
+    yaml.push_str("keys: [{ key: a-key-0123456789abcdef, org: a }]\n");
+    assert!(yaml.len() < 2 << 20);
+    // Fails on the old code, which expanded every alias.
+    let Err(error) = Fixture::from_yaml_str(&yaml) else {
+        panic!("loaded, every alias expanded");
+    };
+    assert!(error.to_string().contains("alias"), "{error}");
+}
+
+#[test]
+fn a_fixture_with_a_few_aliases_still_loads() {
+    let yaml = r#"
+orgs:
+  - handle: a
+    id: "650000000000000000000001"
+    name: A
+    users:
+      ann: { id: "651000000000000000000001", username: ann }
+    systems:
+      box: { id: "653000000000000000000001", hostname: box }
+      tub: { id: "653000000000000000000002", hostname: tub }
+    bindings:
+      - { from: ann, to: box, attributes: &root { sudo: { enabled: true, withoutPassword: true } } }
+      - { from: ann, to: tub, attributes: *root }
+keys: [{ key: a-key-0123456789abcdef, org: a }]
+"#;
+    let fixture = Fixture::from_yaml_str(yaml).expect("loads");
+    assert_eq!(fixture.orgs()[0].edges_from("ann").len(), 2);
 }
 
 #[tokio::test]
