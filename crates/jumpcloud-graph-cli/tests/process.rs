@@ -615,12 +615,14 @@ fn hostile_api() -> String {
             let (status, body) = if request_line.contains("/memberof") {
                 (
                     "403 Forbidden",
-                    r#"{"message":"denied \u001b[2J\u001b]0;pwned\u0007 gone"}"#.to_string(),
+                    r#"{"message":"denied \u001b[2J\u001b]0;pwned\u0007 \u009b2J \u202egone\u2069 \u2028x"}"#
+                        .to_string(),
                 )
             } else if request_line.contains("skip=0") {
                 let evil = r#"[{"id":"5f1b0c2e9c1a4b00123456ab","type":"system\u001b[31m",
                     "compiledAttributes":null,"paths":[[
                     {"attributes":null,"to":{"id":"evil\u001b[2Jid","type":"user_group\u0007"}},
+                    {"attributes":null,"to":{"id":"\u202eexe.txt\u009b2J","type":"user_group\u2066\u200b\u2028"}},
                     {"attributes":null,"to":{"id":"5f1b0c2e9c1a4b00123456ab","type":"system"}}]]}]"#;
                 ("200 OK", evil.to_string())
             } else {
@@ -637,16 +639,19 @@ fn hostile_api() -> String {
     base
 }
 
+/// `jcgraph args` against the API at `base`, with a key.
+fn run_against(base: &str, args: &[&str]) -> common::Run {
+    let mut command = command(args);
+    command
+        .env("JUMPCLOUD_API_KEY", "a-test-key-0123456789")
+        .env("JUMPCLOUD_BASE_URL", base);
+    run_command(command, "")
+}
+
 #[test]
 fn text_from_the_server_cannot_drive_the_terminal() {
     let base = hostile_api();
-    let run_against = |args: &[&str]| {
-        let mut command = command(args);
-        command
-            .env("JUMPCLOUD_API_KEY", "a-test-key-0123456789")
-            .env("JUMPCLOUD_BASE_URL", &base);
-        run_command(command, "")
-    };
+    let run_against = |args: &[&str]| run_against(&base, args);
     let runs = [
         run_against(&["access", "5f1b0c2e9c1a4b0012345678", "--kind", "systems"]),
         run_against(&[
@@ -682,6 +687,55 @@ fn text_from_the_server_cannot_drive_the_terminal() {
         json.stdout.contains(r#""type":"system\u001b[31m""#),
         "{json:#?}"
     );
+}
+
+/// Characters beyond C0 that a terminal acts on or does not show: C1
+/// controls (U+009B is a CSI on many terminals), bidirectional overrides
+/// and isolates, marks, line and paragraph separators, zero-width and other
+/// format characters.
+const INVISIBLE_OR_ACTIVE: [char; 12] = [
+    '\u{85}', '\u{9b}', '\u{200b}', '\u{200e}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}',
+    '\u{202e}', '\u{2066}', '\u{2069}', '\u{feff}',
+];
+
+#[test]
+fn c1_controls_bidi_overrides_and_invisible_characters_are_escaped_too() {
+    let base = hostile_api();
+    let run_against = |args: &[&str]| run_against(&base, args);
+    for args in [
+        &["access", "5f1b0c2e9c1a4b0012345678", "--kind", "systems"][..],
+        &[
+            "why",
+            "5f1b0c2e9c1a4b0012345678",
+            "systems",
+            "5f1b0c2e9c1a4b00123456ab",
+        ],
+        &["groups", "5f1b0c2e9c1a4b0012345678"],
+    ] {
+        let run = run_against(args);
+        // Fails on the old code, which escaped C0 only: a right-to-left
+        // override could make `\u{202e}exe.txt` read `txt.exe`.
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        let found: Vec<char> = printed
+            .chars()
+            .filter(|c| INVISIBLE_OR_ACTIVE.contains(c))
+            .collect();
+        assert!(found.is_empty(), "{args:?} printed {found:?}: {run:#?}");
+        assert!(
+            printed.contains("\\u{202e}"),
+            "{args:?}: shown escaped: {run:#?}"
+        );
+    }
+    // JSON keeps the values as sent.
+    let json = run_against(&[
+        "why",
+        "5f1b0c2e9c1a4b0012345678",
+        "systems",
+        "5f1b0c2e9c1a4b00123456ab",
+        "--format",
+        "json",
+    ]);
+    assert!(json.stdout.contains("\u{202e}exe.txt"), "{json:#?}");
 }
 
 #[test]
