@@ -3,7 +3,7 @@
 //! `--org FILE`).
 
 use jumpcloud_graph::{Client, ClientBuilder};
-use jumpcloud_graph_sandbox::{Fixture, Org, Sandbox};
+use jumpcloud_graph_sandbox::{Fixture, FixtureError, Org, Sandbox};
 
 use crate::cli::Global;
 use crate::directory::Directory;
@@ -61,8 +61,7 @@ impl Backend {
 
     async fn sandbox(global: &Global, credential: bool) -> Result<Self, CliError> {
         let fixture = match &global.org {
-            Some(path) => Fixture::from_path(path)
-                .map_err(|e| CliError::Failed(crate::error::with_causes(&e)))?,
+            Some(path) => Fixture::from_path(path).map_err(fixture_error)?,
             None => Fixture::demo(),
         };
         let org = match &global.org_id {
@@ -136,6 +135,16 @@ impl Backend {
             directory: Directory::Sandbox(Box::new(org)),
             _sandbox: Some(sandbox),
         })
+    }
+}
+
+/// Why `--org FILE` could not be loaded: a file that cannot be read is an
+/// error (1); one that is no fixture (too large, invalid) is bad input (2).
+fn fixture_error(error: FixtureError) -> CliError {
+    let message = crate::error::with_causes(&error);
+    match error {
+        FixtureError::Io { .. } => CliError::Failed(message),
+        _ => CliError::Usage(message),
     }
 }
 

@@ -70,8 +70,9 @@ README; --format ndjson prints one JSON value per line.
 Exit codes:
   0  done; revoke --apply: the user no longer reaches the object
   1  an error (the API, the network, a file), one line on stderr; review: some users failed
-  2  a usage error: bad arguments, an unknown name, or a confirmation that cannot be
-     asked because stdin is not a terminal (pass --yes)
+  2  a usage error: bad arguments, an unknown name, an --org fixture that is invalid or
+     over 16 MiB, a --users list over 32 MiB, or a confirmation that cannot be asked
+     because stdin is not a terminal (pass --yes)
   3  revoke --apply: the user still reaches the object (steps are left to an administrator)
   4  revoke --apply: the confirmation was declined; nothing was changed
   5  why: the user does not reach the object";
@@ -109,7 +110,8 @@ pub struct Global {
     pub sandbox: bool,
 
     /// Serve this YAML fixture in the sandbox instead of the demo org (the
-    /// format of the sandbox crate's fixtures/demo-org.yaml); implies --sandbox
+    /// format of the sandbox crate's fixtures/demo-org.yaml; at most 16 MiB,
+    /// and its aliases may expand it to at most 32 MiB); implies --sandbox
     #[arg(long, global = true, value_name = "FILE")]
     pub org: Option<PathBuf>,
 
@@ -456,8 +458,8 @@ pub struct UpdateArgs {
 /// `review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// A file of user ids, one a line; - reads stdin [default in the
-    /// sandbox: every user of the org]
+    /// A file of user ids, one a line, at most 32 MiB; - reads stdin
+    /// [default in the sandbox: every user of the org]
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
 

@@ -139,20 +139,23 @@ pub fn one_line(text: &str) -> String {
 /// Which layout characters [`terminal_safe`] lets through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
-    /// `\n` and `\t` pass (a paragraph); every other control is escaped.
+    /// `\n` and `\t` pass (a paragraph); every other character
+    /// [`shown_escaped`] is escaped.
     Newlines,
-    /// Every control character is escaped (a table cell, an error line).
+    /// Every character [`shown_escaped`] is escaped (a table cell, an error
+    /// line).
     Nothing,
 }
 
-/// `text` with control characters escaped Rust-style (`\u{1b}`), so that
-/// text from a server or a fixture (names, ids, types, error messages)
-/// cannot move the cursor, clear the screen, retitle the window or
-/// overwrite a line on the terminal it is printed to. JSON output needs
-/// none of this: serde_json escapes control characters itself.
+/// `text` with the characters a terminal acts on or does not show escaped
+/// Rust-style (`\u{1b}`, `\u{202e}`; see [`shown_escaped`]), so that text
+/// from a server or a fixture (names, ids, types, error messages) cannot
+/// move the cursor, clear the screen, retitle the window, overwrite a line,
+/// or reorder or hide what is printed around it. JSON output needs none of
+/// this: it is data, kept as sent (serde_json escapes C0 controls itself).
 pub fn terminal_safe(text: &str, keep: Keep) -> Cow<'_, str> {
     let unsafe_char =
-        |c: char| c.is_control() && !(keep == Keep::Newlines && (c == '\n' || c == '\t'));
+        |c: char| shown_escaped(c) && !(keep == Keep::Newlines && (c == '\n' || c == '\t'));
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -165,4 +168,92 @@ pub fn terminal_safe(text: &str, keep: Keep) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `c` is printed escaped: the Unicode general categories Cc
+/// (controls: C0, DEL and C1, where U+009B is a CSI on many terminals), Cf
+/// (format characters: the bidirectional marks, embeddings, overrides and
+/// isolates U+061C, U+200E, U+200F, U+202A to U+202E and U+2066 to U+2069,
+/// zero-width spaces and joiners, the byte order mark, soft hyphens, tags),
+/// Zl and Zp (U+2028 and U+2029, which some terminals and most editors
+/// break lines at). Letters, marks, symbols and spaces are printed as they
+/// are, however they render.
+pub fn shown_escaped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format(c)
+}
+
+/// General category Cf, Unicode 15.1 (Python's `unicodedata` 14.0, plus
+/// the Egyptian hieroglyph format controls 15.0 added; the last range also
+/// holds the unassigned U+E0002 to U+E001F between the tags).
+fn is_format(c: char) -> bool {
+    const FORMAT: [(char, char); 20] = [
+        ('\u{ad}', '\u{ad}'),
+        ('\u{600}', '\u{605}'),
+        ('\u{61c}', '\u{61c}'),
+        ('\u{6dd}', '\u{6dd}'),
+        ('\u{70f}', '\u{70f}'),
+        ('\u{890}', '\u{891}'),
+        ('\u{8e2}', '\u{8e2}'),
+        ('\u{180e}', '\u{180e}'),
+        ('\u{200b}', '\u{200f}'),
+        ('\u{202a}', '\u{202e}'),
+        ('\u{2060}', '\u{2064}'),
+        ('\u{2066}', '\u{206f}'),
+        ('\u{feff}', '\u{feff}'),
+        ('\u{fff9}', '\u{fffb}'),
+        ('\u{110bd}', '\u{110bd}'),
+        ('\u{110cd}', '\u{110cd}'),
+        ('\u{13430}', '\u{1343f}'),
+        ('\u{1bca0}', '\u{1bca3}'),
+        ('\u{1d173}', '\u{1d17a}'),
+        ('\u{e0001}', '\u{e007f}'),
+    ];
+    FORMAT.iter().any(|&(low, high)| (low..=high).contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_format_characters_and_line_separators_are_escaped() {
+        for (text, shown) in [
+            ("a\u{1b}[2Jb", "a\\u{1b}[2Jb"),
+            ("\u{9b}2J \u{85}", "\\u{9b}2J \\u{85}"),
+            ("\u{202e}exe.txt", "\\u{202e}exe.txt"),
+            (
+                "\u{2066}a\u{2069}\u{200e}\u{200f}\u{61c}",
+                "\\u{2066}a\\u{2069}\\u{200e}\\u{200f}\\u{61c}",
+            ),
+            (
+                "a\u{200b}d\u{feff}m\u{ad}in",
+                "a\\u{200b}d\\u{feff}m\\u{ad}in",
+            ),
+            ("one\u{2028}two\u{2029}", "one\\u{2028}two\\u{2029}"),
+            ("tag\u{e0041}", "tag\\u{e0041}"),
+        ] {
+            assert_eq!(terminal_safe(text, Keep::Nothing), shown, "{text:?}");
+            assert_eq!(terminal_safe(text, Keep::Newlines), shown, "{text:?}");
+        }
+        assert_eq!(terminal_safe("a\n\tb", Keep::Newlines), "a\n\tb");
+        assert_eq!(terminal_safe("a\n\tb", Keep::Nothing), "a\\n\\tb");
+    }
+
+    #[test]
+    fn letters_marks_symbols_and_spaces_are_kept() {
+        for text in [
+            "Zoë Ångström",
+            "大阪 サーバー",
+            "café\u{301}",
+            "✓ 🚀",
+            "a\u{a0}b\u{3000}c",
+            "שלום",
+            "مرحبا",
+        ] {
+            assert!(
+                matches!(terminal_safe(text, Keep::Nothing), Cow::Borrowed(_)),
+                "{text:?}"
+            );
+        }
+    }
 }

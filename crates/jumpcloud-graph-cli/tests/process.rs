@@ -353,8 +353,55 @@ keys:
     let broken = dir.join("broken.yaml");
     std::fs::write(&broken, "orgs: [ {").unwrap();
     let run = jcgraph(&["access", "alice", "--org", broken.to_str().unwrap()]);
-    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(run.code, 2, "bad input: {run:#?}");
     assert!(one_error_line(&run).contains("fixture"), "{run:#?}");
+}
+
+#[test]
+fn a_fixture_over_the_size_limit_is_a_usage_error_before_it_is_read() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.yaml");
+    // Sparse: 16 MiB and a byte of nothing, on no disk.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(16 * 1024 * 1024 + 1).unwrap();
+    let run = jcgraph(&["access", "alice", "--org", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    // Fails on the old code, which read it whole, then failed on its YAML
+    // with exit 1.
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.contains("16 MiB"), "{line}");
+}
+
+#[test]
+fn a_users_list_over_the_size_limit_is_a_usage_error() {
+    // One line of 32 MiB and a byte: no user id is that long.
+    let input = "a".repeat(32 * 1024 * 1024 + 1);
+    let run = run_command(command(&["review", "--users", "-"]), &input);
+    // Fails on the old code, which read it all and looked the line up.
+    assert_eq!(
+        run.code,
+        2,
+        "exit {}: {}",
+        run.code,
+        &run.stderr[..run.stderr.len().min(300)]
+    );
+    let line = one_error_line(&run);
+    assert!(line.contains("32 MiB"), "{line}");
+    assert!(run.stdout.is_empty());
+    // A file is refused by its size, before it is read (a sparse terabyte).
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-review");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("terabyte.txt");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    let run = jcgraph(&["review", "--users", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(one_error_line(&run).contains("32 MiB"), "{run:#?}");
 }
 
 #[test]
@@ -568,12 +615,14 @@ fn hostile_api() -> String {
             let (status, body) = if request_line.contains("/memberof") {
                 (
                     "403 Forbidden",
-                    r#"{"message":"denied \u001b[2J\u001b]0;pwned\u0007 gone"}"#.to_string(),
+                    r#"{"message":"denied \u001b[2J\u001b]0;pwned\u0007 \u009b2J \u202egone\u2069 \u2028x"}"#
+                        .to_string(),
                 )
             } else if request_line.contains("skip=0") {
                 let evil = r#"[{"id":"5f1b0c2e9c1a4b00123456ab","type":"system\u001b[31m",
                     "compiledAttributes":null,"paths":[[
                     {"attributes":null,"to":{"id":"evil\u001b[2Jid","type":"user_group\u0007"}},
+                    {"attributes":null,"to":{"id":"\u202eexe.txt\u009b2J","type":"user_group\u2066\u200b\u2028"}},
                     {"attributes":null,"to":{"id":"5f1b0c2e9c1a4b00123456ab","type":"system"}}]]}]"#;
                 ("200 OK", evil.to_string())
             } else {
@@ -590,16 +639,19 @@ fn hostile_api() -> String {
     base
 }
 
+/// `jcgraph args` against the API at `base`, with a key.
+fn run_against(base: &str, args: &[&str]) -> common::Run {
+    let mut command = command(args);
+    command
+        .env("JUMPCLOUD_API_KEY", "a-test-key-0123456789")
+        .env("JUMPCLOUD_BASE_URL", base);
+    run_command(command, "")
+}
+
 #[test]
 fn text_from_the_server_cannot_drive_the_terminal() {
     let base = hostile_api();
-    let run_against = |args: &[&str]| {
-        let mut command = command(args);
-        command
-            .env("JUMPCLOUD_API_KEY", "a-test-key-0123456789")
-            .env("JUMPCLOUD_BASE_URL", &base);
-        run_command(command, "")
-    };
+    let run_against = |args: &[&str]| run_against(&base, args);
     let runs = [
         run_against(&["access", "5f1b0c2e9c1a4b0012345678", "--kind", "systems"]),
         run_against(&[
@@ -635,6 +687,55 @@ fn text_from_the_server_cannot_drive_the_terminal() {
         json.stdout.contains(r#""type":"system\u001b[31m""#),
         "{json:#?}"
     );
+}
+
+/// Characters beyond C0 that a terminal acts on or does not show: C1
+/// controls (U+009B is a CSI on many terminals), bidirectional overrides
+/// and isolates, marks, line and paragraph separators, zero-width and other
+/// format characters.
+const INVISIBLE_OR_ACTIVE: [char; 12] = [
+    '\u{85}', '\u{9b}', '\u{200b}', '\u{200e}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}',
+    '\u{202e}', '\u{2066}', '\u{2069}', '\u{feff}',
+];
+
+#[test]
+fn c1_controls_bidi_overrides_and_invisible_characters_are_escaped_too() {
+    let base = hostile_api();
+    let run_against = |args: &[&str]| run_against(&base, args);
+    for args in [
+        &["access", "5f1b0c2e9c1a4b0012345678", "--kind", "systems"][..],
+        &[
+            "why",
+            "5f1b0c2e9c1a4b0012345678",
+            "systems",
+            "5f1b0c2e9c1a4b00123456ab",
+        ],
+        &["groups", "5f1b0c2e9c1a4b0012345678"],
+    ] {
+        let run = run_against(args);
+        // Fails on the old code, which escaped C0 only: a right-to-left
+        // override could make `\u{202e}exe.txt` read `txt.exe`.
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        let found: Vec<char> = printed
+            .chars()
+            .filter(|c| INVISIBLE_OR_ACTIVE.contains(c))
+            .collect();
+        assert!(found.is_empty(), "{args:?} printed {found:?}: {run:#?}");
+        assert!(
+            printed.contains("\\u{202e}"),
+            "{args:?}: shown escaped: {run:#?}"
+        );
+    }
+    // JSON keeps the values as sent.
+    let json = run_against(&[
+        "why",
+        "5f1b0c2e9c1a4b0012345678",
+        "systems",
+        "5f1b0c2e9c1a4b00123456ab",
+        "--format",
+        "json",
+    ]);
+    assert!(json.stdout.contains("\u{202e}exe.txt"), "{json:#?}");
 }
 
 #[test]

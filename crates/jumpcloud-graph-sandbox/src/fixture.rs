@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 use crate::generate::GeneratorConfig;
 use crate::model::{Attributes, EdgeError, EdgeRole, Kind, Object, Org};
+use crate::yaml_limits;
 
 /// The demo org's YAML, embedded so that `Fixture::demo()` needs no files.
 const DEMO_YAML: &str = include_str!("../fixtures/demo-org.yaml");
@@ -39,6 +40,29 @@ pub enum FixtureError {
         path: PathBuf,
         /// What went wrong.
         source: std::io::Error,
+    },
+    /// The fixture's YAML is larger than [`Fixture::MAX_YAML_BYTES`]: a
+    /// file is refused before it is read whole.
+    #[error(
+        "fixture {} is larger than {} MiB, the most a fixture may be (generate larger orgs instead)",
+        path.as_ref().map_or_else(|| "YAML".to_owned(), |path| path.display().to_string()),
+        limit / (1024 * 1024)
+    )]
+    TooLarge {
+        /// The file, when it came from one.
+        path: Option<PathBuf>,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The YAML's aliases (`*name`) repeat so much that it would expand
+    /// past [`Fixture::MAX_EXPANDED_YAML`].
+    #[error(
+        "fixture YAML aliases expand it past {} MiB, the most a fixture may expand to",
+        limit / (1024 * 1024)
+    )]
+    AliasesTooLarge {
+        /// The limit ([`Fixture::MAX_EXPANDED_YAML`]).
+        limit: usize,
     },
     /// The text is not YAML of the fixture's shape.
     #[error("fixture is not valid YAML of the expected shape: {0}")]
@@ -97,30 +121,42 @@ impl Fixture {
         DEMO_YAML
     }
 
+    /// The most a fixture's YAML may be: 16 MiB, about 100,000 objects in
+    /// the demo's format. Larger orgs come from the generator
+    /// ([`Fixture::generated`]).
+    pub const MAX_YAML_BYTES: usize = yaml_limits::MAX_YAML_BYTES;
+
+    /// The most a fixture's YAML may expand to through its aliases
+    /// (`&name` ... `*name`), counting one per node plus the bytes of each
+    /// scalar: 32 MiB, which no fixture within
+    /// [`MAX_YAML_BYTES`](Self::MAX_YAML_BYTES) reaches without aliases.
+    pub const MAX_EXPANDED_YAML: usize = yaml_limits::MAX_EXPANDED;
+
     /// Loads a fixture from YAML text.
     ///
     /// # Errors
     ///
-    /// [`FixtureError`] when the text is not YAML of the fixture's shape, a
-    /// handle is unknown, an id is not an ObjectID or is used twice, or an
-    /// edge is one JumpCloud's graph does not have.
+    /// [`FixtureError`] when the text is larger than
+    /// [`MAX_YAML_BYTES`](Self::MAX_YAML_BYTES) or its aliases expand it
+    /// past [`MAX_EXPANDED_YAML`](Self::MAX_EXPANDED_YAML), is not YAML of
+    /// the fixture's shape, a handle is unknown, an id is not an ObjectID or
+    /// is used twice, or an edge is one JumpCloud's graph does not have.
     pub fn from_yaml_str(yaml: &str) -> Result<Fixture, FixtureError> {
+        yaml_limits::check(yaml)?;
         let file: FixtureFile = serde_yaml::from_str(yaml)?;
         file.resolve()
     }
 
-    /// Loads a fixture from a YAML file.
+    /// Loads a fixture from a YAML file (or a pipe, such as `/dev/stdin`).
+    /// A file larger than [`MAX_YAML_BYTES`](Self::MAX_YAML_BYTES) is
+    /// refused before it is read, a pipe once it has given a byte more.
     ///
     /// # Errors
     ///
     /// As [`Fixture::from_yaml_str`], plus [`FixtureError::Io`] when the file
     /// cannot be read.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Fixture, FixtureError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = yaml_limits::read(path.as_ref())?;
         Fixture::from_yaml_str(&text)
     }
 

@@ -50,7 +50,8 @@
 //! secret `<client id>-secret`.
 //!
 //! Your own fixtures are YAML in the same format ([`Fixture::from_yaml_str`],
-//! [`Fixture::from_path`]); large orgs come from the deterministic generator
+//! [`Fixture::from_path`]), at most 16 MiB ([`Fixture::MAX_YAML_BYTES`]);
+//! large orgs come from the deterministic generator
 //! ([`Fixture::generated`] with a [`GeneratorConfig`]), which also makes a key
 //! and a service account for its org.
 //!
@@ -163,7 +164,9 @@
 //! [`SandboxBuilder::header_read_timeout`] (30 s by default; an idle
 //! keep-alive connection is closed after as long), at most
 //! [`SandboxBuilder::max_connections`] connections are open at once (256 by
-//! default; further ones wait in the backlog), and bodies over
+//! default; when all are taken, a new connection takes the slot of the one
+//! that has waited longest for a request, so a flood of half-sent requests
+//! cannot stall a whole one), and bodies over
 //! [`SandboxBuilder::BODY_LIMIT`] get 413.
 //!
 //! ## The standalone binary
@@ -255,6 +258,7 @@ mod settings;
 mod state;
 mod tokens;
 mod wire;
+mod yaml_limits;
 
 pub use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 pub use crate::faults::{Fault, FaultPlan, FaultRule, FaultSpecError, RetryAfter, Trigger};

@@ -437,8 +437,15 @@ impl SandboxBuilder {
 
     /// How many TCP connections may be open at once (default
     /// [`DEFAULT_MAX_CONNECTIONS`](Self::DEFAULT_MAX_CONNECTIONS); from 1
-    /// to 65,536). At the cap the sandbox stops accepting: further
-    /// connections wait in the kernel's backlog until one closes.
+    /// to 65,536). When every slot is taken, a new connection takes the
+    /// slot of the connection that has waited longest for a request (idle
+    /// between requests, or still sending a request's head or body), which
+    /// is closed without an answer (counted in
+    /// [`Stats::connections_evicted`](crate::Stats::connections_evicted));
+    /// a request that has fully arrived is always answered. So a flood of
+    /// half-sent requests cannot keep a whole one waiting. Only while every
+    /// connection is answering a request do new ones wait, in the kernel's
+    /// backlog, until one is done.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
         self

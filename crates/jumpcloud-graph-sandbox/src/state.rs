@@ -49,6 +49,11 @@ pub struct Stats {
     /// Connections closed because a request's head did not arrive within
     /// [`SandboxBuilder::header_read_timeout`](crate::SandboxBuilder::header_read_timeout).
     pub header_read_timeouts: u64,
+    /// Connections closed without an answer to give their slot to a new
+    /// connection, when every slot was taken: each had waited longest for
+    /// a request (see
+    /// [`SandboxBuilder::max_connections`](crate::SandboxBuilder::max_connections)).
+    pub connections_evicted: u64,
 }
 
 /// The kind of credential a request carried (never the credential itself).
@@ -119,6 +124,7 @@ struct Log {
     by_fault: BTreeMap<String, u64>,
     tokens_issued: u64,
     header_read_timeouts: u64,
+    connections_evicted: u64,
 }
 
 pub(crate) struct Shared {
@@ -282,6 +288,7 @@ impl Shared {
             connections_open: *self.connections.borrow(),
             max_connections_open: self.max_connections.load(Ordering::SeqCst),
             header_read_timeouts: log.header_read_timeouts,
+            connections_evicted: log.connections_evicted,
         }
     }
 
@@ -293,6 +300,7 @@ impl Shared {
         log.requests.clear();
         log.tokens_issued = 0;
         log.header_read_timeouts = 0;
+        log.connections_evicted = 0;
         log.first_number = log.next_number;
         self.max_in_flight
             .store(*self.in_flight.borrow(), Ordering::SeqCst);
@@ -318,6 +326,11 @@ impl Shared {
     /// Counts a connection closed for a slow request head.
     pub(crate) fn header_read_timed_out(&self) {
         lock(&self.log).header_read_timeouts += 1;
+    }
+
+    /// Counts a connection closed to give its slot to a new one.
+    pub(crate) fn connection_evicted(&self) {
+        lock(&self.log).connections_evicted += 1;
     }
 
     /// Counts a connection as open until the returned value is dropped.

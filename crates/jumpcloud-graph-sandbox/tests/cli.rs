@@ -106,9 +106,39 @@ async fn binary_rejects_an_invalid_fixture_with_the_reason() {
         .await
         .expect("the binary runs");
     let _ = std::fs::remove_file(&path);
-    assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "bad input: {stderr}");
     assert!(stderr.contains("at least one org"), "{stderr}");
+}
+
+#[tokio::test]
+async fn binary_refuses_a_fixture_over_the_size_limit_with_exit_2() {
+    // Through a pipe, whose size is not known before it is read: the
+    // limit holds while reading.
+    let mut child = Command::new(BINARY)
+        .args(["--org", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let feed = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let line = format!("# {}\n", "x".repeat(1022));
+        for _ in 0..(16 * 1024 + 1) {
+            if stdin.write_all(line.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+    });
+    let output = child.wait_with_output().await.expect("the binary runs");
+    let _ = feed.await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Fails on the old code, which read it all and failed with exit 1.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("16 MiB"), "{stderr}");
 }
 
 #[tokio::test]

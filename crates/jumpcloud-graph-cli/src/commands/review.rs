@@ -3,7 +3,8 @@
 //! progress line on stderr when it is a terminal; a summary at the end of
 //! stderr.
 
-use std::io::BufRead;
+use std::io::Read;
+use std::path::Path;
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -131,21 +132,13 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
     })
 }
 
+/// The most a `--users` list may be: 32 MiB, over a million ids.
+pub const MAX_USERS_BYTES: usize = 32 * 1024 * 1024;
+
 /// The users to review, with their line numbers.
 fn inputs(ctx: &Ctx, args: &ReviewArgs) -> Result<Vec<(usize, String)>, CliError> {
-    let text = match &args.users {
-        Some(path) if path.as_os_str() == "-" => {
-            let mut lines = Vec::new();
-            for line in std::io::stdin().lock().lines() {
-                lines.push(line.map_err(|e| CliError::Failed(format!("cannot read stdin: {e}")))?);
-            }
-            lines
-        }
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", path.display())))?
-            .lines()
-            .map(str::to_string)
-            .collect(),
+    let lines: Vec<String> = match &args.users {
+        Some(path) => read_users(path)?.lines().map(str::to_string).collect(),
         None => ctx.directory().all_users().ok_or_else(|| {
             CliError::Usage(
                 "review needs --users FILE (user ids, one a line; - reads stdin) against \
@@ -154,12 +147,50 @@ fn inputs(ctx: &Ctx, args: &ReviewArgs) -> Result<Vec<(usize, String)>, CliError
             )
         })?,
     };
-    Ok(text
+    Ok(lines
         .into_iter()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim().to_string()))
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
         .collect())
+}
+
+/// A users list (`-`: stdin), whole; one over [`MAX_USERS_BYTES`] is a
+/// usage error, found by its size before reading when it is a file.
+fn read_users(path: &Path) -> Result<String, CliError> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let cannot = |e: &dyn std::fmt::Display| CliError::Failed(format!("cannot read {name}: {e}"));
+    let too_large = || {
+        CliError::Usage(format!(
+            "--users {name} is larger than {} MiB, the most a users list may be (over a \
+             million ids): split it",
+            MAX_USERS_BYTES / (1024 * 1024)
+        ))
+    };
+    let limit = MAX_USERS_BYTES as u64;
+    let reader: Box<dyn Read> = if stdin {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+        if file.metadata().is_ok_and(|meta| meta.len() > limit) {
+            return Err(too_large());
+        }
+        Box::new(file)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() > MAX_USERS_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| cannot(&e))
 }
 
 fn count(totals: &mut Totals, report: &AccessReport) {

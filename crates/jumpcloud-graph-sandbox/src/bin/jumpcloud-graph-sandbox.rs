@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use jumpcloud_graph_sandbox::{
-    DEFAULT_SEED, FaultPlan, FaultRule, Fixture, GeneratorConfig, KeyScope, Kind, Sandbox,
-    SandboxBuilder,
+    DEFAULT_SEED, FaultPlan, FaultRule, Fixture, FixtureError, GeneratorConfig, KeyScope, Kind,
+    Sandbox, SandboxBuilder,
 };
 
 /// `--help`'s text after the options: the fault syntax (from the fault
@@ -63,7 +63,8 @@ struct Args {
     host: IpAddr,
 
     /// A YAML fixture to serve instead of the demo org (see --print-demo for
-    /// the format).
+    /// the format): at most 16 MiB, whose aliases expand to at most 32 MiB;
+    /// a larger or invalid one exits with 2.
     #[arg(long, value_name = "FILE")]
     org: Option<PathBuf>,
 
@@ -94,11 +95,16 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_TOKEN_LIFETIME.as_secs())]
     token_lifetime_secs: u64,
 
-    /// How many connections may be open at once; further ones wait.
+    /// How many connections may be open at once. When all are taken, a new
+    /// connection takes the slot of the one that has waited longest for a
+    /// request (idle, or still sending one), which is closed unanswered: a
+    /// flood of half-sent requests cannot stall others. New connections
+    /// wait only while every connection is answering a request.
     #[arg(long, value_name = "N", default_value_t = SandboxBuilder::DEFAULT_MAX_CONNECTIONS)]
     max_connections: usize,
 
-    /// How long a client has to send a request's head, in seconds.
+    /// How long a client has to send a request's head, in seconds (also how
+    /// long an idle keep-alive connection stays open).
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
     header_read_timeout_secs: u64,
 
@@ -133,9 +139,14 @@ async fn main() -> ExitCode {
 
     let fixture = match load_fixture(&args) {
         Ok(fixture) => fixture,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
+        Err(error) => {
+            eprintln!("error: {error}");
+            // A file that cannot be read is 1; one that is not a fixture
+            // (too large, invalid) is bad input, 2, like a bad option.
+            return match error {
+                FixtureError::Io { .. } => ExitCode::FAILURE,
+                _ => ExitCode::from(2),
+            };
         }
     };
     let plan = args
@@ -196,9 +207,9 @@ async fn stop_signal() {
     }
 }
 
-fn load_fixture(args: &Args) -> Result<Fixture, String> {
+fn load_fixture(args: &Args) -> Result<Fixture, FixtureError> {
     if let Some(path) = &args.org {
-        return Fixture::from_path(path).map_err(|e| e.to_string());
+        return Fixture::from_path(path);
     }
     if args.generate_users.is_some() || args.generate_systems.is_some() || args.fan_out.is_some() {
         let defaults = GeneratorConfig::default();

@@ -7,9 +7,11 @@
 //! Two limits keep careless or hostile clients from holding the sandbox:
 //! a request's head must arrive within the header read timeout (hyper's
 //! timer closes the connection otherwise, also an idle keep-alive one), and
-//! at most `max_connections` are open at once. At the cap the sandbox stops
-//! accepting, so further connections wait in the kernel's backlog until
-//! one closes, rather than each holding a task.
+//! at most `max_connections` are open at once. At the cap, a new connection
+//! takes the slot of the connection that has waited longest for a request
+//! ([`slots`](super::slots)), so that a flood of half-sent requests cannot
+//! keep others waiting; only while every connection is answering a request
+//! do new ones wait, in the kernel's backlog.
 
 use std::io;
 use std::pin::Pin;
@@ -23,10 +25,11 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
+use super::answering;
 use super::dispatch::{self, Routers};
+use super::slots::{Slot, Slots};
 use super::{admin, routes};
 use crate::state::{OpenConnection, Shared};
 
@@ -47,22 +50,25 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Co
         api: routes::api_router(Arc::clone(&shared)),
         admin: admin::router(Arc::clone(&shared)),
     };
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let slots = Slots::new(limits.max_connections);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             (stream, slot) = next_connection(&listener, &slots) => {
+                // Finished connections are reaped here rather than in a
+                // branch of their own, which would cancel a connection
+                // accepted and waiting for a slot.
+                while connections.try_join_next().is_some() {}
                 let open = shared.open_connection();
                 connections.spawn(serve_connection(
                     stream,
                     Arc::clone(&shared),
                     routers.clone(),
                     limits.header_read_timeout,
-                    (slot, open),
+                    (Arc::new(slot), open),
                 ));
             }
             () = shared.shutting_down() => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
     drop(listener);
@@ -70,20 +76,11 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Co
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drained).await;
 }
 
-/// Waits for a free slot, then for a connection. Cancel-safe: dropping it
-/// frees the slot, and `accept` loses nothing.
-async fn next_connection(
-    listener: &TcpListener,
-    slots: &Arc<Semaphore>,
-) -> (TcpStream, OwnedSemaphorePermit) {
-    let slot = match Arc::clone(slots).acquire_owned().await {
-        Ok(slot) => slot,
-        // The semaphore is never closed.
-        Err(_) => std::future::pending().await,
-    };
-    loop {
+/// Waits for a connection, then for a slot for it ([`Slots::take`]).
+async fn next_connection(listener: &TcpListener, slots: &Arc<Slots>) -> (TcpStream, Slot) {
+    let stream = loop {
         match listener.accept().await {
-            Ok((stream, _)) => return (stream, slot),
+            Ok((stream, _)) => break stream,
             Err(error) => {
                 // Typically out of file descriptors: give connections a
                 // moment to close rather than spinning.
@@ -91,7 +88,8 @@ async fn next_connection(
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-    }
+    };
+    (stream, slots.take().await)
 }
 
 async fn serve_connection(
@@ -100,7 +98,7 @@ async fn serve_connection(
     routers: Routers,
     header_read_timeout: Option<Duration>,
     // Held until the connection closes.
-    _slot: (OwnedSemaphorePermit, OpenConnection),
+    (slot, _open): (Arc<Slot>, OpenConnection),
 ) {
     // Small JSON answers should not wait for Nagle's algorithm.
     let _ = stream.set_nodelay(true);
@@ -110,13 +108,17 @@ async fn serve_connection(
         reset: Arc::clone(&reset),
     });
     let service_shared = Arc::clone(&shared);
+    let service_slot = Arc::clone(&slot);
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        dispatch::handle(
-            Arc::clone(&service_shared),
-            routers.clone(),
-            Arc::clone(&reset),
-            request,
-        )
+        let shared = Arc::clone(&service_shared);
+        let routers = routers.clone();
+        let reset = Arc::clone(&reset);
+        let slot = Arc::clone(&service_slot);
+        async move {
+            let (request, answer) = answering::arrive(request, slot)?;
+            let response = dispatch::handle(shared, routers, reset, request).await?;
+            Ok::<_, Unanswered>(answer.send(response)?)
+        }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -126,6 +128,11 @@ async fn serve_connection(
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,
+        // Dropping the connection closes it without an answer.
+        () = slot.evicted() => {
+            shared.connection_evicted();
+            return;
+        }
         () = shared.shutting_down() => {
             connection.as_mut().graceful_shutdown();
             tokio::time::timeout(SHUTDOWN_GRACE, connection).await.unwrap_or(Ok(()))
@@ -136,6 +143,15 @@ async fn serve_connection(
     {
         shared.header_read_timed_out();
     }
+}
+
+/// Why a request got no answer; hyper then closes the connection.
+#[derive(Debug, thiserror::Error)]
+enum Unanswered {
+    #[error(transparent)]
+    Dropped(#[from] dispatch::DropConnection),
+    #[error(transparent)]
+    Evicted(#[from] answering::Evicted),
 }
 
 /// A TCP connection that, when a fault asks for it, is reset (RST) instead

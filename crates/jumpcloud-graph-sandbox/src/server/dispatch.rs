@@ -14,7 +14,6 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use tower::ServiceExt;
 
 use super::ADMIN_PREFIX;
@@ -53,9 +52,8 @@ pub(crate) async fn handle(
     shared: Arc<Shared>,
     routers: Routers,
     reset: Arc<AtomicBool>,
-    request: Request<Incoming>,
+    request: Request<Body>,
 ) -> Result<Response<Body>, DropConnection> {
-    let request = request.map(Body::new);
     let Routers { api, admin } = routers;
     if request.uri().path().starts_with(ADMIN_PREFIX) {
         return Ok(call(admin, request).await);

@@ -3,10 +3,13 @@
 //! operations (`api.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
 //! (`admin.rs`), what happens to each request, faults included
-//! (`dispatch.rs`), and the connection loop with its limits
-//! (`connection.rs`).
+//! (`dispatch.rs`), the connection loop with its limits (`connection.rs`),
+//! its slots and which connection gives one up when they run out
+//! (`slots.rs`), and when a connection counts as answering a request
+//! (`answering.rs`).
 
 mod admin;
+mod answering;
 mod api;
 mod auth;
 mod body;
@@ -14,6 +17,7 @@ mod connection;
 mod dispatch;
 mod oauth;
 mod routes;
+mod slots;
 
 pub(crate) use connection::{ConnectionLimits, serve};
 pub(crate) use routes::served_operations;

@@ -7,7 +7,7 @@ use crate::common;
 use std::time::{Duration, SystemTime};
 
 use common::{ACME_KEY, get, http, id};
-use jumpcloud_graph_sandbox::{Fault, FaultRule, Fixture, RetryAfter, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultRule, Fixture, FixtureError, RetryAfter, Sandbox};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -178,34 +178,204 @@ async fn whole_request(sandbox: &Sandbox) -> TcpStream {
     stream
 }
 
+/// Whether the sandbox still holds `stream` open without answering: on the
+/// paused clock, the second passes only once nothing else can happen.
+async fn still_waiting(stream: &mut TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    tokio::time::timeout(Duration::from_secs(1), stream.read(&mut byte))
+        .await
+        .is_err()
+}
+
+/// Whether the sandbox closed `stream` without answering.
+async fn closed_unanswered(stream: &mut TcpStream) -> bool {
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(1), stream.read_to_end(&mut rest)).await;
+    // A connection closed with an unread head may be reset rather than
+    // closed: either way, nothing was answered.
+    matches!(read, Ok(Ok(0)) | Ok(Err(_))) && rest.is_empty()
+}
+
 #[tokio::test(start_paused = true)]
-async fn connections_past_the_cap_wait_until_one_closes() {
+async fn connections_past_the_cap_wait_while_every_slot_serves_a_request() {
     let sandbox = Sandbox::builder()
         .max_connections(2)
         .start()
         .await
         .expect("started");
-    let first = half_sent_request(&sandbox).await;
-    let _second = half_sent_request(&sandbox).await;
+    let hold = sandbox.hold_responses();
+    let first = whole_request(&sandbox).await;
+    let second = whole_request(&sandbox).await;
+    sandbox.wait_for_in_flight(2).await;
     let mut third = whole_request(&sandbox).await;
 
-    // On the paused clock this second passes only once nothing else can
-    // happen: had the sandbox accepted the third connection, it would have
-    // answered it by then.
-    let mut answer = Vec::new();
-    let early = tokio::time::timeout(Duration::from_secs(1), third.read_to_end(&mut answer)).await;
-    assert!(
-        early.is_err(),
-        "answered past the cap: {}",
-        String::from_utf8_lossy(&answer[..answer.len().min(40)])
-    );
-    assert_eq!(sandbox.stats().connections_open, 2);
+    // A connection serving a request is never given up for a new one: had
+    // the sandbox accepted the third, it would be in flight by then.
+    assert!(still_waiting(&mut third).await, "served past the cap");
+    let stats = sandbox.stats();
+    assert_eq!((stats.connections_open, stats.in_flight), (2, 2));
 
-    drop(first);
-    let answer = closed(third).await;
+    drop(hold);
+    for stream in [first, second, third] {
+        let answer = closed(stream).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let stats = sandbox.stats();
+    assert_eq!(
+        (stats.max_connections_open, stats.connections_evicted),
+        (2, 0)
+    );
+}
+
+/// The connections of a flood: `n` half-sent requests, in connection order.
+async fn flood(sandbox: &Sandbox, n: usize) -> Vec<TcpStream> {
+    let mut streams = Vec::with_capacity(n);
+    for _ in 0..n {
+        streams.push(half_sent_request(sandbox).await);
+    }
+    streams
+}
+
+/// How many slots the flood tests give the sandbox; their floods are three
+/// times as many connections.
+const FLOOD_SLOTS: usize = 4;
+
+async fn sandbox_with_flood_slots() -> Sandbox {
+    Sandbox::builder()
+        .max_connections(FLOOD_SLOTS)
+        .start()
+        .await
+        .expect("started")
+}
+
+/// Sends a whole request while `flood` holds every slot, and checks that it
+/// is answered at once, that each new connection took the slot of the one
+/// that had waited longest (the oldest are closed unanswered, the newest
+/// still held), and that no head timed out.
+async fn answered_while_flooded(sandbox: &Sandbox, mut flood: Vec<TcpStream>) {
+    let stream = whole_request(sandbox).await;
+    // On the paused clock, the second of this timeout passes only once
+    // nothing else can happen.
+    let answer = tokio::time::timeout(Duration::from_secs(1), closed(stream))
+        .await
+        .expect("answered while the flood's connections are open");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert_eq!(sandbox.stats().max_connections_open, 2);
+    let (oldest, newest) = flood.split_at_mut(2 * FLOOD_SLOTS + 1);
+    for stream in oldest {
+        assert!(closed_unanswered(stream).await, "an old one is still open");
+    }
+    for stream in newest {
+        assert!(still_waiting(stream).await, "a new one was closed");
+    }
+    let stats = sandbox.stats();
+    assert_eq!(stats.header_read_timeouts, 0);
+    assert_eq!(stats.connections_evicted, 2 * FLOOD_SLOTS as u64 + 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_is_answered_while_half_sent_requests_hold_every_slot() {
+    let sandbox = sandbox_with_flood_slots().await;
+    let flood = flood(&sandbox, 3 * FLOOD_SLOTS).await;
+    // Fails on the old code, which left the request in the backlog until a
+    // half-sent one timed out (30 s).
+    answered_while_flooded(&sandbox, flood).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_is_answered_while_half_sent_bodies_hold_every_slot() {
+    let sandbox = sandbox_with_flood_slots().await;
+    let edges = sandbox.edges_from("acme", "ada");
+    let mut flood = Vec::new();
+    for _ in 0..3 * FLOOD_SLOTS {
+        let mut stream = TcpStream::connect(sandbox.addr()).await.expect("accepted");
+        let head = format!(
+            "POST /api/v2/users/{}/associations HTTP/1.1\r\nhost: sandbox\r\nx-api-key: {ACME_KEY}\r\n\
+             content-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"op\":\"add\",",
+            id("ada")
+        );
+        stream.write_all(head.as_bytes()).await.expect("sent");
+        flood.push(stream);
+    }
+    // Fails on the old code: a request whose body never completes held its
+    // slot for ever (there is no body timeout).
+    answered_while_flooded(&sandbox, flood).await;
+    // No half-sent write was applied.
+    assert_eq!(sandbox.edges_from("acme", "ada"), edges);
+}
+
+/// Writes `size` bytes of nothing (a sparse file) to a fresh temporary file.
+fn sparse_file(name: &str, size: u64) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sandbox-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).expect("created");
+    file.set_len(size).expect("sized");
+    path
+}
+
+#[test]
+fn a_fixture_file_over_the_size_limit_is_refused_before_it_is_read() {
+    assert_eq!(Fixture::MAX_YAML_BYTES, 16 * 1024 * 1024);
+    let path = sparse_file("huge.yaml", Fixture::MAX_YAML_BYTES as u64 + 1);
+    let error = Fixture::from_path(&path).expect_err("over the limit");
+    let _ = std::fs::remove_file(&path);
+    // Fails on the old code, which read it whole and failed on its YAML.
+    assert!(error.to_string().contains("16 MiB"), "{error}");
+    // A terabyte of nothing is refused as fast: it is never read.
+    let path = sparse_file("terabyte.yaml", 1 << 40);
+    let error = Fixture::from_path(&path).expect_err("over the limit");
+    let _ = std::fs::remove_file(&path);
+    assert!(matches!(error, FixtureError::TooLarge { .. }), "{error}");
+}
+
+#[test]
+fn yaml_aliases_cannot_expand_a_small_fixture_past_the_limit() {
+    // 1 MiB, named once and repeated by 40 aliases: 41 MiB once expanded,
+    // from a file of just over 1 MiB.
+    let blob = "x".repeat(1 << 20);
+    let mut yaml = String::from(
+        "orgs:\n  - handle: a\n    id: \"650000000000000000000001\"\n    name: A\n    users:\n",
+    );
+    for i in 0..41 {
+        let note = if i == 0 {
+            format!("&blob {blob}")
+        } else {
+            "*blob".to_owned()
+        };
+        yaml.push_str(&format!(
+            "      u{i}: {{ id: \"6510000000000000000000{i:02}\", note: {note} }}\n"
+        ));
+    }
+    yaml.push_str("keys: [{ key: a-key-0123456789abcdef, org: a }]\n");
+    assert!(yaml.len() < 2 << 20);
+    // Fails on the old code, which expanded every alias.
+    let Err(error) = Fixture::from_yaml_str(&yaml) else {
+        panic!("loaded, every alias expanded");
+    };
+    assert!(error.to_string().contains("alias"), "{error}");
+}
+
+#[test]
+fn a_fixture_with_a_few_aliases_still_loads() {
+    let yaml = r#"
+orgs:
+  - handle: a
+    id: "650000000000000000000001"
+    name: A
+    users:
+      ann: { id: "651000000000000000000001", username: ann }
+    systems:
+      box: { id: "653000000000000000000001", hostname: box }
+      tub: { id: "653000000000000000000002", hostname: tub }
+    bindings:
+      - { from: ann, to: box, attributes: &root { sudo: { enabled: true, withoutPassword: true } } }
+      - { from: ann, to: tub, attributes: *root }
+keys: [{ key: a-key-0123456789abcdef, org: a }]
+"#;
+    let fixture = Fixture::from_yaml_str(yaml).expect("loads");
+    assert_eq!(fixture.orgs()[0].edges_from("ann").len(), 2);
 }
 
 #[tokio::test]
