@@ -176,7 +176,13 @@ fn run_sync(workspace: &Workspace, from: &Path, out: Option<PathBuf>, mode: Sync
              review the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
         ),
     };
-    Ok(write_or_check(&target, &synced.text, mode.check, &messages, &shown)?)
+    Ok(write_or_check(
+        &target,
+        &synced.text,
+        mode.check,
+        &messages,
+        &shown,
+    )?)
 }
 
 /// The file's text, or `None` when it does not exist.
@@ -252,7 +258,7 @@ fn list_public_api(workspace: &Workspace, krates: &[String], all: bool, check: b
     let mut status = Status::Done;
     let mut errors = Vec::new();
     for api in &crates {
-        match list_one_api(workspace, &api, check) {
+        match list_one_api(workspace, api, check) {
             Ok(found) => status = status.max(found),
             Err(error) => {
                 eprint_quietly(&format!("error: {}: {error}\n", api.package));
@@ -263,11 +269,19 @@ fn list_public_api(workspace: &Workspace, krates: &[String], all: bool, check: b
     if errors.is_empty() {
         Ok(status)
     } else {
-        Err(format!("the public API of {} could not be listed", errors.join(", ")).into())
+        Err(format!(
+            "the public API of {} could not be listed",
+            errors.join(", ")
+        )
+        .into())
     }
 }
 
-fn list_one_api(workspace: &Workspace, api: &ApiCrate, check: bool) -> Result<Status, GenerateError> {
+fn list_one_api(
+    workspace: &Workspace,
+    api: &ApiCrate,
+    check: bool,
+) -> Result<Status, GenerateError> {
     let krate = &api.package;
     eprint_quietly(&format!("building rustdoc JSON for {krate}...\n"));
     let json = api.build_json(workspace)?;

@@ -231,7 +231,9 @@ fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
 fn a_mapped_method_missing_from_the_facade_fails() {
     let public_api: String = read(PUBLIC_API)
         .lines()
-        .filter(|line| !line.contains("fn jumpcloud_graph::List<jumpcloud_graph::op::MemberOf>::sort("))
+        .filter(|line| {
+            !line.contains("fn jumpcloud_graph::List<jumpcloud_graph::op::MemberOf>::sort(")
+        })
         .map(|line| format!("{line}\n"))
         .collect();
     let problems = problems(&read(SURFACE), &public_api, &read(MAPPING));

@@ -288,19 +288,40 @@ fn all_checks_every_crate_with_a_listing_and_reports_each_difference() {
     let none = public_api_in(dir.path(), &["--check", "--all"]);
     assert_eq!(none.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&none.stderr);
-    assert!(stderr.contains("no library of this workspace has a public-api.txt"), "{stderr}");
+    assert!(
+        stderr.contains("no library of this workspace has a public-api.txt"),
+        "{stderr}"
+    );
 
     // Several `--crate`s write several listings.
-    let wrote = public_api_in(dir.path(), &["--crate", "demo-api", "--crate", "demo-other"]);
-    assert!(wrote.status.success(), "{}", String::from_utf8_lossy(&wrote.stderr));
+    let wrote = public_api_in(
+        dir.path(),
+        &["--crate", "demo-api", "--crate", "demo-other"],
+    );
+    assert!(
+        wrote.status.success(),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
     let other_listing = std::fs::read_to_string(dir.path().join("other/public-api.txt")).unwrap();
-    assert!(other_listing.contains("pub fn demo_other::one() -> u8"), "{other_listing}");
+    assert!(
+        other_listing.contains("pub fn demo_other::one() -> u8"),
+        "{other_listing}"
+    );
     let check = public_api_in(dir.path(), &["--check", "--all"]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 
     // A change in the second crate fails the check with its diff, and the
     // first is still checked in the same run.
-    write_other(&dir.path().join("other"), "/// Two.\npub fn two() -> u8 { 2 }\n");
+    write_other(
+        &dir.path().join("other"),
+        "/// Two.\npub fn two() -> u8 { 2 }\n",
+    );
     let check = public_api_in(dir.path(), &["--check", "--all"]);
     assert_eq!(check.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&check.stdout);
@@ -311,9 +332,16 @@ fn all_checks_every_crate_with_a_listing_and_reports_each_difference() {
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&check.stderr);
-    assert!(stderr.contains("cargo xtask public-api --crate demo-other"), "{stderr}");
+    assert!(
+        stderr.contains("cargo xtask public-api --crate demo-other"),
+        "{stderr}"
+    );
 
     // `--all` without `--check` rewrites every listing.
     assert!(public_api_in(dir.path(), &["--all"]).status.success());
-    assert!(public_api_in(dir.path(), &["--check", "--all"]).status.success());
+    assert!(
+        public_api_in(dir.path(), &["--check", "--all"])
+            .status
+            .success()
+    );
 }
