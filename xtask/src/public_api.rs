@@ -57,17 +57,12 @@ impl ApiCrate {
     /// Every library package of the workspace, found with `cargo metadata`,
     /// sorted by name.
     pub fn all(workspace: &Workspace) -> Result<Vec<Self>, GenerateError> {
-        let output = cargo()
-            .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(workspace.root())
-            .output()
-            .map_err(|e| command_error("cargo metadata", e.to_string()))?;
-        if !output.status.success() {
-            return Err(command_error(
-                "cargo metadata",
-                String::from_utf8_lossy(&output.stderr).into_owned(),
-            ));
-        }
+        let output = run(
+            cargo()
+                .args(["metadata", "--format-version", "1", "--no-deps"])
+                .current_dir(workspace.root()),
+            "cargo metadata",
+        )?;
         let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
             .map_err(|e| command_error("cargo metadata", e.to_string()))?;
         let target_dir = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
@@ -110,20 +105,15 @@ impl ApiCrate {
         let me =
             std::env::current_exe().map_err(|e| command_error("current_exe", e.to_string()))?;
         let real = std::env::var_os("RUSTDOC").unwrap_or_else(|| "rustdoc".into());
-        let output = cargo()
-            .args(["rustdoc", "--lib", "--package", &self.package, "--"])
-            .args(["-Z", "unstable-options", "--output-format", "json"])
-            .current_dir(workspace.root())
-            .env("RUSTDOC", me)
-            .env(RUSTDOC_WRAPPER_ENV, real)
-            .output()
-            .map_err(|e| command_error("cargo rustdoc", e.to_string()))?;
-        if !output.status.success() {
-            return Err(command_error(
-                "cargo rustdoc",
-                String::from_utf8_lossy(&output.stderr).into_owned(),
-            ));
-        }
+        run(
+            cargo()
+                .args(["rustdoc", "--lib", "--package", &self.package, "--"])
+                .args(["-Z", "unstable-options", "--output-format", "json"])
+                .current_dir(workspace.root())
+                .env("RUSTDOC", me)
+                .env(RUSTDOC_WRAPPER_ENV, real),
+            "cargo rustdoc",
+        )?;
         Ok(self
             .target_dir
             .join("doc")
@@ -257,6 +247,21 @@ pub fn run_as_rustdoc() -> Option<i32> {
 
 fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Runs `command` (`name` in messages); what it printed on stderr is the
+/// error when it fails.
+fn run(command: &mut Command, name: &str) -> Result<std::process::Output, GenerateError> {
+    let output = command
+        .output()
+        .map_err(|e| command_error(name, e.to_string()))?;
+    if !output.status.success() {
+        return Err(command_error(
+            name,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    Ok(output)
 }
 
 fn command_error(command: &str, message: String) -> GenerateError {

@@ -2,7 +2,9 @@
 //! of item, its determinism, `--check` exit codes and diffs, and `--all`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support;
 
 /// A one-crate project with no dependencies, so rustdoc runs in a second.
 fn demo_crate() -> tempfile::TempDir {
@@ -111,14 +113,9 @@ pub fn parse(input: impl AsRef<str>, strict: bool) -> Result<Vec<Id>> { let _ = 
     std::fs::write(root.join("src/lib.rs"), format!("{lib}{extra}")).unwrap();
 }
 
+/// `cargo xtask public-api --crate demo-api ARGS` in `root`.
 fn public_api(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("public-api")
-        .args(["--crate", "demo-api", "--root"])
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
+    public_api_in(root, &[&["--crate", "demo-api"], args].concat())
 }
 
 #[test]
@@ -178,11 +175,7 @@ fn lists_every_public_item_with_its_signature_and_checks_it() {
 #[test]
 fn an_unknown_crate_is_named_with_the_known_ones() {
     let dir = demo_crate();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["public-api", "--crate", "nope", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = public_api_in(dir.path(), &["--crate", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -271,14 +264,9 @@ fn write_other(other: &Path, extra: &str) {
     .unwrap();
 }
 
+/// `cargo xtask public-api ARGS` in `root`.
 fn public_api_in(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("public-api")
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
+    support::xtask(root, &[&["public-api"], args].concat())
 }
 
 #[test]
