@@ -24,6 +24,12 @@ pub enum GenerateError {
         /// The workspace's library packages.
         known: String,
     },
+    /// `public-api --all` found no crate with a listing to work on.
+    #[error(
+        "no library of this workspace has a public-api.txt beside its Cargo.toml; create \
+         one with `cargo xtask public-api --crate NAME`"
+    )]
+    NoListing,
     /// A command this task runs failed.
     #[error("`{command}` failed:\n{message}")]
     Command {
@@ -35,9 +41,9 @@ pub enum GenerateError {
     /// rustdoc wrote a JSON format this xtask does not read.
     #[error(
         "{path}: rustdoc JSON format {found}, but this xtask reads format {expected} (the \
-         format of Rust 1.95; rustdoc-types {expected}.x). With another toolchain, bump the \
-         `rustdoc-types` dependency in xtask/Cargo.toml to the release whose FORMAT_VERSION \
-         is {found}, or run with Rust 1.95."
+         format of Rust 1.95). With another toolchain, pin `public-api` in xtask/Cargo.toml \
+         to the release that reads format {found} (its `rustdoc-types` dependency is \
+         {found}.x) and `rustdoc-types` to {found}.x with it, or run with Rust 1.95."
     )]
     RustdocFormat {
         /// The JSON file.
@@ -47,7 +53,8 @@ pub enum GenerateError {
         /// The format this xtask reads.
         expected: u32,
     },
-    /// rustdoc's JSON does not match the format it declares.
+    /// rustdoc's JSON does not match the format it declares, or the lister
+    /// failed on it.
     #[error("{path}: not rustdoc JSON this xtask can read: {message}")]
     InvalidRustdocJson {
         /// The JSON file.

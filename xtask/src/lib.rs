@@ -5,7 +5,7 @@
 //!   (below), with the table of operations the facade and sandbox use;
 //! - `sync --from FILE [--out FILE] [--check]`: the fragment from
 //!   JumpCloud's published spec and `openapi/deviations.yaml` ([`sync`]);
-//! - `public-api [--check] [--crate NAME]`: a crate's public API as a
+//! - `public-api [--check] [--crate NAME]... [--all]`: a crate's public API as a
 //!   reviewed listing ([`public_api`]).
 //!
 //! Generation's flow is: [`Spec::load`] reads and validates the OpenAPI fragment,

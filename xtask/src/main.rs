@@ -65,13 +65,18 @@ enum Command {
     /// List the public API of a hand-written crate (one line per public
     /// item, from rustdoc's JSON) into crates/NAME/public-api.txt.
     PublicApi {
-        /// Write nothing; exit 1 with a diff when the checked-in listing
+        /// Write nothing; exit 1 with a diff when a checked-in listing
         /// differs from the crate's API.
         #[arg(long)]
         check: bool,
-        /// The package to list.
-        #[arg(long = "crate", value_name = "NAME", default_value = public_api::DEFAULT_CRATE)]
-        krate: String,
+        /// The package to list; repeat for several (default:
+        /// jumpcloud-graph).
+        #[arg(long = "crate", value_name = "NAME", conflicts_with = "all")]
+        krates: Vec<String>,
+        /// Every library of the workspace that has a public-api.txt beside
+        /// its Cargo.toml.
+        #[arg(long)]
+        all: bool,
         /// The workspace root to work on (default: found from the current
         /// directory).
         #[arg(long, value_name = "DIR")]
@@ -79,46 +84,47 @@ enum Command {
     },
 }
 
+/// What a command found, for its exit code (an error is 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    /// Nothing to do, or it was done.
+    Done = 0,
+    /// `--check` found a difference, or `sync` refused to write.
+    Differs = 1,
+}
+
+type Outcome = Result<Status, Box<dyn std::error::Error>>;
+
 fn main() -> ExitCode {
     // Standing in for rustdoc while `public-api` builds rustdoc JSON.
     if let Some(code) = public_api::run_as_rustdoc() {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
-    let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Generate { check, root } => workspace(root).and_then(|ws| generate(&ws, check)),
-        Command::PublicApi { check, krate, root } => {
-            workspace(root).and_then(|ws| list_public_api(&ws, &krate, check))
+    match run(Cli::parse().command) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) => {
+            eprint_quietly(&format!("error: {error}\n"));
+            ExitCode::from(2)
         }
+    }
+}
+
+fn run(command: Command) -> Outcome {
+    match command {
+        Command::Generate { check, root } => generate(&workspace(root)?, check),
         Command::Sync {
             from,
             out,
             check,
             accept,
             root,
-        } => {
-            let mode = SyncMode { check, accept };
-            return match workspace(root) {
-                Ok(ws) => match run_sync(&ws, &from, out, mode) {
-                    Ok(code) => code,
-                    Err(error) => {
-                        eprint_quietly(&format!("error: {error}\n"));
-                        ExitCode::from(2)
-                    }
-                },
-                Err(error) => {
-                    eprint_quietly(&format!("error: {error}\n"));
-                    ExitCode::from(2)
-                }
-            };
-        }
-    };
-    match outcome {
-        Ok(code) => code,
-        Err(error) => {
-            eprint_quietly(&format!("error: {error}\n"));
-            ExitCode::from(2)
-        }
+        } => run_sync(&workspace(root)?, &from, out, SyncMode { check, accept }),
+        Command::PublicApi {
+            check,
+            krates,
+            all,
+            root,
+        } => list_public_api(&workspace(root)?, &krates, all, check),
     }
 }
 
@@ -129,20 +135,17 @@ struct SyncMode {
     accept: bool,
 }
 
-fn run_sync(
-    workspace: &Workspace,
-    from: &Path,
-    out: Option<PathBuf>,
-    mode: SyncMode,
-) -> Result<ExitCode, SyncError> {
+fn run_sync(workspace: &Workspace, from: &Path, out: Option<PathBuf>, mode: SyncMode) -> Outcome {
     let deviations = sync::load_deviations(&workspace.root().join(sync::DEVIATIONS))?;
     let upstream = sync::read_upstream_file(from)?;
     let checked_in = sync::read_upstream_file(&workspace.spec_path()).ok();
     let synced = sync::sync(&upstream, &deviations, checked_in.as_ref())?;
     let target = out.unwrap_or_else(|| workspace.spec_path());
     let shown = workspace.display(&target);
-    let current = read_if_present(&target)?;
-    let changes = match current.as_deref().map(|c| sync::read_upstream(c, &target)) {
+    let changes = match read_if_present(&target)?
+        .as_deref()
+        .map(|c| sync::read_upstream(c, &target))
+    {
         Some(Ok(old)) => sync::describe_changes(&old, &synced.document),
         Some(Err(_)) => vec![format!("{shown} is not a readable OpenAPI document")],
         None => vec![format!("{shown} does not exist yet")],
@@ -150,44 +153,36 @@ fn run_sync(
     let impacts = facade_impacts(workspace, &synced.text)?;
     let report = sync::render_report(&synced, &changes, &impacts);
     let from_shown = from.display();
-    if current.as_deref() == Some(synced.text.as_str()) {
-        print_quietly(&format!(
-            "{shown} is up to date with {from_shown}\n{report}"
-        ));
-        return Ok(ExitCode::SUCCESS);
-    }
-    if mode.check {
-        let diff = match current.as_deref() {
-            Some(current) => xtask::diff_texts(current, &synced.text, &shown),
-            None => xtask::diff_creating(&synced.text, &shown),
-        };
-        print_quietly(&format!(
-            "{shown} differs from what {from_shown} gives:\n{report}\n{diff}"
-        ));
-        eprint_quietly(&format!(
-            "\nerror: {shown} is out of date. Review the report, then run \
-             `cargo xtask sync --from {from_shown}` and `cargo xtask generate`.\n"
-        ));
-        return Ok(ExitCode::FAILURE);
-    }
-    if !impacts.is_empty() && !mode.accept {
-        print_quietly(&report);
-        eprint_quietly(&format!(
-            "\nerror: {shown} not written: generated items the hand-written code uses would \
-             change (listed above). Adapt that code after syncing with `--accept`, or fix the \
-             input.\n"
-        ));
-        return Ok(ExitCode::FAILURE);
-    }
-    std::fs::write(&target, &synced.text).map_err(|source| SyncError::Io {
-        path: target.clone(),
-        source,
-    })?;
-    print_quietly(&format!(
-        "wrote {shown} from {from_shown}\n{report}\nNext: `cargo xtask generate`, then review \
-         the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
-    ));
-    Ok(ExitCode::SUCCESS)
+    let refused = (!impacts.is_empty() && !mode.accept).then(|| {
+        (
+            report.clone(),
+            format!(
+                "{shown} not written: generated items the hand-written code uses would \
+                 change (listed above). Adapt that code after syncing with `--accept`, or fix \
+                 the input."
+            ),
+        )
+    });
+    let messages = Messages {
+        up_to_date: format!("{shown} is up to date with {from_shown}\n{report}"),
+        before_diff: format!("{shown} differs from what {from_shown} gives:\n{report}\n"),
+        drifted: format!(
+            "{shown} is out of date. Review the report, then run \
+             `cargo xtask sync --from {from_shown}` and `cargo xtask generate`."
+        ),
+        refused,
+        wrote: format!(
+            "wrote {shown} from {from_shown}\n{report}\nNext: `cargo xtask generate`, then \
+             review the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
+        ),
+    };
+    Ok(write_or_check(
+        &target,
+        &synced.text,
+        mode.check,
+        &messages,
+        &shown,
+    )?)
 }
 
 /// The file's text, or `None` when it does not exist.
@@ -227,99 +222,138 @@ fn workspace(root: Option<PathBuf>) -> Result<Workspace, GenerateError> {
     }
 }
 
-fn generate(workspace: &Workspace, check: bool) -> Result<ExitCode, GenerateError> {
+fn generate(workspace: &Workspace, check: bool) -> Outcome {
     let spec_path = workspace.spec_path();
     let spec = Spec::load(&spec_path)?;
     let code = render(&spec)?;
     let out = workspace.generated_path();
     let shown = workspace.display(&out);
     let spec_shown = workspace.display(&spec_path);
-    write_or_check(
-        &out,
-        &code,
-        check,
-        &Messages {
-            up_to_date: format!("{shown} is up to date with {spec_shown}"),
-            drifted: format!(
-                "{shown} has drifted from {spec_shown}.\n\
-                 Run `cargo xtask generate` to regenerate it (or apply the diff above \
-                 with `git apply` from the workspace root), review the snapshots \
-                 (`cargo test -p xtask --no-fail-fast`), and commit them together."
-            ),
-            wrote: format!(
-                "wrote {shown} ({} lines) from {spec_shown}",
-                code.lines().count()
-            ),
-        },
-        &shown,
-    )
+    let messages = Messages {
+        up_to_date: format!("{shown} is up to date with {spec_shown}\n"),
+        before_diff: String::new(),
+        drifted: format!(
+            "{shown} has drifted from {spec_shown}.\n\
+             Run `cargo xtask generate` to regenerate it (or apply the diff above \
+             with `git apply` from the workspace root), review the snapshots \
+             (`cargo test -p xtask --no-fail-fast`), and commit them together."
+        ),
+        refused: None,
+        wrote: format!(
+            "wrote {shown} ({} lines) from {spec_shown}\n",
+            code.lines().count()
+        ),
+    };
+    Ok(write_or_check(&out, &code, check, &messages, &shown)?)
 }
 
-fn list_public_api(
+/// Lists (or checks) each selected crate in turn, so that one run reports
+/// every listing that differs; an error for one crate does not stop the
+/// others, and makes the whole run an error.
+fn list_public_api(workspace: &Workspace, krates: &[String], all: bool, check: bool) -> Outcome {
+    let crates = public_api::select(workspace, krates, all)?;
+    if let [api] = crates.as_slice() {
+        return Ok(list_one_api(workspace, api, check)?);
+    }
+    let mut status = Status::Done;
+    let mut errors = Vec::new();
+    for api in &crates {
+        match list_one_api(workspace, api, check) {
+            Ok(found) => status = status.max(found),
+            Err(error) => {
+                eprint_quietly(&format!("error: {}: {error}\n", api.package));
+                errors.push(api.package.as_str());
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(status)
+    } else {
+        Err(format!(
+            "the public API of {} could not be listed",
+            errors.join(", ")
+        )
+        .into())
+    }
+}
+
+fn list_one_api(
     workspace: &Workspace,
-    krate: &str,
+    api: &ApiCrate,
     check: bool,
-) -> Result<ExitCode, GenerateError> {
-    let api = ApiCrate::find(workspace, krate)?;
+) -> Result<Status, GenerateError> {
+    let krate = &api.package;
     eprint_quietly(&format!("building rustdoc JSON for {krate}...\n"));
     let json = api.build_json(workspace)?;
     let listing = api.listing(&json)?;
     let out = api.listing_path();
     let shown = workspace.display(&out);
-    write_or_check(
-        &out,
-        &listing,
-        check,
-        &Messages {
-            up_to_date: format!("{shown} is up to date with the API of {krate}"),
-            drifted: format!(
-                "the public API of {krate} differs from {shown}.\n\
-                 If the change is intended, run `cargo xtask public-api --crate {krate}` \
-                 and commit {shown} with it."
-            ),
-            wrote: format!(
-                "wrote {shown} ({} items)",
-                listing.lines().filter(|l| !l.starts_with("//")).count()
-            ),
-        },
-        &shown,
-    )
+    let messages = Messages {
+        up_to_date: format!("{shown} is up to date with the API of {krate}\n"),
+        before_diff: String::new(),
+        drifted: format!(
+            "the public API of {krate} differs from {shown}.\n\
+             If the change is intended, run `cargo xtask public-api --crate {krate}` \
+             and commit {shown} with it."
+        ),
+        refused: None,
+        wrote: format!(
+            "wrote {shown} ({} items)\n",
+            listing.lines().filter(|l| !l.starts_with("//")).count()
+        ),
+    };
+    write_or_check(&out, &listing, check, &messages, &shown)
 }
 
-/// What [`write_or_check`] says in each case.
+/// What [`write_or_check`] prints in each case: whole texts, each ending in
+/// a newline, except `drifted` and the reason in `refused`, which follow
+/// `error: ` on stderr.
 struct Messages {
+    /// stdout when the file is what it should be (exit 0).
     up_to_date: String,
+    /// stdout before the diff, with `--check` when the file differs.
+    before_diff: String,
+    /// stderr after the diff (exit 1).
     drifted: String,
+    /// Without `--check`, when the file differs: what to print on stdout and
+    /// why it is not written after all (exit 1); sync's facade impact.
+    refused: Option<(String, String)>,
+    /// stdout after writing (exit 0).
     wrote: String,
 }
 
 /// Writes `content` to `out`, or with `check` compares them instead: the
 /// diff (from the workspace root, for `git apply`) and exit 1 when they
-/// differ.
+/// differ. `shown` names `out` in the diff.
 fn write_or_check(
     out: &Path,
     content: &str,
     check: bool,
     messages: &Messages,
     shown: &str,
-) -> Result<ExitCode, GenerateError> {
+) -> Result<Status, GenerateError> {
     match (check_drift(content, out, shown)?, check) {
         (Drift::UpToDate, _) => {
-            print_quietly(&format!("{}\n", messages.up_to_date));
-            Ok(ExitCode::SUCCESS)
+            print_quietly(&messages.up_to_date);
+            Ok(Status::Done)
         }
         (Drift::Stale { diff } | Drift::Missing { diff }, true) => {
-            print_quietly(&diff);
+            print_quietly(&format!("{}{diff}", messages.before_diff));
             eprint_quietly(&format!("\nerror: {}\n", messages.drifted));
-            Ok(ExitCode::FAILURE)
+            Ok(Status::Differs)
         }
         (_, false) => {
+            if let Some((report, reason)) = &messages.refused {
+                print_quietly(report);
+                eprint_quietly(&format!("\nerror: {reason}\n"));
+                return Ok(Status::Differs);
+            }
             std::fs::write(out, content).map_err(|source| GenerateError::Io {
                 path: out.to_path_buf(),
                 source,
             })?;
-            print_quietly(&format!("{}\n", messages.wrote));
-            Ok(ExitCode::SUCCESS)
+            print_quietly(&messages.wrote);
+            Ok(Status::Done)
         }
     }
 }

@@ -136,94 +136,125 @@ fn write_operations(out: &mut String, spec: &Spec, code: &Code<'_>) {
     for (route, item) in document.paths.iter() {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
-            let method = method.to_uppercase();
-            let id = op.operation_id.as_deref().unwrap_or("?");
-            let _ = writeln!(out, "\n{id}: {method} {route}");
-            let marker = format!("Sends a `{method}` request to `{route}`");
-            let Some((fn_name, _, sig)) = code
-                .client_methods
-                .iter()
-                .find(|(_, doc, _)| doc.contains(&marker))
-            else {
-                let _ = writeln!(out, "  (no generated method found)");
-                continue;
-            };
-            let _ = writeln!(out, "  Client::{fn_name}: {sig}");
-            let builder_name = sig.rsplit("builder::").next().unwrap_or_default();
-            let builder_name = builder_name.split('<').next().unwrap_or_default();
-            let fields = code.builders.get(builder_name).cloned().unwrap_or_default();
-            let setter_type = |name: &str| {
-                fields
-                    .iter()
-                    .find(|(field, _)| field == name)
-                    .map(|(_, ty)| setter_type(ty))
-                    .unwrap_or_else(|| "(no setter)".into())
-            };
-
-            let mut params: Vec<&Parameter> = Vec::new();
-            for p in item.parameters.iter().chain(&op.parameters) {
-                if let Some(p) = resolve_parameter(document, p) {
-                    let data = p.parameter_data_ref();
-                    params.retain(|q: &&Parameter| q.parameter_data_ref().name != data.name);
-                    params.push(p);
-                }
-            }
-            for p in params {
-                let data = p.parameter_data_ref();
-                let location = match p {
-                    Parameter::Query { .. } => "query",
-                    Parameter::Header { .. } => "header",
-                    Parameter::Path { .. } => "path",
-                    Parameter::Cookie { .. } => "cookie",
-                };
-                let setter = data.name.to_snake_case();
-                let required = if data.required {
-                    "required"
-                } else {
-                    "optional"
-                };
-                let _ = write!(
-                    out,
-                    "  param {} ({location}, {required}): .{setter}({})",
-                    data.name,
-                    setter_type(&setter)
-                );
-                let _ = writeln!(out);
-                if let Some(schema) = parameter_schema(document, &data.format) {
-                    let _ = writeln!(out, "    schema: {schema}");
-                }
-                if let Some(style) = parameter_style(p) {
-                    let explode = data.explode.map_or("unset".to_string(), |e| e.to_string());
-                    let _ = writeln!(out, "    style: {style}, explode: {explode}");
-                }
-                if let Some(description) = &data.description {
-                    let _ = writeln!(
-                        out,
-                        "    doc: {}",
-                        indent_continuation(description, "         ")
-                    );
-                }
-            }
-            if let Some(body) = &op.request_body {
-                let required = match body {
-                    ReferenceOr::Item(b) if b.required => "required",
-                    _ => "optional",
-                };
-                let _ = writeln!(out, "  body ({required}): .body({})", setter_type("body"));
-            }
-            let statuses: Vec<String> = op
-                .responses
-                .responses
-                .keys()
-                .map(|status| status.to_string())
-                .collect();
-            let success = code
-                .send_types
-                .get(builder_name)
-                .cloned()
-                .unwrap_or_default();
-            let _ = writeln!(out, "  responses {}: {success}", statuses.join(", "));
+            write_operation(
+                out,
+                document,
+                code,
+                (route, &method.to_uppercase()),
+                item,
+                op,
+            );
         }
+    }
+}
+
+/// One operation at `route` (path, upper-case method): its client method,
+/// parameters with their setters, body and responses.
+fn write_operation(
+    out: &mut String,
+    document: &openapiv3::OpenAPI,
+    code: &Code<'_>,
+    (route, method): (&str, &str),
+    item: &openapiv3::PathItem,
+    op: &openapiv3::Operation,
+) {
+    let id = op.operation_id.as_deref().unwrap_or("?");
+    let _ = writeln!(out, "\n{id}: {method} {route}");
+    let marker = format!("Sends a `{method}` request to `{route}`");
+    let Some((fn_name, _, sig)) = code
+        .client_methods
+        .iter()
+        .find(|(_, doc, _)| doc.contains(&marker))
+    else {
+        let _ = writeln!(out, "  (no generated method found)");
+        return;
+    };
+    let _ = writeln!(out, "  Client::{fn_name}: {sig}");
+    let builder_name = sig.rsplit("builder::").next().unwrap_or_default();
+    let builder_name = builder_name.split('<').next().unwrap_or_default();
+    let fields = code.builders.get(builder_name).cloned().unwrap_or_default();
+    let setter_type = |name: &str| {
+        fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, ty)| setter_type(ty))
+            .unwrap_or_else(|| "(no setter)".into())
+    };
+
+    // Operation parameters override path-item ones of the same name.
+    let mut params: Vec<&Parameter> = Vec::new();
+    for p in item.parameters.iter().chain(&op.parameters) {
+        if let Some(p) = resolve_parameter(document, p) {
+            let data = p.parameter_data_ref();
+            params.retain(|q: &&Parameter| q.parameter_data_ref().name != data.name);
+            params.push(p);
+        }
+    }
+    for p in params {
+        write_parameter(out, document, p, &setter_type);
+    }
+    if let Some(body) = &op.request_body {
+        let required = match body {
+            ReferenceOr::Item(b) if b.required => "required",
+            _ => "optional",
+        };
+        let _ = writeln!(out, "  body ({required}): .body({})", setter_type("body"));
+    }
+    let statuses: Vec<String> = op
+        .responses
+        .responses
+        .keys()
+        .map(|status| status.to_string())
+        .collect();
+    let success = code
+        .send_types
+        .get(builder_name)
+        .cloned()
+        .unwrap_or_default();
+    let _ = writeln!(out, "  responses {}: {success}", statuses.join(", "));
+}
+
+/// One parameter: where it goes, whether it is required, its builder
+/// setter (`setter_type` gives the setter's argument type by field name),
+/// schema, style and description.
+fn write_parameter(
+    out: &mut String,
+    document: &openapiv3::OpenAPI,
+    p: &Parameter,
+    setter_type: &dyn Fn(&str) -> String,
+) {
+    let data = p.parameter_data_ref();
+    let location = match p {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    };
+    let setter = data.name.to_snake_case();
+    let required = if data.required {
+        "required"
+    } else {
+        "optional"
+    };
+    let _ = writeln!(
+        out,
+        "  param {} ({location}, {required}): .{setter}({})",
+        data.name,
+        setter_type(&setter)
+    );
+    if let Some(schema) = parameter_schema(document, &data.format) {
+        let _ = writeln!(out, "    schema: {schema}");
+    }
+    if let Some(style) = parameter_style(p) {
+        let explode = data.explode.map_or("unset".to_string(), |e| e.to_string());
+        let _ = writeln!(out, "    style: {style}, explode: {explode}");
+    }
+    if let Some(description) = &data.description {
+        let _ = writeln!(
+            out,
+            "    doc: {}",
+            indent_continuation(description, "         ")
+        );
     }
 }
 

@@ -2,9 +2,11 @@
 //! the diff, and the command that fixes drift.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use xtask::Workspace;
+
+use crate::support::xtask;
 
 /// A scratch workspace holding copies of the spec and the generated file.
 fn scratch_workspace() -> tempfile::TempDir {
@@ -19,15 +21,6 @@ fn scratch_workspace() -> tempfile::TempDir {
         std::fs::copy(from, to).unwrap();
     }
     dir
-}
-
-fn xtask(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
 }
 
 fn edit_spec(root: &Path, from: &str, to: &str) {

@@ -1,8 +1,10 @@
 //! `cargo xtask public-api`: the listing of a small crate with every kind
-//! of item, its determinism, and `--check` exit codes and diffs.
+//! of item, its determinism, `--check` exit codes and diffs, and `--all`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support;
 
 /// A one-crate project with no dependencies, so rustdoc runs in a second.
 fn demo_crate() -> tempfile::TempDir {
@@ -111,14 +113,9 @@ pub fn parse(input: impl AsRef<str>, strict: bool) -> Result<Vec<Id>> { let _ = 
     std::fs::write(root.join("src/lib.rs"), format!("{lib}{extra}")).unwrap();
 }
 
+/// `cargo xtask public-api --crate demo-api ARGS` in `root`.
 fn public_api(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("public-api")
-        .args(["--crate", "demo-api", "--root"])
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
+    public_api_in(root, &[&["--crate", "demo-api"], args].concat())
 }
 
 #[test]
@@ -156,7 +153,7 @@ fn lists_every_public_item_with_its_signature_and_checks_it() {
     assert_eq!(check.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&check.stdout);
     assert!(
-        diff.contains("+fn demo_api::Id::get(&self) -> u32"),
+        diff.contains("+pub fn demo_api::Id::get(&self) -> u32"),
         "{diff}"
     );
     assert!(
@@ -178,11 +175,7 @@ fn lists_every_public_item_with_its_signature_and_checks_it() {
 #[test]
 fn an_unknown_crate_is_named_with_the_known_ones() {
     let dir = demo_crate();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["public-api", "--crate", "nope", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = public_api_in(dir.path(), &["--crate", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -192,8 +185,21 @@ fn an_unknown_crate_is_named_with_the_known_ones() {
 }
 
 #[test]
+fn a_crate_rustdoc_cannot_document_is_an_error_with_its_message() {
+    let dir = demo_crate();
+    write_lib(dir.path(), "pub fn broken( {}\n");
+    let out = public_api(dir.path(), &["--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`cargo rustdoc` failed") && stderr.contains("src/lib.rs"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn another_rustdoc_json_format_is_refused_with_both_versions() {
-    let error = xtask::public_api::listing_from_json(
+    let error = xtask::public_api::check_format(
         r#"{"format_version": 12, "root": 0}"#,
         Path::new("target/doc/demo.json"),
     )
@@ -201,7 +207,129 @@ fn another_rustdoc_json_format_is_refused_with_both_versions() {
     .to_string();
     assert!(
         error.contains("format 12")
-            && error.contains(&format!("format {}", xtask::public_api::FORMAT_VERSION)),
+            && error.contains(&format!("format {}", xtask::public_api::FORMAT_VERSION))
+            && error.contains("pin `public-api`"),
         "{error}"
+    );
+}
+
+#[test]
+fn json_the_lister_cannot_read_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("demo.json");
+    // The right format version, but not a crate.
+    std::fs::write(
+        &json,
+        format!(
+            r#"{{"format_version": {}, "root": 0}}"#,
+            xtask::public_api::FORMAT_VERSION
+        ),
+    )
+    .unwrap();
+    let error = xtask::public_api::listing_from_json(&json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("demo.json") && error.contains("not rustdoc JSON this xtask can read"),
+        "{error}"
+    );
+}
+
+/// [`demo_crate`] with a second library, `demo-other`, in its workspace.
+fn demo_workspace() -> tempfile::TempDir {
+    let dir = demo_crate();
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("[workspace]\n", "[workspace]\nmembers = [\"other\"]\n"),
+    )
+    .unwrap();
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(other.join("src")).unwrap();
+    std::fs::write(
+        other.join("Cargo.toml"),
+        "[package]\nname = \"demo-other\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    write_other(&other, "");
+    dir
+}
+
+fn write_other(other: &Path, extra: &str) {
+    std::fs::write(
+        other.join("src/lib.rs"),
+        format!("//! Another.\n/// One.\npub fn one() -> u8 {{ 1 }}\n{extra}"),
+    )
+    .unwrap();
+}
+
+/// `cargo xtask public-api ARGS` in `root`.
+fn public_api_in(root: &Path, args: &[&str]) -> Output {
+    support::xtask(root, &[&["public-api"], args].concat())
+}
+
+#[test]
+fn all_checks_every_crate_with_a_listing_and_reports_each_difference() {
+    let dir = demo_workspace();
+    // `--all` needs a listing to start from.
+    let none = public_api_in(dir.path(), &["--check", "--all"]);
+    assert_eq!(none.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert!(
+        stderr.contains("no library of this workspace has a public-api.txt"),
+        "{stderr}"
+    );
+
+    // Several `--crate`s write several listings.
+    let wrote = public_api_in(
+        dir.path(),
+        &["--crate", "demo-api", "--crate", "demo-other"],
+    );
+    assert!(
+        wrote.status.success(),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
+    let other_listing = std::fs::read_to_string(dir.path().join("other/public-api.txt")).unwrap();
+    assert!(
+        other_listing.contains("pub fn demo_other::one() -> u8"),
+        "{other_listing}"
+    );
+    let check = public_api_in(dir.path(), &["--check", "--all"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // A change in the second crate fails the check with its diff, and the
+    // first is still checked in the same run.
+    write_other(
+        &dir.path().join("other"),
+        "/// Two.\npub fn two() -> u8 { 2 }\n",
+    );
+    let check = public_api_in(dir.path(), &["--check", "--all"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("public-api.txt is up to date with the API of demo-api")
+            && stdout.contains("+++ b/other/public-api.txt")
+            && stdout.contains("+pub fn demo_other::two() -> u8"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("cargo xtask public-api --crate demo-other"),
+        "{stderr}"
+    );
+
+    // `--all` without `--check` rewrites every listing.
+    assert!(public_api_in(dir.path(), &["--all"]).status.success());
+    assert!(
+        public_api_in(dir.path(), &["--check", "--all"])
+            .status
+            .success()
     );
 }

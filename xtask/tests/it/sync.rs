@@ -7,7 +7,7 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use support::upstream::{to_swagger, upstream_openapi, with_upstream_emails};
@@ -364,13 +364,7 @@ fn write_upstream(dir: &Path, name: &str, doc: &Value) -> PathBuf {
 }
 
 fn xtask_sync(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("sync")
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
+    support::xtask(root, &[&["sync"], args].concat())
 }
 
 #[test]
