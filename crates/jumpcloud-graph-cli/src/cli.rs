@@ -69,7 +69,8 @@ README; --format ndjson prints one JSON value per line.
 
 Exit codes:
   0  done; revoke --apply: the user no longer reaches the object
-  1  an error (the API, the network, a file), one line on stderr; review: some users failed
+  1  an error (the API, the network, a file), one line on stderr; review: some users
+     failed; revoke --apply: a step failed (what was done so far is on stdout)
   2  a usage error: bad arguments, an unknown name, an --org fixture that is invalid or
      over 16 MiB, a --users list over 32 MiB, or a confirmation that cannot be asked
      because stdin is not a terminal (pass --yes)
@@ -206,11 +207,17 @@ jcgraph can run, and whether sudo would rise.
 
 --apply runs the steps jcgraph can run after asking for confirmation on the \
 terminal (--yes skips it; without a terminal and without --yes it refuses, \
-exit 2), then traverses again and prints what still grants access. Exit 0 \
-when access is gone, 3 when it remains, 4 when the confirmation is declined.
+exit 2), then traverses again and prints each step's status (removed or \
+already gone only when the re-read no longer shows the edge; unverified when \
+JumpCloud answered but the re-read still shows it) and what still grants \
+access. A step that fails stops the run: what was done so far is printed, \
+then the error. Exit 0 when access is gone, 3 when it remains, 1 when a step \
+failed, 4 when the confirmation is declined.
 
-JSON: the revoke plan; with --apply, {\"plan\", \"outcome\"} (outcome null when \
-declined). ndjson: the plan, then the outcome, one line each.
+JSON: the revoke plan; with --apply, {\"plan\", \"outcome\", \"error\"} \
+(outcome null when declined; error null unless a step or the re-read failed, \
+and then the outcome is what was done so far). ndjson: the plan, then the \
+outcome, one line each.
 
 Examples:
   jcgraph revoke ada systems web-01

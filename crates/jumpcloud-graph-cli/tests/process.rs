@@ -7,7 +7,7 @@ mod common;
 use std::process::Stdio;
 
 use common::{SANDBOX_LINE, command, jcgraph, one_error_line, run_command};
-use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, RetryAfter, Sandbox, Trigger};
 
 const ADA: &str = "651000000000000000000001";
 
@@ -21,8 +21,12 @@ struct FakeJumpCloud {
 
 impl FakeJumpCloud {
     fn start() -> Self {
+        Self::start_with(Fixture::demo())
+    }
+
+    fn start_with(fixture: Fixture) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let sandbox = runtime.block_on(Sandbox::start(Fixture::demo()));
+        let sandbox = runtime.block_on(Sandbox::start(fixture));
         Self {
             sandbox,
             _runtime: runtime,
@@ -822,4 +826,107 @@ fn an_unreachable_token_endpoint_costs_at_most_two_connections() {
         line.contains("could not fetch the service account's token"),
         "{line}"
     );
+}
+
+#[test]
+fn revoke_apply_never_calls_an_edge_gone_that_the_re_read_still_shows() {
+    let api = FakeJumpCloud::start();
+    // JumpCloud answers 404 to the removal of Ada's web-01 binding, which
+    // stays in place.
+    api.sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::always(Fault::status(404))
+                .method("POST")
+                .path_contains("/associations"),
+        ),
+    );
+    let web = "653000000000000000000004";
+    let run = api.run(&["revoke", ADA, "systems", web, "--apply", "--yes"]);
+    assert_eq!(run.code, 3, "access remains: {run:#?}");
+    assert!(!run.stdout.contains("already gone"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "Unverified: user 651000000000000000000001 -> system 653000000000000000000004"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A user bound to system s directly and to two device groups that hold
+/// it: three steps jcgraph runs itself.
+const THREE_STEPS: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Three steps
+    users: { u: { id: "651000000000000000000001" } }
+    systems: { s: { id: "653000000000000000000001" } }
+    system_groups:
+      sg1: { id: "654000000000000000000001" }
+      sg2: { id: "654000000000000000000002" }
+    members: { sg1: [s], sg2: [s] }
+    bindings:
+      - { from: u, to: s }
+      - { from: u, to: sg1 }
+      - { from: u, to: sg2 }
+keys: [{ key: jc-sandbox-three-steps-admin, org: o }]
+"#;
+
+/// `jcgraph revoke u systems s --apply --yes ARGS` against THREE_STEPS,
+/// where the first removal goes through and every later one gets 503
+/// (retried at once, as Retry-After: 0 allows, until the attempts run out).
+fn revoke_failing_midway(args: &[&str]) -> common::Run {
+    let api = FakeJumpCloud::start_with(Fixture::from_yaml_str(THREE_STEPS).unwrap());
+    api.sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::new(
+                Trigger::At((2..=50).collect()),
+                Fault::status(503).retry_after(RetryAfter::Seconds(0)),
+            )
+            .method("POST"),
+        ),
+    );
+    let mut all = vec![
+        "revoke",
+        "651000000000000000000001",
+        "systems",
+        "653000000000000000000001",
+        "--apply",
+        "--yes",
+    ];
+    all.extend_from_slice(args);
+    api.run(&all)
+}
+
+#[test]
+fn revoke_apply_that_fails_midway_prints_what_changed_and_exits_1() {
+    let run = revoke_failing_midway(&["--format", "json"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        one_error_line(&run).contains("revoke step 2 of 3 failed"),
+        "{run:#?}"
+    );
+    assert!(one_error_line(&run).contains("503"), "{run:#?}");
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let statuses: Vec<&str> = value["outcome"]["steps"]
+        .as_array()
+        .expect("the outcome so far")
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["removed", "failed", "not_attempted"]);
+    assert!(value["error"].as_str().unwrap().contains("503"));
+    assert_eq!(value["outcome"]["still_granted"], true);
+
+    let run = revoke_failing_midway(&[]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    for line in [
+        "Applied: removed user 651000000000000000000001 -> system 653000000000000000000001",
+        "Failed: user 651000000000000000000001 -> system_group 654000000000000000000001: POST",
+        "Not attempted (an earlier step failed): user 651000000000000000000001 -> system_group",
+        "Still granted:",
+    ] {
+        assert!(run.stdout.contains(line), "{line:?} not in\n{}", run.stdout);
+    }
 }

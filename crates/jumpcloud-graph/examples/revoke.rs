@@ -6,16 +6,20 @@
 //! the Ops group (passwordless sudo) and through Engineering's binding to
 //! the "Production servers" device group. The example explains her access,
 //! plans a complete revoke, shows why removing her direct binding alone
-//! would *raise* her sudo, applies the part this SDK can do, and shows what
-//! is left to an administrator.
+//! would *raise* her sudo, applies the part this SDK can do (each step
+//! verified by reading web-01 again), and shows what is left to an
+//! administrator.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use jumpcloud_graph::{GraphNode, NodeId, TraversalKind};
+use jumpcloud_graph::{Explanation, GraphNode, NodeId, RevokeOutcome, RevokePlan, TraversalKind};
 use jumpcloud_graph_sandbox::{Fixture, Sandbox};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Names by node, from the fixture.
+type Names = dyn Fn(&GraphNode) -> Option<String>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -47,35 +51,53 @@ async fn run() -> Result<()> {
         .explain(TraversalKind::System, web01)
         .await?
         .ok_or("web-01 is not bound to Ada")?;
+    show_explanation(&ex, &name);
+
+    println!("\n== What would it take to remove web-01 from Ada completely?\n");
+    let plan = ada.revoke_plan(TraversalKind::System, web01).await?;
+    show_plan(&plan, &name);
+
+    println!("\n== Applying the steps this SDK can run\n");
+    let done = match plan.apply().await {
+        Ok(done) => done,
+        Err(failed) => {
+            // What was done before the failure, each step with its status.
+            println!("  stopped: {}", failed.outcome());
+            return Err(failed.into());
+        }
+    };
+    show_outcome(&plan, &done, &name);
+    Ok(())
+}
+
+/// Each path with its sudo, the effective sudo and the path deciding it.
+fn show_explanation(ex: &Explanation, name: &Names) {
     for (i, path) in ex.paths().iter().enumerate() {
         let sudo = path.sudo().map_or("no sudo".to_string(), |s| s.to_string());
-        println!("  {}. {}", i + 1, path.display_with(&name));
+        println!("  {}. {}", i + 1, path.display_with(name));
         println!("     {}, sudo {sudo}", path.kind().name());
     }
     println!(
         "\n  effective sudo: {}, decided by: {}",
         ex.effective_sudo(),
         ex.deciding_path()
-            .map_or("no path".to_string(), |p| p.display_with(&name).to_string())
+            .map_or("no path".to_string(), |p| p.display_with(name).to_string())
     );
     println!(
         "  the server's compiledAttributes agree: {}",
         ex.agrees_with_server()
     );
+}
 
-    println!("\n== What would it take to remove web-01 from Ada completely?\n");
-    let plan = ada.revoke_plan(TraversalKind::System, web01).await?;
+/// Each step: who runs it, the operation, what else Ada loses; warnings.
+fn show_plan(plan: &RevokePlan, name: &Names) {
     for (i, step) in plan.steps().iter().enumerate() {
         let who = if step.is_executable() {
             "this SDK"
         } else {
             "an administrator"
         };
-        println!(
-            "  {}. {} (by {who})",
-            i + 1,
-            step.edge().display_with(&name)
-        );
+        println!("  {}. {} (by {who})", i + 1, step.edge().display_with(name));
         let op = step.operation();
         if let (Some(method), Some(path), Some(body)) = (op.method(), op.path(), op.body()) {
             println!("     {method} {path} {body}");
@@ -83,21 +105,28 @@ async fn run() -> Result<()> {
         let lost: Vec<String> = step
             .collateral()
             .iter()
-            .map(|n| n.display_with(&name).to_string())
+            .map(|n| n.display_with(name).to_string())
             .collect();
         if !lost.is_empty() {
             println!("     Ada also loses: {}", lost.join(", "));
         }
     }
-    println!();
+    println!("\n  the fewest steps: {}", plan.is_smallest());
     for warning in plan.warnings() {
         println!("  warning: {warning}");
     }
+}
 
-    println!("\n== Applying the steps this SDK can run\n");
-    let done = plan.apply().await?;
-    for step in done.removed() {
-        println!("  removed {}", step.edge().display_with(&name));
+/// Each step's status by the re-read, what still grants web-01, and what
+/// is left to an administrator.
+fn show_outcome(plan: &RevokePlan, done: &RevokeOutcome, name: &Names) {
+    for applied in done.steps() {
+        // `removed` only when the re-read no longer shows the edge.
+        println!(
+            "  {}: {}",
+            applied.status(),
+            applied.step().edge().display_with(name)
+        );
     }
     println!(
         "  still granted: {}; effective sudo now: {} (it was {})",
@@ -106,12 +135,11 @@ async fn run() -> Result<()> {
         plan.sudo_now()
     );
     for path in done.remaining_paths() {
-        println!("    through {}", path.display_with(&name));
+        println!("    through {}", path.display_with(name));
     }
     println!("  as the plan predicted: {}", done.matches_prediction());
     println!("\n  left to an administrator:");
     for step in done.left_to_admin() {
         println!("    {}", step.operation());
     }
-    Ok(())
 }

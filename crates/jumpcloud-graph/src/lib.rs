@@ -72,11 +72,15 @@
 //!   the path that decides it ([`Explanation`]), and the server's
 //!   `compiledAttributes`, flagged where they disagree.
 //! - [`User::revoke_plan`]: a smallest set of edges whose removal leaves no
-//!   path ([`RevokePlan`]); each [`RevokeStep`] says whether this crate
-//!   can remove it, the JumpCloud operation that does
+//!   path ([`RevokePlan`]), exact by a maximum flow (a minimum cut of the
+//!   paths' graph) for any number of paths; each [`RevokeStep`] says
+//!   whether this crate can remove it, the JumpCloud operation that does
 //!   ([`RemovalOperation`]: method, path, body), and what else the user
 //!   loses with it. [`RevokePlan::apply`] runs the steps this crate can
-//!   run and reports what is left ([`RevokeOutcome`]).
+//!   run, reads the object again, and reports each step's [`StepStatus`]
+//!   (removed or already gone only when the re-read no longer shows the
+//!   edge) and what is left ([`RevokeOutcome`]); when a step fails, its
+//!   [`RevokeError`] carries the outcome so far.
 //! - [`User::access_report`]: everything the user reaches, across the
 //!   nine traversals and the user's groups, with sudo per object
 //!   ([`AccessReport`]).
@@ -142,8 +146,9 @@
 //! | [`Explanation`] | `{"user", "object", "paths", "effective_sudo", "deciding_path": index \| null, "compiled_attributes", "compiled_sudo", "agrees_with_server", "warnings"}` |
 //! | [`RemovalOperation`] | `{"operation_id", "method", "path", "body", "description"}` (the first four `null` when undocumented) |
 //! | [`RevokeStep`] | `{"edge", "executable", "affects_other_users", "operation", "paths_cut": [index, ..], "collateral": [node, ..]}` |
-//! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}` |
-//! | [`RevokeOutcome`] | `{"target", "removed", "already_absent", "left_to_admin", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}` |
+//! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "smallest", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}`; `smallest`: the fewest steps is proven; `exact`: the choice among the smallest plans is proven best too |
+//! | [`AppliedStep`] | `{"step": step, "status": "removed" \| "already_absent" \| "unverified" \| "failed" \| "not_attempted", "answer": "removed" \| "already_absent" \| null, "error": string \| null}` |
+//! | [`RevokeOutcome`] | `{"target", "steps": [applied step, ..], "left_to_admin", "reread", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}`; `steps` holds every executable step in order, also when a step failed ([`RevokeError::outcome`]) |
 //! | [`AccessReport`] | `{"user", "objects": [explanation, ..], "groups": [explanation, ..], "warnings"}` |
 //! | [`AccessWarning`] | `{"kind": "sudo_would_rise", "from": .., "to": .., "message": ".."}` and so on: `kind`, the variant's fields, `message` |
 //!
@@ -239,8 +244,8 @@ mod user;
 mod write;
 
 pub use access::{
-    AccessReport, AccessWarning, Explanation, Precedence, RemovalOperation, RevokeOutcome,
-    RevokePlan, RevokeStep,
+    AccessReport, AccessWarning, AppliedStep, Explanation, Precedence, RemovalOperation,
+    RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
 };
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
 pub use client::Client;

@@ -3,7 +3,9 @@
 
 use std::io::BufRead;
 
-use jumpcloud_graph::{AccessWarning, RevokeOutcome, RevokePlan, RevokeStep};
+use jumpcloud_graph::{
+    AccessWarning, AppliedStep, Ensured, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+};
 use serde::Serialize;
 
 use super::Ctx;
@@ -51,19 +53,31 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
                 ctx.out.json(&Applied {
                     plan: &plan,
                     outcome: None,
+                    error: None,
                 })?;
             }
             return Ok(Exit::Declined);
         }
     }
-    let outcome = plan.apply().await?;
+    let (outcome, message) = match plan.apply().await {
+        Ok(outcome) => (outcome, None),
+        Err(failed) => {
+            let message = crate::error::with_causes(&failed);
+            (failed.into_parts().1, Some(message))
+        }
+    };
     match ctx.format {
         Format::Table => outcome_text(&mut ctx.out, &ctx.backend.directory, &plan, &outcome)?,
         Format::Ndjson => ctx.out.ndjson(&outcome)?,
         Format::Json => ctx.out.json(&Applied {
             plan: &plan,
             outcome: Some(&outcome),
+            error: message.as_deref(),
         })?,
+    }
+    if let Some(message) = message {
+        // What changed is on stdout; the error ends the run with exit 1.
+        return Err(CliError::Failed(message));
     }
     Ok(if outcome.still_granted() {
         Exit::AccessRemains
@@ -72,11 +86,14 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
     })
 }
 
-/// `--apply --format json`: `{"plan": plan, "outcome": outcome | null}`.
+/// `--apply --format json`: `{"plan": plan, "outcome": outcome | null,
+/// "error": message | null}`; the outcome is what was done so far when a
+/// step or the re-read failed.
 #[derive(Serialize)]
 struct Applied<'a> {
     plan: &'a RevokePlan,
     outcome: Option<&'a RevokeOutcome>,
+    error: Option<&'a str>,
 }
 
 /// Asks on stderr and reads one line from stdin; yes is `y` or `yes`.
@@ -132,15 +149,11 @@ fn plan_text(out: &mut Out, directory: &Directory, plan: &RevokePlan) -> std::io
     }
     out.wrapped(&now, 2)?;
     out.line("")?;
-    let exact = if plan.is_exact() {
-        "a smallest set of edges whose removal leaves no path"
-    } else {
-        "edges whose removal leaves no path (maybe not the fewest: see the warnings)"
-    };
     out.wrapped(
         &format!(
-            "{} ({exact}):",
-            render::plural(plan.steps().len(), "step", "steps")
+            "{} ({}):",
+            render::plural(plan.steps().len(), "step", "steps"),
+            how_small(plan)
         ),
         2,
     )?;
@@ -148,12 +161,30 @@ fn plan_text(out: &mut Out, directory: &Directory, plan: &RevokePlan) -> std::io
         step_text(out, directory, i, step)?;
     }
     out.line("")?;
+    after_text(out, directory, plan)
+}
+
+/// What the plan's size and choice are known to be.
+fn how_small(plan: &RevokePlan) -> &'static str {
+    if plan.is_exact() {
+        "a smallest set of edges whose removal leaves no path"
+    } else if plan.is_smallest() {
+        "a smallest set of edges whose removal leaves no path; the choice among such sets is \
+         estimated: see the warnings"
+    } else {
+        "edges whose removal leaves no path (maybe not the fewest: see the warnings)"
+    }
+}
+
+/// What the executable steps leave, what the whole plan takes, warnings.
+fn after_text(out: &mut Out, directory: &Directory, plan: &RevokePlan) -> std::io::Result<()> {
+    let takes_sudo = plan.target().is_some_and(|t| render::takes_sudo(t.kind()));
     let after = if plan.still_granted_after_apply() {
         let mut text = format!(
             "still granted through {}",
             render::plural(plan.remaining_paths().len(), "path", "paths")
         );
-        if render::takes_sudo(target.kind()) {
+        if takes_sudo {
             text.push_str(&format!(", effective sudo {}", plan.sudo_after_apply()));
         }
         text
@@ -228,32 +259,22 @@ fn outcome_text(
     outcome: &RevokeOutcome,
 ) -> std::io::Result<()> {
     out.line("")?;
-    let edges = |steps: &[RevokeStep]| {
-        steps
-            .iter()
-            .map(|s| render::edge(directory, s.edge()))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let mut done = match outcome.removed() {
-        [] => "Applied: removed nothing".to_string(),
-        removed => format!("Applied: removed {}", edges(removed)),
-    };
-    if !outcome.already_absent().is_empty() {
-        done.push_str(&format!(
-            "; already gone: {}",
-            edges(outcome.already_absent())
-        ));
-    }
-    out.wrapped(&done, 2)?;
-    match outcome.explanation() {
-        Some(still) => {
+    steps_done_text(out, directory, outcome)?;
+    match (outcome.explanation(), outcome.was_reread()) {
+        (_, false) => {
+            out.line("")?;
+            out.wrapped(
+                "Not read again after the writes: whether access remains is unknown",
+                2,
+            )?;
+        }
+        (Some(still), true) => {
             out.line("")?;
             out.line("Still granted:")?;
             // The plan's warnings already said what the notes would.
             super::why::explain(out, directory, still, false)?;
         }
-        None => {
+        (None, true) => {
             let target = plan.target().map_or_else(
                 || plan.target_id().to_string(),
                 |t| render::node(directory, t),
@@ -279,7 +300,7 @@ fn outcome_text(
             step_text(out, directory, i, step)?;
         }
     }
-    // Access remaining is what the section above lists.
+    // Access remaining is what the sections above list.
     let warnings = outcome
         .warnings()
         .iter()
@@ -291,6 +312,60 @@ fn outcome_text(
         )?;
     }
     Ok(())
+}
+
+/// Each executable step by its status. Only edges the re-read no longer
+/// shows are called removed or already gone.
+fn steps_done_text(
+    out: &mut Out,
+    directory: &Directory,
+    outcome: &RevokeOutcome,
+) -> std::io::Result<()> {
+    let edges = |steps: Vec<&RevokeStep>| {
+        steps
+            .iter()
+            .map(|s| render::edge(directory, s.edge()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut done = match outcome.removed().collect::<Vec<_>>() {
+        removed if removed.is_empty() => "Applied: removed nothing".to_string(),
+        removed => format!("Applied: removed {}", edges(removed)),
+    };
+    let gone: Vec<&RevokeStep> = outcome.already_absent().collect();
+    if !gone.is_empty() {
+        done.push_str(&format!("; already gone: {}", edges(gone)));
+    }
+    out.wrapped(&done, 2)?;
+    for applied in outcome.steps() {
+        let edge = render::edge(directory, applied.step().edge());
+        let line = match applied.status() {
+            StepStatus::Unverified => {
+                format!("Unverified: {edge} ({})", unverified_why(outcome, applied))
+            }
+            StepStatus::Failed => format!(
+                "Failed: {edge}: {}",
+                applied.error().unwrap_or("unknown error")
+            ),
+            StepStatus::NotAttempted => format!("Not attempted (an earlier step failed): {edge}"),
+            _ => continue,
+        };
+        out.wrapped(&line, 2)?;
+    }
+    Ok(())
+}
+
+/// Why a step JumpCloud answered is not verified.
+fn unverified_why(outcome: &RevokeOutcome, applied: &AppliedStep) -> &'static str {
+    match (outcome.was_reread(), applied.answer()) {
+        (false, _) => "JumpCloud answered, but the object could not be read again",
+        (true, Some(Ensured::AlreadyAbsent)) => {
+            "JumpCloud answered 404, yet the re-read still shows the edge"
+        }
+        (true, _) => {
+            "JumpCloud removed it, yet the re-read still shows the edge (changes can take a while)"
+        }
+    }
 }
 
 fn nodes(directory: &Directory, nodes: &[jumpcloud_graph::GraphNode]) -> String {

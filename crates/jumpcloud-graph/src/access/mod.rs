@@ -21,7 +21,7 @@ pub use explain::Explanation;
 pub use operation::RemovalOperation;
 pub use precedence::Precedence;
 pub use report::AccessReport;
-pub use revoke::{RevokeOutcome, RevokePlan, RevokeStep};
+pub use revoke::{AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus};
 pub use warning::AccessWarning;
 
 use futures::TryStreamExt;

@@ -59,10 +59,24 @@ pub enum AccessWarning {
     /// user can log in to, and is outside the user graph's operations: the
     /// sudo shown here is what the graph grants.
     GlobalSudoNotVisible,
-    /// The paths were too many for an exact search within its budget: the
-    /// plan cuts every path but may not be the smallest.
+    /// The server's paths do not prove the plan smallest (their edges
+    /// form routes the server did not list, so the maximum flow is no
+    /// proof), and they were too many for the exact search within its
+    /// budget: the plan cuts every path but may not be the smallest.
     #[non_exhaustive]
     SearchTooLarge {
+        /// Distinct edges on the paths.
+        edges: usize,
+        /// Paths to cut.
+        paths: usize,
+    },
+    /// The plan has the fewest steps and, among plans of that size, the
+    /// most this crate can run; but there were too many such plans to
+    /// compare the rest exactly within the search's budget, so collateral
+    /// (what else the user loses) was estimated edge by edge: another plan
+    /// of the same size may take less.
+    #[non_exhaustive]
+    PreferenceEstimated {
         /// Distinct edges on the paths.
         edges: usize,
         /// Paths to cut.
@@ -95,8 +109,8 @@ pub enum AccessWarning {
 impl AccessWarning {
     /// A stable name for the kind of warning: `access_remains`,
     /// `sudo_would_rise`, `sudo_rose`, `precedence_disagrees`,
-    /// `global_sudo_not_visible`, `search_too_large`, `empty_paths`,
-    /// `unexpected_outcome`.
+    /// `global_sudo_not_visible`, `search_too_large`, `preference_estimated`,
+    /// `empty_paths`, `unexpected_outcome`.
     pub fn name(&self) -> &'static str {
         match self {
             AccessWarning::AccessRemains { .. } => "access_remains",
@@ -105,6 +119,7 @@ impl AccessWarning {
             AccessWarning::PrecedenceDisagrees { .. } => "precedence_disagrees",
             AccessWarning::GlobalSudoNotVisible => "global_sudo_not_visible",
             AccessWarning::SearchTooLarge { .. } => "search_too_large",
+            AccessWarning::PreferenceEstimated { .. } => "preference_estimated",
             AccessWarning::EmptyPaths { .. } => "empty_paths",
             AccessWarning::UnexpectedOutcome { .. } => "unexpected_outcome",
         }
@@ -158,8 +173,14 @@ impl fmt::Display for AccessWarning {
             ),
             AccessWarning::SearchTooLarge { edges, paths } => write!(
                 f,
-                "{paths} paths over {edges} edges are too many for an exact search: this plan \
-                 cuts every path but may not be the smallest"
+                "{paths} paths over {edges} edges, with routes the server did not list, are too \
+                 many for an exact search: this plan cuts every path but may not be the smallest"
+            ),
+            AccessWarning::PreferenceEstimated { edges, paths } => write!(
+                f,
+                "{paths} paths over {edges} edges leave too many smallest plans to compare \
+                 exactly: this one has the fewest steps, but another of that size may take less \
+                 else away from the user"
             ),
             AccessWarning::EmptyPaths { count } => write!(
                 f,
@@ -215,7 +236,8 @@ impl serde::Serialize for AccessWarning {
                 map.serialize_entry("server", server)?;
             }
             AccessWarning::GlobalSudoNotVisible => {}
-            AccessWarning::SearchTooLarge { edges, paths } => {
+            AccessWarning::SearchTooLarge { edges, paths }
+            | AccessWarning::PreferenceEstimated { edges, paths } => {
                 map.serialize_entry("edges", edges)?;
                 map.serialize_entry("paths", paths)?;
             }

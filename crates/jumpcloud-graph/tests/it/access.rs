@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use jumpcloud_graph::{
-    AccessWarning, Client, ErrorKind, Explanation, Grant, GraphNode, Precedence, RevokePlan, Sudo,
-    TraversalKind, User,
+    AccessWarning, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode, Precedence,
+    RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User,
 };
-use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, Sandbox};
 use serde_json::json;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -446,7 +446,8 @@ async fn a_direct_only_plan_is_one_executable_step_and_apply_ends_access() {
     assert_eq!(gone, ["katherine -> katherine-surface"]);
     assert!(!done.still_granted());
     assert_eq!(done.effective_sudo(), Sudo::Disabled);
-    assert_eq!(done.removed().len(), 1);
+    assert_eq!(done.removed().count(), 1);
+    assert!(done.is_complete());
     assert!(done.matches_prediction());
     assert!(done.warnings().is_empty(), "{:?}", done.warnings());
 }
@@ -481,7 +482,7 @@ async fn a_group_only_plan_leaves_the_least_collateral_step_to_an_admin() {
     let before = live_edges(&sandbox, "acme", "linus");
     let done = plan.apply().await.unwrap();
     assert_eq!(live_edges(&sandbox, "acme", "linus"), before);
-    assert!(done.removed().is_empty());
+    assert_eq!(done.removed().count(), 0);
     assert!(done.still_granted());
     assert_eq!(done.left_to_admin().len(), 1);
     assert!(done.matches_prediction());
@@ -554,8 +555,9 @@ async fn ada_on_web01_plan_cuts_three_paths_and_warns_that_sudo_would_rise() {
 
     // Applying again finds the edge already gone and changes nothing.
     let again = plan.apply().await.unwrap();
-    assert_eq!(again.already_absent().len(), 1);
-    assert!(again.removed().is_empty());
+    assert_eq!(again.already_absent().count(), 1);
+    assert_eq!(again.removed().count(), 0);
+    assert!(again.is_complete());
     assert_eq!(live_edges(&sandbox, "acme", "ada"), after);
 }
 
@@ -773,7 +775,7 @@ async fn an_active_directory_reached_through_a_group_leaves_that_path_to_an_admi
     assert!(has(plan.warnings(), "access_remains"));
 
     let done = plan.apply().await.unwrap();
-    assert_eq!(done.removed().len(), 1);
+    assert_eq!(done.removed().count(), 1);
     assert!(done.still_granted());
     assert_eq!(done.left_to_admin().len(), 1);
     assert!(done.matches_prediction());
@@ -908,4 +910,176 @@ async fn explain_all_explains_every_object_of_one_kind_from_one_traversal() {
         assert_eq!(one.paths().len(), explained.paths().len());
         assert_eq!(one.deciding_index(), explained.deciding_index());
     }
+}
+
+// ---------------------------------------------------------------- apply
+
+#[tokio::test]
+async fn a_spurious_404_on_a_dissociate_leaves_the_step_unverified_not_already_absent() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
+    let before = live_edges(&sandbox, "acme", "ada");
+    // JumpCloud answers 404 to the removal, yet the edge stays.
+    sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::always(Fault::status(404))
+                .method("POST")
+                .path_contains("/associations"),
+        ),
+    );
+    let done = plan.apply().await.unwrap();
+    assert_eq!(live_edges(&sandbox, "acme", "ada"), before);
+    // Only a re-read may call an edge absent: the re-traversal still shows
+    // the direct binding.
+    assert_eq!(done.already_absent().count(), 0, "{done}");
+    let step = &done.steps()[0];
+    assert_eq!(step.status(), StepStatus::Unverified);
+    assert_eq!(step.answer(), Some(Ensured::AlreadyAbsent));
+    assert!(!done.is_complete());
+    assert!(done.still_granted());
+    assert_eq!(done.remaining_paths().len(), 3);
+    assert!(!done.matches_prediction());
+    assert!(has(done.warnings(), "unexpected_outcome"));
+    assert!(
+        done.to_string()
+            .starts_with("removed 0 edges, 1 unverified"),
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn a_removal_answered_but_not_yet_visible_is_unverified() {
+    let sandbox = start(Fixture::demo()).await;
+    let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
+    // JumpCloud accepts the removal (204) but the graph does not change
+    // yet, as under association lag.
+    sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::always(Fault::status(204))
+                .method("POST")
+                .path_contains("/associations"),
+        ),
+    );
+    let done = plan.apply().await.unwrap();
+    let step = &done.steps()[0];
+    assert_eq!(step.status(), StepStatus::Unverified);
+    assert_eq!(step.answer(), Some(Ensured::Removed));
+    assert_eq!(done.removed().count(), 0);
+    assert!(done.still_granted());
+}
+
+/// A user bound to system s directly and to two device groups that hold
+/// it: three steps this crate runs itself.
+const THREE_STEPS: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Three steps
+    users: { u: { id: "651000000000000000000001" } }
+    systems: { s: { id: "653000000000000000000001" } }
+    system_groups:
+      sg1: { id: "654000000000000000000001" }
+      sg2: { id: "654000000000000000000002" }
+    members: { sg1: [s], sg2: [s] }
+    bindings:
+      - { from: u, to: s }
+      - { from: u, to: sg1 }
+      - { from: u, to: sg2 }
+keys: [{ key: jc-sandbox-three-steps-admin, org: o }]
+"#;
+
+/// A sandbox over [`THREE_STEPS`], and u's plan for s through a client
+/// that does not retry.
+async fn three_step_plan() -> (Sandbox, RevokePlan) {
+    let sandbox = start(Fixture::from_yaml_str(THREE_STEPS).unwrap()).await;
+    let client = sandbox.client_with(|b| b.retry(RetryPolicy::none()));
+    let u = client.user(sandbox.fixture()["o"].id_of("u")).unwrap();
+    let plan = u
+        .revoke_plan(TraversalKind::System, sandbox.fixture()["o"].id_of("s"))
+        .await
+        .unwrap();
+    (sandbox, plan)
+}
+
+#[tokio::test]
+async fn a_step_that_fails_returns_the_outcome_so_far_with_the_error() {
+    let (sandbox, plan) = three_step_plan().await;
+    assert_eq!(plan.executable_steps().count(), 3);
+    // The first removal goes through, the second gets 503.
+    sandbox
+        .set_faults(FaultPlan::new().rule(FaultRule::at([2], Fault::status(503)).method("POST")));
+    let failed = plan.apply().await.unwrap_err();
+    assert_eq!(failed.error().status(), Some(503));
+    assert!(
+        failed
+            .to_string()
+            .starts_with("revoke step 2 of 3 failed: "),
+        "{failed}"
+    );
+    let outcome = failed.outcome();
+    let statuses: Vec<StepStatus> = outcome.steps().iter().map(|s| s.status()).collect();
+    assert_eq!(
+        statuses,
+        [
+            StepStatus::Removed,
+            StepStatus::Failed,
+            StepStatus::NotAttempted
+        ]
+    );
+    assert!(outcome.steps()[1].error().unwrap().contains("503"));
+    // The re-read ran after the failure: the first edge is verified gone,
+    // the other two still grant the device.
+    assert!(outcome.was_reread());
+    assert!(outcome.still_granted());
+    assert_eq!(outcome.remaining_paths().len(), 2);
+    assert_eq!(live_edges(&sandbox, "o", "u").len(), 2);
+    assert!(!outcome.matches_prediction());
+    assert!(!has(outcome.warnings(), "unexpected_outcome"));
+    // `?` keeps working where only an Error fits.
+    let error: jumpcloud_graph::Error = failed.into();
+    assert_eq!(error.status(), Some(503));
+
+    // Applying again finishes the job.
+    sandbox.clear_faults();
+    let done = plan.apply().await.unwrap();
+    let statuses: Vec<StepStatus> = done.steps().iter().map(|s| s.status()).collect();
+    assert_eq!(
+        statuses,
+        [
+            StepStatus::AlreadyAbsent,
+            StepStatus::Removed,
+            StepStatus::Removed
+        ]
+    );
+    assert!(!done.still_granted() && done.is_complete());
+}
+
+#[tokio::test]
+async fn a_failed_re_read_leaves_every_answered_step_unverified() {
+    let (sandbox, plan) = three_step_plan().await;
+    sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::always(Fault::status(503))
+                .method("GET")
+                .path_contains("/systems"),
+        ),
+    );
+    let failed = plan.apply().await.unwrap_err();
+    assert!(
+        failed
+            .to_string()
+            .starts_with("the re-read after the revoke's writes failed")
+    );
+    let outcome = failed.outcome();
+    assert!(!outcome.was_reread());
+    assert_eq!(outcome.unverified().count(), 3);
+    assert!(outcome.still_granted(), "nothing shows access gone");
+    assert!(
+        outcome
+            .to_string()
+            .contains("whether access remains is unknown"),
+        "{outcome}"
+    );
+    // The writes themselves went through.
+    assert!(live_edges(&sandbox, "o", "u").is_empty());
 }

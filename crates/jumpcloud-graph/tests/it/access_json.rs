@@ -1,9 +1,13 @@
 //! The JSON shapes of the results are stable: snapshots of an explanation,
-//! a revoke plan, an outcome and an access report on the demo org (whose
-//! ids are fixed), and round trips of the types that deserialize.
+//! a revoke plan, an outcome (complete, and stopped by a failed step) and
+//! an access report on the demo org (whose ids are fixed), and round trips
+//! of the types that deserialize.
 
-use jumpcloud_graph::{Grant, GraphNode, GraphType, ObjectId, Sudo, TraversalKind, User};
-use jumpcloud_graph_sandbox::{Fixture, Sandbox};
+use jumpcloud_graph::{
+    AssociationTarget, Grant, GraphNode, GraphType, ObjectId, RetryPolicy, Sudo, TraversalKind,
+    User,
+};
+use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, Sandbox};
 use serde_json::json;
 
 fn user(sandbox: &Sandbox, handle: &str) -> User {
@@ -102,4 +106,28 @@ fn nodes_and_traversal_kinds_round_trip() {
             kind
         );
     }
+}
+
+#[tokio::test]
+async fn revoke_outcome_of_a_step_that_failed() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let acme = &sandbox.fixture()["acme"];
+    let client = sandbox.client_with(|b| b.retry(RetryPolicy::none()));
+    let katherine = client.user(acme.id_of("katherine")).unwrap();
+    // Katherine also reaches her laptop through the Laptops device group:
+    // two steps this crate runs, of which the second gets 503.
+    katherine
+        .ensure_associated(AssociationTarget::SystemGroup, acme.id_of("laptops"))
+        .unwrap()
+        .await
+        .unwrap();
+    let plan = katherine
+        .revoke_plan(TraversalKind::System, acme.id_of("katherine-surface"))
+        .await
+        .unwrap();
+    assert_eq!(plan.executable_steps().count(), 2);
+    sandbox
+        .set_faults(FaultPlan::new().rule(FaultRule::at([2], Fault::status(503)).method("POST")));
+    let failed = plan.apply().await.unwrap_err();
+    insta::assert_json_snapshot!("revoke_outcome_failed_katherine_surface", failed.outcome());
 }

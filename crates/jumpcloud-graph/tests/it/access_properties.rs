@@ -4,6 +4,10 @@
 //! other objects at the same size and executability (checked by brute force
 //! over every subset of the edges). Applying a plan removes exactly its
 //! executable edges, and the re-traversal shows what the plan predicted.
+//! On larger random orgs (nested groups, device groups, up to a few hundred
+//! paths per object) and on shapes that used to exhaust the search, every
+//! plan has exactly as many steps as the maximum flow of its paths' graph
+//! (an independent Edmonds-Karp), which is the fewest that can cut them.
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -81,9 +85,8 @@ fn brute_force(
     best.map(|(size, Reverse(exec), lost)| (size, exec, lost))
 }
 
-/// Checks one plan against the brute force; returns whether it was checked.
-fn check_plan(user: &User, target: &Explanation, report: &AccessReport, plan: &RevokePlan) -> bool {
-    assert!(plan.is_exact());
+/// Asserts that each of the target's paths holds one of the plan's steps.
+fn assert_cuts_every_path(target: &Explanation, plan: &RevokePlan) {
     let steps: Vec<Key> = plan
         .steps()
         .iter()
@@ -95,10 +98,16 @@ fn check_plan(user: &User, target: &Explanation, report: &AccessReport, plan: &R
             "{path} is not cut by the plan"
         );
     }
+}
+
+/// Checks one plan against the brute force; returns whether it was checked.
+fn check_plan(user: &User, target: &Explanation, report: &AccessReport, plan: &RevokePlan) -> bool {
+    assert_cuts_every_path(target, plan);
     let Some((size, exec, lost)) = brute_force(&user.node(), target, report) else {
         return false;
     };
     let node = target.node();
+    assert!(plan.is_exact(), "the plan for {node} is exact");
     assert_eq!(plan.steps().len(), size, "size of the plan for {node}");
     assert_eq!(
         plan.executable_steps().count(),
@@ -181,6 +190,7 @@ async fn plans_are_minimal_and_apply_as_predicted(
     let plan = user.revoke_plan(TraversalKind::System, id).await.unwrap();
     let before = live_edges(&sandbox, &user_id);
     let done = plan.apply().await.unwrap();
+    assert!(done.is_complete(), "{done}");
     let after = live_edges(&sandbox, &user_id);
     let gone: BTreeSet<(String, String)> = before.difference(&after).cloned().collect();
     let executable: BTreeSet<(String, String)> = plan
@@ -222,5 +232,376 @@ proptest! {
             .build()
             .unwrap();
         runtime.block_on(plans_are_minimal_and_apply_as_predicted(seed, user_index, device_groups));
+    }
+}
+
+// ------------------------------------------------- larger orgs: max-flow
+
+/// A fixture written out as YAML: one org `o` with user `u` and the
+/// objects, memberships and bindings added to it.
+#[derive(Default)]
+struct OrgYaml {
+    user_groups: usize,
+    systems: usize,
+    system_groups: usize,
+    applications: usize,
+    /// Group handle -> member handles.
+    members: Vec<(String, Vec<String>)>,
+    /// (from, to, sudo).
+    bindings: Vec<(String, String, Option<Sudo>)>,
+}
+
+impl OrgYaml {
+    /// The user in `groups` groups, each bound to all of `systems` systems.
+    fn groups_bound_to(groups: usize, systems: usize) -> Self {
+        let mut org = OrgYaml {
+            user_groups: groups,
+            systems,
+            ..OrgYaml::default()
+        };
+        for g in 0..groups {
+            org.member(&format!("g{g}"), "u");
+            for s in 0..systems {
+                org.bind(&format!("g{g}"), &format!("s{s}"), None);
+            }
+        }
+        org
+    }
+
+    fn member(&mut self, group: &str, member: &str) {
+        match self.members.iter_mut().find(|(g, _)| g == group) {
+            Some((_, list)) => list.push(member.to_string()),
+            None => self
+                .members
+                .push((group.to_string(), vec![member.to_string()])),
+        }
+    }
+
+    fn bind(&mut self, from: &str, to: &str, sudo: Option<Sudo>) {
+        self.bindings.push((from.to_string(), to.to_string(), sudo));
+    }
+
+    fn yaml(&self) -> String {
+        let section = |name: &str, prefix: &str, code: &str, n: usize| {
+            let mut text = format!("    {name}:\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "      {prefix}{i}: {{ id: \"{code}{i:021x}\" }}\n"
+                ));
+            }
+            if n == 0 {
+                text = format!("    {name}: {{}}\n");
+            }
+            text
+        };
+        let mut yaml = String::from(
+            "orgs:\n  - handle: o\n    id: \"650000000000000000000001\"\n    name: Generated\n    \
+             users: { u: { id: \"651000000000000000000001\" } }\n",
+        );
+        yaml.push_str(&section("user_groups", "g", "652", self.user_groups));
+        yaml.push_str(&section("systems", "s", "653", self.systems));
+        yaml.push_str(&section("system_groups", "sg", "654", self.system_groups));
+        yaml.push_str(&section("applications", "app", "655", self.applications));
+        yaml.push_str("    members:\n");
+        for (group, list) in &self.members {
+            yaml.push_str(&format!("      {group}: [{}]\n", list.join(", ")));
+        }
+        if self.members.is_empty() {
+            yaml.truncate(yaml.len() - "    members:\n".len());
+        }
+        yaml.push_str("    bindings:\n");
+        for (from, to, sudo) in &self.bindings {
+            let attributes = match sudo {
+                None => String::new(),
+                Some(sudo) => format!(
+                    ", attributes: {{ sudo: {{ enabled: {}, withoutPassword: {} }} }}",
+                    *sudo != Sudo::Disabled,
+                    *sudo == Sudo::WithoutPassword
+                ),
+            };
+            yaml.push_str(&format!(
+                "      - {{ from: {from}, to: {to}{attributes} }}\n"
+            ));
+        }
+        yaml.push_str("keys: [{ key: jc-sandbox-generated-admin, org: o }]\n");
+        yaml
+    }
+}
+
+/// The union graph of a target's paths: every distinct edge once, as
+/// adjacency between numbered nodes (0 is the user), and the nodes the
+/// paths end at.
+struct Union {
+    arcs: Vec<(usize, usize)>,
+    nodes: usize,
+    ends: BTreeSet<usize>,
+    paths: BTreeSet<BTreeSet<usize>>,
+}
+
+impl Union {
+    fn of(user: &GraphNode, paths: &[GrantPath]) -> Self {
+        let mut nodes: Vec<GraphNode> = vec![user.clone()];
+        let mut number = |node: &GraphNode| match nodes.iter().position(|n| n == node) {
+            Some(i) => i,
+            None => {
+                nodes.push(node.clone());
+                nodes.len() - 1
+            }
+        };
+        let mut arcs: Vec<(usize, usize)> = Vec::new();
+        let mut ends = BTreeSet::new();
+        let mut sets = BTreeSet::new();
+        for path in paths {
+            let mut set = BTreeSet::new();
+            for edge in path.edges() {
+                let arc = (number(edge.from()), number(edge.to()));
+                let index = arcs.iter().position(|a| *a == arc).unwrap_or_else(|| {
+                    arcs.push(arc);
+                    arcs.len() - 1
+                });
+                set.insert(index);
+            }
+            if let Some(last) = path.edges().last() {
+                ends.insert(number(last.to()));
+            }
+            sets.insert(set);
+        }
+        let count = nodes.len();
+        Union {
+            arcs,
+            nodes: count,
+            ends,
+            paths: sets,
+        }
+    }
+
+    /// The maximum number of edge-disjoint routes from the user to the ends
+    /// (Edmonds-Karp with unit capacities, the ends joined to one sink):
+    /// by max-flow min-cut, the fewest edges that cut the union graph.
+    fn min_cut(&self) -> usize {
+        let sink = self.nodes;
+        let mut capacity: Vec<Vec<i64>> = vec![vec![0; self.nodes + 1]; self.nodes + 1];
+        for &(from, to) in &self.arcs {
+            capacity[from][to] += 1;
+        }
+        for &end in &self.ends {
+            capacity[end][sink] = i64::MAX / 4;
+        }
+        let mut flow = 0;
+        loop {
+            let mut parent = vec![usize::MAX; self.nodes + 1];
+            parent[0] = 0;
+            let mut queue = std::collections::VecDeque::from([0usize]);
+            while let Some(at) = queue.pop_front() {
+                for next in 0..=self.nodes {
+                    if parent[next] == usize::MAX && capacity[at][next] > 0 {
+                        parent[next] = at;
+                        queue.push_back(next);
+                    }
+                }
+            }
+            if parent[sink] == usize::MAX {
+                return flow;
+            }
+            let mut at = sink;
+            while at != 0 {
+                let before = parent[at];
+                capacity[before][at] -= 1;
+                capacity[at][before] += 1;
+                at = before;
+            }
+            flow += 1;
+        }
+    }
+
+    /// Whether every simple route from the user to an end is one of the
+    /// listed paths (then cutting the union graph and hitting every listed
+    /// path are the same thing); `None` past `limit` routes.
+    fn routes_are_listed(&self, limit: usize) -> Option<bool> {
+        fn walk(
+            union: &Union,
+            at: usize,
+            on_path: &mut Vec<usize>,
+            used: &mut BTreeSet<usize>,
+            seen: &mut usize,
+            limit: usize,
+        ) -> Option<bool> {
+            if union.ends.contains(&at) && !used.is_empty() {
+                *seen += 1;
+                if *seen > limit {
+                    return None;
+                }
+                if !union.paths.contains(used) {
+                    return Some(false);
+                }
+            }
+            for (i, &(from, to)) in union.arcs.iter().enumerate() {
+                if from != at || on_path.contains(&to) {
+                    continue;
+                }
+                on_path.push(to);
+                used.insert(i);
+                let listed = walk(union, to, on_path, used, seen, limit);
+                used.remove(&i);
+                on_path.pop();
+                if listed != Some(true) {
+                    return listed;
+                }
+            }
+            Some(true)
+        }
+        walk(self, 0, &mut vec![0], &mut BTreeSet::new(), &mut 0, limit)
+    }
+}
+
+/// Checks a plan against the max-flow value of its target's union graph:
+/// every listed path is cut, and the plan has exactly as many steps as
+/// the minimum cut when every route of the union graph is listed (as
+/// JumpCloud promises, and the sandbox does); never more in any case.
+fn check_against_max_flow(user: &GraphNode, target: &Explanation, plan: &RevokePlan) {
+    assert_cuts_every_path(target, plan);
+    let union = Union::of(user, target.paths());
+    let min_cut = union.min_cut();
+    let node = target.node();
+    assert!(
+        plan.steps().len() <= min_cut,
+        "the plan for {node} has {} steps, more than the max-flow min cut of {min_cut}",
+        plan.steps().len()
+    );
+    if union.routes_are_listed(100_000) == Some(true) {
+        assert!(plan.is_smallest(), "the plan for {node} is known smallest");
+        assert_eq!(
+            plan.steps().len(),
+            min_cut,
+            "size of the plan for {node} against the max-flow min cut:\n{plan}"
+        );
+    }
+}
+
+/// A sandbox serving `yaml`, its user `u`, and u's access report.
+async fn start_org(yaml: &str) -> (Sandbox, User, AccessReport) {
+    let sandbox = Sandbox::start(Fixture::from_yaml_str(yaml).unwrap()).await;
+    let user = sandbox
+        .client()
+        .user(sandbox.fixture()["o"].id_of("u"))
+        .unwrap();
+    let report = user.access_report().await.unwrap();
+    (sandbox, user, report)
+}
+
+/// Plans every system, system group and application of `u` in `yaml`, and
+/// checks each against the max flow (and the brute force when small);
+/// returns the plans.
+async fn plan_everything(yaml: &str) -> Vec<RevokePlan> {
+    let (_sandbox, user, report) = start_org(yaml).await;
+    let mut plans = Vec::new();
+    for kind in [
+        TraversalKind::System,
+        TraversalKind::SystemGroup,
+        TraversalKind::Application,
+    ] {
+        for target in report.of_kind(kind) {
+            let id = target.id().object_id().unwrap();
+            let plan = user.revoke_plan(kind, id).await.unwrap();
+            check_against_max_flow(&user.node(), target, &plan);
+            check_plan(&user, target, &report, &plan);
+            plans.push(plan);
+        }
+    }
+    plans
+}
+
+#[tokio::test]
+async fn fourteen_groups_bound_to_a_device_get_a_smallest_exact_plan() {
+    let org = OrgYaml::groups_bound_to(14, 1);
+    let plans = plan_everything(&org.yaml()).await;
+    assert_eq!(plans.len(), 1);
+    assert!(plans[0].is_exact(), "{}", plans[0]);
+}
+
+#[tokio::test]
+async fn eight_paths_with_150_devices_behind_the_same_groups_get_a_smallest_exact_plan() {
+    // s0 is the device; 150 others stand behind the same groups.
+    let org = OrgYaml::groups_bound_to(8, 151);
+    let (sandbox, user, report) = start_org(&org.yaml()).await;
+    let s0 = sandbox.fixture()["o"].id_of("s0");
+    let target = report
+        .of_kind(TraversalKind::System)
+        .find(|o| o.id().to_string() == s0)
+        .unwrap();
+    let plan = user.revoke_plan(TraversalKind::System, s0).await.unwrap();
+    check_against_max_flow(&user.node(), target, &plan);
+    assert!(check_plan(&user, target, &report, &plan), "brute-forced");
+}
+
+/// A random org around one user: nested user groups, device groups,
+/// direct and group bindings with sudo, several ways to most objects.
+fn random_org(seed: u64) -> OrgYaml {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut org = OrgYaml {
+        user_groups: rng.usize(4..24),
+        systems: rng.usize(2..8),
+        system_groups: rng.usize(1..7),
+        applications: rng.usize(0..3),
+        ..OrgYaml::default()
+    };
+    let sudo = |rng: &mut fastrand::Rng| match rng.u8(0..4) {
+        0 => None,
+        1 => Some(Sudo::Disabled),
+        2 => Some(Sudo::WithPassword),
+        _ => Some(Sudo::WithoutPassword),
+    };
+    let density = rng.f64() * 0.5 + 0.15;
+    for g in 0..org.user_groups {
+        if rng.f64() < 0.7 {
+            org.member(&format!("g{g}"), "u");
+        }
+        for h in (g + 1)..org.user_groups {
+            if rng.f64() < density / 3.0 {
+                org.member(&format!("g{h}"), &format!("g{g}"));
+            }
+        }
+    }
+    for sg in 0..org.system_groups {
+        for s in 0..org.systems {
+            if rng.f64() < density {
+                org.member(&format!("sg{sg}"), &format!("s{s}"));
+            }
+        }
+    }
+    let mut sources: Vec<String> = (0..org.user_groups).map(|g| format!("g{g}")).collect();
+    sources.push("u".to_string());
+    for from in &sources {
+        for s in 0..org.systems {
+            if rng.f64() < density {
+                let attributes = sudo(&mut rng);
+                org.bind(from, &format!("s{s}"), attributes);
+            }
+        }
+        for sg in 0..org.system_groups {
+            if rng.f64() < density {
+                let attributes = sudo(&mut rng);
+                org.bind(from, &format!("sg{sg}"), attributes);
+            }
+        }
+        for a in 0..org.applications {
+            if rng.f64() < density {
+                org.bind(from, &format!("app{a}"), None);
+            }
+        }
+    }
+    org
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn revoke_plans_of_larger_random_orgs_are_as_small_as_the_max_flow_min_cut(seed in 0u64..u64::MAX) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(plan_everything(&random_org(seed).yaml()));
     }
 }
