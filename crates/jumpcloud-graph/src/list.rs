@@ -11,12 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use jumpcloud_graph_openapi as openapi;
 
 use crate::decode;
 use crate::execute::total_count;
 use crate::model::user_node;
-use crate::ops::send_with_org;
+use crate::ops::{RequestError, requests};
 use crate::options::{Checked, RequestOptions, org_and_timeout_setters};
 use crate::pagination::{self, Cursor, Driver, Fetch, InOrder, Items, Keyed, Pages, RawPage};
 use crate::{
@@ -199,32 +198,40 @@ impl ListOperation for op::Traverse {
     }
 
     fn build(&self, client: &Client, q: &PageQuery) -> Result<reqwest::Request, Error> {
-        // Each traversal has its own generated builder type; the calls are
-        // otherwise the same.
-        macro_rules! traverse {
-            ($operation:ident) => {
-                client.build_request(|low: &openapi::Client| {
-                    let request = low
-                        .$operation()
-                        .user_id(q.user.to_string())
-                        .limit(q.limit)
-                        .skip(q.skip)
-                        .filter(q.filters.to_vec());
-                    send_with_org!(request, q.org.clone())
-                })
-            };
-        }
-        match self.kind {
-            TraversalKind::Application => traverse!(graph_user_traverse_application),
-            TraversalKind::Directory => traverse!(graph_user_traverse_directory),
-            TraversalKind::GSuite => traverse!(graph_user_traverse_g_suite),
-            TraversalKind::LdapServer => traverse!(graph_user_traverse_ldap_server),
-            TraversalKind::Office365 => traverse!(graph_user_traverse_office365),
-            TraversalKind::RadiusServer => traverse!(graph_user_traverse_radius_server),
-            TraversalKind::System => traverse!(graph_user_traverse_system),
-            TraversalKind::SystemGroup => traverse!(graph_user_traverse_system_group),
-            TraversalKind::ActiveDirectory => traverse!(graph_user_traverse_active_directory),
-        }
+        traversal_request(self.kind)(
+            client.base_url(),
+            &q.user.to_string(),
+            Some(&q.filters),
+            Some(i64::from(q.limit)),
+            Some(q.skip),
+            q.org.as_deref(),
+        )
+        .map_err(|error| client.request_error(&error))
+    }
+}
+
+/// The generated request builder of a traversal's operation (the nine take
+/// the same parameters).
+type TraversalRequest = fn(
+    &str,
+    &str,
+    Option<&[String]>,
+    Option<i64>,
+    Option<u64>,
+    Option<&str>,
+) -> Result<reqwest::Request, RequestError>;
+
+fn traversal_request(kind: TraversalKind) -> TraversalRequest {
+    match kind {
+        TraversalKind::Application => requests::graph_user_traverse_application,
+        TraversalKind::Directory => requests::graph_user_traverse_directory,
+        TraversalKind::GSuite => requests::graph_user_traverse_g_suite,
+        TraversalKind::LdapServer => requests::graph_user_traverse_ldap_server,
+        TraversalKind::Office365 => requests::graph_user_traverse_office365,
+        TraversalKind::RadiusServer => requests::graph_user_traverse_radius_server,
+        TraversalKind::System => requests::graph_user_traverse_system,
+        TraversalKind::SystemGroup => requests::graph_user_traverse_system_group,
+        TraversalKind::ActiveDirectory => requests::graph_user_traverse_active_directory,
     }
 }
 
@@ -237,18 +244,16 @@ impl ListOperation for op::MemberOf {
 
     fn build(&self, client: &Client, q: &PageQuery) -> Result<reqwest::Request, Error> {
         let sort = Sort::to_query(&self.sort)?;
-        client.build_request(|low: &openapi::Client| {
-            let mut request = low
-                .graph_user_member_of()
-                .user_id(q.user.to_string())
-                .limit(q.limit)
-                .skip(q.skip)
-                .filter(q.filters.to_vec());
-            if let Some(sort) = sort {
-                request = request.sort(sort);
-            }
-            send_with_org!(request, q.org.clone())
-        })
+        requests::graph_user_member_of(
+            client.base_url(),
+            &q.user.to_string(),
+            Some(&q.filters),
+            Some(i64::from(q.limit)),
+            Some(q.skip),
+            sort.as_deref(),
+            q.org.as_deref(),
+        )
+        .map_err(|error| client.request_error(&error))
     }
 }
 
@@ -291,15 +296,15 @@ impl ListOperation for op::Associations {
             .iter()
             .map(AssociationTarget::to_wire_target)
             .collect::<Result<Vec<_>, _>>()?;
-        client.build_request(|low: &openapi::Client| {
-            let request = low
-                .graph_user_associations_list()
-                .user_id(q.user.to_string())
-                .targets(targets)
-                .limit(q.limit)
-                .skip(q.skip);
-            send_with_org!(request, q.org.clone())
-        })
+        requests::graph_user_associations_list(
+            client.base_url(),
+            &q.user.to_string(),
+            Some(i64::from(q.limit)),
+            Some(q.skip),
+            &targets,
+            q.org.as_deref(),
+        )
+        .map_err(|error| client.request_error(&error))
     }
 }
 

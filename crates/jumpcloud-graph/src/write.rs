@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use jumpcloud_graph_openapi::{self as openapi, types};
+use jumpcloud_graph_openapi::types;
 
-use crate::ops::{operations, send_with_org};
+use crate::ops::{operations, requests};
 use crate::options::{Checked, RequestOptions, org_and_timeout_setters};
 use crate::{AssociationTarget, Error, ObjectId, OrgId, RetryPolicy, Sudo, User};
 
@@ -222,13 +222,13 @@ impl op::Change {
             idempotent,
         );
         let org = options.org_header();
-        let request = client.build_request(|low: &openapi::Client| {
-            let request = low
-                .graph_user_associations_post()
-                .user_id(user.id().to_string())
-                .body(body);
-            send_with_org!(request, org)
-        })?;
+        let request = requests::graph_user_associations_post(
+            client.base_url(),
+            &user.id().to_string(),
+            org.as_deref(),
+            &body,
+        )
+        .map_err(|error| client.request_error(&error))?;
         client.execute(&call, request, options).await.map(|_| ())
     }
 }
@@ -298,16 +298,16 @@ async fn send_activation(user: &User, options: &Checked) -> Result<(), Error> {
     let client = user.client();
     let call = crate::ops::call(operations::USERS_SEND_EMAILS, *user.id(), false);
     let org = options.org_header();
-    let request = client.build_request(|low: &openapi::Client| {
-        let body = types::Emailrequest {
-            email_type: Some(types::EmailrequestEmailType::Activation),
-        };
-        let request = low
-            .users_send_emails()
-            .user_id(user.id().to_string())
-            .body(body);
-        send_with_org!(request, org)
-    })?;
+    let body = types::Emailrequest {
+        email_type: Some(types::EmailrequestEmailType::Activation),
+    };
+    let request = requests::users_send_emails(
+        client.base_url(),
+        &user.id().to_string(),
+        org.as_deref(),
+        &body,
+    )
+    .map_err(|error| client.request_error(&error))?;
     client.execute(&call, request, options).await.map(|_| ())
 }
 
