@@ -19,8 +19,9 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
-use crate::error::{EXCERPT_CHARS, Request, ScrubbedCause, body_excerpt};
+use crate::error::{Request, ScrubbedCause};
 use crate::model::{Association, BoundObject, Edge, GrantPath, GraphNode};
+use crate::printable::{EXCERPT_CHARS, body_excerpt};
 use crate::{Attributes, Error, GraphType, NodeId};
 
 #[derive(Deserialize)]

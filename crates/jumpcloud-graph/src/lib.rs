@@ -212,6 +212,7 @@
 //! may gain variants in minor versions; [`ErrorKind`] too.
 
 mod access;
+mod api_error;
 mod attributes;
 mod client;
 mod config;
@@ -220,6 +221,7 @@ mod decode;
 mod error;
 mod execute;
 mod filter;
+mod hints;
 mod ids;
 mod limits;
 mod list;
@@ -242,11 +244,12 @@ pub use access::{
     AccessReport, AccessWarning, Explanation, Precedence, RemovalOperation, RevokeOutcome,
     RevokePlan, RevokeStep,
 };
+pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Region, USER_AGENT_VALUE};
 pub use credentials::{ApiKey, ClientSecret};
-pub use error::{ApiError, Error, ErrorKind};
+pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
 pub use list::{AssociationList, List, MemberOf, Traversal};
@@ -318,7 +321,14 @@ pub mod fuzzing {
 
     /// Reads an error response as the client does (never fails).
     pub fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -> ApiError {
-        ApiError::parse(status, headers, body, &request(), &|t| t.to_string())
+        let request = request();
+        ApiError::parse(
+            status,
+            headers,
+            body,
+            (request.method, &request.path),
+            &|t| t.to_string(),
+        )
     }
 }
 

@@ -392,7 +392,7 @@ impl<Op: ListOperation> List<Op> {
             .split()?
             .into_iter()
             .map(|op| {
-                let call = crate::ops::call(op.operation(), user, true);
+                let call = crate::transport::Call::on_user(op.operation(), user, true);
                 let fetch = fetcher(
                     client.clone(),
                     op,
@@ -451,7 +451,7 @@ fn fetcher<Op: ListOperation>(
     user: ObjectId,
     filters: Arc<[String]>,
     options: Checked,
-    call: crate::execute::Call,
+    call: crate::transport::Call,
 ) -> Fetch<Op::Item> {
     let org = options.org_header();
     Arc::new(move |skip, limit| {

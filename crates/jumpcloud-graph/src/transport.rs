@@ -19,11 +19,40 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 
-use crate::credentials::Authorization;
-use crate::error::{ERROR_BODY_READ, Request, ScrubbedCause};
-use crate::execute::Call;
-use crate::ops::RequestError;
-use crate::{Client, Error};
+use crate::api_error::{ApiError, ERROR_BODY_READ};
+use crate::credentials::{Authorization, Endpoint};
+use crate::error::{Request, ScrubbedCause};
+use crate::ops::{Operation, RequestError};
+use crate::{Client, Error, ObjectId};
+
+/// What is being called, for spans, errors and the retry decision.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    /// JumpCloud's operationId (or `oauth2_token`).
+    pub(crate) operation: &'static str,
+    /// The HTTP method.
+    pub(crate) method: &'static str,
+    /// The path below the base URL, without the query string.
+    pub(crate) path: String,
+    /// Whether repeating the request is harmless, so the client's retry
+    /// policy applies without the caller opting in.
+    pub(crate) idempotent: bool,
+    /// Which server is called.
+    pub(crate) endpoint: Endpoint,
+}
+
+impl Call {
+    /// The call for `operation` on one user's path.
+    pub(crate) fn on_user(operation: Operation, user: ObjectId, idempotent: bool) -> Self {
+        Self {
+            operation: operation.operation_id,
+            method: operation.method,
+            path: operation.path.replace("{user_id}", &user.to_string()),
+            idempotent,
+            endpoint: Endpoint::Api,
+        }
+    }
+}
 
 /// A response as it came back: status, headers, and the body, complete for
 /// a success and at most [`ERROR_BODY_READ`] bytes for an error.
@@ -96,10 +125,11 @@ impl Client {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Error {
-        let api = crate::ApiError::parse(status, headers, body, &call.request(), &|text| {
+        let api = ApiError::parse(status, headers, body, (call.method, &call.path), &|text| {
             self.scrub(text)
         });
-        let hint = self.shared.credentials.hint(
+        let hint = crate::hints::hint(
+            &self.shared.credentials,
             call.endpoint,
             status,
             api.error(),
@@ -159,8 +189,8 @@ impl Call {
 
     fn host<'a>(&self, client: &'a Client) -> &'a str {
         match self.endpoint {
-            crate::credentials::Endpoint::Api => &client.shared.host,
-            crate::credentials::Endpoint::Token => &client.shared.token_host,
+            Endpoint::Api => &client.shared.host,
+            Endpoint::Token => &client.shared.token_host,
         }
     }
 }

@@ -74,11 +74,35 @@ pub struct User {
     id: ObjectId,
 }
 
-impl User {
-    pub(crate) fn new(client: Client, id: ObjectId) -> Self {
-        Self { client, id }
+impl Client {
+    /// A handle on one user. The id must be an ObjectID (24 hexadecimal
+    /// digits).
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error naming the `user id`, at once; nothing is
+    /// sent.
+    ///
+    /// ```
+    /// # let client = jumpcloud_graph::Client::builder().api_key("0123456789abcdef0123").build()?;
+    /// assert!(client.user("5f1b0c2e9c1a4b0012345678").is_ok());
+    /// assert_eq!(client.user("jdoe").unwrap_err().field(), Some("user id"));
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    pub fn user<I>(&self, id: I) -> Result<User, Error>
+    where
+        I: TryInto<ObjectId>,
+        I::Error: Into<Error>,
+    {
+        let id = id.try_into().map_err(|e| e.into().for_field("user id"))?;
+        Ok(User {
+            client: self.clone(),
+            id,
+        })
     }
+}
 
+impl User {
     /// The user's id.
     pub fn id(&self) -> &ObjectId {
         &self.id

@@ -216,7 +216,7 @@ impl op::Change {
     ) -> Result<(), Error> {
         let body = self.body(op)?;
         let client = user.client();
-        let call = crate::ops::call(
+        let call = crate::transport::Call::on_user(
             operations::GRAPH_USER_ASSOCIATIONS_POST,
             *user.id(),
             idempotent,
@@ -296,7 +296,7 @@ impl op::Change {
 /// `POST /users/{id}/emails` with `emailType: activation`.
 async fn send_activation(user: &User, options: &Checked) -> Result<(), Error> {
     let client = user.client();
-    let call = crate::ops::call(operations::USERS_SEND_EMAILS, *user.id(), false);
+    let call = crate::transport::Call::on_user(operations::USERS_SEND_EMAILS, *user.id(), false);
     let org = options.org_header();
     let body = types::Emailrequest {
         email_type: Some(types::EmailrequestEmailType::Activation),
