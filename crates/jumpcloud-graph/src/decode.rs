@@ -43,7 +43,7 @@ struct WireEdge {
 }
 
 #[derive(Deserialize)]
-pub struct WireBound {
+pub(crate) struct WireBound {
     id: NodeId,
     #[serde(rename = "type")]
     kind: GraphType,
@@ -102,7 +102,7 @@ impl WireBound {
 }
 
 /// An item of a list response, decoded from its wire form.
-pub trait Decode: Sized {
+pub(crate) trait Decode: Sized {
     /// The wire form.
     type Wire: for<'de> Deserialize<'de>;
     /// The item, given the user every path starts at.
@@ -117,7 +117,7 @@ impl Decode for BoundObject {
 }
 
 #[derive(Deserialize)]
-pub struct WireAssociation(WireEdge);
+pub(crate) struct WireAssociation(WireEdge);
 
 impl Decode for Association {
     type Wire = WireAssociation;

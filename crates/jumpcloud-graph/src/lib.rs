@@ -149,9 +149,10 @@
 //!
 //! # What the client takes care of
 //!
-//! - **Pagination** ([`List`], [`Pages`], [`Items`]): lazy streams that
-//!   page at the server's maximum of 100, request several pages ahead
-//!   ([`List::prefetch`], default 4), never yield an item twice (by type
+//! - **Pagination** ([`Traversal`], [`MemberOf`], [`AssociationList`];
+//!   [`Pages`], [`Items`]): lazy streams that page at the server's maximum
+//!   of 100, request several pages ahead ([`Traversal::prefetch`], default
+//!   4), never yield an item twice (by type
 //!   and id), never lose one silently (short pages, a shrinking total, a
 //!   total smaller than the pages, an empty page before more items and a
 //!   server ignoring `skip` are all handled or reported), and end with an
@@ -160,7 +161,7 @@
 //! - **Retries** ([`RetryPolicy`]): reads retry on 408, 429, 500, 502, 503,
 //!   504, transport errors and timeouts, honouring `Retry-After` up to a
 //!   cap; writes are sent once unless they are idempotent (`ensure_*`,
-//!   `update`) or you opt in.
+//!   `update_association`) or you opt in.
 //! - **Timeouts**: 30 s per attempt, headers and body, by default;
 //!   per-request timeouts override it either way.
 //! - **Limits**: optional requests-per-second and in-flight caps shared by
@@ -252,7 +253,7 @@ pub use credentials::{ApiKey, ClientSecret};
 pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
-pub use list::{AssociationList, List, MemberOf, Traversal};
+pub use list::{AssociationList, MemberOf, Traversal};
 pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
 pub use pagination::{Items, Page, Pages};
 pub use retry::RetryPolicy;
@@ -261,21 +262,8 @@ pub use targets::{AssociationTarget, GraphType, TraversalKind, UnknownValue};
 pub use user::User;
 pub use write::{
     ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, Ensured,
-    UpdateAssociation, Write,
+    UpdateAssociation,
 };
-
-/// The operations [`List`] and [`Write`] are parameterised by, and the
-/// (sealed) traits that say what each can do. Most code never names these:
-/// the aliases ([`Traversal`], [`MemberOf`], [`AssociationList`],
-/// [`Associate`], ...) and the methods of [`User`] cover them.
-pub mod op {
-    pub use crate::list::op::{Associations, MemberOf, Traverse};
-    pub use crate::list::{Filterable, ListOperation};
-    pub use crate::write::op::{
-        Add, Change, EnsureAdded, EnsureRemoved, Remove, SendActivation, Update,
-    };
-    pub use crate::write::{TakesSudo, WriteOperation};
-}
 
 /// The response decoders, for fuzzers and property tests. Not covered by
 /// semver; enable with the `fuzzing` feature.

@@ -1,50 +1,10 @@
-//! Per-request options every operation builder shares: the organization
-//! header, the retry policy and the timeout; and the setters for them that
-//! `List` and `Write` share.
+//! Per-request options every operation builder holds: the organization
+//! header, the retry policy and the timeout, kept as set and checked when
+//! the request is sent (the setters are the list and write builders').
 
 use std::time::Duration;
 
 use crate::{Client, Error, OrgId, RetryPolicy};
-
-/// The organization and timeout setters of an operation builder with an
-/// `options: RequestOptions` field, one text for `List` and `Write`: `$sent`
-/// says when an invalid id is reported, `$attempt` what one attempt is.
-/// (Each keeps its own `retry`, whose promises differ.)
-macro_rules! org_and_timeout_setters {
-    (sent: $sent:literal, attempt: $attempt:literal $(,)?) => {
-        #[doc = concat!(
-                            "Sends `x-org-id` with this organization instead of the client's\n",
-                            "default. An invalid id is an invalid-input error when ", $sent, ",\n",
-                            "before anything goes out."
-                        )]
-        pub fn org_id<O>(mut self, org: O) -> Self
-        where
-            O: TryInto<OrgId>,
-            O::Error: Into<Error>,
-        {
-            self.options.set_org(org);
-            self
-        }
-
-        /// Sends no `x-org-id`, even if the client has a default (some routes
-        /// answer 403 when it is present).
-        pub fn without_org_id(mut self) -> Self {
-            self.options.omit_org();
-            self
-        }
-
-        #[doc = concat!(
-                            "The time ", $attempt, " may take, headers and body, instead of\n",
-                            "the client's timeout (longer or shorter). Zero is an invalid-input\n",
-                            "error."
-                        )]
-        pub fn timeout(mut self, timeout: Duration) -> Self {
-            self.options.set_timeout(timeout);
-            self
-        }
-    };
-}
-pub(crate) use org_and_timeout_setters;
 
 /// Which `x-org-id` a request sends.
 #[derive(Clone, Debug, Default)]
@@ -126,14 +86,14 @@ impl RequestOptions {
 
 /// Validated options, with the organization resolved.
 #[derive(Clone, Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub(crate) org: Option<OrgId>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) timeout: Option<Duration>,
 }
 
 impl Checked {
-    /// The `x-org-id` value to put on a generated builder.
+    /// The `x-org-id` value to send, if any.
     pub(crate) fn org_header(&self) -> Option<String> {
         self.org.as_ref().map(ToString::to_string)
     }

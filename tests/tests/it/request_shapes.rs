@@ -424,7 +424,9 @@ async fn same_association_writes() {
     .await;
     same_request(
         async |user| {
-            let write = user.update(AssociationTarget::System, GROUP).unwrap();
+            let write = user
+                .update_association(AssociationTarget::System, GROUP)
+                .unwrap();
             write.sudo(Sudo::WithoutPassword).await.unwrap();
         },
         async |client| {
