@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use jumpcloud_graph::{GraphNode, NodeId, TraversalKind};
+use jumpcloud_graph::{GraphNode, NodeId, RevokePlan, TraversalKind, User};
 use jumpcloud_graph_sandbox::{Fixture, Sandbox};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -28,6 +28,9 @@ async fn main() -> ExitCode {
     }
 }
 
+/// A node's name, when the fixture knows it.
+type Names = dyn Fn(&GraphNode) -> Option<String>;
+
 async fn run() -> Result<()> {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let acme = &sandbox.fixture()["acme"];
@@ -42,6 +45,14 @@ async fn run() -> Result<()> {
     let ada = sandbox.client().user(acme.id_of("ada"))?;
     let web01 = acme.id_of("web-01");
 
+    explain(&ada, web01, &name).await?;
+    let plan = ada.revoke_plan(TraversalKind::System, web01).await?;
+    show_plan(&plan, &name);
+    apply(&plan, &name).await
+}
+
+/// Why Ada reaches web-01: every path, its sudo, and the deciding one.
+async fn explain(ada: &User, web01: &str, name: &Names) -> Result<()> {
     println!("== Why can Ada log in to web-01, and with what sudo?\n");
     let ex = ada
         .explain(TraversalKind::System, web01)
@@ -49,33 +60,32 @@ async fn run() -> Result<()> {
         .ok_or("web-01 is not bound to Ada")?;
     for (i, path) in ex.paths().iter().enumerate() {
         let sudo = path.sudo().map_or("no sudo".to_string(), |s| s.to_string());
-        println!("  {}. {}", i + 1, path.display_with(&name));
+        println!("  {}. {}", i + 1, path.display_with(name));
         println!("     {}, sudo {sudo}", path.kind().name());
     }
     println!(
         "\n  effective sudo: {}, decided by: {}",
         ex.effective_sudo(),
         ex.deciding_path()
-            .map_or("no path".to_string(), |p| p.display_with(&name).to_string())
+            .map_or("no path".to_string(), |p| p.display_with(name).to_string())
     );
     println!(
         "  the server's compiledAttributes agree: {}",
         ex.agrees_with_server()
     );
+    Ok(())
+}
 
+/// The steps of a complete revoke, who can run each, and the warnings.
+fn show_plan(plan: &RevokePlan, name: &Names) {
     println!("\n== What would it take to remove web-01 from Ada completely?\n");
-    let plan = ada.revoke_plan(TraversalKind::System, web01).await?;
     for (i, step) in plan.steps().iter().enumerate() {
         let who = if step.is_executable() {
             "this SDK"
         } else {
             "an administrator"
         };
-        println!(
-            "  {}. {} (by {who})",
-            i + 1,
-            step.edge().display_with(&name)
-        );
+        println!("  {}. {} (by {who})", i + 1, step.edge().display_with(name));
         let op = step.operation();
         if let (Some(method), Some(path), Some(body)) = (op.method(), op.path(), op.body()) {
             println!("     {method} {path} {body}");
@@ -83,7 +93,7 @@ async fn run() -> Result<()> {
         let lost: Vec<String> = step
             .collateral()
             .iter()
-            .map(|n| n.display_with(&name).to_string())
+            .map(|n| n.display_with(name).to_string())
             .collect();
         if !lost.is_empty() {
             println!("     Ada also loses: {}", lost.join(", "));
@@ -93,11 +103,14 @@ async fn run() -> Result<()> {
     for warning in plan.warnings() {
         println!("  warning: {warning}");
     }
+}
 
+/// Runs the steps this SDK can run and shows what is left.
+async fn apply(plan: &RevokePlan, name: &Names) -> Result<()> {
     println!("\n== Applying the steps this SDK can run\n");
     let done = plan.apply().await?;
     for step in done.removed() {
-        println!("  removed {}", step.edge().display_with(&name));
+        println!("  removed {}", step.edge().display_with(name));
     }
     println!(
         "  still granted: {}; effective sudo now: {} (it was {})",
@@ -106,7 +119,7 @@ async fn run() -> Result<()> {
         plan.sudo_now()
     );
     for path in done.remaining_paths() {
-        println!("    through {}", path.display_with(&name));
+        println!("    through {}", path.display_with(name));
     }
     println!("  as the plan predicted: {}", done.matches_prediction());
     println!("\n  left to an administrator:");
