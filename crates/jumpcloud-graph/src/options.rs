@@ -1,10 +1,51 @@
 //! Per-request options every operation builder holds: the organization
 //! header, the retry policy and the timeout, kept as set and checked when
-//! the request is sent (the setters are the list and write builders').
+//! the request is sent, and the organization and timeout setters every
+//! list and write builder shares.
 
 use std::time::Duration;
 
 use crate::{Client, Error, OrgId, RetryPolicy};
+
+/// The organization and timeout setters of a list or write builder (a type
+/// with a `core` field whose `options` are [`RequestOptions`]), one text for
+/// both: `$sent` says when an invalid id is reported, `$attempt` what one
+/// attempt is.
+macro_rules! org_and_timeout_setters {
+    (sent: $sent:literal, attempt: $attempt:literal $(,)?) => {
+        #[doc = concat!(
+                    "Sends `x-org-id` with this organization instead of the client's\n",
+                    "default. An invalid id is an invalid-input error when ", $sent, ",\n",
+                    "before anything goes out."
+                )]
+        pub fn org_id<O>(mut self, org: O) -> Self
+        where
+            O: TryInto<crate::OrgId>,
+            O::Error: Into<crate::Error>,
+        {
+            self.core.options.set_org(org);
+            self
+        }
+
+        /// Sends no `x-org-id`, even if the client has a default (some routes
+        /// answer 403 when it is present).
+        pub fn without_org_id(mut self) -> Self {
+            self.core.options.omit_org();
+            self
+        }
+
+        #[doc = concat!(
+                    "The time ", $attempt, " may take, headers and body, instead of\n",
+                    "the client's timeout (longer or shorter). Zero is an invalid-input\n",
+                    "error."
+                )]
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.core.options.set_timeout(timeout);
+            self
+        }
+    };
+}
+pub(crate) use org_and_timeout_setters;
 
 /// Which `x-org-id` a request sends.
 #[derive(Clone, Debug, Default)]

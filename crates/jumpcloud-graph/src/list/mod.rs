@@ -113,32 +113,10 @@ macro_rules! list_settings {
             self
         }
 
-        /// Sends `x-org-id` with this organization instead of the client's
-        /// default. An invalid id is an invalid-input error when the list
-        /// is streamed, before anything goes out.
-        pub fn org_id<O>(mut self, org: O) -> Self
-        where
-            O: TryInto<crate::OrgId>,
-            O::Error: Into<crate::Error>,
-        {
-            self.core.options.set_org(org);
-            self
-        }
-
-        /// Sends no `x-org-id`, even if the client has a default (some
-        /// routes answer 403 when it is present).
-        pub fn without_org_id(mut self) -> Self {
-            self.core.options.omit_org();
-            self
-        }
-
-        /// The time one attempt at a page may take, headers and body,
-        /// instead of the client's timeout (longer or shorter). Zero is an
-        /// invalid-input error.
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.core.options.set_timeout(timeout);
-            self
-        }
+        crate::options::org_and_timeout_setters!(
+            sent: "the list is streamed",
+            attempt: "one attempt at a page",
+        );
 
         /// The list as a stream of pages, each with its `skip` and the
         /// server's `x-total-count`. Nothing is sent until it is polled.

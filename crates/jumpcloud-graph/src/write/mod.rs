@@ -79,32 +79,10 @@ impl WriteCore {
 macro_rules! write_settings {
     ($write:ident -> $output:ty) => {
         impl $write {
-            /// Sends `x-org-id` with this organization instead of the
-            /// client's default. An invalid id is an invalid-input error
-            /// when the write is sent, before anything goes out.
-            pub fn org_id<O>(mut self, org: O) -> Self
-            where
-                O: TryInto<crate::OrgId>,
-                O::Error: Into<crate::Error>,
-            {
-                self.core.options.set_org(org);
-                self
-            }
-
-            /// Sends no `x-org-id`, even if the client has a default (some
-            /// routes answer 403 when it is present).
-            pub fn without_org_id(mut self) -> Self {
-                self.core.options.omit_org();
-                self
-            }
-
-            /// The time one attempt may take, headers and body, instead of
-            /// the client's timeout (longer or shorter). Zero is an
-            /// invalid-input error.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.core.options.set_timeout(timeout);
-                self
-            }
+            crate::options::org_and_timeout_setters!(
+                sent: "the write is sent",
+                attempt: "one attempt",
+            );
         }
 
         impl std::future::IntoFuture for $write {
