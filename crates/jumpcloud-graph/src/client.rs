@@ -18,7 +18,7 @@ use crate::{OrgId, RetryPolicy};
 ///
 /// Cloning is cheap and clones share the connection pool, the retry policy,
 /// the client-side limits and a service account's token. Start from
-/// [`Client::builder`], then take a [`User`] handle with [`Client::user`].
+/// [`Client::builder`], then take a [`User`](crate::User) handle with [`Client::user`].
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), jumpcloud_graph::Error> {

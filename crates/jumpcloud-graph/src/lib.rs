@@ -212,6 +212,10 @@
 //! change is a major version change here. Enums marked `#[non_exhaustive]`
 //! may gain variants in minor versions; [`ErrorKind`] too.
 
+// Everything `pub` is reachable from the root: a type is public because
+// users name it, never only to satisfy a bound.
+#![warn(unreachable_pub)]
+
 mod access;
 mod api_error;
 mod attributes;

@@ -14,10 +14,10 @@ use crate::{Client, Error, OrgId, RetryPolicy};
 macro_rules! org_and_timeout_setters {
     (sent: $sent:literal, attempt: $attempt:literal $(,)?) => {
         #[doc = concat!(
-                    "Sends `x-org-id` with this organization instead of the client's\n",
-                    "default. An invalid id is an invalid-input error when ", $sent, ",\n",
-                    "before anything goes out."
-                )]
+                            "Sends `x-org-id` with this organization instead of the client's\n",
+                            "default. An invalid id is an invalid-input error when ", $sent, ",\n",
+                            "before anything goes out."
+                        )]
         pub fn org_id<O>(mut self, org: O) -> Self
         where
             O: TryInto<crate::OrgId>,
@@ -35,10 +35,10 @@ macro_rules! org_and_timeout_setters {
         }
 
         #[doc = concat!(
-                    "The time ", $attempt, " may take, headers and body, instead of\n",
-                    "the client's timeout (longer or shorter). Zero is an invalid-input\n",
-                    "error."
-                )]
+                            "The time ", $attempt, " may take, headers and body, instead of\n",
+                            "the client's timeout (longer or shorter). Zero is an invalid-input\n",
+                            "error."
+                        )]
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.core.options.set_timeout(timeout);
             self
