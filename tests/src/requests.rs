@@ -1,4 +1,5 @@
-//! Requests captured by a wiremock server, rendered as stable text.
+//! Requests captured by a wiremock server, rendered as stable text (for
+//! snapshots) or exactly (to compare two requests).
 
 use wiremock::Request;
 
@@ -42,5 +43,35 @@ pub fn render(request: &Request) -> String {
         };
         out.push_str(&format!("body:\n{body}\n"));
     }
+    out
+}
+
+/// Renders `request` exactly, to compare two requests byte for byte:
+/// method, path and raw query string, every header but `host` (which
+/// names the server's port) sorted with its value verbatim, and the body
+/// bytes as they were sent.
+pub fn exact(request: &Request) -> String {
+    let mut out = format!("{} {}", request.method, request.url.path());
+    if let Some(query) = request.url.query() {
+        out.push_str(&format!("?{query}"));
+    }
+    out.push('\n');
+    let mut headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !UNSTABLE_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.to_string(), value)
+        })
+        .collect();
+    headers.sort();
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    out.push_str(&format!(
+        "body: {:?}\n",
+        String::from_utf8_lossy(&request.body)
+    ));
     out
 }

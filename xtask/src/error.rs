@@ -145,6 +145,18 @@ pub enum GenerateError {
         /// What usually causes this panic, if known (starts with a newline).
         hint: String,
     },
+    /// An operation has a shape the request builders (`requests`, which the
+    /// facade sends with) cannot reproduce exactly, e.g. a cookie parameter
+    /// or a query parameter in `deepObject` style.
+    #[error("{path}: cannot build requests for operation `{operation}`: {problem}")]
+    RequestBuilder {
+        /// The file.
+        path: PathBuf,
+        /// The operationId.
+        operation: String,
+        /// What is not supported, and what to do instead.
+        problem: String,
+    },
     /// progenitor produced tokens that are not a Rust file (a generator bug).
     #[error("{path}: the generated code does not parse as Rust: {message}")]
     InvalidOutput {

@@ -28,12 +28,14 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
         }
         Err(message) => return Err(explain_panic(spec, message)),
     };
-    let tokens = quote::quote! { #tokens #table };
+    let invalid = |error: syn::Error| GenerateError::InvalidOutput {
+        path: spec.path().to_path_buf(),
+        message: error.to_string(),
+    };
+    let client: syn::File = syn::parse2(tokens).map_err(invalid)?;
+    let requests = crate::requests::request_builders(spec, &client)?;
     let mut file: syn::File =
-        syn::parse2(tokens).map_err(|error| GenerateError::InvalidOutput {
-            path: spec.path().to_path_buf(),
-            message: error.to_string(),
-        })?;
+        syn::parse2(quote::quote! { #client #table #requests }).map_err(invalid)?;
     schemars_behind_a_feature(&mut file.items);
     let spec_name = spec
         .path()

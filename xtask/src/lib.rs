@@ -2,7 +2,8 @@
 //! checks also run inside `cargo test`:
 //!
 //! - `generate [--check]`: the low-level crate from the OpenAPI fragment
-//!   (below), with the table of operations the facade and sandbox use;
+//!   (below), with the table of operations the facade and sandbox use and
+//!   the request builders the facade sends with;
 //! - `sync --from FILE [--out FILE] [--check]`: the fragment from
 //!   JumpCloud's published spec and `openapi/deviations.yaml` ([`sync`]);
 //! - `public-api [--check] [--crate NAME]... [--all]`: a crate's public API as a
@@ -34,6 +35,7 @@ mod impact;
 mod input;
 pub mod public_api;
 mod refs;
+mod requests;
 mod spec;
 mod surface;
 pub mod sync;

@@ -3937,3 +3937,510 @@ pub mod operations {
         USERS_SEND_EMAILS,
     ];
 }
+/// Each operation's request, built without a client: a function per
+/// operation that takes the base URL and the operation's parameters
+/// (the types of the builder of the same name on [`Client`](crate::Client))
+/// and returns the `reqwest::Request` that builder sends, minus the
+/// client's default headers. The `jumpcloud-graph` facade sends
+/// these with its own transport.
+pub mod requests {
+    #[allow(unused_imports)]
+    use super::{encode_path, types};
+    /// Builds `GET /users/{user_id}/associations` (`graph_userAssociationsList`): the request
+    /// [`Client::graph_user_associations_list`](crate::Client::graph_user_associations_list) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `targets`: Targets which a "user" can be associated to.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_associations_list(
+        base_url: &str,
+        user_id: &str,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        targets: &[types::GraphUserAssociationsListTargetsItem],
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/associations", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.query_each("targets", targets);
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `POST /users/{user_id}/associations` (`graph_userAssociationsPost`): the request
+    /// [`Client::graph_user_associations_post`](crate::Client::graph_user_associations_post) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    /// - `body`: the JSON body.
+    pub fn graph_user_associations_post(
+        base_url: &str,
+        user_id: &str,
+        x_org_id: Option<&str>,
+        body: &types::GraphOperationUser,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::POST,
+            format!("{}/users/{}/associations", base_url, encode_path(user_id)),
+        )?;
+        request.json(body)?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/memberof` (`graph_userMemberOf`): the request
+    /// [`Client::graph_user_member_of`](crate::Client::graph_user_member_of) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `sort`: The comma separated fields used to sort the collection.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_member_of(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        sort: Option<&str>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/memberof", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        if let Some(value) = sort {
+            request.query("sort", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/activedirectories` (`graph_userTraverseActiveDirectory`): the request
+    /// [`Client::graph_user_traverse_active_directory`](crate::Client::graph_user_traverse_active_directory) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_active_directory(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/activedirectories", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/applications` (`graph_userTraverseApplication`): the request
+    /// [`Client::graph_user_traverse_application`](crate::Client::graph_user_traverse_application) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_application(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/applications", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/directories` (`graph_userTraverseDirectory`): the request
+    /// [`Client::graph_user_traverse_directory`](crate::Client::graph_user_traverse_directory) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_directory(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/directories", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/gsuites` (`graph_userTraverseGSuite`): the request
+    /// [`Client::graph_user_traverse_g_suite`](crate::Client::graph_user_traverse_g_suite) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_g_suite(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/gsuites", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/ldapservers` (`graph_userTraverseLdapServer`): the request
+    /// [`Client::graph_user_traverse_ldap_server`](crate::Client::graph_user_traverse_ldap_server) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_ldap_server(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/ldapservers", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/office365s` (`graph_userTraverseOffice365`): the request
+    /// [`Client::graph_user_traverse_office365`](crate::Client::graph_user_traverse_office365) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_office365(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/office365s", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/radiusservers` (`graph_userTraverseRadiusServer`): the request
+    /// [`Client::graph_user_traverse_radius_server`](crate::Client::graph_user_traverse_radius_server) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_radius_server(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/radiusservers", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/systems` (`graph_userTraverseSystem`): the request
+    /// [`Client::graph_user_traverse_system`](crate::Client::graph_user_traverse_system) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_system(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/systems", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `GET /users/{user_id}/systemgroups` (`graph_userTraverseSystemGroup`): the request
+    /// [`Client::graph_user_traverse_system_group`](crate::Client::graph_user_traverse_system_group) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `filter`: A filter to apply to the query.
+    /// - `limit`: The number of records to return at once. Limited to 100.
+    /// - `skip`: The offset into the records to return.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    pub fn graph_user_traverse_system_group(
+        base_url: &str,
+        user_id: &str,
+        filter: Option<&[::std::string::String]>,
+        limit: Option<i64>,
+        skip: Option<u64>,
+        x_org_id: Option<&str>,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::GET,
+            format!("{}/users/{}/systemgroups", base_url, encode_path(user_id)),
+        )?;
+        if let Some(value) = filter {
+            request.query_each("filter", value);
+        }
+        if let Some(value) = limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = skip {
+            request.query("skip", value);
+        }
+        request.header("accept", "application/json")?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+    /// Builds `POST /users/{user_id}/emails` (`users_sendEmails`): the request
+    /// [`Client::users_send_emails`](crate::Client::users_send_emails) sends, without the client's
+    /// default headers. Fails only on a base URL that does not make a URL
+    /// with the path, or a header value that cannot be sent.
+    ///
+    /// Arguments:
+    /// - `base_url`: ends in `/api/v2`, without a trailing slash.
+    /// - `user_id`: ObjectID of the User.
+    /// - `x_org_id`: Organization identifier that can be obtained from console settings.
+    /// - `body`: the JSON body.
+    pub fn users_send_emails(
+        base_url: &str,
+        user_id: &str,
+        x_org_id: Option<&str>,
+        body: &types::Emailrequest,
+    ) -> Result<reqwest::Request, crate::RequestError> {
+        let mut request = crate::request::RequestParts::new(
+            reqwest::Method::POST,
+            format!("{}/users/{}/emails", base_url, encode_path(user_id)),
+        )?;
+        request.json(body)?;
+        request.header("api-version", "2.0")?;
+        if let Some(value) = x_org_id {
+            request.header("x-org-id", value)?;
+        }
+        Ok(request.finish())
+    }
+}

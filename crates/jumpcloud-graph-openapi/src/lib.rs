@@ -7,10 +7,13 @@
 //! the `jumpcloud-graph` facade instead, which adds configuration, typed ids
 //! and targets, pagination, retries and one error type.
 //!
-//! Everything except [`RequestDefaults`], [`RequestCapture`] and
-//! [`Operation`] comes from `generated.rs`, which
-//! `cargo xtask generate` writes and `cargo xtask generate --check` verifies;
-//! it is never edited by hand. With the `schemars` feature the generated
+//! Everything except [`RequestDefaults`], [`Operation`] and
+//! [`RequestError`] comes from `generated.rs`, which `cargo xtask generate`
+//! writes and `cargo xtask generate --check` verifies; it is never edited by
+//! hand. Besides progenitor's [`Client`], it holds two tables generated from
+//! the same fragment: [`operations`] (each operation's id, method and path)
+//! and [`requests`] (each operation's `reqwest::Request`, built without a
+//! client, which is how the facade sends). With the `schemars` feature the generated
 //! types derive `schemars::JsonSchema`, so tests and tools can reason about
 //! their shape (off by default: a build cost the client does not need).
 //!
@@ -34,10 +37,29 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The same request, built without a client (how the facade sends it):
+//!
+//! ```
+//! use jumpcloud_graph_openapi::requests;
+//!
+//! let request = requests::graph_user_traverse_system(
+//!     "https://console.jumpcloud.com/api/v2",
+//!     "5f1b0c2e9c1a4b0012345678",
+//!     Some(&["os:eq:Ubuntu".to_string()]), // filter
+//!     Some(100),                           // limit
+//!     Some(0),                             // skip
+//!     None,                                // x-org-id
+//! )?;
+//! assert_eq!(
+//!     request.url().as_str(),
+//!     "https://console.jumpcloud.com/api/v2/users/5f1b0c2e9c1a4b0012345678/systems\
+//!      ?filter=os%3Aeq%3AUbuntu&limit=100&skip=0"
+//! );
+//! assert_eq!(request.headers()["accept"], "application/json");
+//! # Ok::<(), jumpcloud_graph_openapi::RequestError>(())
+//! ```
 
-use std::sync::{Arc, Mutex};
-
-use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue};
 
 // The generated file is formatted by prettyplease, not rustfmt, and is not
@@ -48,7 +70,9 @@ mod generated;
 
 pub use generated::*;
 mod operation;
+mod request;
 pub use operation::Operation;
+pub use request::RequestError;
 
 /// The path of the OpenAPI fragment this crate was generated from, relative
 /// to the workspace root.
@@ -63,7 +87,6 @@ pub const SPEC_PATH: &str = "openapi/jumpcloud-user-graph.yaml";
 #[derive(Clone, Debug, Default)]
 pub struct RequestDefaults {
     headers: HeaderMap,
-    capture: Option<RequestCapture>,
 }
 
 impl RequestDefaults {
@@ -89,89 +112,6 @@ impl RequestDefaults {
     /// The headers, for inspection.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
-    }
-
-    /// Makes the client build requests without sending them: each
-    /// operation's `send()` hands its finished request to `capture` and
-    /// returns [`Error::Custom`] at once, before any I/O.
-    ///
-    /// This is how the `jumpcloud-graph` facade uses the generated client:
-    /// the spec decides what each request looks like, and the facade's own
-    /// transport sends it (credentials per attempt, timeouts, size caps,
-    /// retries).
-    ///
-    /// ```no_run
-    /// use futures::FutureExt;
-    /// use jumpcloud_graph_openapi::{Client, RequestCapture, RequestDefaults};
-    ///
-    /// let capture = RequestCapture::new();
-    /// let client = Client::new(
-    ///     "https://console.jumpcloud.com/api/v2",
-    ///     RequestDefaults::new().capturing(capture.clone()),
-    /// );
-    /// let sent = client
-    ///     .graph_user_traverse_system()
-    ///     .user_id("5f1b0c2e9c1a4b0012345678")
-    ///     .limit(100)
-    ///     .send()
-    ///     .now_or_never();
-    /// assert!(matches!(sent, Some(Err(jumpcloud_graph_openapi::Error::Custom(_)))));
-    /// let request = capture.take().unwrap();
-    /// assert_eq!(request.url().path(), "/api/v2/users/5f1b0c2e9c1a4b0012345678/systems");
-    /// ```
-    pub fn capturing(mut self, capture: RequestCapture) -> Self {
-        self.capture = Some(capture);
-        self
-    }
-}
-
-/// Where a capturing client (see [`RequestDefaults::capturing`]) leaves the
-/// request it built. Clones share the slot.
-#[derive(Clone, Debug, Default)]
-pub struct RequestCapture {
-    slot: Arc<Mutex<Option<reqwest::Request>>>,
-}
-
-impl RequestCapture {
-    /// An empty slot.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The request built last, if one was built since the last `take`.
-    pub fn take(&self) -> Option<reqwest::Request> {
-        self.slot
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-    }
-
-    fn put(&self, request: reqwest::Request) {
-        *self
-            .slot
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(request);
-    }
-}
-
-/// The message of the [`Error::Custom`] a capturing client returns.
-pub const CAPTURED: &str = "request captured, not sent";
-
-// Overrides the generated no-op hooks (which are implemented for `&Client`;
-// an impl for `Client` wins by auto-ref specialization).
-impl ClientHooks<RequestDefaults> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if let Some(capture) = &self.inner.capture {
-            let placeholder =
-                reqwest::Request::new(request.method().clone(), request.url().clone());
-            capture.put(std::mem::replace(request, placeholder));
-            return Err(Error::Custom(CAPTURED.into()));
-        }
-        Ok(())
     }
 }
 

@@ -1,4 +1,9 @@
 //! The client: cheap to clone, shared configuration and limits.
+//!
+//! [`Client`]'s methods live with what they make or do, so that this file
+//! needs nothing above the transport: [`Client::builder`] in `config.rs`,
+//! [`Client::user`] in `user.rs`, the request path (credential, limits,
+//! retries) in `execute.rs` and `transport.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,13 +12,13 @@ use http::HeaderValue;
 
 use crate::credentials::Credentials;
 use crate::limits::Limits;
-use crate::{ClientBuilder, Error, ObjectId, OrgId, RetryPolicy, User};
+use crate::{OrgId, RetryPolicy};
 
 /// A JumpCloud v2 user-graph client.
 ///
 /// Cloning is cheap and clones share the connection pool, the retry policy,
 /// the client-side limits and a service account's token. Start from
-/// [`Client::builder`], then take a [`User`] handle with [`Client::user`].
+/// [`Client::builder`], then take a [`User`](crate::User) handle with [`Client::user`].
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), jumpcloud_graph::Error> {
@@ -49,34 +54,6 @@ pub(crate) struct Shared {
 }
 
 impl Client {
-    /// A builder with the defaults; see [`ClientBuilder`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A handle on one user. The id must be an ObjectID (24 hexadecimal
-    /// digits).
-    ///
-    /// # Errors
-    ///
-    /// An invalid-input error naming the `user id`, at once; nothing is
-    /// sent.
-    ///
-    /// ```
-    /// # let client = jumpcloud_graph::Client::builder().api_key("0123456789abcdef0123").build()?;
-    /// assert!(client.user("5f1b0c2e9c1a4b0012345678").is_ok());
-    /// assert_eq!(client.user("jdoe").unwrap_err().field(), Some("user id"));
-    /// # Ok::<(), jumpcloud_graph::Error>(())
-    /// ```
-    pub fn user<I>(&self, id: I) -> Result<User, Error>
-    where
-        I: TryInto<ObjectId>,
-        I::Error: Into<Error>,
-    {
-        let id = id.try_into().map_err(|e| e.into().for_field("user id"))?;
-        Ok(User::new(self.clone(), id))
-    }
-
     /// The base URL requests go to, e.g. `https://console.jumpcloud.com/api/v2`.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url

@@ -13,7 +13,6 @@ use crate::client::Shared;
 use crate::credentials::{ApiKey, ClientSecret, Credentials};
 use crate::limits::Limits;
 use crate::pagination::DEFAULT_PREFETCH;
-use crate::token::TokenSource;
 use crate::{Client, Error, OrgId, RetryPolicy};
 
 /// The user agent every request carries.
@@ -443,47 +442,96 @@ impl ClientBuilder {
     /// whitespace or control characters), an unusable base or token URL, a
     /// zero timeout, limit, prefetch or size cap, an invalid organization
     /// id. Nothing is sent.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = match &self.location {
-            Location::Region(region) => region.base_url().to_string(),
-            Location::Custom(url) => check_url(url, "base url", self.allow_insecure_http)?,
-        };
-        let host = host_of(&base_url);
-        let (credentials, token_url) = match (self.api_key, self.service_account) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid(
-                    "credentials",
-                    "both an API key and a service account were given; a client uses exactly \
-                     one (ClientBuilder::from_env prefers the service account)",
-                ));
-            }
-            (None, None) => {
-                return Err(Error::invalid(
-                    "credentials",
-                    "no credential: call ClientBuilder::api_key (the admin console, API \
-                     Settings) or ClientBuilder::service_account (Service Accounts), or set \
-                     JUMPCLOUD_API_KEY or JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET and use \
-                     ClientBuilder::from_env",
-                ));
-            }
-            (Some(key), None) => (Credentials::api_key(key)?, None),
-            (None, Some((id, secret))) => {
-                let token_url = match (&self.token_url, &self.location) {
-                    (Some(url), _) => check_url(url, "token url", self.allow_insecure_http)?,
-                    (None, Location::Region(region)) => region.token_url().to_string(),
-                    (None, Location::Custom(_)) => {
-                        return Err(Error::invalid(
-                            "token url",
-                            "a custom base URL needs ClientBuilder::token_url for a service \
-                             account (or JUMPCLOUD_TOKEN_URL)",
-                        ));
-                    }
-                };
-                let source = TokenSource::new(id, secret, token_url.clone(), self.scope)?;
-                (Credentials::service_account(source), Some(token_url))
-            }
-        };
+    pub fn build(mut self) -> Result<Client, Error> {
+        let base_url = self.checked_base_url()?;
+        let (credentials, token_url) = self.checked_credentials()?;
         let org_id = self.org_id.as_deref().map(OrgId::parse).transpose()?;
+        let limits = self.checked_limits()?;
+        let prefetch = crate::pagination::prefetch(self.prefetch)?;
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid(
+                "max response bytes",
+                "the response size cap must be above zero",
+            ));
+        }
+        let user_agent = self.user_agent_header()?;
+        let http = self.build_http_client()?;
+        let (token_host, token_path) = match &token_url {
+            Some(url) => (host_of(url), path_of(url)),
+            None => (String::new(), String::new()),
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                host: host_of(&base_url),
+                base_url,
+                org_id,
+                retry: self.retry,
+                timeout: self.timeout,
+                limits,
+                credentials,
+                max_response_bytes: self.max_response_bytes,
+                prefetch,
+                user_agent,
+                token_host,
+                token_path,
+            }),
+        })
+    }
+
+    /// The region's base URL, or the custom one if it is usable.
+    fn checked_base_url(&self) -> Result<String, Error> {
+        match &self.location {
+            Location::Region(region) => Ok(region.base_url().to_string()),
+            Location::Custom(url) => check_url(url, "base url", self.allow_insecure_http),
+        }
+    }
+
+    /// Exactly one credential, checked; for a service account, its token
+    /// URL too.
+    fn checked_credentials(&self) -> Result<(Credentials, Option<String>), Error> {
+        match (&self.api_key, &self.service_account) {
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "credentials",
+                "both an API key and a service account were given; a client uses exactly \
+                 one (ClientBuilder::from_env prefers the service account)",
+            )),
+            (None, None) => Err(Error::invalid(
+                "credentials",
+                "no credential: call ClientBuilder::api_key (the admin console, API \
+                 Settings) or ClientBuilder::service_account (Service Accounts), or set \
+                 JUMPCLOUD_API_KEY or JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET and use \
+                 ClientBuilder::from_env",
+            )),
+            (Some(key), None) => Ok((Credentials::api_key(key.clone())?, None)),
+            (None, Some((id, secret))) => {
+                let token_url = self.checked_token_url()?;
+                let credentials = Credentials::service_account(
+                    id.clone(),
+                    secret,
+                    token_url.clone(),
+                    self.scope.clone(),
+                )?;
+                Ok((credentials, Some(token_url)))
+            }
+        }
+    }
+
+    /// The token URL given, or the region's; a custom base URL needs one.
+    fn checked_token_url(&self) -> Result<String, Error> {
+        match (&self.token_url, &self.location) {
+            (Some(url), _) => check_url(url, "token url", self.allow_insecure_http),
+            (None, Location::Region(region)) => Ok(region.token_url().to_string()),
+            (None, Location::Custom(_)) => Err(Error::invalid(
+                "token url",
+                "a custom base URL needs ClientBuilder::token_url for a service \
+                 account (or JUMPCLOUD_TOKEN_URL)",
+            )),
+        }
+    }
+
+    /// The timeouts above zero, and the client-side limits.
+    fn checked_limits(&self) -> Result<Limits, Error> {
         if self.timeout.is_zero() {
             return Err(Error::invalid(
                 "timeout",
@@ -509,18 +557,16 @@ impl ClientBuilder {
                 "at least one request in flight",
             ));
         }
-        let prefetch = crate::pagination::prefetch(self.prefetch)?;
-        if self.max_response_bytes == 0 {
-            return Err(Error::invalid(
-                "max response bytes",
-                "the response size cap must be above zero",
-            ));
-        }
+        Ok(Limits::new(rate, self.max_in_flight))
+    }
+
+    /// `User-Agent`: the caller's product token, then this crate's.
+    fn user_agent_header(&self) -> Result<HeaderValue, Error> {
         let user_agent = match &self.user_agent {
             Some(product) => format!("{product} {USER_AGENT_VALUE}"),
             None => USER_AGENT_VALUE.to_string(),
         };
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+        HeaderValue::from_str(&user_agent).map_err(|_| {
             Error::invalid(
                 "user agent",
                 format!(
@@ -528,44 +574,37 @@ impl ClientBuilder {
                     user_agent.chars().take(64).collect::<String>()
                 ),
             )
-        })?;
+        })
+    }
+
+    /// The HTTP client: the caller's builder or a default one, never
+    /// following redirects, with this builder's connect timeout and (with
+    /// `tls-ring`) this crate's TLS.
+    fn build_http_client(&mut self) -> Result<reqwest::Client, Error> {
         let http = self
             .http
+            .take()
             .unwrap_or_default()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout);
         #[cfg(feature = "tls-ring")]
         let http = http.tls_backend_preconfigured(crate::tls::ring_config()?);
-        let http = http
-            .build()
-            .map_err(|e| Error::invalid("http client", e.to_string()))?;
-        let (token_host, token_path) = match &token_url {
-            Some(url) => (
-                host_of(url),
-                Url::parse(url)
-                    .map(|u| u.path().to_string())
-                    .unwrap_or_default(),
-            ),
-            None => (String::new(), String::new()),
-        };
-        Ok(Client {
-            shared: Arc::new(Shared {
-                http,
-                base_url,
-                host,
-                org_id,
-                retry: self.retry,
-                timeout: self.timeout,
-                limits: Limits::new(rate, self.max_in_flight),
-                credentials,
-                max_response_bytes: self.max_response_bytes,
-                prefetch,
-                user_agent,
-                token_host,
-                token_path,
-            }),
-        })
+        http.build()
+            .map_err(|e| Error::invalid("http client", e.to_string()))
     }
+}
+
+impl Client {
+    /// A builder with the defaults; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+}
+
+fn path_of(url: &str) -> String {
+    Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default()
 }
 
 fn host_of(url: &str) -> String {

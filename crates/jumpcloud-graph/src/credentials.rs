@@ -4,17 +4,18 @@
 //! Credentials are applied to each request as it is sent, not baked into
 //! default headers, so a bearer token can be fetched lazily, shared by all
 //! clones of a client, refreshed ahead of expiry and replaced after a 401
-//! (the token cache is `token.rs`). Every secret (key, client secret, the
-//! Basic header, tokens) feeds the [`Scrubber`] that cleans every text the
-//! client keeps.
+//! (the token cache is `token.rs`; the hints for refusals are `hints.rs`).
+//! Every secret (key, client secret, the Basic header, tokens) feeds the
+//! [`Scrubber`] that cleans every text the client keeps.
 
-use futures::future::BoxFuture;
+use std::sync::Arc;
+
 use http::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::Error;
 use crate::secrets::{Scrubber, check_secret};
-use crate::token::TokenSource;
-use crate::{Client, Error};
+use crate::token::{Bearer, SendToken, TokenSource};
 
 /// An administrator's API key, held as a secret: `Debug` shows
 /// `[redacted]`, and it has no `Display`. It only leaves the process in the
@@ -61,7 +62,7 @@ impl ClientSecret {
         Self(SecretString::from(secret.into()))
     }
 
-    pub(crate) fn expose(&self) -> &str {
+    fn expose(&self) -> &str {
         self.0.expose_secret()
     }
 }
@@ -90,7 +91,7 @@ pub(crate) enum Credentials {
         header: HeaderValue,
         scrubber: Scrubber,
     },
-    ServiceAccount(Box<TokenSource>),
+    ServiceAccount(Arc<TokenSource>),
 }
 
 /// The credential header one attempt carries, and for tokens which token
@@ -132,16 +133,15 @@ impl Credentials {
         })
     }
 
-    pub(crate) fn service_account(source: TokenSource) -> Self {
-        Credentials::ServiceAccount(Box::new(source))
-    }
-
-    /// The service account's token cache, if this is one.
-    pub(crate) fn token_source(&self) -> Option<&TokenSource> {
-        match self {
-            Credentials::ApiKey { .. } => None,
-            Credentials::ServiceAccount(source) => Some(source),
-        }
+    /// A service account whose tokens come from `token_url`.
+    pub(crate) fn service_account(
+        client_id: String,
+        secret: &ClientSecret,
+        token_url: String,
+        scope: String,
+    ) -> Result<Self, Error> {
+        let source = TokenSource::new(client_id, secret.expose(), token_url, scope)?;
+        Ok(Credentials::ServiceAccount(Arc::new(source)))
     }
 
     /// `text` with no 8 consecutive characters of any secret in it, and no
@@ -153,19 +153,25 @@ impl Credentials {
         }
     }
 
-    /// The header for one attempt, fetching or refreshing a token if needed.
-    pub(crate) async fn authorize(&self, client: &Client) -> Result<Authorization, Error> {
+    /// The header for one attempt, fetching or refreshing a token if needed
+    /// (through `send_token`: the client's request path).
+    pub(crate) async fn authorize(
+        &self,
+        send_token: &SendToken<'_>,
+    ) -> Result<Authorization, Error> {
         match self {
             Credentials::ApiKey { header, .. } => Ok(Authorization {
                 name: HeaderName::from_static("x-api-key"),
                 value: header.clone(),
                 generation: None,
             }),
-            // Boxed: fetching a token goes through the client's request
-            // path, which calls back here.
             Credentials::ServiceAccount(source) => {
-                let bearer: BoxFuture<'_, _> = Box::pin(source.bearer(client));
-                bearer.await
+                let Bearer { header, generation } = source.bearer(send_token).await?;
+                Ok(Authorization {
+                    name: http::header::AUTHORIZATION,
+                    value: header,
+                    generation: Some(generation),
+                })
             }
         }
     }
@@ -179,65 +185,6 @@ impl Credentials {
                 true
             }
             _ => false,
-        }
-    }
-
-    /// The likely cause of a refusal, when one can be guessed.
-    pub(crate) fn hint(
-        &self,
-        endpoint: Endpoint,
-        status: u16,
-        error: Option<&str>,
-        message: Option<&str>,
-        host: &str,
-    ) -> Option<String> {
-        let said = format!(
-            "{} {}",
-            error.unwrap_or_default(),
-            message.unwrap_or_default()
-        )
-        .to_ascii_lowercase();
-        let regions = "EU organizations use Region::Eu, IN organizations Region::In";
-        match (endpoint, status, self) {
-            (Endpoint::Token, 400 | 401, _) if said.contains("invalid_client") => Some(format!(
-                "{host} refused the client id or secret: check both in the console under \
-                 Service Accounts, and the region (service accounts exist in one region; \
-                 {regions})"
-            )),
-            (Endpoint::Token, 400, _) if said.contains("invalid_scope") => Some(
-                "the token endpoint refused the scope: JumpCloud's admin API scope is `api`".into(),
-            ),
-            (Endpoint::Token, 401 | 403, _) => Some(format!(
-                "{host} refused the service account: check the client id, the secret and the \
-                 region ({regions})"
-            )),
-            (Endpoint::Api, 401, _) if said.contains("no organization selected") => Some(
-                "this credential belongs to a multi-tenant administrator: set an organization id \
-                 with ClientBuilder::org_id, or per request with .org_id(..)"
-                    .into(),
-            ),
-            (Endpoint::Api, 401, Credentials::ApiKey { .. })
-                if said.contains("api key user not found") =>
-            {
-                Some(format!(
-                    "{host} does not know this API key: check the key, and the region ({regions}; \
-                     console.eu.jumpcloud.com, console.in.jumpcloud.com)"
-                ))
-            }
-            (Endpoint::Api, 401, Credentials::ApiKey { .. }) => Some(
-                "the API key was refused: check it in the console under API Settings; \
-                 multi-tenant keys also need an organization id"
-                    .into(),
-            ),
-            (Endpoint::Api, 401, Credentials::ServiceAccount(_)) => Some(
-                "the service account's token was refused even after a fresh one was fetched: \
-                 check the account's role and that it belongs to this region and organization"
-                    .into(),
-            ),
-            (Endpoint::Api, 403, _) if said.contains("organization selection not allowed") => {
-                Some("this route refuses x-org-id: send the request with .without_org_id()".into())
-            }
-            _ => None,
         }
     }
 }

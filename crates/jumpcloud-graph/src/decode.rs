@@ -19,8 +19,9 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
-use crate::error::{EXCERPT_CHARS, Request, ScrubbedCause, body_excerpt};
+use crate::error::{Request, ScrubbedCause};
 use crate::model::{Association, BoundObject, Edge, GrantPath, GraphNode};
+use crate::printable::{EXCERPT_CHARS, body_excerpt};
 use crate::{Attributes, Error, GraphType, NodeId};
 
 #[derive(Deserialize)]
@@ -42,7 +43,7 @@ struct WireEdge {
 }
 
 #[derive(Deserialize)]
-pub struct WireBound {
+pub(crate) struct WireBound {
     id: NodeId,
     #[serde(rename = "type")]
     kind: GraphType,
@@ -101,7 +102,7 @@ impl WireBound {
 }
 
 /// An item of a list response, decoded from its wire form.
-pub trait Decode: Sized {
+pub(crate) trait Decode: Sized {
     /// The wire form.
     type Wire: for<'de> Deserialize<'de>;
     /// The item, given the user every path starts at.
@@ -116,7 +117,7 @@ impl Decode for BoundObject {
 }
 
 #[derive(Deserialize)]
-pub struct WireAssociation(WireEdge);
+pub(crate) struct WireAssociation(WireEdge);
 
 impl Decode for Association {
     type Wire = WireAssociation;

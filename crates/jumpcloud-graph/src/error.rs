@@ -10,7 +10,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::retry::parse_retry_after;
+use crate::api_error::ApiError;
+use crate::printable::excerpt;
 
 /// What kind of failure an [`Error`] is; see [`Error::kind`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -109,197 +110,9 @@ enum Repr {
 
 /// The request an error is about.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub(crate) method: &'static str,
     pub(crate) path: String,
-}
-
-/// An error status from JumpCloud, with what its body said.
-///
-/// JumpCloud's error bodies come in several shapes (`{"message"}`,
-/// `{"error","message"}`, `{"code","message","status"}`, OAuth's
-/// `{"error","error_description"}`, HTML from a gateway, or nothing); the
-/// fields are filled from whichever arrived. Every text is scrubbed of
-/// credentials.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiError {
-    status: u16,
-    message: Option<String>,
-    error: Option<String>,
-    code: Option<i64>,
-    body: String,
-    method: &'static str,
-    path: String,
-    retry_after: Option<Duration>,
-    request_id: Option<String>,
-    location: Option<String>,
-    hint: Option<String>,
-}
-
-/// How many bytes of an error body are read; the rest is never fetched.
-pub(crate) const ERROR_BODY_READ: usize = 4096;
-
-/// How many characters of a body errors keep.
-pub(crate) const EXCERPT_CHARS: usize = 512;
-
-impl ApiError {
-    /// Reads an error response as JumpCloud sends it, leniently, never
-    /// failing; what cannot be read is left out. `scrub` is applied to every
-    /// text taken from the response before it is cut.
-    pub(crate) fn parse(
-        status: u16,
-        headers: &http::HeaderMap,
-        body: &[u8],
-        request: &Request,
-        scrub: &dyn Fn(&str) -> String,
-    ) -> Self {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| excerpt(&scrub(v), 256))
-        };
-        let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-        let field = |name: &str| {
-            json.as_ref()
-                .and_then(|j| j.get(name))
-                .and_then(serde_json::Value::as_str)
-                .map(|text| excerpt(&scrub(text), EXCERPT_CHARS))
-        };
-        let code = json.as_ref().and_then(|j| j.get("code")).and_then(|c| {
-            c.as_i64()
-                .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
-        });
-        Self {
-            status,
-            message: field("message").or_else(|| field("error_description")),
-            error: field("error"),
-            code,
-            body: body_excerpt(body, scrub),
-            method: request.method,
-            path: request.path.clone(),
-            retry_after: headers
-                .get(http::header::RETRY_AFTER)
-                .and_then(|value| parse_retry_after(value, std::time::SystemTime::now())),
-            request_id: header("x-request-id"),
-            location: header("location"),
-            hint: None,
-        }
-    }
-
-    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
-        self.hint = hint;
-        self
-    }
-
-    /// The HTTP status, e.g. `404`.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The body's `message` (or OAuth's `error_description`), when it had one.
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    /// The body's `error`, when it had one (e.g. `Unauthorized`, `invalid_client`).
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    /// The body's `code`, when it had one.
-    pub fn code(&self) -> Option<i64> {
-        self.code
-    }
-
-    /// The start of the raw body (at most 512 characters, scrubbed).
-    pub fn body(&self) -> &str {
-        &self.body
-    }
-
-    /// The request's method, e.g. `GET`.
-    pub fn method(&self) -> &'static str {
-        self.method
-    }
-
-    /// The request's path below the base URL, without the query string.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// How long the server asked to wait before retrying (`Retry-After`).
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
-    }
-
-    /// The server's request id (`x-request-id`), for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-
-    /// Where a redirect pointed (`Location`); the client never follows one.
-    pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
-    }
-
-    /// The likely cause, for refusals where one can be guessed (401, 403).
-    pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: JumpCloud answered {}",
-            self.method, self.path, self.status
-        )?;
-        let reason = http::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason());
-        let said = self
-            .message
-            .as_deref()
-            .or(self.error.as_deref())
-            .or_else(|| Some(self.body.as_str()).filter(|b| !b.is_empty()));
-        match (said, reason) {
-            // "401: Unauthorized: api key user not found", not
-            // "401 Unauthorized: Unauthorized: api key user not found".
-            (Some(said), Some(reason)) if said.starts_with(reason) => write!(f, ": {said}")?,
-            (Some(said), Some(reason)) => write!(f, " {reason}: {said}")?,
-            (Some(said), None) => write!(f, ": {said}")?,
-            (None, Some(reason)) => write!(f, " {reason}")?,
-            (None, None) => {}
-        }
-        if let Some(location) = &self.location {
-            write!(
-                f,
-                " (a redirect to {location:?}, which this client never follows)"
-            )?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, " ({hint})")?;
-        }
-        Ok(())
-    }
-}
-
-/// The start of a response body as errors show it: scrubbed of
-/// credentials, control characters escaped, at most [`EXCERPT_CHARS`].
-pub(crate) fn body_excerpt(body: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
-    excerpt(&scrub(&String::from_utf8_lossy(body)), EXCERPT_CHARS)
-}
-
-/// At most `chars` characters of `text`, trimmed, with `…` when cut.
-pub(crate) fn excerpt(text: &str, chars: usize) -> String {
-    // Escaped before the cut, so the excerpt stays within `chars` printed.
-    let text = crate::printable::printable(text.trim());
-    let text = text.as_ref();
-    match text.char_indices().nth(chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
 }
 
 /// A cause whose text was scrubbed of credentials; it stands in for an
@@ -508,7 +321,7 @@ impl Error {
     /// The request's method, when the error is about a request.
     pub fn method(&self) -> Option<&'static str> {
         match &self.inner.repr {
-            Repr::Api(api) => Some(api.method),
+            Repr::Api(api) => Some(api.method()),
             Repr::Transport { request }
             | Repr::Timeout { request, .. }
             | Repr::Decode { request, .. } => Some(request.method),
@@ -520,7 +333,7 @@ impl Error {
     /// request or a list.
     pub fn path(&self) -> Option<&str> {
         match &self.inner.repr {
-            Repr::Api(api) => Some(&api.path),
+            Repr::Api(api) => Some(api.path()),
             Repr::Transport { request }
             | Repr::Timeout { request, .. }
             | Repr::Decode { request, .. } => Some(&request.path),
@@ -532,7 +345,7 @@ impl Error {
     /// The start of the response body (scrubbed), for API and decode errors.
     pub fn body(&self) -> Option<&str> {
         match &self.inner.repr {
-            Repr::Api(api) => Some(&api.body),
+            Repr::Api(api) => Some(api.body()),
             Repr::Decode { body, .. } => Some(body),
             _ => None,
         }
@@ -607,7 +420,7 @@ impl Error {
     /// repeats reads, and writes whose outcome makes a repeat harmless.
     pub fn is_retryable(&self) -> bool {
         match &self.inner.repr {
-            Repr::Api(api) => is_retryable_status(api.status),
+            Repr::Api(api) => is_retryable_status(api.status()),
             Repr::Transport { .. } | Repr::Timeout { .. } => true,
             _ => false,
         }
@@ -773,9 +586,14 @@ mod tests {
     #[test]
     fn a_401_message_does_not_repeat_the_reason() {
         let body = br#"{"error":"Unauthorized","message":"Unauthorized: api key user not found"}"#;
-        let api = ApiError::parse(401, &http::HeaderMap::new(), body, &request(), &|t| {
-            t.to_string()
-        });
+        let request = request();
+        let api = ApiError::parse(
+            401,
+            &http::HeaderMap::new(),
+            body,
+            (request.method, &request.path),
+            &|t| t.to_string(),
+        );
         let text = Error::from_api(api).to_string();
         assert_eq!(
             text,
@@ -802,16 +620,5 @@ mod tests {
         assert!(!display.contains("reset"), "{display}");
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert_eq!(source, "connection reset by peer");
-    }
-
-    #[test]
-    fn oauth_error_bodies_fill_message_and_error() {
-        let body =
-            br#"{"error":"invalid_client","error_description":"Client authentication failed"}"#;
-        let api = ApiError::parse(401, &http::HeaderMap::new(), body, &request(), &|t| {
-            t.to_string()
-        });
-        assert_eq!(api.error(), Some("invalid_client"));
-        assert_eq!(api.message(), Some("Client authentication failed"));
     }
 }

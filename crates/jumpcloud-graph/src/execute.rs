@@ -5,29 +5,16 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::credentials::{Authorization, Endpoint};
 use crate::options::Checked;
-use crate::transport::Reply;
+use crate::transport::{Call, Reply};
 use crate::{Client, Error, RetryPolicy};
-
-/// What is being called, for spans, errors and the retry decision.
-#[derive(Clone, Debug)]
-pub(crate) struct Call {
-    /// JumpCloud's operationId (or `oauth2_token`).
-    pub(crate) operation: &'static str,
-    /// The HTTP method.
-    pub(crate) method: &'static str,
-    /// The path below the base URL, without the query string.
-    pub(crate) path: String,
-    /// Whether repeating the request is harmless, so the client's retry
-    /// policy applies without the caller opting in.
-    pub(crate) idempotent: bool,
-    /// Which server is called.
-    pub(crate) endpoint: Endpoint,
-}
 
 impl Client {
     /// Sends `request` (built by the generated client) as `call`, retrying
@@ -168,7 +155,8 @@ impl Client {
         if call.endpoint == Endpoint::Token {
             return Ok(None);
         }
-        match tokio::time::timeout(limit, self.shared.credentials.authorize(self)).await {
+        let send_token = |request, attempts| self.send_token_request(request, attempts);
+        match tokio::time::timeout(limit, self.shared.credentials.authorize(&send_token)).await {
             Ok(Ok(auth)) => Ok(Some(auth)),
             Ok(Err(error)) => Err(Wait::Failed(error)),
             Err(_) => Err(Wait::TimedOut(
@@ -185,46 +173,33 @@ impl Client {
         }
     }
 
-    /// Asks the token endpoint for a service-account token, never with
-    /// another credential: at most `attempts` times, with the client's
-    /// backoff, `Retry-After` handling, timeout and deadline.
-    pub(crate) async fn request_token(
+    /// Sends a service account's token request (built by `token.rs`) to
+    /// the token endpoint, never with another credential: at most
+    /// `attempts` times, with the client's backoff, `Retry-After`
+    /// handling, timeout and deadline. The body of the answer, when it is
+    /// a success.
+    fn send_token_request(
         &self,
-        token_url: &str,
-        basic: &http::HeaderValue,
-        scope: &str,
+        request: reqwest::Request,
         attempts: u32,
-    ) -> Result<Reply, Error> {
-        let url = reqwest::Url::parse(token_url)
-            .map_err(|_| Error::invalid("token url", "the token URL is not a URL"))?;
-        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
-        let headers = request.headers_mut();
-        headers.insert(http::header::AUTHORIZATION, basic.clone());
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        headers.insert(
-            http::header::ACCEPT,
-            http::HeaderValue::from_static("application/json"),
-        );
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "client_credentials")
-            .append_pair("scope", scope)
-            .finish();
-        *request.body_mut() = Some(body.into());
-        let call = Call {
-            operation: "oauth2_token",
-            method: "POST",
-            path: self.shared.token_path.clone(),
-            idempotent: true,
-            endpoint: Endpoint::Token,
-        };
-        let options = Checked {
-            retry: Some(self.shared.retry.clone().with_max_attempts(attempts)),
-            ..Checked::default()
-        };
-        self.execute(&call, request, &options).await
+    ) -> BoxFuture<'static, Result<Bytes, Error>> {
+        let client = self.clone();
+        async move {
+            let call = Call {
+                operation: "oauth2_token",
+                method: "POST",
+                path: client.shared.token_path.clone(),
+                idempotent: true,
+                endpoint: Endpoint::Token,
+            };
+            let options = Checked {
+                retry: Some(client.shared.retry.clone().with_max_attempts(attempts)),
+                ..Checked::default()
+            };
+            let reply = client.execute(&call, request, &options).await?;
+            Ok(reply.body)
+        }
+        .boxed()
     }
 }
 

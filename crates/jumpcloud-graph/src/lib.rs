@@ -154,9 +154,10 @@
 //!
 //! # What the client takes care of
 //!
-//! - **Pagination** ([`List`], [`Pages`], [`Items`]): lazy streams that
-//!   page at the server's maximum of 100, request several pages ahead
-//!   ([`List::prefetch`], default 4), never yield an item twice (by type
+//! - **Pagination** ([`Traversal`], [`MemberOf`], [`AssociationList`];
+//!   [`Pages`], [`Items`]): lazy streams that page at the server's maximum
+//!   of 100, request several pages ahead ([`Traversal::prefetch`], default
+//!   4), never yield an item twice (by type
 //!   and id), never lose one silently (short pages, a shrinking total, a
 //!   total smaller than the pages, an empty page before more items and a
 //!   server ignoring `skip` are all handled or reported), and end with an
@@ -165,7 +166,7 @@
 //! - **Retries** ([`RetryPolicy`]): reads retry on 408, 429, 500, 502, 503,
 //!   504, transport errors and timeouts, honouring `Retry-After` up to a
 //!   cap; writes are sent once unless they are idempotent (`ensure_*`,
-//!   `update`) or you opt in.
+//!   `update_association`) or you opt in.
 //! - **Timeouts**: 30 s per attempt, headers and body, by default;
 //!   per-request timeouts override it either way.
 //! - **Limits**: optional requests-per-second and in-flight caps shared by
@@ -216,7 +217,12 @@
 //! change is a major version change here. Enums marked `#[non_exhaustive]`
 //! may gain variants in minor versions; [`ErrorKind`] too.
 
+// Everything `pub` is reachable from the root: a type is public because
+// users name it, never only to satisfy a bound.
+#![warn(unreachable_pub)]
+
 mod access;
+mod api_error;
 mod attributes;
 mod client;
 mod config;
@@ -225,6 +231,7 @@ mod decode;
 mod error;
 mod execute;
 mod filter;
+mod hints;
 mod ids;
 mod limits;
 mod list;
@@ -247,14 +254,15 @@ pub use access::{
     AccessReport, AccessWarning, AppliedStep, Explanation, Precedence, RemovalOperation,
     RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
 };
+pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Region, USER_AGENT_VALUE};
 pub use credentials::{ApiKey, ClientSecret};
-pub use error::{ApiError, Error, ErrorKind};
+pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
-pub use list::{AssociationList, List, MemberOf, Traversal};
+pub use list::{AssociationList, MemberOf, Traversal};
 pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
 pub use pagination::{Items, Page, Pages};
 pub use retry::RetryPolicy;
@@ -263,21 +271,8 @@ pub use targets::{AssociationTarget, GraphType, TraversalKind, UnknownValue};
 pub use user::User;
 pub use write::{
     ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, Ensured,
-    UpdateAssociation, Write,
+    UpdateAssociation,
 };
-
-/// The operations [`List`] and [`Write`] are parameterised by, and the
-/// (sealed) traits that say what each can do. Most code never names these:
-/// the aliases ([`Traversal`], [`MemberOf`], [`AssociationList`],
-/// [`Associate`], ...) and the methods of [`User`] cover them.
-pub mod op {
-    pub use crate::list::op::{Associations, MemberOf, Traverse};
-    pub use crate::list::{Filterable, ListOperation};
-    pub use crate::write::op::{
-        Add, Change, EnsureAdded, EnsureRemoved, Remove, SendActivation, Update,
-    };
-    pub use crate::write::{TakesSudo, WriteOperation};
-}
 
 /// The response decoders, for fuzzers and property tests. Not covered by
 /// semver; enable with the `fuzzing` feature.
@@ -323,7 +318,14 @@ pub mod fuzzing {
 
     /// Reads an error response as the client does (never fails).
     pub fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -> ApiError {
-        ApiError::parse(status, headers, body, &request(), &|t| t.to_string())
+        let request = request();
+        ApiError::parse(
+            status,
+            headers,
+            body,
+            (request.method, &request.path),
+            &|t| t.to_string(),
+        )
     }
 }
 

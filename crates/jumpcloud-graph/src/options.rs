@@ -1,15 +1,16 @@
-//! Per-request options every operation builder shares: the organization
-//! header, the retry policy and the timeout; and the setters for them that
-//! `List` and `Write` share.
+//! Per-request options every operation builder holds: the organization
+//! header, the retry policy and the timeout, kept as set and checked when
+//! the request is sent, and the organization and timeout setters every
+//! list and write builder shares.
 
 use std::time::Duration;
 
 use crate::{Client, Error, OrgId, RetryPolicy};
 
-/// The organization and timeout setters of an operation builder with an
-/// `options: RequestOptions` field, one text for `List` and `Write`: `$sent`
-/// says when an invalid id is reported, `$attempt` what one attempt is.
-/// (Each keeps its own `retry`, whose promises differ.)
+/// The organization and timeout setters of a list or write builder (a type
+/// with a `core` field whose `options` are [`RequestOptions`]), one text for
+/// both: `$sent` says when an invalid id is reported, `$attempt` what one
+/// attempt is.
 macro_rules! org_and_timeout_setters {
     (sent: $sent:literal, attempt: $attempt:literal $(,)?) => {
         #[doc = concat!(
@@ -19,17 +20,17 @@ macro_rules! org_and_timeout_setters {
                         )]
         pub fn org_id<O>(mut self, org: O) -> Self
         where
-            O: TryInto<OrgId>,
-            O::Error: Into<Error>,
+            O: TryInto<crate::OrgId>,
+            O::Error: Into<crate::Error>,
         {
-            self.options.set_org(org);
+            self.core.options.set_org(org);
             self
         }
 
         /// Sends no `x-org-id`, even if the client has a default (some routes
         /// answer 403 when it is present).
         pub fn without_org_id(mut self) -> Self {
-            self.options.omit_org();
+            self.core.options.omit_org();
             self
         }
 
@@ -38,8 +39,8 @@ macro_rules! org_and_timeout_setters {
                             "the client's timeout (longer or shorter). Zero is an invalid-input\n",
                             "error."
                         )]
-        pub fn timeout(mut self, timeout: Duration) -> Self {
-            self.options.set_timeout(timeout);
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.core.options.set_timeout(timeout);
             self
         }
     };
@@ -126,14 +127,14 @@ impl RequestOptions {
 
 /// Validated options, with the organization resolved.
 #[derive(Clone, Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub(crate) org: Option<OrgId>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) timeout: Option<Duration>,
 }
 
 impl Checked {
-    /// The `x-org-id` value to put on a generated builder.
+    /// The `x-org-id` value to send, if any.
     pub(crate) fn org_header(&self) -> Option<String> {
         self.org.as_ref().map(ToString::to_string)
     }

@@ -1,4 +1,5 @@
-//! Server text made safe to print: control characters escaped.
+//! Server text made safe to print: control characters escaped, and cut to
+//! an excerpt where errors quote it.
 //!
 //! Anything a server sends may end up on a terminal or in a log line: an
 //! escape sequence there can rewrite the screen or the window title, and a
@@ -29,6 +30,26 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
 /// Writes `text` to a formatter with its control characters escaped.
 pub(crate) fn write_printable(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
     f.write_str(&printable(text))
+}
+
+/// How many characters of a body errors keep.
+pub(crate) const EXCERPT_CHARS: usize = 512;
+
+/// The start of a response body as errors show it: scrubbed of
+/// credentials, control characters escaped, at most [`EXCERPT_CHARS`].
+pub(crate) fn body_excerpt(body: &[u8], scrub: &dyn Fn(&str) -> String) -> String {
+    excerpt(&scrub(&String::from_utf8_lossy(body)), EXCERPT_CHARS)
+}
+
+/// At most `chars` characters of `text`, trimmed, with `…` when cut.
+pub(crate) fn excerpt(text: &str, chars: usize) -> String {
+    // Escaped before the cut, so the excerpt stays within `chars` printed.
+    let text = printable(text.trim());
+    let text = text.as_ref();
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]

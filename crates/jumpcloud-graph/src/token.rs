@@ -8,19 +8,27 @@
 //! starts for [`FAILURE_SHARED_FOR`]. The fetch runs in a task of its own,
 //! so a caller whose timeout or deadline ends its wait (which those bound)
 //! neither cancels it for the others nor starts another.
+//!
+//! The token request is built here (Basic credentials, the form body) and
+//! sent through the client's request path, which the caller hands in as a
+//! [`SendToken`] function: its timeouts, limits, backoff and `Retry-After`
+//! handling apply to the token endpoint too, without this module knowing
+//! the client.
 
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
-use http::header::{AUTHORIZATION, HeaderValue};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
-use crate::credentials::{Authorization, ClientSecret};
+use crate::Error;
+use crate::error::{Request, ScrubbedCause};
+use crate::printable::excerpt;
 use crate::secrets::{Scrubber, check_secret};
-use crate::{Client, Error};
 
 /// How long a token is used at most, and at least, whatever the server's
 /// `expires_in` says: a hostile `0` must not cause a token fetch per
@@ -40,13 +48,29 @@ const FETCH_ATTEMPTS: u32 = 2;
 pub(crate) const FAILURE_SHARED_FOR: Duration = Duration::from_secs(5);
 
 /// What a fetch ends with, for every caller waiting on it.
-type Outcome = Result<Authorization, Arc<Error>>;
+type Outcome = Result<Bearer, Arc<Error>>;
+
+/// Sends the token request (the `POST` this module builds) through the
+/// client's request path, at most the given number of times, and returns
+/// the response body of a success.
+pub(crate) type SendToken<'a> =
+    dyn Fn(reqwest::Request, u32) -> BoxFuture<'static, Result<Bytes, Error>> + Send + Sync + 'a;
+
+/// A bearer token's `Authorization` header, and which token it was, so
+/// that a 401 invalidates that token and no newer one.
+#[derive(Clone)]
+pub(crate) struct Bearer {
+    pub(crate) header: HeaderValue,
+    pub(crate) generation: u64,
+}
 
 /// OAuth 2.0 client credentials for a service account, and the token cache
 /// all clones of a client share.
 pub(crate) struct TokenSource {
     client_id: String,
     token_url: String,
+    /// The token request, as errors name it.
+    request: Request,
     scope: String,
     basic: HeaderValue,
     secret_scrubber: Scrubber,
@@ -88,7 +112,7 @@ struct Token {
 impl TokenSource {
     pub(crate) fn new(
         client_id: String,
-        secret: ClientSecret,
+        exposed: &str,
         token_url: String,
         scope: String,
     ) -> Result<Self, Error> {
@@ -104,7 +128,6 @@ impl TokenSource {
                 "a client id cannot contain ':' (it separates id and secret in the Basic header)",
             ));
         }
-        let exposed = secret.expose();
         check_secret(exposed).map_err(|reason| {
             Error::invalid(
                 "client secret",
@@ -124,9 +147,16 @@ impl TokenSource {
             .map_err(|_| Error::invalid("client secret", "it cannot be sent in a header"))?;
         basic.set_sensitive(true);
         let secret_scrubber = Scrubber::new([exposed, encoded.as_str()]);
+        let path = reqwest::Url::parse(&token_url)
+            .map(|url| url.path().to_string())
+            .unwrap_or_default();
         Ok(Self {
             client_id,
             token_url,
+            request: Request {
+                method: "POST",
+                path,
+            },
             scope,
             basic,
             scrubber: RwLock::new(secret_scrubber.clone()),
@@ -145,7 +175,7 @@ impl TokenSource {
     /// keep using the old token. With none, or an expired one, every caller
     /// waits for the one fetch in flight, or gets the failure of the last
     /// one while it is shared.
-    pub(crate) async fn bearer(&self, client: &Client) -> Result<Authorization, Error> {
+    pub(crate) async fn bearer(self: &Arc<Self>, send: &SendToken<'_>) -> Result<Bearer, Error> {
         let (outcome, fallback) = {
             let mut state = lock(&self.state);
             let now = Instant::now();
@@ -153,14 +183,14 @@ impl TokenSource {
                 .current
                 .as_ref()
                 .filter(|token| now < token.expires_at)
-                .map(|token| (token.authorization(), token.refresh_at <= now));
+                .map(|token| (token.bearer(), token.refresh_at <= now));
             match usable {
                 Some((fresh, false)) => return Ok(fresh),
                 Some((old, true)) => {
                     if state.fetch.is_some() || state.failed_recently(now) {
                         return Ok(old);
                     }
-                    (self.start_fetch(client, &mut state)?, Some(old))
+                    (self.start_fetch(send, &mut state)?, Some(old))
                 }
                 None => {
                     if let Some(failure) = state.shared_failure(now) {
@@ -168,7 +198,7 @@ impl TokenSource {
                     }
                     match &state.fetch {
                         Some(fetch) => (fetch.outcome.clone(), None),
-                        None => (self.start_fetch(client, &mut state)?, None),
+                        None => (self.start_fetch(send, &mut state)?, None),
                     }
                 }
             }
@@ -186,8 +216,8 @@ impl TokenSource {
 
     /// Starts a fetch in a task of its own and records it as in flight.
     fn start_fetch(
-        &self,
-        client: &Client,
+        self: &Arc<Self>,
+        send: &SendToken<'_>,
         state: &mut TokenState,
     ) -> Result<Shared<BoxFuture<'static, Outcome>>, Error> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
@@ -198,11 +228,15 @@ impl TokenSource {
         })?;
         state.fetches = state.fetches.wrapping_add(1);
         let id = state.fetches;
-        let task = runtime.spawn(fetch_and_record(client.clone(), id));
-        let request = client.token_request();
+        let answer = match self.token_request() {
+            Ok(request) => send(request, FETCH_ATTEMPTS),
+            Err(error) => futures::future::ready(Err(error)).boxed(),
+        };
+        let task = runtime.spawn(fetch_and_record(self.clone(), answer, id));
+        let request = self.request.clone();
         let outcome = async move {
             task.await.unwrap_or_else(|_| {
-                let cause = crate::error::ScrubbedCause::text(
+                let cause = ScrubbedCause::text(
                     "the token fetch ended without an answer (its runtime shut down)".into(),
                 );
                 Err(Arc::new(
@@ -219,6 +253,27 @@ impl TokenSource {
         Ok(outcome)
     }
 
+    /// The token request: client credentials in a Basic header, the grant
+    /// and scope in a form body.
+    fn token_request(&self) -> Result<reqwest::Request, Error> {
+        let url = reqwest::Url::parse(&self.token_url)
+            .map_err(|_| Error::invalid("token url", "the token URL is not a URL"))?;
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.basic.clone());
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", &self.scope)
+            .finish();
+        *request.body_mut() = Some(body.into());
+        Ok(request)
+    }
+
     /// Forgets the token of `generation` after a 401 (a newer one stays).
     pub(crate) fn invalidate(&self, generation: u64) {
         let mut state = lock(&self.state);
@@ -231,18 +286,8 @@ impl TokenSource {
         }
     }
 
-    /// Asks the token endpoint (at most [`FETCH_ATTEMPTS`] times) and
-    /// caches the token.
-    async fn fetch(&self, client: &Client) -> Result<Authorization, Error> {
-        let answer = client
-            .request_token(&self.token_url, &self.basic, &self.scope, FETCH_ATTEMPTS)
-            .await?;
-        let token = self.accept(answer.body.as_ref(), client)?;
-        Ok(token.authorization())
-    }
-
     /// Ends fetch `id`: no longer in flight, and its failure shared.
-    fn record(&self, id: u64, outcome: Result<Authorization, Error>) -> Outcome {
+    fn record(&self, id: u64, outcome: Result<Bearer, Error>) -> Outcome {
         let mut state = lock(&self.state);
         if state.fetch.as_ref().is_some_and(|fetch| fetch.id == id) {
             state.fetch = None;
@@ -264,13 +309,12 @@ impl TokenSource {
     }
 
     /// Reads a token response and caches the token.
-    fn accept(&self, body: &[u8], client: &Client) -> Result<Token, Error> {
-        let request = client.token_request();
+    fn accept(&self, body: &[u8]) -> Result<Token, Error> {
         let bad = |reason: String| {
             Error::decode(
-                request.clone(),
+                self.request.clone(),
                 String::new(),
-                crate::error::ScrubbedCause::text(reason),
+                ScrubbedCause::text(reason),
             )
         };
         let json: serde_json::Value = serde_json::from_slice(body)
@@ -292,7 +336,7 @@ impl TokenSource {
         {
             return Err(bad(format!(
                 "the token type is {:?}, not bearer",
-                crate::error::excerpt(&self.scrub(kind), 32)
+                excerpt(&self.scrub(kind), 32)
             )));
         }
         let lifetime = lifetime(json.get("expires_in"));
@@ -349,19 +393,24 @@ impl TokenState {
     }
 }
 
-/// The task one fetch runs in: it fetches, then records the outcome, so the
-/// cache is updated even when no caller waits any more.
-async fn fetch_and_record(client: Client, id: u64) -> Outcome {
-    let Some(source) = client.shared.credentials.token_source() else {
-        return Err(Arc::new(Error::invalid(
-            "credentials",
-            "a token fetch for a client without a service account (a jumpcloud-graph bug)",
-        )));
-    };
+/// The task one fetch runs in: it waits for the token endpoint's `answer`,
+/// then records the outcome, so the cache is updated even when no caller
+/// waits any more.
+async fn fetch_and_record(
+    source: Arc<TokenSource>,
+    answer: BoxFuture<'static, Result<Bytes, Error>>,
+    id: u64,
+) -> Outcome {
     // Should the task be dropped unfinished (its runtime shut down), the
     // fetch is no longer in flight: the next caller starts another.
-    let _ends = EndsFetch { source, id };
-    let outcome = source.fetch(&client).await;
+    let _ends = EndsFetch {
+        source: &source,
+        id,
+    };
+    let outcome = match answer.await {
+        Ok(body) => source.accept(&body).map(|token| token.bearer()),
+        Err(error) => Err(error),
+    };
     source.record(id, outcome)
 }
 
@@ -403,11 +452,10 @@ fn lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
 }
 
 impl Token {
-    fn authorization(&self) -> Authorization {
-        Authorization {
-            name: AUTHORIZATION,
-            value: self.header.clone(),
-            generation: Some(self.generation),
+    fn bearer(&self) -> Bearer {
+        Bearer {
+            header: self.header.clone(),
+            generation: self.generation,
         }
     }
 }

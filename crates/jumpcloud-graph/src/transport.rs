@@ -1,10 +1,10 @@
-//! The transport seam: the generated client builds each request, this
+//! The transport seam: the generated crate builds each request, this
 //! module sends it.
 //!
-//! Every operation's request is built by the generated client exactly as
-//! the spec says (URL, query encoding, headers, JSON body); its `pre` hook
-//! hands the built request back instead of sending it (see
-//! `RequestCapture` in the generated crate). From there the facade owns
+//! Every operation's request is built by the generated crate's
+//! `requests` functions exactly as the spec says (URL, query encoding,
+//! headers, JSON body), the same request its progenitor client would send
+//! (a test compares them for every operation). From there the facade owns
 //! the wire: it adds the credential to each attempt (so a token can be
 //! refreshed between attempts), sets the attempt's timeout on the request
 //! itself (no client-wide timeout can cap a per-request one), never follows
@@ -17,14 +17,42 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures::FutureExt;
 use http::HeaderMap;
-use jumpcloud_graph_openapi::{self as openapi, RequestCapture, RequestDefaults, ResponseValue};
 
-use crate::credentials::Authorization;
-use crate::error::{ERROR_BODY_READ, Request, ScrubbedCause};
-use crate::execute::Call;
-use crate::{Client, Error};
+use crate::api_error::{ApiError, ERROR_BODY_READ};
+use crate::credentials::{Authorization, Endpoint};
+use crate::error::{Request, ScrubbedCause};
+use crate::ops::{Operation, RequestError};
+use crate::{Client, Error, ObjectId};
+
+/// What is being called, for spans, errors and the retry decision.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    /// JumpCloud's operationId (or `oauth2_token`).
+    pub(crate) operation: &'static str,
+    /// The HTTP method.
+    pub(crate) method: &'static str,
+    /// The path below the base URL, without the query string.
+    pub(crate) path: String,
+    /// Whether repeating the request is harmless, so the client's retry
+    /// policy applies without the caller opting in.
+    pub(crate) idempotent: bool,
+    /// Which server is called.
+    pub(crate) endpoint: Endpoint,
+}
+
+impl Call {
+    /// The call for `operation` on one user's path.
+    pub(crate) fn on_user(operation: Operation, user: ObjectId, idempotent: bool) -> Self {
+        Self {
+            operation: operation.operation_id,
+            method: operation.method,
+            path: operation.path.replace("{user_id}", &user.to_string()),
+            idempotent,
+            endpoint: Endpoint::Api,
+        }
+    }
+}
 
 /// A response as it came back: status, headers, and the body, complete for
 /// a success and at most [`ERROR_BODY_READ`] bytes for an error.
@@ -35,34 +63,10 @@ pub(crate) struct Reply {
 }
 
 impl Client {
-    /// Builds a request with the generated client without sending it.
-    /// `send` calls one operation's builder on the given low-level client.
-    pub(crate) fn build_request<T>(
-        &self,
-        send: impl for<'a> FnOnce(
-            &'a openapi::Client,
-        ) -> futures::future::LocalBoxFuture<
-            'a,
-            Result<ResponseValue<T>, openapi::Error<()>>,
-        >,
-    ) -> Result<reqwest::Request, Error> {
-        let capture = RequestCapture::new();
-        let low = openapi::Client::new_with_client(
-            &self.shared.base_url,
-            self.shared.http.clone(),
-            RequestDefaults::new().capturing(capture.clone()),
-        );
-        // The pre hook returns before anything is awaited, so the future
-        // finishes on its first poll.
-        if let Some(Err(openapi::Error::InvalidRequest(reason))) = send(&low).now_or_never() {
-            return Err(Error::invalid("request", self.scrub(&reason)));
-        }
-        capture.take().ok_or_else(|| {
-            Error::invalid(
-                "request",
-                "the generated client did not build a request (a jumpcloud-graph bug)",
-            )
-        })
+    /// The error for a request the generated builder could not build (a
+    /// base URL or header value it cannot use): invalid input, nothing sent.
+    pub(crate) fn request_error(&self, error: &RequestError) -> Error {
+        Error::invalid("request", self.scrub(&error.to_string()))
     }
 
     /// Sends one attempt of `request` with `auth` and reads the response.
@@ -121,10 +125,11 @@ impl Client {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Error {
-        let api = crate::ApiError::parse(status, headers, body, &call.request(), &|text| {
+        let api = ApiError::parse(status, headers, body, (call.method, &call.path), &|text| {
             self.scrub(text)
         });
-        let hint = self.shared.credentials.hint(
+        let hint = crate::hints::hint(
+            &self.shared.credentials,
             call.endpoint,
             status,
             api.error(),
@@ -184,8 +189,8 @@ impl Call {
 
     fn host<'a>(&self, client: &'a Client) -> &'a str {
         match self.endpoint {
-            crate::credentials::Endpoint::Api => &client.shared.host,
-            crate::credentials::Endpoint::Token => &client.shared.token_host,
+            Endpoint::Api => &client.shared.host,
+            Endpoint::Token => &client.shared.token_host,
         }
     }
 }

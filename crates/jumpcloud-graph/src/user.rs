@@ -1,10 +1,10 @@
 //! A handle on one user: every operation of the user graph starts here.
 
 use crate::access;
-use crate::list::{AssociationList, List, MemberOf, Traversal, op as list_op};
+use crate::list::{AssociationList, MemberOf, Traversal};
 use crate::write::{
-    ActivationEmail, Associate, Dissociate, EnsureAssociated, EnsureDissociated, UpdateAssociation,
-    Write, op as write_op,
+    ActivationEmail, Associate, Change, Dissociate, EnsureAssociated, EnsureDissociated,
+    UpdateAssociation, WriteCore,
 };
 use crate::{
     AccessReport, AssociationTarget, Client, Error, Explanation, GraphNode, NodeId, ObjectId,
@@ -22,17 +22,18 @@ macro_rules! named_traversals {
     )*};
 }
 
-/// The association writes: each checks the id at once and builds a
-/// [`Write`] in one mode; docs are written where the macro is used.
+/// The association writes: each checks the target and id at once and
+/// makes its write type; docs are written where the macro is used.
 macro_rules! association_writes {
-    ($($(#[$doc:meta])* $name:ident => $mode:ident, $builder:ident;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident => $builder:ident;)*) => {$(
         $(#[$doc])*
         pub fn $name<I>(&self, target: AssociationTarget, id: I) -> Result<$builder, Error>
         where
             I: TryInto<ObjectId>,
             I::Error: Into<Error>,
         {
-            self.write(write_op::$mode, target, id)
+            let (core, change) = self.association_change(target, id)?;
+            Ok($builder::new(core, change))
         }
     )*};
 }
@@ -74,11 +75,35 @@ pub struct User {
     id: ObjectId,
 }
 
-impl User {
-    pub(crate) fn new(client: Client, id: ObjectId) -> Self {
-        Self { client, id }
+impl Client {
+    /// A handle on one user. The id must be an ObjectID (24 hexadecimal
+    /// digits).
+    ///
+    /// # Errors
+    ///
+    /// An invalid-input error naming the `user id`, at once; nothing is
+    /// sent.
+    ///
+    /// ```
+    /// # let client = jumpcloud_graph::Client::builder().api_key("0123456789abcdef0123").build()?;
+    /// assert!(client.user("5f1b0c2e9c1a4b0012345678").is_ok());
+    /// assert_eq!(client.user("jdoe").unwrap_err().field(), Some("user id"));
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    pub fn user<I>(&self, id: I) -> Result<User, Error>
+    where
+        I: TryInto<ObjectId>,
+        I::Error: Into<Error>,
+    {
+        let id = id.try_into().map_err(|e| e.into().for_field("user id"))?;
+        Ok(User {
+            client: self.clone(),
+            id,
+        })
     }
+}
 
+impl User {
     /// The user's id.
     pub fn id(&self) -> &ObjectId {
         &self.id
@@ -97,7 +122,7 @@ impl User {
     /// Everything of `kind` bound to the user, directly or through groups
     /// (`GET /users/{id}/<kind>`).
     pub fn traverse(&self, kind: TraversalKind) -> Traversal {
-        List::new(self.clone(), list_op::Traverse { kind })
+        Traversal::new(self.client.clone(), self.id, kind)
     }
 
     named_traversals! {
@@ -127,7 +152,7 @@ impl User {
 
     /// The user groups the user is a member of (`graph_userMemberOf`).
     pub fn member_of(&self) -> MemberOf {
-        List::new(self.clone(), list_op::MemberOf::default())
+        MemberOf::new(self.client.clone(), self.id)
     }
 
     /// The user's *direct* associations with objects of the given types
@@ -137,12 +162,7 @@ impl User {
     where
         I: IntoIterator<Item = AssociationTarget>,
     {
-        List::new(
-            self.clone(),
-            list_op::Associations {
-                targets: targets.into_iter().collect(),
-            },
-        )
+        AssociationList::new(self.client.clone(), self.id, targets.into_iter().collect())
     }
 
     association_writes! {
@@ -153,35 +173,35 @@ impl User {
         ///
         /// An invalid-input error, at once, when `id` is not an ObjectID or the
         /// target cannot be sent by this version of the crate.
-        associate => Add, Associate;
+        associate => Associate;
         /// Removes a direct association (`op: remove`). Sent once unless you opt
         /// into retries; 404 if there is none.
         ///
         /// # Errors
         ///
         /// As for [`associate`](Self::associate).
-        dissociate => Remove, Dissociate;
+        dissociate => Dissociate;
         /// Changes the attributes (sudo) of an existing direct association
         /// (`op: update`); safe to repeat, so it retries.
         ///
         /// # Errors
         ///
         /// As for [`associate`](Self::associate).
-        update => Update, UpdateAssociation;
+        update_association => UpdateAssociation;
         /// Makes sure the association exists: 409 counts as done, so this is
         /// safe to retry and retries under the client's policy.
         ///
         /// # Errors
         ///
         /// As for [`associate`](Self::associate).
-        ensure_associated => EnsureAdded, EnsureAssociated;
+        ensure_associated => EnsureAssociated;
         /// Makes sure the association is gone: 404 counts as done, so this is
         /// safe to retry and retries under the client's policy.
         ///
         /// # Errors
         ///
         /// As for [`associate`](Self::associate).
-        ensure_dissociated => EnsureRemoved, EnsureDissociated;
+        ensure_dissociated => EnsureDissociated;
     }
 
     /// Sends the user an activation email (`users_sendEmails`).
@@ -191,7 +211,7 @@ impl User {
     /// keep only its path), so it may change without notice. Sent once
     /// unless you opt into retries.
     pub fn send_activation_email(&self) -> ActivationEmail {
-        Write::new(self.clone(), write_op::SendActivation)
+        ActivationEmail::new(WriteCore::new(self.client.clone(), self.id))
     }
 
     /// Why the user reaches the object `id` that the `kind` traversal
@@ -347,22 +367,19 @@ impl User {
         async move { then(user, NodeId::from(id?)).await }
     }
 
-    /// An association write in mode `mode`, its target and id checked now.
-    fn write<I, Op>(
+    /// The core and the change of an association write, the id and the
+    /// target checked now.
+    fn association_change<I>(
         &self,
-        mode: fn(write_op::Change) -> Op,
         target: AssociationTarget,
         id: I,
-    ) -> Result<Write<Op>, Error>
+    ) -> Result<(WriteCore, Change), Error>
     where
         I: TryInto<ObjectId>,
         I::Error: Into<Error>,
-        Op: crate::write::WriteOperation,
     {
         let id = id.try_into().map_err(|e| e.into().for_field("target id"))?;
-        Ok(Write::new(
-            self.clone(),
-            mode(write_op::Change::new(target, id)?),
-        ))
+        let change = Change::new(target, id)?;
+        Ok((WriteCore::new(self.client.clone(), self.id), change))
     }
 }

@@ -1,9 +1,15 @@
 //! The exact request the generated client sends for each of the thirteen
 //! operations (method, path, query string, headers with the key masked, JSON
-//! body), captured by a wiremock server on loopback and snapshotted.
+//! body), captured by a wiremock server on loopback and snapshotted; and,
+//! for every operation with every parameter set, the proof that the facade
+//! (which builds its requests with the generated crate's `requests`
+//! functions, not with the client) sends the very same bytes.
 
-use jumpcloud_graph_openapi::{Client, RequestDefaults, types};
-use jumpcloud_graph_tests::requests::render;
+use std::collections::BTreeSet;
+
+use jumpcloud_graph::{AssociationTarget, Filter, Sort, Sudo, TraversalKind};
+use jumpcloud_graph_openapi::{Client, RequestDefaults, operations, types};
+use jumpcloud_graph_tests::requests::{exact, render};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -188,4 +194,260 @@ fn request_defaults_never_show_the_key_in_debug_output() {
     let debug = format!("{defaults:?}");
     assert!(!debug.contains("secret-test-key"), "{debug}");
     assert!(defaults.headers()["x-api-key"].is_sensitive());
+}
+
+// The facade against the generated client: one server each, the same
+// calls, and the requests compared exactly (method, path, query string in
+// order and encoding, every header but `host`, body bytes). Both clients
+// carry the same key and user agent, the facade's as its credential and
+// its own header, the generated client's as defaults.
+
+const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// A server that answers like [`server_and_client`]'s.
+async fn answering_server() -> MockServer {
+    let (server, _) = server_and_client().await;
+    server
+}
+
+fn facade_for(server: &MockServer) -> jumpcloud_graph::User {
+    jumpcloud_graph::Client::builder()
+        .api_key(KEY)
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap()
+        .user(USER)
+        .unwrap()
+}
+
+fn generated_for(server: &MockServer) -> Client {
+    let user_agent = reqwest::header::HeaderValue::from_static(jumpcloud_graph::USER_AGENT_VALUE);
+    let defaults = RequestDefaults::new()
+        .with_api_key(KEY)
+        .unwrap()
+        .with_header(reqwest::header::USER_AGENT, user_agent);
+    Client::new_with_client(
+        &format!("{}/api/v2", server.uri()),
+        reqwest::Client::new(),
+        defaults,
+    )
+}
+
+/// Runs `facade` and `generated` against servers of their own and checks
+/// that each sent one request, the same one.
+async fn same_request<F, G>(facade: F, generated: G)
+where
+    F: AsyncFnOnce(jumpcloud_graph::User),
+    G: AsyncFnOnce(Client),
+{
+    let (facade_server, generated_server) = (answering_server().await, answering_server().await);
+    facade(facade_for(&facade_server)).await;
+    generated(generated_for(&generated_server)).await;
+    let sent = |requests: Vec<wiremock::Request>| {
+        assert_eq!(requests.len(), 1, "one request per call");
+        exact(&requests[0])
+    };
+    let by_facade = sent(facade_server.received_requests().await.unwrap());
+    let by_generated = sent(generated_server.received_requests().await.unwrap());
+    assert_eq!(by_facade, by_generated);
+}
+
+/// Each traversal through the facade and through its generated builder,
+/// with every parameter set.
+macro_rules! same_traversals {
+    ($covered:ident, $($kind:ident => $operation:ident, $constant:ident;)+) => {$(
+        same_request(
+            async |user| {
+                user.traverse(TraversalKind::$kind)
+                    .filter(Filter::eq("os", "Ubuntu"))
+                    .filter(Filter::search("hostname", "web 01"))
+                    .page_size(37)
+                    .org_id(ORG)
+                    .try_collect()
+                    .await
+                    .unwrap();
+            },
+            async |client| {
+                client
+                    .$operation()
+                    .user_id(USER)
+                    .filter(vec!["os:eq:Ubuntu".to_string(), "hostname:search:web 01".to_string()])
+                    .limit(37)
+                    .skip(0)
+                    .x_org_id(ORG)
+                    .send()
+                    .await
+                    .unwrap();
+            },
+        )
+        .await;
+        $covered.insert(operations::$constant.operation_id);
+    )+};
+}
+
+#[tokio::test]
+async fn the_facade_sends_what_the_generated_client_sends_for_every_operation() {
+    let mut covered: BTreeSet<&str> = BTreeSet::new();
+    same_traversals!(covered,
+        Application => graph_user_traverse_application, GRAPH_USER_TRAVERSE_APPLICATION;
+        Directory => graph_user_traverse_directory, GRAPH_USER_TRAVERSE_DIRECTORY;
+        GSuite => graph_user_traverse_g_suite, GRAPH_USER_TRAVERSE_G_SUITE;
+        LdapServer => graph_user_traverse_ldap_server, GRAPH_USER_TRAVERSE_LDAP_SERVER;
+        Office365 => graph_user_traverse_office365, GRAPH_USER_TRAVERSE_OFFICE365;
+        RadiusServer => graph_user_traverse_radius_server, GRAPH_USER_TRAVERSE_RADIUS_SERVER;
+        System => graph_user_traverse_system, GRAPH_USER_TRAVERSE_SYSTEM;
+        SystemGroup => graph_user_traverse_system_group, GRAPH_USER_TRAVERSE_SYSTEM_GROUP;
+        ActiveDirectory => graph_user_traverse_active_directory, GRAPH_USER_TRAVERSE_ACTIVE_DIRECTORY;
+    );
+    same_member_of().await;
+    covered.insert(operations::GRAPH_USER_MEMBER_OF.operation_id);
+    same_associations_list().await;
+    covered.insert(operations::GRAPH_USER_ASSOCIATIONS_LIST.operation_id);
+    same_association_writes().await;
+    covered.insert(operations::GRAPH_USER_ASSOCIATIONS_POST.operation_id);
+    same_activation_email().await;
+    covered.insert(operations::USERS_SEND_EMAILS.operation_id);
+    let all: BTreeSet<&str> = operations::ALL.iter().map(|op| op.operation_id).collect();
+    assert_eq!(covered, all, "every operation is compared");
+}
+
+async fn same_member_of() {
+    same_request(
+        async |user| {
+            user.member_of()
+                .filter(Filter::eq("type", "user_group"))
+                .filter(Filter::search("name", "eng"))
+                .sort(Sort::desc("name"))
+                .sort(Sort::asc("type"))
+                .page_size(50)
+                .org_id(ORG)
+                .try_collect()
+                .await
+                .unwrap();
+        },
+        async |client| {
+            client
+                .graph_user_member_of()
+                .user_id(USER)
+                .filter(vec![
+                    "type:eq:user_group".to_string(),
+                    "name:search:eng".to_string(),
+                ])
+                .sort("-name,type")
+                .limit(50)
+                .skip(0)
+                .x_org_id(ORG)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+}
+
+async fn same_associations_list() {
+    same_request(
+        async |user| {
+            user.associations([AssociationTarget::SystemGroup])
+                .page_size(100)
+                .org_id(ORG)
+                .try_collect()
+                .await
+                .unwrap();
+        },
+        async |client| {
+            client
+                .graph_user_associations_list()
+                .user_id(USER)
+                .targets(vec![
+                    types::GraphUserAssociationsListTargetsItem::SystemGroup,
+                ])
+                .limit(100)
+                .skip(0)
+                .x_org_id(ORG)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+}
+
+/// The body the generated client sends for one association change.
+fn change(
+    op: types::GraphOperationUserOp,
+    type_: types::GraphOperationUserType,
+    sudo: Option<(bool, bool)>,
+) -> types::GraphOperationUser {
+    types::GraphOperationUser {
+        id: GROUP.into(),
+        op,
+        type_,
+        attributes: sudo.map(|(enabled, without_password)| types::GraphAttributeSudo {
+            sudo: Some(types::GraphAttributeSudoSudo {
+                enabled,
+                without_password,
+            }),
+        }),
+    }
+}
+
+/// An add with sudo (the body's `attributes` set), a removal without (no
+/// `attributes`), and an update.
+async fn same_association_writes() {
+    use types::{GraphOperationUserOp as Op, GraphOperationUserType as Type};
+    same_request(
+        async |user| {
+            let write = user
+                .associate(AssociationTarget::SystemGroup, GROUP)
+                .unwrap();
+            write.sudo(Sudo::WithPassword).org_id(ORG).await.unwrap();
+        },
+        async |client| {
+            let body = change(Op::Add, Type::SystemGroup, Some((true, false)));
+            let request = client.graph_user_associations_post().user_id(USER);
+            request.x_org_id(ORG).body(body).send().await.unwrap();
+        },
+    )
+    .await;
+    same_request(
+        async |user| {
+            let write = user.dissociate(AssociationTarget::System, GROUP).unwrap();
+            write.await.unwrap();
+        },
+        async |client| {
+            let body = change(Op::Remove, Type::System, None);
+            let request = client.graph_user_associations_post().user_id(USER);
+            request.body(body).send().await.unwrap();
+        },
+    )
+    .await;
+    same_request(
+        async |user| {
+            let write = user
+                .update_association(AssociationTarget::System, GROUP)
+                .unwrap();
+            write.sudo(Sudo::WithoutPassword).await.unwrap();
+        },
+        async |client| {
+            let body = change(Op::Update, Type::System, Some((true, true)));
+            let request = client.graph_user_associations_post().user_id(USER);
+            request.body(body).send().await.unwrap();
+        },
+    )
+    .await;
+}
+
+async fn same_activation_email() {
+    same_request(
+        async |user| user.send_activation_email().org_id(ORG).await.unwrap(),
+        async |client| {
+            let body = types::Emailrequest {
+                email_type: Some(types::EmailrequestEmailType::Activation),
+            };
+            let request = client.users_send_emails().user_id(USER).x_org_id(ORG);
+            request.body(body).send().await.unwrap();
+        },
+    )
+    .await;
 }

@@ -132,3 +132,56 @@ fn a_valid_minimal_document_generates() {
     let code = render(&spec).unwrap();
     assert!(code.contains("pub fn list_things"));
 }
+
+/// A minimal document whose one operation takes `parameter` (YAML flow).
+fn with_parameter(parameter: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: list_things\n      parameters:\n        - {parameter}\n      responses:\n        '204': {{description: empty}}\n"
+    )
+}
+
+#[test]
+fn parameters_the_request_builders_cannot_reproduce_are_refused_by_name() {
+    for (parameter, what) in [
+        (
+            "{name: x-tags, in: header, schema: {type: array, items: {type: string}}}",
+            "only query parameters may be arrays",
+        ),
+        (
+            "{name: q, in: query, allowReserved: true, schema: {type: string}}",
+            "`allowReserved`",
+        ),
+    ] {
+        let spec = parse(&with_parameter(parameter)).unwrap();
+        let error = render(&spec).unwrap_err();
+        assert!(
+            matches!(error, GenerateError::RequestBuilder { .. }),
+            "{parameter}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "{NAME}: cannot build requests for operation `list_things`"
+            )),
+            "{message}"
+        );
+        assert!(message.contains(what), "{message}");
+    }
+}
+
+#[test]
+fn query_arrays_follow_their_explode_setting() {
+    let repeated = "{name: tag, in: query, schema: {type: array, items: {type: string}}}";
+    let joined =
+        "{name: tag, in: query, explode: false, schema: {type: array, items: {type: string}}}";
+    let code = render(&parse(&with_parameter(repeated)).unwrap()).unwrap();
+    assert!(
+        code.contains("request.query_each(\"tag\", value);"),
+        "{code}"
+    );
+    let code = render(&parse(&with_parameter(joined)).unwrap()).unwrap();
+    assert!(
+        code.contains("request.query_joined(\"tag\", value);"),
+        "{code}"
+    );
+}

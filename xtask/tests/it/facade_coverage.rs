@@ -4,7 +4,7 @@
 //! the generated surface snapshot and the facade's public-API listing.
 //!
 //! A parameter added to the spec is generated at once but stays invisible
-//! to facade users until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes);
+//! to facade users until it is wired in crates/jumpcloud-graph/src/list/ (lists) or src/write/ (writes);
 //! this test is what notices.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,7 +127,7 @@ fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> 
         let Some(mapped) = mapping.operations.get(id) else {
             problems.push(format!(
                 "{id}: the operation has no facade entry point in {MAPPING}; add a method \
-                 that calls it in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes), regenerate {PUBLIC_API} \
+                 that calls it in crates/jumpcloud-graph/src/list/ (lists) or src/write/ (writes), regenerate {PUBLIC_API} \
                  with `cargo xtask public-api`, and map it"
             ));
             continue;
@@ -136,7 +136,7 @@ fn problems(surface: &str, public_api: &str, mapping_text: &str) -> Vec<String> 
             match mapped.params.get(name) {
                 None => problems.push(format!(
                     "{id}: parameter `{name}` has no facade setter. Facade users cannot send it \
-                     until it is wired in crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes): add a method that \
+                     until it is wired in crates/jumpcloud-graph/src/list/ (lists) or src/write/ (writes): add a method that \
                      sets it, regenerate {PUBLIC_API} with `cargo xtask public-api`, and map \
                      `{name}` to that method in {MAPPING}"
                 )),
@@ -221,7 +221,7 @@ fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
     assert!(
         problems[0].starts_with("graph_userMemberOf: parameter `fields` has no facade setter")
             && problems[0]
-                .contains("crates/jumpcloud-graph/src/list.rs (lists) or src/write.rs (writes)"),
+                .contains("crates/jumpcloud-graph/src/list/ (lists) or src/write/ (writes)"),
         "{}",
         problems[0]
     );
@@ -231,15 +231,13 @@ fn a_new_parameter_without_a_setter_fails_with_what_to_wire() {
 fn a_mapped_method_missing_from_the_facade_fails() {
     let public_api: String = read(PUBLIC_API)
         .lines()
-        .filter(|line| {
-            !line.contains("fn jumpcloud_graph::List<jumpcloud_graph::op::MemberOf>::sort(")
-        })
+        .filter(|line| !line.contains("fn jumpcloud_graph::MemberOf::sort("))
         .map(|line| format!("{line}\n"))
         .collect();
     let problems = problems(&read(SURFACE), &public_api, &read(MAPPING));
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(
-        problems[0].contains("`List::sort` is mapped") && problems[0].contains(PUBLIC_API),
+        problems[0].contains("`MemberOf::sort` is mapped") && problems[0].contains(PUBLIC_API),
         "{}",
         problems[0]
     );

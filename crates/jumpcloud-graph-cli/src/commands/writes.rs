@@ -92,7 +92,7 @@ pub async fn dissociate(ctx: &mut Ctx, args: DissociateArgs) -> Result<Exit, Cli
 pub async fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<Exit, CliError> {
     let (user, id, node) = parts(ctx, &args.write)?;
     let target = args.write.target.clone();
-    user.update(target, id)?.sudo(args.sudo).await?;
+    user.update_association(target, id)?.sudo(args.sudo).await?;
     let done = Done {
         operation: "update",
         user: user.node(),

@@ -61,7 +61,7 @@ pub(crate) const MAX_STEP_BACKS: u32 = 32;
 
 /// Items a paginated list can tell apart, so that a page repeated by the
 /// server is never yielded twice.
-pub trait Keyed {
+pub(crate) trait Keyed {
     /// What identifies the item within its list: its type and id together.
     fn key(&self) -> &GraphNode;
 }

@@ -1,6 +1,6 @@
 //! Lists as streams: pages and items, fetched lazily with `limit`/`skip`,
 //! several pages at a time. What the streams promise is documented on
-//! [`List`](crate::List); the rules that keep those promises are in
+//! [`Items`]; the rules that keep those promises are in
 //! [`cursor`] (with the ids it has seen in [`seen`]), the concurrency in
 //! [`driver`].
 
@@ -64,7 +64,7 @@ impl<T> Page<T> {
     }
 }
 
-/// A stream of pages; see what every [`List`](crate::List) promises.
+/// A stream of pages; see what every list promises on [`Items`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T> {
     inner: BoxStream<'static, Result<Page<T>, Error>>,
@@ -108,8 +108,56 @@ impl<T> std::fmt::Debug for Pages<T> {
     }
 }
 
-/// A stream of items across pages; see what every [`List`](crate::List)
-/// promises.
+/// A stream of items across pages, from a [`Traversal`](crate::Traversal),
+/// a [`MemberOf`](crate::MemberOf) or an
+/// [`AssociationList`](crate::AssociationList) (or their [`Pages`]).
+///
+/// # What every list promises
+///
+/// JumpCloud's v2 lists are bare JSON arrays paged by `limit` (at most 100)
+/// and `skip`, with the total in an `x-total-count` header. The streams
+/// here promise:
+///
+/// - **Nothing is sent until the stream is polled**; dropping it cancels
+///   the requests in flight.
+/// - **Order**: items come out in the server's order, page after page.
+/// - **No duplicates**: an item whose type and id were both yielded
+///   already is dropped (offset paging over a changing list repeats
+///   items); a system and a system group sharing an id are two items.
+/// - **No silent loss**: a short page moves the next offset by what came
+///   (a server that caps pages loses nothing); a shrinking `x-total-count`
+///   makes the stream read again the offsets that shifted; a page reaching
+///   past `x-total-count` makes it read on past the total; an empty page
+///   followed by new items is read again. A listing that still ends with
+///   fewer distinct items than the server counted, after pages that only
+///   repeated items (a server ignoring `skip`) or a page that stayed empty
+///   before new items, ends with an [`Error`] of kind
+///   [`Pagination`](crate::ErrorKind::Pagination); so does a server that
+///   makes no progress for 3 pages in a row.
+/// - **The end**: at `x-total-count` (or past it, at an empty page, when
+///   pages reached beyond it), or without it at the first empty page (a
+///   short page is not the end). Fewer items than the total end Ok only
+///   when the last pages before the total came back empty (null records).
+///   The next section says exactly how a stream ends, and the bounds on its
+///   requests.
+/// - **Errors**: the items of every good page come before a later page's
+///   error, and the stream ends after it. Each page is retried on its own.
+/// - **Concurrency**: after the first page, up to `prefetch` pages (default
+///   4) are requested ahead, within the client's `max_in_flight` and
+///   `rate_limit`; `prefetch(1)` reads one page at a time.
+/// - **Memory**: at most `prefetch` pages are held, plus 12 bytes per item
+///   yielded (the ids that catch repeats).
+///
+/// **Under concurrent changes**, every item present for the whole listing
+/// is yielded exactly once, as long as `x-total-count` shrinks when items
+/// are deleted: a deletion shifts later items to lower offsets, a shrinking
+/// total makes the stream read those offsets again, and items recovered
+/// that way come after the page that revealed the shift. Insertions only
+/// cause repeats, which are dropped. Deletions in the same interval as
+/// insertions that hide the shrink (the total grows or stays put) can
+/// shift an item past the stream unseen: a limit of offset paging over
+/// lists JumpCloud does not let traversals sort. Items added or removed
+/// during the listing may or may not appear.
 ///
 /// # How it ends
 ///

@@ -48,7 +48,7 @@ async fn malformed_target_ids_are_refused_for_every_write() {
     let errors = [
         user.associate(target.clone(), "bad").unwrap_err(),
         user.dissociate(target.clone(), "bad").unwrap_err(),
-        user.update(target.clone(), "bad").unwrap_err(),
+        user.update_association(target.clone(), "bad").unwrap_err(),
         user.ensure_associated(target.clone(), "bad").unwrap_err(),
         user.ensure_dissociated(target, "bad").unwrap_err(),
     ];
@@ -133,7 +133,7 @@ async fn an_update_that_sets_nothing_is_refused() {
     let (server, client) = setup().await;
     let user = client.user(USER).unwrap();
     let error = user
-        .update(AssociationTarget::System, object_id(1).as_str())
+        .update_association(AssociationTarget::System, object_id(1).as_str())
         .unwrap()
         .await
         .unwrap_err();

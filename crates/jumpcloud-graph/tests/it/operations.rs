@@ -257,7 +257,7 @@ async fn update_posts_an_update_with_the_new_sudo() {
     client
         .user(USER)
         .unwrap()
-        .update(AssociationTarget::System, object_id(4).as_str())
+        .update_association(AssociationTarget::System, object_id(4).as_str())
         .unwrap()
         .sudo(Sudo::Disabled)
         .await

@@ -209,7 +209,7 @@ async fn an_association_shows_up_in_reads_until_it_is_removed() {
         .unwrap();
     assert_eq!(direct.len(), 1);
 
-    ken.update(AssociationTarget::SystemGroup, laptops)
+    ken.update_association(AssociationTarget::SystemGroup, laptops)
         .unwrap()
         .sudo(Sudo::WithoutPassword)
         .await
