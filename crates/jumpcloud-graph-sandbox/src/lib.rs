@@ -258,7 +258,6 @@ mod settings;
 mod state;
 mod tokens;
 mod wire;
-mod yaml_limits;
 
 pub use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 pub use crate::faults::{Fault, FaultPlan, FaultRule, FaultSpecError, RetryAfter, Trigger};
