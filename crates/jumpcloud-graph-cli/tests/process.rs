@@ -784,6 +784,38 @@ keys:
     assert!(run.stdout.contains("box"), "{run:#?}");
 }
 
+#[test]
+fn an_org_no_key_reaches_is_an_error_that_names_it() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("unreached.yaml");
+    std::fs::write(
+        &path,
+        r#"
+orgs:
+  - handle: alpha
+    id: "6500000000000000000000a1"
+    name: Alpha
+  - handle: lonely
+    id: "6500000000000000000000c1"
+    name: Lonely
+    users:
+      cy: { id: "6510000000000000000000c1", username: cy }
+keys:
+  - { key: alpha-admin-key-0123456789, org: alpha }
+"#,
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let run = jcgraph(&["access", "cy", "--org", file, "--org-id", "lonely"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(
+        line.contains("no API key or service account for the org \"lonely\""),
+        "{run:#?}"
+    );
+}
+
 /// A loopback listener that accepts every connection and closes it at once,
 /// counting them: a token endpoint that is up but never answers.
 fn closing_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {

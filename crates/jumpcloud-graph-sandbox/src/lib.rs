@@ -266,7 +266,7 @@ pub use crate::generate::GeneratorConfig;
 pub use crate::model::{
     EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind, is_object_id,
 };
-pub use crate::sandbox::{Sandbox, SandboxBuilder, StartError};
+pub use crate::sandbox::{ClientForError, Sandbox, SandboxBuilder, StartError};
 pub use crate::settings::SettingError;
 pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail, Stats};
 

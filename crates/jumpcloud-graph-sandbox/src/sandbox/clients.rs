@@ -1,9 +1,14 @@
 //! Clients of a running sandbox: the credentials a test sends (the first
 //! org's key and service account) and [`jumpcloud_graph::Client`]s built
-//! with them.
+//! with them, for the first org or, with the credential that reaches it,
+//! for any org ([`Sandbox::client_for`]).
+
+use jumpcloud_graph::{Client, ClientBuilder};
 
 use super::Sandbox;
 use crate::credentials::OAuthClient;
+use crate::fixture::Credential;
+use crate::model::Org;
 
 impl Sandbox {
     /// The key to send as `x-api-key`: the first org's single-tenant admin key
@@ -51,7 +56,8 @@ impl Sandbox {
     }
 
     /// A [`jumpcloud_graph::Client`] for this sandbox, with
-    /// [`api_key`](Self::api_key) and the client's defaults.
+    /// [`api_key`](Self::api_key) and the client's defaults. For another
+    /// org than the first, see [`client_for`](Self::client_for).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -121,11 +127,119 @@ impl Sandbox {
             .token_url(self.token_url());
         Some(build(configure(builder)))
     }
+
+    /// A client for the org with this handle or id, with the credential
+    /// that reaches it: the org's own admin key; else the first
+    /// multi-tenant key whose scope reaches it, with `x-org-id` set to the
+    /// org; else the org's own service account, else a multi-tenant one
+    /// that reaches it (with `x-org-id`), whose tokens come from
+    /// [`token_url`](Self::token_url). Keys come first: they need no token.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use jumpcloud_graph_sandbox::{Fixture, ClientForError, Sandbox};
+    ///
+    /// let sandbox = Sandbox::start(Fixture::demo()).await;
+    /// let globex = sandbox.client_for("globex")?; // jc-sandbox-globex-admin
+    /// let hank = globex.user(sandbox.fixture()["globex"].id_of("hank"))?;
+    /// assert_eq!(hank.systems().try_collect().await?.len(), 1);
+    ///
+    /// let typo = sandbox.client_for("globx").expect_err("no such org");
+    /// assert!(matches!(typo, ClientForError::UnknownOrg { .. }));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ClientForError::UnknownOrg`] when the fixture has no such org,
+    /// [`ClientForError::NoCredential`] when no key or service account of
+    /// the fixture reaches it, [`ClientForError::Client`] when the client
+    /// refuses the credential (a fixture key under 16 characters, which
+    /// no real key is).
+    pub fn client_for(&self, org: &str) -> Result<Client, ClientForError> {
+        Ok(self.client_builder_for(org)?.build()?)
+    }
+
+    /// The builder behind [`client_for`](Self::client_for), to configure
+    /// further (retries, limits, timeouts) before
+    /// [`build`](jumpcloud_graph::ClientBuilder::build). This is how
+    /// `jcgraph` reaches the org it is asked for.
+    ///
+    /// # Errors
+    ///
+    /// As [`client_for`](Self::client_for), except
+    /// [`ClientForError::Client`], which only `build` can find.
+    pub fn client_builder_for(&self, org: &str) -> Result<ClientBuilder, ClientForError> {
+        let found = self
+            .fixture
+            .org(org)
+            .ok_or_else(|| ClientForError::UnknownOrg {
+                org: org.to_owned(),
+                known: self
+                    .fixture
+                    .orgs()
+                    .iter()
+                    .map(|o| o.handle().to_owned())
+                    .collect(),
+            })?;
+        let credential =
+            self.fixture
+                .credential_for(found)
+                .ok_or_else(|| ClientForError::NoCredential {
+                    org: found.handle().to_owned(),
+                })?;
+        Ok(self.builder_with(credential, found))
+    }
+
+    /// A builder for this sandbox that acts in `org` with `credential`.
+    fn builder_with(&self, credential: Credential<'_>, org: &Org) -> ClientBuilder {
+        let builder = Client::builder().base_url(self.base_url());
+        let builder = match credential {
+            Credential::ApiKey(key) => builder.api_key(key.key()),
+            Credential::ServiceAccount(account) => builder
+                .service_account(account.client_id(), account.client_secret())
+                .token_url(self.token_url()),
+        };
+        if credential.needs_org_id() {
+            builder.org_id(org.id())
+        } else {
+            builder
+        }
+    }
+}
+
+/// Why [`Sandbox::client_for`] has no client for an org.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientForError {
+    /// The fixture has no org with this handle or id.
+    #[error("the sandbox has no org {org:?} (its orgs: {})", known.join(", "))]
+    UnknownOrg {
+        /// The handle or id asked for.
+        org: String,
+        /// The handles of the fixture's orgs.
+        known: Vec<String>,
+    },
+    /// No API key or service account of the fixture reaches the org.
+    #[error(
+        "the fixture has no API key or service account for the org {org:?}: add one under \
+         `keys:` (see the demo org's)"
+    )]
+    NoCredential {
+        /// The org's handle.
+        org: String,
+    },
+    /// The client refused the credential that reaches the org (a fixture
+    /// may hold keys too short to be real, which the client refuses).
+    #[error(transparent)]
+    Client(#[from] jumpcloud_graph::Error),
 }
 
 /// Builds a client the caller configured; an invalid configuration is the
 /// caller's bug (see the `# Panics` sections).
-fn build(builder: jumpcloud_graph::ClientBuilder) -> jumpcloud_graph::Client {
+fn build(builder: ClientBuilder) -> Client {
     match builder.build() {
         Ok(client) => client,
         Err(error) => panic!("invalid sandbox client configuration: {error}"),

@@ -18,6 +18,7 @@ use crate::server;
 use crate::state::Shared;
 
 pub use builder::{SandboxBuilder, StartError};
+pub use clients::ClientForError;
 
 /// A running sandbox: an HTTP server on loopback serving a copy of a
 /// [`Fixture`], plus the handles a test needs to steer and inspect it.

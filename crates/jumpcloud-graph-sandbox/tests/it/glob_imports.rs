@@ -10,6 +10,7 @@ use jumpcloud_graph_sandbox::*;
 fn every_sandbox_export_resolves_under_both_globs() {
     let names = [
         std::any::type_name::<AdminApiKey>(),
+        std::any::type_name::<ClientForError>(),
         std::any::type_name::<CredentialKind>(),
         std::any::type_name::<EdgeRole>(),
         std::any::type_name::<Fault>(),
