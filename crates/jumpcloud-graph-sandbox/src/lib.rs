@@ -267,6 +267,7 @@ pub use crate::model::{
     EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind, is_object_id,
 };
 pub use crate::sandbox::{ClientForError, Sandbox, SandboxBuilder, StartError};
+pub use crate::server::ServedOperation;
 pub use crate::settings::SettingError;
 pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail, Stats};
 
@@ -274,19 +275,19 @@ pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail,
 /// ([`FaultPlan::new`]) and the binary's `--seed` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 
-/// Every operation the API serves, as `(operationId, method, path
-/// template)`, e.g. `("graph_userTraverseSystem", "GET",
-/// "/users/{user_id}/systems")`; paths are relative to
-/// [`Sandbox::base_url`] (`/api/v2`). These are the thirteen operations of the
-/// OpenAPI fragment, registered from one table, so that a test can check
-/// them against the spec. The token route (`/oauth2/token`, at the root) is
-/// not one of them.
+/// Every operation the API serves, e.g. `graph_userTraverseSystem`, `GET`
+/// `/users/{user_id}/systems`; paths are relative to [`Sandbox::base_url`]
+/// (`/api/v2`). These are the thirteen operations of the OpenAPI fragment,
+/// registered from one table, so that a test can check them against the
+/// spec. The token route (`/oauth2/token`, at the root) is not one of them.
 ///
 /// ```
 /// let served = jumpcloud_graph_sandbox::served_operations();
 /// assert_eq!(served.len(), 13);
-/// assert!(served.contains(&("users_sendEmails", "POST", "/users/{user_id}/emails")));
+/// assert!(served.iter().any(|operation| operation.operation_id == "users_sendEmails"
+///     && operation.method == "POST"
+///     && operation.path == "/users/{user_id}/emails"));
 /// ```
-pub fn served_operations() -> Vec<(&'static str, &'static str, &'static str)> {
+pub fn served_operations() -> Vec<ServedOperation> {
     server::served_operations()
 }

@@ -20,6 +20,7 @@ mod routes;
 mod slots;
 
 pub(crate) use connection::{ConnectionLimits, serve};
+pub use routes::ServedOperation;
 pub(crate) use routes::served_operations;
 
 /// Where the API lives, as on console.jumpcloud.com.

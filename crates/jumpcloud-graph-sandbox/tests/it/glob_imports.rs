@@ -33,6 +33,7 @@ fn every_sandbox_export_resolves_under_both_globs() {
         std::any::type_name::<Sandbox>(),
         std::any::type_name::<SandboxBuilder>(),
         std::any::type_name::<SentEmail>(),
+        std::any::type_name::<ServedOperation>(),
         std::any::type_name::<SettingError>(),
         std::any::type_name::<StartError>(),
         std::any::type_name::<Stats>(),
