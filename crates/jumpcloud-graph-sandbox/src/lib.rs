@@ -263,9 +263,7 @@ pub use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 pub use crate::faults::{Fault, FaultPlan, FaultRule, FaultSpecError, RetryAfter, Trigger};
 pub use crate::fixture::{Fixture, FixtureError};
 pub use crate::generate::GeneratorConfig;
-pub use crate::model::{
-    EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind, is_object_id,
-};
+pub use crate::model::{EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind};
 pub use crate::sandbox::{ClientForError, Sandbox, SandboxBuilder, StartError};
 pub use crate::server::ServedOperation;
 pub use crate::settings::SettingError;

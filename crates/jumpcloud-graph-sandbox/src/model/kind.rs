@@ -100,7 +100,7 @@ impl Kind {
     }
 
     /// Whether a user can be bound to this kind directly.
-    pub fn is_user_target(self) -> bool {
+    pub(crate) fn is_user_target(self) -> bool {
         Kind::USER_TARGETS.contains(&self)
     }
 }

@@ -24,7 +24,7 @@ pub use org::Org;
 pub(crate) type Attributes = serde_json::Map<String, Value>;
 
 /// Whether `s` is a MongoDB ObjectID as JumpCloud uses them: 24 hex digits.
-pub fn is_object_id(s: &str) -> bool {
+pub(crate) fn is_object_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -64,7 +64,7 @@ impl Object {
     }
 
     /// A reference to this object, as edges hold them.
-    pub fn to_ref(&self) -> ObjectRef {
+    pub(crate) fn to_ref(&self) -> ObjectRef {
         ObjectRef {
             id: self.id.clone(),
             kind: self.kind,
