@@ -26,7 +26,7 @@ impl Sandbox {
     ///
     /// # Errors
     ///
-    /// [`SettingError`] above [`SandboxBuilder::MAX_LATENCY`]; the latency
+    /// [`SettingError`] above [`SandboxBuilder::MAX_LATENCY`](crate::SandboxBuilder::MAX_LATENCY); the latency
     /// is then unchanged.
     pub fn set_latency(&self, latency: Duration) -> Result<(), SettingError> {
         self.shared.set_latency(settings::check_latency(latency)?);
@@ -39,7 +39,7 @@ impl Sandbox {
     /// # Errors
     ///
     /// [`SettingError`] below a second or above
-    /// [`SandboxBuilder::MAX_TOKEN_LIFETIME`]; the lifetime is then
+    /// [`SandboxBuilder::MAX_TOKEN_LIFETIME`](crate::SandboxBuilder::MAX_TOKEN_LIFETIME); the lifetime is then
     /// unchanged.
     pub fn set_token_lifetime(&self, lifetime: Duration) -> Result<(), SettingError> {
         let lifetime = settings::check_token_lifetime(lifetime)?;
