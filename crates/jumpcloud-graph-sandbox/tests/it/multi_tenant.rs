@@ -262,7 +262,7 @@ async fn client_for_an_org_nothing_reaches_or_no_org_is_an_error() {
     assert!(
         unknown
             .to_string()
-            .contains("alpha, beta, gamma, delta, omega"),
+            .contains("\"epsilon\" (its orgs: alpha, beta, gamma, delta, omega)"),
         "{unknown}"
     );
     assert_eq!(sandbox.stats().requests_total, 0);
