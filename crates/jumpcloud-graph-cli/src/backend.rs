@@ -80,36 +80,11 @@ impl Backend {
             .start()
             .await
             .map_err(|e| CliError::Failed(format!("cannot start the sandbox: {e}")))?;
-        let fixture = sandbox.fixture();
-        // A key of the org: its own, else a multi-tenant one that reaches it
-        // (with x-org-id), else a service account likewise. (`Sandbox::client`
-        // would take the first org's key.)
-        let mut builder = Client::builder().base_url(sandbox.base_url());
-        if let Some(key) = fixture.key_for(org.id()) {
-            builder = builder.api_key(key);
-        } else if let Some(key) = fixture
-            .keys()
-            .iter()
-            .find(|key| key.is_multi_tenant() && key.can_access(org.id()))
-        {
-            builder = builder.api_key(key.key()).org_id(org.id());
-        } else if let Some(account) = fixture.service_account(org.id()).or_else(|| {
-            fixture
-                .service_accounts()
-                .iter()
-                .find(|account| account.is_multi_tenant() && account.can_access(org.id()))
-        }) {
-            builder = builder
-                .service_account(account.client_id(), account.client_secret())
-                .token_url(sandbox.token_url())
-                .org_id(org.id());
-        } else {
-            return Err(CliError::Failed(format!(
-                "the fixture has no API key or service account for the org {:?}: add one \
-                 under `keys:` (see the demo org's)",
-                org.handle()
-            )));
-        }
+        // The credential that reaches the org, as the sandbox's rule picks
+        // it (`Sandbox::client` would take the first org's key).
+        let builder = sandbox
+            .client_builder_for(org.id())
+            .map_err(|e| CliError::Failed(e.to_string()))?;
         let client = configure(builder, global).build()?;
         tracing::info!(
             base_url = client.base_url(),

@@ -86,7 +86,31 @@ impl Table {
     /// The table as lines of at most `width` characters (trailing spaces
     /// trimmed), headers first.
     pub fn render(&self, width: usize) -> Vec<String> {
-        let natural: Vec<usize> = (0..self.columns.len())
+        let layout = self.layout(width);
+        let headers: Vec<String> = self.columns.iter().map(|c| c.header.to_string()).collect();
+        let mut lines = Vec::with_capacity(self.rows.len() + 1);
+        for row in std::iter::once(&headers).chain(&self.rows) {
+            layout.draw_row(row, width, &mut lines);
+        }
+        lines
+    }
+
+    /// Which columns show, and how wide, within `width`.
+    fn layout(&self, width: usize) -> Layout {
+        let natural = self.natural_widths();
+        let (shown, flex, stacked) = self.choose_columns(&natural, width);
+        let widths = fit_widths(&natural, &shown, flex, width);
+        Layout {
+            shown,
+            widths,
+            flex,
+            stacked,
+        }
+    }
+
+    /// Each column's width with nothing cut: its widest cell or header.
+    fn natural_widths(&self) -> Vec<usize> {
+        (0..self.columns.len())
             .map(|c| {
                 self.rows
                     .iter()
@@ -95,24 +119,30 @@ impl Table {
                     .max()
                     .unwrap_or(0)
             })
-            .collect();
+            .collect()
+    }
+
+    /// The columns left in the row, the flexible one if it stays there, and
+    /// the flexible one if it goes under its row instead. While the
+    /// flexible column would be left narrower than it wants (or, without
+    /// one, while the row is too wide), droppable columns go, lowest rank
+    /// first; if it is still cramped, it leaves the row.
+    fn choose_columns(
+        &self,
+        natural: &[usize],
+        width: usize,
+    ) -> (Vec<usize>, Option<usize>, Option<usize>) {
         let mut shown: Vec<usize> = (0..self.columns.len()).collect();
-        let total = |shown: &[usize], widths: &[usize]| -> usize {
-            shown.iter().map(|&c| widths[c]).sum::<usize>() + GAP * shown.len().saturating_sub(1)
-        };
-        // Whether the flexible column would be left narrower than it wants
-        // (or, without one, whether the row is too wide).
-        let mut flex = shown.iter().copied().find(|&c| self.columns[c].flex);
+        let flex = shown.iter().copied().find(|&c| self.columns[c].flex);
         let cramped = |shown: &[usize]| -> bool {
             match flex {
                 Some(f) => {
-                    let others = total(shown, &natural) - natural[f];
+                    let others = total(shown, natural) - natural[f];
                     width.saturating_sub(others) < KEEP_FLEX.min(natural[f])
                 }
-                None => total(shown, &natural) > width,
+                None => total(shown, natural) > width,
             }
         };
-        // Drop columns, lowest rank first, while cramped.
         let mut droppable: Vec<usize> = shown
             .iter()
             .copied()
@@ -125,67 +155,92 @@ impl Table {
             }
             shown.retain(|&s| s != c);
         }
-        // Still cramped: the flexible column leaves the row and goes under
-        // it, indented, with the whole width.
-        let stacked = flex.filter(|_| cramped(&shown));
-        if let Some(f) = stacked {
-            shown.retain(|&c| c != f);
-            flex = None;
-        }
-        // Cut the widest other cells until the row fits.
-        let mut widths = natural.clone();
-        if let Some(f) = flex {
-            widths[f] = 0;
-        }
-        while total(&shown, &widths) > width {
-            let Some(&widest) = shown
-                .iter()
-                .filter(|&&c| Some(c) != flex && widths[c] > MIN_CELL)
-                .max_by_key(|&&c| widths[c])
-            else {
-                break;
-            };
-            widths[widest] -= 1;
-        }
-        if let Some(f) = flex {
-            widths[f] = width
-                .saturating_sub(total(&shown, &widths))
-                .clamp(1, natural[f].max(1));
-        }
-
-        let mut lines = Vec::with_capacity(self.rows.len() + 1);
-        let headers: Vec<String> = self.columns.iter().map(|c| c.header.to_string()).collect();
-        for row in std::iter::once(&headers).chain(&self.rows) {
-            // Each cell as lines: the flexible one wrapped, the others cut.
-            let cells: Vec<Vec<String>> = shown
-                .iter()
-                .map(|&c| {
-                    if Some(c) == flex {
-                        wrap(cell(row, c), widths[c])
-                    } else {
-                        vec![cut(cell(row, c), widths[c])]
-                    }
-                })
-                .collect();
-            let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            for i in 0..height {
-                let mut line = String::new();
-                for (k, &c) in shown.iter().enumerate() {
-                    if k > 0 {
-                        line.push_str(&" ".repeat(GAP));
-                    }
-                    let text = cells[k].get(i).map_or("", String::as_str);
-                    line.push_str(text);
-                    line.push_str(&" ".repeat(widths[c].saturating_sub(len(text))));
-                }
-                lines.push(line.trim_end().to_string());
+        match flex.filter(|_| cramped(&shown)) {
+            Some(f) => {
+                shown.retain(|&c| c != f);
+                (shown, None, Some(f))
             }
-            if let Some(f) = stacked {
-                lines.extend(wrap_with(cell(row, f), width, STACK_INDENT, STACK_INDENT));
-            }
+            None => (shown, flex, None),
         }
-        lines
     }
+}
+
+/// Which columns a rendering shows, and how wide.
+struct Layout {
+    /// The columns in the row, in order.
+    shown: Vec<usize>,
+    /// Each column's width (those of `shown` count).
+    widths: Vec<usize>,
+    /// The flexible column, when it stays in the row (and wraps there).
+    flex: Option<usize>,
+    /// The flexible column, when it goes under its row, indented, with the
+    /// whole width.
+    stacked: Option<usize>,
+}
+
+impl Layout {
+    /// Appends one row's lines: the flexible cell wrapped, the others cut,
+    /// and the stacked cell under them.
+    fn draw_row(&self, row: &[String], width: usize, lines: &mut Vec<String>) {
+        let cells: Vec<Vec<String>> = self
+            .shown
+            .iter()
+            .map(|&c| {
+                if Some(c) == self.flex {
+                    wrap(cell(row, c), self.widths[c])
+                } else {
+                    vec![cut(cell(row, c), self.widths[c])]
+                }
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for i in 0..height {
+            let mut line = String::new();
+            for (k, &c) in self.shown.iter().enumerate() {
+                if k > 0 {
+                    line.push_str(&" ".repeat(GAP));
+                }
+                let text = cells[k].get(i).map_or("", String::as_str);
+                line.push_str(text);
+                line.push_str(&" ".repeat(self.widths[c].saturating_sub(len(text))));
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        if let Some(f) = self.stacked {
+            lines.extend(wrap_with(cell(row, f), width, STACK_INDENT, STACK_INDENT));
+        }
+    }
+}
+
+/// The width of the shown columns and the gaps between them.
+fn total(shown: &[usize], widths: &[usize]) -> usize {
+    shown.iter().map(|&c| widths[c]).sum::<usize>() + GAP * shown.len().saturating_sub(1)
+}
+
+/// Widths that fit `width`: the widest other cells are cut (to no less than
+/// [`MIN_CELL`]) until the row fits, then the flexible column takes what is
+/// left, at least one character and at most what it needs.
+fn fit_widths(natural: &[usize], shown: &[usize], flex: Option<usize>, width: usize) -> Vec<usize> {
+    let mut widths = natural.to_vec();
+    if let Some(f) = flex {
+        widths[f] = 0;
+    }
+    while total(shown, &widths) > width {
+        let Some(&widest) = shown
+            .iter()
+            .filter(|&&c| Some(c) != flex && widths[c] > MIN_CELL)
+            .max_by_key(|&&c| widths[c])
+        else {
+            break;
+        };
+        widths[widest] -= 1;
+    }
+    if let Some(f) = flex {
+        widths[f] = width
+            .saturating_sub(total(shown, &widths))
+            .clamp(1, natural[f].max(1));
+    }
+    widths
 }
 
 /// A row's cell, empty when the row is short.

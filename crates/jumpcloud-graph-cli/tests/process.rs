@@ -314,11 +314,8 @@ fn plain_writes_are_sent_once_and_fail_as_jumpcloud_answers() {
 
 #[test]
 fn a_fixture_file_is_served_and_its_names_work() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tiny.yaml");
-    std::fs::write(
-        &path,
+    let file = &fixture_file(
+        "tiny.yaml",
         r#"
 orgs:
   - handle: tiny
@@ -337,9 +334,7 @@ keys:
     name: Tiny admin
     org: tiny
 "#,
-    )
-    .unwrap();
-    let file = path.to_str().unwrap();
+    );
     let run = jcgraph(&["why", "alice", "systems", "box", "--org", file]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
@@ -354,9 +349,8 @@ keys:
         run.stderr
     );
 
-    let broken = dir.join("broken.yaml");
-    std::fs::write(&broken, "orgs: [ {").unwrap();
-    let run = jcgraph(&["access", "alice", "--org", broken.to_str().unwrap()]);
+    let broken = &fixture_file("broken.yaml", "orgs: [ {");
+    let run = jcgraph(&["access", "alice", "--org", broken]);
     assert_eq!(run.code, 2, "bad input: {run:#?}");
     assert!(one_error_line(&run).contains("fixture"), "{run:#?}");
 }
@@ -744,14 +738,11 @@ fn c1_controls_bidi_overrides_and_invisible_characters_are_escaped_too() {
 
 #[test]
 fn an_org_without_its_own_key_uses_a_multi_tenant_key_that_reaches_it() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("two-msps.yaml");
     // `beta` has no key of its own; the first multi-tenant key reaches only
     // `alpha`. Fails on the old code, which took the first multi-tenant key
     // whatever it reached, and so was refused for beta.
-    std::fs::write(
-        &path,
+    let file = &fixture_file(
+        "two-msps.yaml",
         r#"
 orgs:
   - handle: alpha
@@ -780,12 +771,47 @@ keys:
     name: MSP two
     orgs: [alpha, beta]
 "#,
-    )
-    .unwrap();
-    let file = path.to_str().unwrap();
+    );
     let run = jcgraph(&["access", "bob", "--org", file, "--org-id", "beta"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(run.stdout.contains("box"), "{run:#?}");
+}
+
+#[test]
+fn an_org_no_key_reaches_is_an_error_that_names_it() {
+    let file = &fixture_file(
+        "unreached.yaml",
+        r#"
+orgs:
+  - handle: alpha
+    id: "6500000000000000000000a1"
+    name: Alpha
+  - handle: lonely
+    id: "6500000000000000000000c1"
+    name: Lonely
+    users:
+      cy: { id: "6510000000000000000000c1", username: cy }
+keys:
+  - { key: alpha-admin-key-0123456789, org: alpha }
+"#,
+    );
+    let run = jcgraph(&["access", "cy", "--org", file, "--org-id", "lonely"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(
+        line.contains("no API key or service account for the org \"lonely\""),
+        "{run:#?}"
+    );
+}
+
+/// Writes a fixture file for `--org` under the test's temporary directory;
+/// its path.
+fn fixture_file(name: &str, yaml: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("jcgraph-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, yaml).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 /// A loopback listener that accepts every connection and closes it at once,

@@ -66,16 +66,6 @@ impl AdminApiKey {
     pub fn scope(&self) -> &KeyScope {
         &self.scope
     }
-
-    /// Whether requests with this key must send `x-org-id`.
-    pub fn is_multi_tenant(&self) -> bool {
-        self.scope.is_multi_tenant()
-    }
-
-    /// Whether the key can act in the org with this id.
-    pub fn can_access(&self, org_id: &str) -> bool {
-        self.scope.can_access(org_id)
-    }
 }
 
 // The key is a secret: keep it out of logs that print the sandbox's state.
@@ -150,16 +140,6 @@ impl OAuthClient {
     /// The orgs its tokens reach.
     pub fn scope(&self) -> &KeyScope {
         &self.scope
-    }
-
-    /// Whether requests with its tokens must send `x-org-id`.
-    pub fn is_multi_tenant(&self) -> bool {
-        self.scope.is_multi_tenant()
-    }
-
-    /// Whether its tokens can act in the org with this id.
-    pub fn can_access(&self, org_id: &str) -> bool {
-        self.scope.can_access(org_id)
     }
 }
 

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::wire::ErrorBody;
+use crate::wire::{BadBody, ErrorBody};
 
 /// An error answer: status, and the body JumpCloud would send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +122,13 @@ impl ApiError {
     #[cfg(test)]
     pub(crate) fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// A request body the sandbox cannot read is a 400 that names the problem.
+impl From<BadBody> for ApiError {
+    fn from(BadBody(detail): BadBody) -> Self {
+        ApiError::bad_request(detail)
     }
 }
 

@@ -7,7 +7,6 @@
 use serde_json::{Value, json};
 
 use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
-use crate::fixture::Fixture;
 use crate::model::{Attributes, Kind, Object, Org};
 
 /// What to generate. Start from [`GeneratorConfig::default`] and change what
@@ -111,7 +110,29 @@ fn object_id(seed: u64, code: u8, index: usize) -> String {
     format!("{folded:08x}{code:02x}{index:014x}")
 }
 
-pub(crate) fn generate(config: &GeneratorConfig) -> Fixture {
+/// What the generator makes: one org, its admin key and its service
+/// account. The fixture assembles them, so that the generator needs to know
+/// nothing of fixtures.
+#[derive(Debug)]
+pub(crate) struct Generated {
+    pub(crate) org: Org,
+    pub(crate) key: AdminApiKey,
+    pub(crate) service_account: OAuthClient,
+}
+
+/// The ids of the generated objects, by kind, in index order.
+struct ObjectIds {
+    users: Vec<String>,
+    systems: Vec<String>,
+    user_groups: Vec<String>,
+    system_groups: Vec<String>,
+    applications: Vec<String>,
+}
+
+/// Generates the org `config` describes. Each step draws from one random
+/// generator in a fixed order, which is what makes the org the same for the
+/// same config.
+pub(crate) fn generate(config: &GeneratorConfig) -> Generated {
     let seed = config.seed;
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut org = Org::new(
@@ -119,154 +140,180 @@ pub(crate) fn generate(config: &GeneratorConfig) -> Fixture {
         object_id(seed, 0x00, 0),
         format!("Generated org (seed {seed})"),
     );
-    let add = |org: &mut Org, kind: Kind, index: usize, handle: String, fields: Value| {
-        let id = object_id(seed, kind_code(kind), index);
-        let fields: Attributes = match fields {
-            Value::Object(map) => map,
-            _ => Attributes::new(),
-        };
-        // Generated ids and handles are unique by construction.
-        let _ = org.insert_object(Object::new(id.clone(), kind, handle, fields));
-        id
-    };
+    let ids = add_objects(&mut org, config);
+    add_user_edges(&mut org, &mut rng, config, &ids);
+    add_system_memberships(&mut org, &mut rng, &ids);
+    add_group_bindings(&mut org, &mut rng, &ids);
+    add_fan_out_user(&mut org, config, &ids.systems);
+    let scope = || KeyScope::SingleTenant(org.id().to_owned());
+    let key = AdminApiKey::new(config.api_key(), "Generated org admin".to_owned(), scope());
+    let service_account = OAuthClient::new(
+        config.client_id(),
+        config.client_secret(),
+        "Generated org automation".to_owned(),
+        scope(),
+    );
+    Generated {
+        org,
+        key,
+        service_account,
+    }
+}
 
-    let users: Vec<String> = (0..config.users)
-        .map(|i| {
-            add(
-                &mut org,
-                Kind::User,
-                i,
-                format!("user-{i}"),
-                json!({
-                    "username": format!("user{i}"),
-                    "email": format!("user{i}@generated.example"),
-                    "activated": true,
-                }),
-            )
-        })
-        .collect();
-    let systems: Vec<String> = (0..config.systems)
-        .map(|i| {
+/// The ordinary objects: users, systems, user groups, system groups and
+/// applications, `config`'s count of each.
+fn add_objects(org: &mut Org, config: &GeneratorConfig) -> ObjectIds {
+    let seed = config.seed;
+    ObjectIds {
+        users: add_each(org, seed, Kind::User, config.users, |i| {
+            let fields = json!({
+                "username": format!("user{i}"),
+                "email": format!("user{i}@generated.example"),
+                "activated": true,
+            });
+            (format!("user-{i}"), fields)
+        }),
+        systems: add_each(org, seed, Kind::System, config.systems, |i| {
             let os = ["Ubuntu", "Mac OS X", "Windows"][i % 3];
-            add(
-                &mut org,
-                Kind::System,
-                i,
-                format!("system-{i}"),
-                json!({
-                    "hostname": format!("host-{i:05}"),
-                    "displayName": format!("Host {i}"),
-                    "os": os,
-                }),
-            )
-        })
-        .collect();
-    let groups: Vec<String> = (0..config.user_groups)
-        .map(|i| {
-            add(
-                &mut org,
-                Kind::UserGroup,
-                i,
+            let fields = json!({
+                "hostname": format!("host-{i:05}"),
+                "displayName": format!("Host {i}"),
+                "os": os,
+            });
+            (format!("system-{i}"), fields)
+        }),
+        user_groups: add_each(org, seed, Kind::UserGroup, config.user_groups, |i| {
+            (
                 format!("group-{i}"),
                 json!({ "name": format!("Group {i:03}") }),
             )
-        })
-        .collect();
-    let system_groups: Vec<String> = (0..config.system_groups)
-        .map(|i| {
-            add(
-                &mut org,
-                Kind::SystemGroup,
-                i,
-                format!("system-group-{i}"),
-                json!({ "name": format!("System group {i:03}") }),
-            )
-        })
-        .collect();
-    let apps: Vec<String> = (0..config.applications)
-        .map(|i| {
-            add(
-                &mut org,
-                Kind::Application,
-                i,
-                format!("app-{i}"),
-                json!({ "name": format!("App {i:02}") }),
-            )
-        })
-        .collect();
+        }),
+        system_groups: add_each(org, seed, Kind::SystemGroup, config.system_groups, |i| {
+            let fields = json!({ "name": format!("System group {i:03}") });
+            (format!("system-group-{i}"), fields)
+        }),
+        applications: add_each(org, seed, Kind::Application, config.applications, |i| {
+            (format!("app-{i}"), json!({ "name": format!("App {i:02}") }))
+        }),
+    }
+}
 
-    let sudo = |without_password: bool| -> Option<Attributes> {
-        json!({ "sudo": { "enabled": true, "withoutPassword": without_password } })
-            .as_object()
-            .cloned()
-    };
-    // Random picks can repeat; a repeated edge is simply not added again.
-    let pick = |rng: &mut fastrand::Rng, from: &[String]| -> Option<String> {
-        (!from.is_empty()).then(|| from[rng.usize(..from.len())].clone())
-    };
+/// `count` objects of one kind, the i-th with the handle and fields
+/// `describe(i)` gives; their ids, in index order.
+fn add_each(
+    org: &mut Org,
+    seed: u64,
+    kind: Kind,
+    count: usize,
+    describe: impl Fn(usize) -> (String, Value),
+) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let (handle, fields) = describe(i);
+            add_object(org, seed, kind, i, handle, fields)
+        })
+        .collect()
+}
 
-    for (i, user) in users.iter().enumerate() {
+/// Adds one object with the id its seed, kind and index give; its id.
+fn add_object(
+    org: &mut Org,
+    seed: u64,
+    kind: Kind,
+    index: usize,
+    handle: String,
+    fields: Value,
+) -> String {
+    let id = object_id(seed, kind_code(kind), index);
+    let fields: Attributes = match fields {
+        Value::Object(map) => map,
+        _ => Attributes::new(),
+    };
+    // Generated ids and handles are unique by construction.
+    let _ = org.insert_object(Object::new(id.clone(), kind, handle, fields));
+    id
+}
+
+/// Each user joins one to three groups; every `direct_binding_every`-th is
+/// also bound to one to three systems, with sudo.
+fn add_user_edges(
+    org: &mut Org,
+    rng: &mut fastrand::Rng,
+    config: &GeneratorConfig,
+    ids: &ObjectIds,
+) {
+    for (i, user) in ids.users.iter().enumerate() {
         for _ in 0..rng.usize(1..=3) {
-            if let Some(group) = pick(&mut rng, &groups) {
+            if let Some(group) = pick(rng, &ids.user_groups) {
                 let _ = org.insert_edge(user, &group, None);
             }
         }
         if config.direct_binding_every > 0 && i % config.direct_binding_every == 0 {
             for _ in 0..rng.usize(1..=3) {
-                if let Some(system) = pick(&mut rng, &systems) {
+                if let Some(system) = pick(rng, &ids.systems) {
                     let _ = org.insert_edge(user, &system, sudo(rng.bool()));
                 }
             }
         }
     }
-    for system in &systems {
-        if let Some(group) = pick(&mut rng, &system_groups) {
+}
+
+/// Each system joins one system group (when there are any).
+fn add_system_memberships(org: &mut Org, rng: &mut fastrand::Rng, ids: &ObjectIds) {
+    for system in &ids.systems {
+        if let Some(group) = pick(rng, &ids.system_groups) {
             let _ = org.insert_edge(system, &group, None);
         }
     }
-    for group in &groups {
+}
+
+/// Each user group is bound to five systems, one system group (with
+/// passworded sudo) and one application.
+fn add_group_bindings(org: &mut Org, rng: &mut fastrand::Rng, ids: &ObjectIds) {
+    for group in &ids.user_groups {
         for _ in 0..5 {
-            if let Some(system) = pick(&mut rng, &systems) {
+            if let Some(system) = pick(rng, &ids.systems) {
                 let _ = org.insert_edge(group, &system, None);
             }
         }
-        if let Some(system_group) = pick(&mut rng, &system_groups) {
+        if let Some(system_group) = pick(rng, &ids.system_groups) {
             let _ = org.insert_edge(group, &system_group, sudo(false));
         }
-        if let Some(app) = pick(&mut rng, &apps) {
+        if let Some(app) = pick(rng, &ids.applications) {
             let _ = org.insert_edge(group, &app, None);
         }
     }
+}
 
-    if config.fan_out_user_systems > 0 {
-        let fan_out = add(
-            &mut org,
-            Kind::User,
-            config.users,
-            GeneratorConfig::FAN_OUT_USER.to_owned(),
-            json!({
-                "username": "fan.out",
-                "email": "fan.out@generated.example",
-                "activated": true,
-            }),
-        );
-        for system in systems.iter().take(config.fan_out_user_systems) {
-            let _ = org.insert_edge(&fan_out, system, None);
-        }
+/// The extra user [`GeneratorConfig::FAN_OUT_USER`], bound directly to the
+/// first `fan_out_user_systems` systems (none when that is 0).
+fn add_fan_out_user(org: &mut Org, config: &GeneratorConfig, systems: &[String]) {
+    if config.fan_out_user_systems == 0 {
+        return;
     }
+    let fields = json!({
+        "username": "fan.out",
+        "email": "fan.out@generated.example",
+        "activated": true,
+    });
+    let handle = GeneratorConfig::FAN_OUT_USER.to_owned();
+    let fan_out = add_object(org, config.seed, Kind::User, config.users, handle, fields);
+    for system in systems.iter().take(config.fan_out_user_systems) {
+        let _ = org.insert_edge(&fan_out, system, None);
+    }
+}
 
-    let key = AdminApiKey::new(
-        config.api_key(),
-        "Generated org admin".to_owned(),
-        KeyScope::SingleTenant(org.id().to_owned()),
-    );
-    let service_account = OAuthClient::new(
-        config.client_id(),
-        config.client_secret(),
-        "Generated org automation".to_owned(),
-        KeyScope::SingleTenant(org.id().to_owned()),
-    );
-    Fixture::from_parts(vec![org], vec![key], vec![service_account])
+/// A random one of `from`, if any. Picks can repeat; a repeated edge is
+/// simply not added again.
+fn pick(rng: &mut fastrand::Rng, from: &[String]) -> Option<String> {
+    (!from.is_empty()).then(|| from[rng.usize(..from.len())].clone())
+}
+
+/// A sudo grant, with or without a password.
+fn sudo(without_password: bool) -> Option<Attributes> {
+    json!({ "sudo": { "enabled": true, "withoutPassword": without_password } })
+        .as_object()
+        .cloned()
 }
 
 #[cfg(test)]
@@ -288,38 +335,30 @@ mod tests {
 
     #[test]
     fn same_config_gives_same_ids_and_edges() {
-        let (a, b) = (generate(&small(7)), generate(&small(7)));
-        let ids = |f: &Fixture| -> Vec<String> {
-            f.first_org().objects().map(|o| o.id().to_owned()).collect()
-        };
+        let (a, b) = (generate(&small(7)).org, generate(&small(7)).org);
+        let ids = |org: &Org| -> Vec<String> { org.objects().map(|o| o.id().to_owned()).collect() };
         assert_eq!(ids(&a), ids(&b));
-        assert_eq!(a.first_org().edges(), b.first_org().edges());
+        assert_eq!(a.edges(), b.edges());
     }
 
     #[test]
     fn different_seeds_give_different_orgs() {
-        let (a, b) = (generate(&small(7)), generate(&small(8)));
-        assert_ne!(a.first_org().id(), b.first_org().id());
-        assert_ne!(a.first_org().edges(), b.first_org().edges());
+        let (a, b) = (generate(&small(7)).org, generate(&small(8)).org);
+        assert_ne!(a.id(), b.id());
+        assert_ne!(a.edges(), b.edges());
     }
 
     #[test]
     fn generated_ids_are_object_ids() {
-        let fixture = generate(&small(u64::MAX));
-        assert!(
-            fixture
-                .first_org()
-                .objects()
-                .all(|o| crate::model::is_object_id(o.id()))
-        );
-        assert!(crate::model::is_object_id(fixture.first_org().id()));
+        let org = generate(&small(u64::MAX)).org;
+        assert!(org.objects().all(|o| crate::model::is_object_id(o.id())));
+        assert!(crate::model::is_object_id(org.id()));
     }
 
     #[test]
     fn fan_out_user_is_bound_to_the_configured_number_of_systems() {
-        let fixture = generate(&small(3));
-        let edges = fixture
-            .first_org()
+        let edges = generate(&small(3))
+            .org
             .edges_from(GeneratorConfig::FAN_OUT_USER);
         assert_eq!(edges.len(), 100);
         assert!(edges.iter().all(|e| e.to.kind == Kind::System));

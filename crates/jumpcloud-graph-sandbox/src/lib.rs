@@ -49,6 +49,13 @@
 //! returns) and the multi-tenant `jc-sandbox-msp-automation`, each with the
 //! secret `<client id>-secret`.
 //!
+//! [`Sandbox::client`] acts in the first org; [`Sandbox::client_for`] gives
+//! a client for any org of the fixture, with the credential that reaches it:
+//! the org's own key, else a multi-tenant key whose scope reaches it (with
+//! `x-org-id`), else a service account likewise. It is the rule `jcgraph`
+//! uses too. An unknown org, an org nothing reaches, or a fixture key the
+//! client refuses (under 16 characters) is a [`ClientForError`].
+//!
 //! Your own fixtures are YAML in the same format ([`Fixture::from_yaml_str`],
 //! [`Fixture::from_path`]), at most 16 MiB ([`Fixture::MAX_YAML_BYTES`]);
 //! large orgs come from the deterministic generator
@@ -183,6 +190,23 @@
 //! (milliseconds), `PUT /__sandbox/token-lifetime` (seconds),
 //! `POST /__sandbox/tokens/expire` and `POST /__sandbox/tokens/revoke`.
 //!
+//! ## The public API, by topic
+//!
+//! * Starting and stopping: [`Sandbox`], [`SandboxBuilder`], [`StartError`],
+//!   [`SettingError`].
+//! * Clients and credentials: [`Sandbox::client`], [`Sandbox::client_with`],
+//!   [`Sandbox::client_for`], [`Sandbox::client_builder_for`],
+//!   [`Sandbox::service_account_client`], [`ClientForError`];
+//!   [`AdminApiKey`], [`OAuthClient`], [`KeyScope`].
+//! * Fixtures: [`Fixture`], [`FixtureError`], [`GeneratorConfig`],
+//!   [`DEFAULT_SEED`]; the org they describe: [`Org`], [`Object`],
+//!   [`ObjectRef`], [`OrgEdge`], [`EdgeRole`], [`Kind`], [`UnknownKind`].
+//! * Faults: [`FaultPlan`], [`FaultRule`], [`Trigger`], [`Fault`],
+//!   [`RetryAfter`], [`FaultSpecError`].
+//! * Inspecting a running sandbox: [`Stats`], [`RecordedRequest`],
+//!   [`CredentialKind`], [`SentEmail`], [`ResponseHold`], and what it
+//!   serves: [`served_operations`], [`ServedOperation`].
+//!
 //! # What the sandbox assumes
 //!
 //! The sandbox follows JumpCloud's published spec and what users have seen
@@ -242,6 +266,15 @@
 //! * A body over 2 MiB is 413 (the limit is the sandbox's).
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
 
+// The source, by topic. The org and its graph: `model/` (kinds, objects,
+// edges, orgs) and `graph.rs` (traversal and compiled attributes). Where orgs
+// come from: `fixture/` (YAML, credentials by org) and `generate.rs`; the
+// credentials themselves: `credentials.rs`. A running sandbox: `sandbox/`
+// (the handle a test holds), `state.rs` (what connections share), `live.rs`
+// and `cache.rs` (the graph as writes leave it, and cached traversals),
+// `tokens.rs`, `settings.rs`, `faults/`. The HTTP side: `server/` (routes,
+// handlers, auth, connections), `query.rs` (list parameters), `wire/` (every
+// JSON shape) and `errors.rs` (JumpCloud's error answers).
 mod cache;
 mod credentials;
 mod errors;
@@ -258,16 +291,14 @@ mod settings;
 mod state;
 mod tokens;
 mod wire;
-mod yaml_limits;
 
 pub use crate::credentials::{AdminApiKey, KeyScope, OAuthClient};
 pub use crate::faults::{Fault, FaultPlan, FaultRule, FaultSpecError, RetryAfter, Trigger};
 pub use crate::fixture::{Fixture, FixtureError};
 pub use crate::generate::GeneratorConfig;
-pub use crate::model::{
-    EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind, is_object_id,
-};
-pub use crate::sandbox::{Sandbox, SandboxBuilder, StartError};
+pub use crate::model::{EdgeRole, Kind, Object, ObjectRef, Org, OrgEdge, UnknownKind};
+pub use crate::sandbox::{ClientForError, Sandbox, SandboxBuilder, StartError};
+pub use crate::server::ServedOperation;
 pub use crate::settings::SettingError;
 pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail, Stats};
 
@@ -275,19 +306,19 @@ pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail,
 /// ([`FaultPlan::new`]) and the binary's `--seed` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 
-/// Every operation the API serves, as `(operationId, method, path
-/// template)`, e.g. `("graph_userTraverseSystem", "GET",
-/// "/users/{user_id}/systems")`; paths are relative to
-/// [`Sandbox::base_url`] (`/api/v2`). These are the thirteen operations of the
-/// OpenAPI fragment, registered from one table, so that a test can check
-/// them against the spec. The token route (`/oauth2/token`, at the root) is
-/// not one of them.
+/// Every operation the API serves, e.g. `graph_userTraverseSystem`, `GET`
+/// `/users/{user_id}/systems`; paths are relative to [`Sandbox::base_url`]
+/// (`/api/v2`). These are the thirteen operations of the OpenAPI fragment,
+/// registered from one table, so that a test can check them against the
+/// spec. The token route (`/oauth2/token`, at the root) is not one of them.
 ///
 /// ```
 /// let served = jumpcloud_graph_sandbox::served_operations();
 /// assert_eq!(served.len(), 13);
-/// assert!(served.contains(&("users_sendEmails", "POST", "/users/{user_id}/emails")));
+/// assert!(served.iter().any(|operation| operation.operation_id == "users_sendEmails"
+///     && operation.method == "POST"
+///     && operation.path == "/users/{user_id}/emails"));
 /// ```
-pub fn served_operations() -> Vec<(&'static str, &'static str, &'static str)> {
+pub fn served_operations() -> Vec<ServedOperation> {
     server::served_operations()
 }

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use jumpcloud_graph::{AccessReport, Sudo};
@@ -53,6 +53,25 @@ struct Totals {
 pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
     let inputs = inputs(ctx, &args)?;
     let started = Instant::now();
+    let (totals, kept) = review_all(ctx, inputs, usize::from(args.concurrency)).await?;
+    write_kept(ctx, &kept)?;
+    ctx.out.flush()?;
+    note(&summary(&totals, started.elapsed()));
+    Ok(if totals.failed > 0 {
+        Exit::Error
+    } else {
+        Exit::Ok
+    })
+}
+
+/// Reviews every input, `concurrency` at a time, in input order, with a
+/// progress line: ndjson writes each entry as it comes, json and table keep
+/// them for the end. The totals, and the entries kept.
+async fn review_all(
+    ctx: &mut Ctx,
+    inputs: Vec<(usize, String)>,
+    concurrency: usize,
+) -> Result<(Totals, Vec<Entry>), CliError> {
     let total = inputs.len();
     let directory = &ctx.backend.directory;
     let client = ctx.backend.client.clone();
@@ -68,27 +87,13 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
             (line, input, report)
         }
     });
-    let mut results = futures::stream::iter(fetches).buffered(usize::from(args.concurrency));
+    let mut results = futures::stream::iter(fetches).buffered(concurrency);
     let mut progress = Progress::new(ctx.terminal.stderr, total);
     let mut totals = Totals::default();
     let mut kept: Vec<Entry> = Vec::new();
     progress.update(0, 0);
     while let Some((line, input, report)) = results.next().await {
-        totals.users += 1;
-        let entry = match report {
-            Ok(report) => {
-                count(&mut totals, &report);
-                Entry::Report(Box::new(report))
-            }
-            Err(error) => {
-                totals.failed += 1;
-                let error = match error {
-                    CliError::Usage(m) | CliError::Failed(m) => m,
-                    CliError::BrokenPipe => "broken pipe".to_string(),
-                };
-                Entry::Failure(Failure { line, input, error })
-            }
-        };
+        let entry = entry(&mut totals, line, input, report);
         let written = match ctx.format {
             Format::Ndjson => ctx.out.ndjson(&entry),
             Format::Json | Format::Table => {
@@ -103,19 +108,52 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         progress.update(totals.users, totals.failed);
     }
     progress.finish();
+    Ok((totals, kept))
+}
+
+/// Counts one user's result and makes its line of output.
+fn entry(
+    totals: &mut Totals,
+    line: usize,
+    input: String,
+    report: Result<AccessReport, CliError>,
+) -> Entry {
+    totals.users += 1;
+    match report {
+        Ok(report) => {
+            count(totals, &report);
+            Entry::Report(Box::new(report))
+        }
+        Err(error) => {
+            totals.failed += 1;
+            let error = match error {
+                CliError::Usage(m) | CliError::Failed(m) => m,
+                CliError::BrokenPipe => "broken pipe".to_string(),
+            };
+            Entry::Failure(Failure { line, input, error })
+        }
+    }
+}
+
+/// `--format json` and `table`: every entry, at the end.
+fn write_kept(ctx: &mut Ctx, kept: &[Entry]) -> Result<(), CliError> {
     match ctx.format {
         Format::Json => ctx.out.json(&kept)?,
         Format::Table => {
-            let lines = table(directory, &kept).render(ctx.out.width());
+            let lines = table(&ctx.backend.directory, kept).render(ctx.out.width());
             ctx.out.lines(&lines)?;
         }
         Format::Ndjson => {}
     }
-    ctx.out.flush()?;
-    note(&format!(
+    Ok(())
+}
+
+/// The summary line for stderr.
+fn summary(totals: &Totals, elapsed: Duration) -> String {
+    format!(
         "jcgraph: reviewed {} in {:.2} s: {}, {}, {} ({} without password){}",
         render::plural(totals.users, "user", "users"),
-        started.elapsed().as_secs_f64(),
+        elapsed.as_secs_f64(),
         render::plural(totals.objects, "object", "objects"),
         render::plural(totals.groups, "group membership", "group memberships"),
         render::plural(totals.sudo, "binding with sudo", "bindings with sudo"),
@@ -124,12 +162,7 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
             0 => String::new(),
             n => format!("; {n} failed"),
         }
-    ));
-    Ok(if totals.failed > 0 {
-        Exit::Error
-    } else {
-        Exit::Ok
-    })
+    )
 }
 
 /// The most a `--users` list may be: 32 MiB, over a million ids.

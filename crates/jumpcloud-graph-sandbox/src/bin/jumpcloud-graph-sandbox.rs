@@ -259,7 +259,7 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
         println!("\n  service accounts (token URL {}):", sandbox.token_url());
     }
     for account in fixture.service_accounts() {
-        let reach = if account.is_multi_tenant() {
+        let reach = if account.scope().is_multi_tenant() {
             "multi-tenant: send x-org-id"
         } else {
             "single-tenant"

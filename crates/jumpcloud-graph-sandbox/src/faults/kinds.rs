@@ -1,7 +1,7 @@
 //! The kinds of fault, and [`KINDS`]: one entry per kind with its name,
 //! how its text is read and written, and its line of `--help`. Adding a
 //! kind is a variant of [`Fault`], an entry in [`KINDS`], and its behaviour
-//! in the server's `inject` (which the compiler asks for).
+//! in the server's `inject::answer` (which the compiler asks for).
 
 use std::fmt;
 use std::time::{Duration, SystemTime};

@@ -80,11 +80,6 @@ impl FaultPlan {
         &self.rules
     }
 
-    /// The seed of probabilistic rules.
-    pub fn seed_value(&self) -> u64 {
-        self.seed
-    }
-
     /// Whether the plan injects nothing.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
@@ -234,16 +229,6 @@ impl FaultRule {
     pub fn path_contains(mut self, fragment: &str) -> Self {
         self.path_contains = Some(fragment.to_owned());
         self
-    }
-
-    /// The trigger.
-    pub fn trigger(&self) -> &Trigger {
-        &self.trigger
-    }
-
-    /// The fault.
-    pub fn fault(&self) -> &Fault {
-        &self.fault
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {

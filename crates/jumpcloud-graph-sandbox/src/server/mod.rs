@@ -2,11 +2,11 @@
 //! operations table (`routes.rs`), the handlers of the thirteen
 //! operations (`api.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
-//! (`admin.rs`), what happens to each request, faults included
-//! (`dispatch.rs`), the connection loop with its limits (`connection.rs`),
-//! its slots and which connection gives one up when they run out
-//! (`slots.rs`), and when a connection counts as answering a request
-//! (`answering.rs`).
+//! (`admin.rs`), what happens to each request (`dispatch.rs`) and how an
+//! injected fault answers it (`inject.rs`), the connection loop with its
+//! limits (`connection.rs`), its slots and which connection gives one up
+//! when they run out (`slots.rs`), and when a connection counts as
+//! answering a request (`answering.rs`).
 
 mod admin;
 mod answering;
@@ -15,11 +15,13 @@ mod auth;
 mod body;
 mod connection;
 mod dispatch;
+mod inject;
 mod oauth;
 mod routes;
 mod slots;
 
 pub(crate) use connection::{ConnectionLimits, serve};
+pub use routes::ServedOperation;
 pub(crate) use routes::served_operations;
 
 /// Where the API lives, as on console.jumpcloud.com.

@@ -1,6 +1,6 @@
 //! The API router: one route per entry of the operations table, each with
-//! the handler its operationId names, plus the token route at the root.
-//! This is the only place routes of the API are registered.
+//! the handler its operationId names in [`SERVED`], plus the token route at
+//! the root. This is the only place routes of the API are registered.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,26 +22,89 @@ use jumpcloud_graph_openapi::operations::ALL as OPERATIONS;
 
 type Handler = MethodRouter<Arc<Shared>>;
 
+/// What serves an operation.
+#[derive(Clone, Copy, Debug)]
+enum Serves {
+    /// `GET /users/{id}/associations`.
+    ListAssociations,
+    /// `POST /users/{id}/associations`.
+    PostAssociations,
+    /// One of the nine traversals, or `memberof`.
+    Traversal(Traversal),
+    /// `POST /users/{id}/emails`.
+    SendEmails,
+}
+
+/// Every operationId the sandbox serves, and what serves it. An operation
+/// of the generated table missing here answers 501.
+const SERVED: &[(&str, Serves)] = &[
+    ("graph_userAssociationsList", Serves::ListAssociations),
+    ("graph_userAssociationsPost", Serves::PostAssociations),
+    ("graph_userMemberOf", Serves::Traversal(Traversal::MemberOf)),
+    (
+        "graph_userTraverseActiveDirectory",
+        Serves::Traversal(Traversal::ActiveDirectories),
+    ),
+    (
+        "graph_userTraverseApplication",
+        Serves::Traversal(Traversal::Applications),
+    ),
+    (
+        "graph_userTraverseDirectory",
+        Serves::Traversal(Traversal::Directories),
+    ),
+    (
+        "graph_userTraverseGSuite",
+        Serves::Traversal(Traversal::GSuites),
+    ),
+    (
+        "graph_userTraverseLdapServer",
+        Serves::Traversal(Traversal::LdapServers),
+    ),
+    (
+        "graph_userTraverseOffice365",
+        Serves::Traversal(Traversal::Office365s),
+    ),
+    (
+        "graph_userTraverseRadiusServer",
+        Serves::Traversal(Traversal::RadiusServers),
+    ),
+    (
+        "graph_userTraverseSystem",
+        Serves::Traversal(Traversal::Systems),
+    ),
+    (
+        "graph_userTraverseSystemGroup",
+        Serves::Traversal(Traversal::SystemGroups),
+    ),
+    ("users_sendEmails", Serves::SendEmails),
+];
+
+/// One operation the sandbox serves, as the OpenAPI fragment names it; see
+/// [`served_operations`](crate::served_operations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub struct ServedOperation {
+    /// The operationId, e.g. `graph_userTraverseSystem`.
+    pub operation_id: &'static str,
+    /// The HTTP method, upper case, e.g. `GET`.
+    pub method: &'static str,
+    /// The path template, relative to
+    /// [`Sandbox::base_url`](crate::Sandbox::base_url), e.g.
+    /// `/users/{user_id}/systems`.
+    pub path: &'static str,
+}
+
 /// The handler of an operation, for the given method; `None` for an
-/// operationId the sandbox does not know.
+/// operationId the sandbox does not serve.
 fn handler(operation_id: &str, method: MethodFilter) -> Option<Handler> {
-    let traversal = |traversal: Traversal| Some(api::traversal(method, traversal));
-    match operation_id {
-        "graph_userAssociationsList" => Some(on(method, api::list_associations)),
-        "graph_userAssociationsPost" => Some(on(method, api::post_associations)),
-        "graph_userMemberOf" => traversal(Traversal::MemberOf),
-        "graph_userTraverseActiveDirectory" => traversal(Traversal::ActiveDirectories),
-        "graph_userTraverseApplication" => traversal(Traversal::Applications),
-        "graph_userTraverseDirectory" => traversal(Traversal::Directories),
-        "graph_userTraverseGSuite" => traversal(Traversal::GSuites),
-        "graph_userTraverseLdapServer" => traversal(Traversal::LdapServers),
-        "graph_userTraverseOffice365" => traversal(Traversal::Office365s),
-        "graph_userTraverseRadiusServer" => traversal(Traversal::RadiusServers),
-        "graph_userTraverseSystem" => traversal(Traversal::Systems),
-        "graph_userTraverseSystemGroup" => traversal(Traversal::SystemGroups),
-        "users_sendEmails" => Some(on(method, api::send_emails)),
-        _ => None,
-    }
+    let (_, serves) = SERVED.iter().find(|(id, _)| *id == operation_id)?;
+    Some(match *serves {
+        Serves::ListAssociations => on(method, api::list_associations),
+        Serves::PostAssociations => on(method, api::post_associations),
+        Serves::Traversal(traversal) => api::traversal(method, traversal),
+        Serves::SendEmails => on(method, api::send_emails),
+    })
 }
 
 fn method_filter(operation: &Operation) -> Option<MethodFilter> {
@@ -49,9 +112,9 @@ fn method_filter(operation: &Operation) -> Option<MethodFilter> {
     MethodFilter::try_from(method).ok()
 }
 
-/// Every (operationId, method, path template) the API serves, in table
-/// order; see [`crate::served_operations`].
-pub(crate) fn served_operations() -> Vec<(&'static str, &'static str, &'static str)> {
+/// Every operation of the table the API serves, in table order; see
+/// [`crate::served_operations`].
+pub(crate) fn served_operations() -> Vec<ServedOperation> {
     OPERATIONS
         .iter()
         .filter(|operation| {
@@ -59,7 +122,11 @@ pub(crate) fn served_operations() -> Vec<(&'static str, &'static str, &'static s
                 .and_then(|method| handler(operation.operation_id, method))
                 .is_some()
         })
-        .map(|operation| (operation.operation_id, operation.method, operation.path))
+        .map(|operation| ServedOperation {
+            operation_id: operation.operation_id,
+            method: operation.method,
+            path: operation.path,
+        })
         .collect()
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{GLOBEX_ORG, http, id};
 use jumpcloud_graph_sandbox::{
     CredentialKind, Fault, FaultRule, Fixture, GeneratorConfig, OAuthClient, Sandbox,
-    served_operations,
+    ServedOperation, served_operations,
 };
 use serde_json::{Value, json};
 
@@ -122,7 +122,13 @@ async fn a_bearer_token_is_accepted_on_every_api_route() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let token = token_for(&sandbox, &acme_account(&sandbox)).await;
     let ken = id("ken");
-    for (operation_id, method, path) in served_operations() {
+    for ServedOperation {
+        operation_id,
+        method,
+        path,
+        ..
+    } in served_operations()
+    {
         let path = path.replace("{user_id}", &ken);
         let request = match method {
             "GET" => http()

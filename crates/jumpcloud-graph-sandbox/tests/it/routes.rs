@@ -6,7 +6,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{ACME_KEY, http, id};
-use jumpcloud_graph_sandbox::{Fixture, Sandbox, served_operations};
+use jumpcloud_graph_sandbox::{Fixture, Sandbox, ServedOperation, served_operations};
 
 /// (operationId, METHOD, path) of every operation in the fragment.
 fn spec_operations() -> BTreeSet<(String, String, String)> {
@@ -36,7 +36,10 @@ fn spec_operations() -> BTreeSet<(String, String, String)> {
 fn served_operations_are_the_fragments() {
     let served: BTreeSet<(String, String, String)> = served_operations()
         .into_iter()
-        .map(|(id, method, path)| (id.to_owned(), method.to_owned(), path.to_owned()))
+        .map(|op| {
+            let (id, method, path) = (op.operation_id, op.method, op.path);
+            (id.to_owned(), method.to_owned(), path.to_owned())
+        })
         .collect();
     assert_eq!(served.len(), 13);
     assert_eq!(served, spec_operations());
@@ -46,7 +49,13 @@ fn served_operations_are_the_fragments() {
 async fn each_served_route_answers_and_others_are_404_or_405() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let ada = id("ada");
-    for (operation_id, method, path) in served_operations() {
+    for ServedOperation {
+        operation_id,
+        method,
+        path,
+        ..
+    } in served_operations()
+    {
         let url = format!("{}{}", sandbox.base_url(), path.replace("{user_id}", &ada));
         let request = match method {
             "GET" => http().get(&url).query(&[("targets", "system")]),
@@ -98,7 +107,10 @@ fn the_fragment_the_generated_table_and_the_served_routes_are_one_list() {
         spec_operations(),
         "the generated table is the fragment's"
     );
-    let served: Vec<(&str, &str, &str)> = served_operations();
+    let served: Vec<(&str, &str, &str)> = served_operations()
+        .into_iter()
+        .map(|op| (op.operation_id, op.method, op.path))
+        .collect();
     let in_order: Vec<(&str, &str, &str)> = jumpcloud_graph_openapi::operations::ALL
         .iter()
         .map(|op| (op.operation_id, op.method, op.path))
