@@ -140,22 +140,23 @@ pub fn one_line(text: &str) -> String {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
     /// `\n` and `\t` pass (a paragraph); every other character
-    /// [`shown_escaped`] is escaped.
+    /// [`shown_escaped`](jumpcloud_graph::shown_escaped) is escaped.
     Newlines,
-    /// Every character [`shown_escaped`] is escaped (a table cell, an error
+    /// Every character [`shown_escaped`](jumpcloud_graph::shown_escaped) is escaped (a table cell, an error
     /// line).
     Nothing,
 }
 
 /// `text` with the characters a terminal acts on or does not show escaped
-/// Rust-style (`\u{1b}`, `\u{202e}`; see [`shown_escaped`]), so that text
+/// Rust-style (`\u{1b}`, `\u{202e}`; see [`shown_escaped`](jumpcloud_graph::shown_escaped)), so that text
 /// from a server or a fixture (names, ids, types, error messages) cannot
 /// move the cursor, clear the screen, retitle the window, overwrite a line,
 /// or reorder or hide what is printed around it. JSON output needs none of
 /// this: it is data, kept as sent (serde_json escapes C0 controls itself).
 pub fn terminal_safe(text: &str, keep: Keep) -> Cow<'_, str> {
-    let unsafe_char =
-        |c: char| shown_escaped(c) && !(keep == Keep::Newlines && (c == '\n' || c == '\t'));
+    let unsafe_char = |c: char| {
+        jumpcloud_graph::shown_escaped(c) && !(keep == Keep::Newlines && (c == '\n' || c == '\t'))
+    };
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -168,47 +169,6 @@ pub fn terminal_safe(text: &str, keep: Keep) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// Whether `c` is printed escaped: the Unicode general categories Cc
-/// (controls: C0, DEL and C1, where U+009B is a CSI on many terminals), Cf
-/// (format characters: the bidirectional marks, embeddings, overrides and
-/// isolates U+061C, U+200E, U+200F, U+202A to U+202E and U+2066 to U+2069,
-/// zero-width spaces and joiners, the byte order mark, soft hyphens, tags),
-/// Zl and Zp (U+2028 and U+2029, which some terminals and most editors
-/// break lines at). Letters, marks, symbols and spaces are printed as they
-/// are, however they render.
-pub fn shown_escaped(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format(c)
-}
-
-/// General category Cf, Unicode 15.1 (Python's `unicodedata` 14.0, plus
-/// the Egyptian hieroglyph format controls 15.0 added; the last range also
-/// holds the unassigned U+E0002 to U+E001F between the tags).
-fn is_format(c: char) -> bool {
-    const FORMAT: [(char, char); 20] = [
-        ('\u{ad}', '\u{ad}'),
-        ('\u{600}', '\u{605}'),
-        ('\u{61c}', '\u{61c}'),
-        ('\u{6dd}', '\u{6dd}'),
-        ('\u{70f}', '\u{70f}'),
-        ('\u{890}', '\u{891}'),
-        ('\u{8e2}', '\u{8e2}'),
-        ('\u{180e}', '\u{180e}'),
-        ('\u{200b}', '\u{200f}'),
-        ('\u{202a}', '\u{202e}'),
-        ('\u{2060}', '\u{2064}'),
-        ('\u{2066}', '\u{206f}'),
-        ('\u{feff}', '\u{feff}'),
-        ('\u{fff9}', '\u{fffb}'),
-        ('\u{110bd}', '\u{110bd}'),
-        ('\u{110cd}', '\u{110cd}'),
-        ('\u{13430}', '\u{1343f}'),
-        ('\u{1bca0}', '\u{1bca3}'),
-        ('\u{1d173}', '\u{1d17a}'),
-        ('\u{e0001}', '\u{e007f}'),
-    ];
-    FORMAT.iter().any(|&(low, high)| (low..=high).contains(&c))
 }
 
 #[cfg(test)]

@@ -265,6 +265,7 @@ pub use ids::{NodeId, ObjectId, OrgId};
 pub use list::{AssociationList, MemberOf, Traversal};
 pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
 pub use pagination::{Items, Page, Pages};
+pub use printable::shown_escaped;
 pub use retry::RetryPolicy;
 pub use secrets::MIN_SECRET_LEN;
 pub use targets::{AssociationTarget, GraphType, TraversalKind, UnknownValue};

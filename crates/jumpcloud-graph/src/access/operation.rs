@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde_json::{Value, json};
 
+use crate::ops::operations::GRAPH_USER_ASSOCIATIONS_POST as ASSOCIATIONS_POST;
 use crate::{AssociationTarget, Edge, GraphNode, GraphType};
 
 /// The JumpCloud v2 operation that removes one edge: its operationId,
@@ -58,9 +59,13 @@ impl RemovalOperation {
                 remove("user", from),
                 format!("remove {from} from {to}"),
             ),
+            // The one removal among the fragment's operations: its id and
+            // path come from the generated table.
             (GraphType::User, _, Some(target)) => Self::post(
-                "graph_userAssociationsPost",
-                format!("/users/{}/associations", from.id()),
+                ASSOCIATIONS_POST.operation_id,
+                ASSOCIATIONS_POST
+                    .path
+                    .replace("{user_id}", &from.id().to_string()),
                 remove(target.as_str(), to),
                 format!("remove the direct association of {from} with {to}"),
             ),

@@ -306,3 +306,41 @@ async fn server_text_is_shown_with_its_control_characters_escaped() {
     assert_eq!(group.id().as_sent(), "odd\u{1b}[2J");
     assert_eq!(serde_json::to_value(group).unwrap()["id"], "odd\u{1b}[2J");
 }
+
+#[tokio::test]
+async fn server_text_cannot_reorder_or_hide_what_is_printed_around_it() {
+    // Beyond controls: bidirectional overrides and isolates, zero-width
+    // characters and line separators in an error message or a made-up type
+    // are shown escaped too, as jcgraph shows them.
+    let tricks = ['\u{202e}', '\u{2066}', '\u{200b}', '\u{2028}', '\u{feff}'];
+    let denied = answering(ResponseTemplate::new(403).set_body_json(json!({
+        "message": "denied \u{202e}txt.exe\u{2066} zero\u{200b}width\u{2028}next",
+        "error": "Forbidden\u{feff}",
+    })))
+    .await;
+    let error = common::systems_of(&client_for(&denied, |b| b))
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(tricks), "{shown:?}");
+    assert!(shown.contains("\\u{202e}txt.exe"), "{shown}");
+
+    let odd = answering(
+        ResponseTemplate::new(200)
+            .insert_header("x-total-count", "1")
+            .set_body_json(json!([{
+                "id": object_id(1),
+                "type": "system\u{202e}",
+                "paths": [[{"to": {"id": object_id(1), "type": "system"}}]]
+            }])),
+    )
+    .await;
+    let items = common::systems_of(&client_for(&odd, |b| b)).await.unwrap();
+    let shown = items[0].kind().to_string();
+    assert_eq!(shown, "system\\u{202e}");
+    // As data, kept as sent.
+    assert_eq!(
+        serde_json::to_value(items[0].kind()).unwrap(),
+        "system\u{202e}"
+    );
+}
