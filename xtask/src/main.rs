@@ -173,7 +173,8 @@ fn run_sync(workspace: &Workspace, from: &Path, out: Option<PathBuf>, mode: Sync
         refused,
         wrote: format!(
             "wrote {shown} from {from_shown}\n{report}\nNext: `cargo xtask generate`, then \
-             review the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
+             review the snapshots (`cargo test --workspace --no-fail-fast -- surface request_shapes`, \
+             which reuses the workspace's test build).\n"
         ),
     };
     Ok(write_or_check(
@@ -236,7 +237,8 @@ fn generate(workspace: &Workspace, check: bool) -> Outcome {
             "{shown} has drifted from {spec_shown}.\n\
              Run `cargo xtask generate` to regenerate it (or apply the diff above \
              with `git apply` from the workspace root), review the snapshots \
-             (`cargo test -p xtask --no-fail-fast`), and commit them together."
+             (`cargo test --workspace --no-fail-fast -- surface request_shapes`, \
+             which reuses the workspace's test build), and commit them together."
         ),
         refused: None,
         wrote: format!(
