@@ -175,3 +175,228 @@ fn order(stronger: Precedence, weaker: Precedence) -> Option<Assumption> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! One case per rule: what the documented rules decide without any
+    //! assumption, and for each assumption a case it decides, with the
+    //! behaviour the README states for it.
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::decode::WireBound;
+    use crate::{GraphNode, GraphType, ObjectId};
+
+    const PW: Option<Sudo> = Some(Sudo::WithPassword);
+    const NO_PW: Option<Sudo> = Some(Sudo::WithoutPassword);
+    const OFF: Option<Sudo> = Some(Sudo::Disabled);
+
+    /// One hop as the wire sends it: the kind of node reached, a number
+    /// for its id, the edge's sudo and the node's own sudo.
+    type Hop = (&'static str, u8, Option<Sudo>, Option<Sudo>);
+
+    fn attributes(sudo: Option<Sudo>) -> Value {
+        sudo.map_or(Value::Null, |sudo| {
+            json!({"sudo": {
+                "enabled": sudo != Sudo::Disabled,
+                "withoutPassword": sudo == Sudo::WithoutPassword
+            }})
+        })
+    }
+
+    fn id(n: u8) -> String {
+        format!("64b0000000000000000000{n:02x}")
+    }
+
+    /// The effective sudo over `paths` (in the recorded wire shape, all
+    /// ending at device 99) and the assumptions it relied on.
+    fn decide(paths: &[&[Hop]]) -> (Sudo, Vec<Assumption>) {
+        let paths: Vec<Value> = paths
+            .iter()
+            .map(|hops| {
+                let edges = hops.iter().map(|&(kind, n, edge, node)| {
+                    json!({"attributes": attributes(edge),
+                           "to": {"attributes": attributes(node), "id": id(n), "type": kind}})
+                });
+                Value::Array(edges.collect())
+            })
+            .collect();
+        let wire =
+            json!({"compiledAttributes": null, "id": id(99), "paths": paths, "type": "system"});
+        let user = GraphNode::new(
+            ObjectId::parse("5f1b0c2e9c1a4b0012345678").unwrap(),
+            GraphType::User,
+        );
+        let bound = serde_json::from_value::<WireBound>(wire)
+            .unwrap()
+            .into_bound(&user);
+        let decision = precedence::decide(bound.paths());
+        (decision.sudo, relied_on(bound.paths(), &decision))
+    }
+
+    const DEVICE: &str = "system";
+    const DEVICE_GROUP: &str = "system_group";
+    const USER_GROUP: &str = "user_group";
+
+    #[test]
+    fn the_documented_rules_need_no_assumption() {
+        // "Permissions that are granted directly on a user supersede
+        // permissions granted at a user group level."
+        let direct: &[Hop] = &[(DEVICE, 99, PW, None)];
+        let group: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, NO_PW, None)];
+        assert_eq!(decide(&[direct, group]), (Sudo::WithPassword, vec![]));
+        // "Permissions set at the user group level supersede any
+        // permissions previously set on the user group's bind to a device
+        // group."
+        let setting: &[Hop] = &[
+            (USER_GROUP, 1, None, PW),
+            (DEVICE_GROUP, 2, NO_PW, None),
+            (DEVICE, 99, None, None),
+        ];
+        assert_eq!(decide(&[setting]), (Sudo::WithPassword, vec![]));
+    }
+
+    #[test]
+    fn device_before_device_group() {
+        let direct: &[Hop] = &[(DEVICE, 99, PW, None)];
+        let device_group: &[Hop] = &[(DEVICE_GROUP, 2, NO_PW, None), (DEVICE, 99, None, None)];
+        assert_eq!(
+            decide(&[device_group, direct]),
+            (
+                Sudo::WithPassword,
+                vec![Assumption::DeviceBeforeDeviceGroup]
+            )
+        );
+    }
+
+    #[test]
+    fn user_device_group_bind_is_direct() {
+        let device_group: &[Hop] = &[(DEVICE_GROUP, 2, PW, None), (DEVICE, 99, None, None)];
+        let group: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, NO_PW, None)];
+        assert_eq!(
+            decide(&[group, device_group]),
+            (
+                Sudo::WithPassword,
+                vec![Assumption::UserDeviceGroupBindIsDirect]
+            )
+        );
+    }
+
+    #[test]
+    fn group_device_before_group_device_group() {
+        let group: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, PW, None)];
+        let through: &[Hop] = &[
+            (USER_GROUP, 1, None, None),
+            (DEVICE_GROUP, 2, NO_PW, None),
+            (DEVICE, 99, None, None),
+        ];
+        assert_eq!(
+            decide(&[through, group]),
+            (
+                Sudo::WithPassword,
+                vec![Assumption::GroupDeviceBeforeGroupDeviceGroup]
+            )
+        );
+    }
+
+    #[test]
+    fn other_shapes_last() {
+        let group: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, PW, None)];
+        let nested: &[Hop] = &[
+            (USER_GROUP, 3, None, None),
+            (USER_GROUP, 4, None, None),
+            (DEVICE, 99, NO_PW, None),
+        ];
+        assert_eq!(
+            decide(&[nested, group]),
+            (Sudo::WithPassword, vec![Assumption::OtherShapesLast])
+        );
+        // Group settings on a nested path: the group nearest the device.
+        let settings: &[Hop] = &[
+            (USER_GROUP, 3, None, PW),
+            (USER_GROUP, 4, None, NO_PW),
+            (DEVICE, 99, OFF, None),
+        ];
+        assert_eq!(
+            decide(&[settings]),
+            (Sudo::WithoutPassword, vec![Assumption::OtherShapesLast])
+        );
+    }
+
+    #[test]
+    fn most_permissive_among_equals() {
+        let one: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, PW, None)];
+        let other: &[Hop] = &[(USER_GROUP, 3, None, None), (DEVICE, 99, NO_PW, None)];
+        assert_eq!(
+            decide(&[one, other]),
+            (
+                Sudo::WithoutPassword,
+                vec![Assumption::MostPermissiveAmongEquals]
+            )
+        );
+    }
+
+    #[test]
+    fn no_sudo_never_decides() {
+        // A direct binding without sudo takes nothing away...
+        let bare: &[Hop] = &[(DEVICE, 99, None, None)];
+        let group: &[Hop] = &[(USER_GROUP, 1, None, None), (DEVICE, 99, NO_PW, None)];
+        assert_eq!(
+            decide(&[bare, group]),
+            (Sudo::WithoutPassword, vec![Assumption::NoSudoNeverDecides])
+        );
+        // ... but one whose sudo is off does.
+        let off: &[Hop] = &[(DEVICE, 99, OFF, None)];
+        assert_eq!(
+            decide(&[off, group]),
+            (Sudo::Disabled, vec![Assumption::NoSudoNeverDecides])
+        );
+        // No sudo anywhere: disabled, decided by nothing.
+        assert_eq!(
+            decide(&[bare]),
+            (Sudo::Disabled, vec![Assumption::NoSudoNeverDecides])
+        );
+    }
+
+    #[test]
+    fn group_setting_on_device_binds() {
+        let group: &[Hop] = &[(USER_GROUP, 1, None, NO_PW), (DEVICE, 99, PW, None)];
+        assert_eq!(
+            decide(&[group]),
+            (
+                Sudo::WithoutPassword,
+                vec![Assumption::GroupSettingOnDeviceBinds]
+            )
+        );
+    }
+
+    #[test]
+    fn group_setting_off_is_unset() {
+        let through: &[Hop] = &[
+            (USER_GROUP, 1, None, OFF),
+            (DEVICE_GROUP, 2, PW, None),
+            (DEVICE, 99, None, None),
+        ];
+        assert_eq!(
+            decide(&[through]),
+            (Sudo::WithPassword, vec![Assumption::GroupSettingOffIsUnset])
+        );
+    }
+
+    #[test]
+    fn the_readme_lists_every_assumption_in_its_section() {
+        let readme = include_str!("../../../../README.md");
+        let heading = format!("## {}", Assumption::README_SECTION);
+        let start = readme.find(&heading).expect("the README has the section");
+        let section = &readme[start + heading.len()..];
+        let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+        for assumption in Assumption::ALL {
+            assert!(
+                section.contains(&format!("`{assumption}`")),
+                "the README's \"{}\" does not list `{assumption}`",
+                Assumption::README_SECTION
+            );
+        }
+    }
+}

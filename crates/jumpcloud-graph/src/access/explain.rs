@@ -209,7 +209,7 @@ impl fmt::Display for Explanation {
             write!(f, "\n  {}. {}: {path}", i + 1, path.kind())?;
             match (path.sudo(), path.sudo_group()) {
                 (Some(sudo), Some(group)) => {
-                    write!(f, ", sudo {sudo} (the own setting of {group})")?;
+                    write!(f, ", sudo {sudo} (the group-level setting of {group})")?;
                 }
                 (Some(sudo), None) => write!(f, ", sudo {sudo}")?,
                 (None, _) => f.write_str(", no sudo")?,

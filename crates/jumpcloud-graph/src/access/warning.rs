@@ -12,7 +12,9 @@ use crate::{Assumption, Edge, GraphNode, Sudo};
 /// With the `serde` feature each serializes as an object with a `kind` (the
 /// [`name`](Self::name)), the variant's fields in snake_case and a
 /// `message` (the `Display` text), e.g. `{"kind": "sudo_would_rise",
-/// "from": "with-password", "to": "without-password", "message": "..."}`.
+/// "from": "with-password", "to": "without-password", "message": "..."}`;
+/// `precedence_disagrees` adds `readme_section`, the title of the README
+/// section its `assumptions` are listed in.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AccessWarning {

@@ -313,7 +313,7 @@ async fn a_group_level_setting_supersedes_its_device_group_binding() {
     assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
     assert!(
         ex.to_string()
-            .contains("(the own setting of user_group 652000000000000000000001)")
+            .contains("(the group-level setting of user_group 652000000000000000000001)")
     );
     // The sandbox compiles the same, by its own implementation of the rule.
     assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
@@ -571,6 +571,14 @@ async fn nested_groups_rank_last_and_the_disagreement_with_the_server_is_reporte
         _ => None,
     });
     assert_eq!(named, Some(vec![Assumption::OtherShapesLast]));
+    let warning = ex
+        .warnings()
+        .iter()
+        .find(|w| w.name() == "precedence_disagrees")
+        .map(|w| serde_json::to_value(w).unwrap());
+    let warning = warning.expect("the warning");
+    assert_eq!(warning["assumptions"], json!(["other_shapes_last"]));
+    assert_eq!(warning["readme_section"], "What explanations assume");
     assert!(
         ex.to_string()
             .contains("relied on other_shapes_last (README: \"What explanations assume\")"),
