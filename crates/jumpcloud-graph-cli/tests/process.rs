@@ -473,7 +473,7 @@ fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() 
     );
     assert!(
         summary.ends_with(
-            " s: 37 objects, 9 group memberships, 18 bindings with sudo (4 without password)"
+            " s: 37 objects, 9 group memberships, 18 bindings with sudo (12 without password)"
         ),
         "{summary}"
     );

@@ -225,6 +225,13 @@
 //!   organization selected"` (CognotektGmbH/terraform-provider-jumpcloud#12).
 //! * Lists carry `x-total-count` (recorded traffic on other v2 traversals;
 //!   JumpCloud's PowerShell module relies on it).
+//! * Graph bodies have the recorded shape (traffic recorded against
+//!   console.jumpcloud.com in 2021, JupiterOne/graph-jumpcloud): each edge
+//!   exactly `attributes` and `to`, never `from`; each `to` exactly
+//!   `attributes` (the node's own, e.g. a user group's `ldapGroups`, or
+//!   `null`), `id` and `type`; `compiledAttributes` derived from what the
+//!   paths carry, `null` when they carry nothing. `tests/it/contract/`
+//!   holds bodies of that shape, which a test compares with the sandbox's.
 //!
 //! Assumed:
 //!
@@ -255,8 +262,17 @@
 //! * `sudo` is accepted on a binding to any target, not only on systems and
 //!   system groups; its shape is checked (`withoutPassword` needs
 //!   `enabled`).
-//! * `compiledAttributes` among equally ranked paths: `sudo` is the most
-//!   permissive of them (JumpCloud documents the ranking, not the tie).
+//! * `compiledAttributes` follow JumpCloud's two documented sudo rules (the
+//!   user's own permissions supersede a user group's; a user group's own
+//!   `sudo` supersedes its bindings') and, where JumpCloud is silent, the
+//!   rules the README lists under "What explanations assume" (the order
+//!   within the user's and within a group's bindings, the most permissive
+//!   among equals, a path without sudo never deciding, a group setting
+//!   that is off being none). Other keys: a path's edge attributes, then
+//!   each node's own, nearest the object winning; for each key the
+//!   strongest path that has it, the first among equals. Nested groups
+//!   rank by their first edge (the client ranks them last, so a fixture
+//!   with nested groups shows a disagreement).
 //! * A request with both `x-api-key` and `Authorization: Bearer` is judged
 //!   by the key.
 //! * The token route: a missing `scope` is `invalid_scope` (RFC 6749 lets a

@@ -111,19 +111,24 @@
 //! # }
 //! ```
 //!
-//! **Sudo precedence.** JumpCloud documents it in "Set Admin/Sudo
+//! **Sudo precedence.** JumpCloud documents two rules in "Set Admin/Sudo
 //! Permissions" (<https://jumpcloud.com/support/set-admin-sudo-permissions>):
 //! "Permissions that are granted directly on a user supersede permissions
-//! granted at a User Group level", which "supersede any permissions
-//! previously set on the User Group's bind to a Device Group". This crate
-//! ranks paths accordingly ([`Precedence`]: the user's binding to the
-//! device, then to a device group holding it, then a user group's binding,
-//! then a user group's binding to a device group); among equals the most
-//! permissive sudo wins. The user's global sudo flag (`sudo` and
-//! `passwordless_sudo` on the v1 user, `/systemusers/{id}`) can grant sudo
-//! on every device the user reaches; it is outside the user graph's
-//! operations, so results about devices carry
-//! [`AccessWarning::GlobalSudoNotVisible`].
+//! granted at a user group level", and "Permissions set at the user group
+//! level supersede any permissions previously set on the user group's bind
+//! to a device group". The first ranks paths ([`Precedence`]: the user's own
+//! bindings before any path through a user group); the second is about one
+//! path: a user group's own sudo setting, which the server sends as the
+//! group node's attributes, replaces the sudo of the group's bindings
+//! ([`GrantPath::sudo`]). Where the documentation is silent (the order
+//! within the user's bindings and within a user group's, nested groups,
+//! ties, paths without sudo, a group setting that is off) the crate follows
+//! the rules the README lists under "What explanations assume"
+//! ([`Assumption`]), and a disagreement with the server names the ones it
+//! relied on. The user's global sudo flag (`sudo` and `passwordless_sudo`
+//! on the v1 user, `/systemusers/{id}`) can grant sudo on every device the
+//! user reaches; it is outside the user graph's operations, so results
+//! about devices carry [`AccessWarning::GlobalSudoNotVisible`].
 //!
 //! **Names.** Traversals return ids and types, not names; nodes print as
 //! `type id`. [`GrantPath::display_with`] prints names you looked up
@@ -251,8 +256,8 @@ mod user;
 mod write;
 
 pub use access::{
-    AccessReport, AccessWarning, AppliedStep, Explanation, Precedence, RemovalOperation,
-    RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+    AccessReport, AccessWarning, AppliedStep, Assumption, Explanation, Precedence,
+    RemovalOperation, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
 };
 pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};

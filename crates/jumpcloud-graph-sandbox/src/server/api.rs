@@ -50,7 +50,6 @@ pub(crate) async fn list_associations(
         .into_iter()
         .map(|(target, attributes)| GraphConnection {
             attributes: *attributes,
-            from: None,
             to: (*target).into(),
         })
         .collect();

@@ -37,7 +37,7 @@ async fn added_binding_is_listed_and_traversed() {
         associations,
         json!([{
             "attributes": {"sudo": {"enabled": true, "withoutPassword": false}},
-            "to": {"id": id("db-01"), "type": "system"}
+            "to": {"attributes": null, "id": id("db-01"), "type": "system"}
         }])
     );
     let systems = list(&sandbox, "ken", "systems").await;
@@ -144,8 +144,8 @@ async fn binding_a_system_group_creates_exactly_one_edge() {
     let systems = list(&sandbox, "ken", "systems").await;
     assert_eq!(ids(&systems), [id("web-01"), id("db-01")]);
     assert_eq!(
-        systems[0]["paths"][0][1]["from"],
-        json!({"id": id("production-servers"), "type": "system_group"})
+        systems[0]["paths"][0][0]["to"],
+        json!({"attributes": null, "id": id("production-servers"), "type": "system_group"})
     );
 }
 

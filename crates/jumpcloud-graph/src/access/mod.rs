@@ -9,6 +9,7 @@
 //! deprovision" it. Cutting one edge of every path is therefore enough, and
 //! anything less leaves access.
 
+mod assumption;
 mod explain;
 mod hitting;
 mod operation;
@@ -17,6 +18,7 @@ mod report;
 mod revoke;
 mod warning;
 
+pub use assumption::Assumption;
 pub use explain::Explanation;
 pub use operation::RemovalOperation;
 pub use precedence::Precedence;

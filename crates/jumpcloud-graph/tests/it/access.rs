@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use jumpcloud_graph::{
-    AccessWarning, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode, Precedence,
-    RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User,
+    AccessWarning, Assumption, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode,
+    Precedence, RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User,
 };
 use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, Sandbox};
 use serde_json::json;
@@ -251,6 +251,175 @@ async fn an_object_granted_by_ten_paths_is_decided_by_the_strongest_path_with_su
     assert!(ex.agrees_with_server());
 }
 
+/// An org where user u is a member of group g, whose own setting (its
+/// group-level sudo) is passwordless, and of group h, whose own setting is
+/// off; both are bound to device group sg with sudo that asks for a
+/// password. sg holds s1, which u reaches only through the groups, and s2,
+/// to which u is also bound directly with a password. u is also a member of
+/// group d (passwordless setting), bound to device s3 directly with a
+/// password.
+const GROUP_SETTING: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Group-level sudo
+    users: { u: { id: "651000000000000000000001" } }
+    user_groups:
+      g: { id: "652000000000000000000001", attributes: { sudo: { enabled: true, withoutPassword: true } } }
+      h: { id: "652000000000000000000002", attributes: { sudo: { enabled: false, withoutPassword: false } } }
+      d: { id: "652000000000000000000003", attributes: { sudo: { enabled: true, withoutPassword: true } } }
+    systems:
+      s1: { id: "653000000000000000000001" }
+      s2: { id: "653000000000000000000002" }
+      s3: { id: "653000000000000000000003" }
+    system_groups: { sg: { id: "654000000000000000000001" } }
+    members: { g: [u], h: [u], d: [u], sg: [s1, s2] }
+    bindings:
+      - { from: g, to: sg, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: h, to: sg, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: u, to: s2, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: d, to: s3, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+keys: [{ key: jc-sandbox-group-setting-admin, org: o }]
+"#;
+
+#[tokio::test]
+async fn a_group_level_setting_supersedes_its_device_group_binding() {
+    // Fails before issue 21: the group's own setting was not read, so the
+    // path through g was reported with the binding's sudo (with a password).
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s1").await;
+    let shapes: Vec<(String, Option<Sudo>, Option<String>)> = ex
+        .paths()
+        .iter()
+        .map(|p| {
+            let group = p.kind().user_group().map(|g| handle(&sandbox, "o", g));
+            let set_by = p.sudo_group().map(|g| handle(&sandbox, "o", g));
+            (group.unwrap_or_default(), p.sudo(), set_by)
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            // g's passwordless setting supersedes its binding's password.
+            (
+                "g".to_string(),
+                Some(Sudo::WithoutPassword),
+                Some("g".to_string())
+            ),
+            // h's setting is off: its binding decides.
+            ("h".to_string(), Some(Sudo::WithPassword), None),
+        ]
+    );
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    assert!(
+        ex.to_string()
+            .contains("(the group-level setting of user_group 652000000000000000000001)")
+    );
+    // The sandbox compiles the same, by its own implementation of the rule.
+    assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
+    assert!(ex.agrees_with_server(), "{ex}");
+    // Two paths of equal rank with different sudo, one through a group
+    // whose setting is off: both rules are assumptions.
+    assert_eq!(
+        ex.assumptions(),
+        [
+            Assumption::MostPermissiveAmongEquals,
+            Assumption::GroupSettingOffIsUnset
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_group_level_setting_applies_to_the_groups_own_device_bindings() {
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s3").await;
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    assert!(ex.agrees_with_server(), "{ex}");
+    assert_eq!(ex.assumptions(), [Assumption::GroupSettingOnDeviceBinds]);
+}
+
+#[tokio::test]
+async fn a_group_level_setting_in_a_recorded_body_decides_its_path() {
+    // The shape JumpCloud sends: the group's own sudo on the group node
+    // (`to.attributes`), the binding's on the edge, no `from`. Fails before
+    // issue 21, which read the binding's sudo only (with a password) and so
+    // reported a disagreement with compiledAttributes.
+    let server = MockServer::start().await;
+    let user_id = "5f1b0c2e9c1a4b0012345678";
+    let (group, device_group, system) = (
+        "64b000000000000000000009",
+        "64b00000000000000000000a",
+        "64b000000000000000000003",
+    );
+    let sudo = |without: bool| json!({"sudo": {"enabled": true, "withoutPassword": without}});
+    let body = json!([{
+        "compiledAttributes": sudo(true),
+        "id": system,
+        "paths": [[
+            {"attributes": null, "to": {"attributes": sudo(true), "id": group, "type": "user_group"}},
+            {"attributes": sudo(false), "to": {"attributes": null, "id": device_group, "type": "system_group"}},
+            {"attributes": null, "to": {"attributes": null, "id": system, "type": "system"}}
+        ]],
+        "type": "system"
+    }]);
+    Mock::given(method("GET"))
+        .and(path_regex(r"/systems$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "1")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("test-api-key-7f3e9a2c41d8")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap();
+    let ex = client
+        .user(user_id)
+        .unwrap()
+        .explain(TraversalKind::System, system)
+        .await
+        .unwrap()
+        .expect("bound");
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    let deciding = ex.deciding_path().expect("a path decides");
+    assert_eq!(
+        deciding.sudo_group().map(|g| g.id().to_string()),
+        Some(group.to_string())
+    );
+    assert!(ex.agrees_with_server(), "{ex}");
+    assert!(
+        ex.assumptions().is_empty(),
+        "documented: {:?}",
+        ex.assumptions()
+    );
+}
+
+#[tokio::test]
+async fn a_plan_warns_that_sudo_would_rise_to_a_group_level_setting() {
+    // Fails before issue 21: after the direct binding goes, the path through
+    // g remains, and g's own passwordless setting (not its binding's
+    // password) decides it.
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s2").await;
+    assert_eq!(plan.sudo_now(), Sudo::WithPassword);
+    assert_eq!(plan.sudo_after_apply(), Sudo::WithoutPassword);
+    assert!(plan.warnings().iter().any(|w| matches!(
+        w,
+        AccessWarning::SudoWouldRise {
+            from: Sudo::WithPassword,
+            to: Sudo::WithoutPassword,
+            ..
+        }
+    )));
+    // And the rise happens.
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.effective_sudo(), Sudo::WithoutPassword);
+    assert!(done.matches_prediction(), "{done}");
+}
+
 #[tokio::test]
 async fn an_object_not_bound_is_none_and_its_plan_is_empty() {
     let sandbox = start(Fixture::demo()).await;
@@ -349,6 +518,14 @@ async fn a_server_that_compiles_other_sudo_is_reported_not_second_guessed() {
         ex.to_string()
             .contains("compiledAttributes say without-password")
     );
+    // A direct binding over a user group's is documented: the warning says
+    // the server departs from the documented rules, not from an assumption.
+    assert!(ex.assumptions().is_empty(), "{:?}", ex.assumptions());
+    assert!(
+        ex.to_string()
+            .contains("rests on JumpCloud's documented rules alone"),
+        "{ex}"
+    );
 }
 
 /// A user reaching `s` through group g1 (sudo with a password) and through
@@ -388,6 +565,25 @@ async fn nested_groups_rank_last_and_the_disagreement_with_the_server_is_reporte
     assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
     assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
     assert!(!ex.agrees_with_server());
+    // The disagreement points at the assumption it rests on, in the README.
+    let named = ex.warnings().iter().find_map(|w| match w {
+        AccessWarning::PrecedenceDisagrees { assumptions, .. } => Some(assumptions.clone()),
+        _ => None,
+    });
+    assert_eq!(named, Some(vec![Assumption::OtherShapesLast]));
+    let warning = ex
+        .warnings()
+        .iter()
+        .find(|w| w.name() == "precedence_disagrees")
+        .map(|w| serde_json::to_value(w).unwrap());
+    let warning = warning.expect("the warning");
+    assert_eq!(warning["assumptions"], json!(["other_shapes_last"]));
+    assert_eq!(warning["readme_section"], "What explanations assume");
+    assert!(
+        ex.to_string()
+            .contains("relied on other_shapes_last (README: \"What explanations assume\")"),
+        "{ex}"
+    );
 
     let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s").await;
     assert_eq!(plan.steps().len(), 2);
@@ -848,7 +1044,9 @@ async fn the_access_report_lists_every_object_once_with_its_sudo() {
     };
     assert_eq!(sudo("ada-macbook"), Some(Sudo::WithoutPassword));
     assert_eq!(sudo("web-01"), Some(Sudo::WithPassword));
-    assert_eq!(sudo("grace-thinkpad"), Some(Sudo::WithPassword));
+    // Through Ops's Laptops binding (with a password), superseded by Ops's
+    // own passwordless setting.
+    assert_eq!(sudo("grace-thinkpad"), Some(Sudo::WithoutPassword));
     assert_eq!(report.disagreements().count(), 0);
     assert!(has(report.warnings(), "global_sudo_not_visible"));
     let ldap = report

@@ -244,8 +244,8 @@ impl RevokeOutcome {
     }
 
     /// Access remains (with the edges left to an administrator); sudo rose;
-    /// the outcome differs from the plan; the documented precedence
-    /// disagrees with the server.
+    /// the outcome differs from the plan; the client's rules disagree with
+    /// the server.
     pub fn warnings(&self) -> &[AccessWarning] {
         &self.warnings
     }

@@ -507,7 +507,7 @@ impl RevokePlan {
 
     /// What to know before running the plan: access remains after the
     /// executable steps (naming the edges left to an administrator); sudo
-    /// would rise; the documented precedence disagrees with the server;
+    /// would rise; the client's rules disagree with the server;
     /// the user's global sudo flag is not visible; the plan is not known to
     /// be the smallest or the best among the smallest.
     pub fn warnings(&self) -> &[AccessWarning] {
