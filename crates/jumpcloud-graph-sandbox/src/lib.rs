@@ -282,6 +282,7 @@ mod faults;
 mod fixture;
 mod generate;
 mod graph;
+mod lag;
 mod live;
 mod model;
 mod query;

@@ -30,6 +30,7 @@ RUNTIME CONTROL
   PUT  /__sandbox/faults          (body: one --fault spec per line, optional seed=<n>)
   DELETE /__sandbox/faults
   PUT  /__sandbox/latency         (body: milliseconds, at most 60000)
+  PUT  /__sandbox/association-lag (body: milliseconds, at most 86400000)
   PUT  /__sandbox/token-lifetime  (body: seconds)
   POST /__sandbox/tokens/expire, /__sandbox/tokens/revoke
   POST /__sandbox/stats/reset",
@@ -90,6 +91,14 @@ struct Args {
     /// 60000).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+
+    /// How long an association change takes to show in traversals, in
+    /// milliseconds (at most 86400000, a day): writes are answered at once,
+    /// and the association list sees them at once, but the traversals and
+    /// memberof show each write this much later, in order, as JumpCloud
+    /// processes association changes asynchronously.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    association_lag_ms: u64,
 
     /// How long service-account tokens live, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_TOKEN_LIFETIME.as_secs())]
@@ -159,6 +168,7 @@ async fn main() -> ExitCode {
         .ip(args.host)
         .port(args.port)
         .latency(Duration::from_millis(args.latency_ms))
+        .association_lag(Duration::from_millis(args.association_lag_ms))
         .faults(plan.clone())
         .token_lifetime(Duration::from_secs(args.token_lifetime_secs))
         .max_connections(args.max_connections)
@@ -172,7 +182,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print_banner(&sandbox, &plan, args.latency_ms);
+    print_banner(&sandbox, &plan, &args);
 
     stop_signal().await;
     println!("Stopping.");
@@ -227,7 +237,7 @@ fn load_fixture(args: &Args) -> Result<Fixture, FixtureError> {
     Ok(Fixture::demo())
 }
 
-fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
+fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
     let fixture = sandbox.fixture();
     // The first line is machine-readable: scripts wait for it.
     println!(
@@ -271,11 +281,15 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
             account.name()
         );
     }
-    if latency_ms > 0 || !plan.is_empty() {
+    let (latency_ms, lag_ms) = (args.latency_ms, args.association_lag_ms);
+    if latency_ms > 0 || lag_ms > 0 || !plan.is_empty() {
         println!();
     }
     if latency_ms > 0 {
         println!("  latency: {latency_ms} ms per request");
+    }
+    if lag_ms > 0 {
+        println!("  association lag: traversals show a write {lag_ms} ms after it");
     }
     for rule in plan.rules() {
         println!("  fault: {rule}");
