@@ -165,7 +165,7 @@ impl SandboxBuilder {
     /// ada.dissociate(AssociationTarget::System, web)?.await?;
     /// // Still three paths to web-01, the direct one included, for 3 s.
     /// let systems = ada.systems().try_collect().await?;
-    /// let web01 = systems.iter().find(|s| s.id().as_str() == web.as_str());
+    /// let web01 = systems.iter().find(|s| *s.id() == web);
     /// assert_eq!(web01.map(|s| s.paths().len()), Some(3));
     /// # Ok(())
     /// # }
