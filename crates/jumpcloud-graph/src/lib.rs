@@ -252,7 +252,7 @@ mod write;
 
 pub use access::{
     AccessReport, AccessWarning, AppliedStep, Explanation, Precedence, RemovalOperation,
-    RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+    RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
 };
 pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
