@@ -105,8 +105,9 @@ pub(super) async fn verify(
     let mut backoff = Backoff::new();
     let mut rereads: u32 = 0;
     let mut last: Option<RevokeOutcome> = None;
+    // When the current re-read started; the first starts the clock.
+    let mut polled = started;
     loop {
-        let polled = Instant::now();
         let after = match find_bound(&plan.user, plan.kind, &plan.target).await {
             Ok(after) => after,
             Err(error) => {
@@ -143,6 +144,7 @@ pub(super) async fn verify(
         );
         last = Some(outcome);
         tokio::time::sleep_until(wake).await;
+        polled = Instant::now();
     }
 }
 
