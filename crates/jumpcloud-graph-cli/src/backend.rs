@@ -78,7 +78,10 @@ impl Backend {
             return Ok(());
         }
         save.write(&sandbox.live_fixture())?;
-        note(&format!("jcgraph: saved the changed org to {}", save.shown()));
+        note(&format!(
+            "jcgraph: saved the changed org to {}",
+            save.shown()
+        ));
         Ok(())
     }
 

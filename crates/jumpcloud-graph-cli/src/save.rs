@@ -37,7 +37,8 @@ impl SaveTo {
                 given.display()
             ))
         };
-        let target = fs::canonicalize(given).map_err(|e| refuse(format!("cannot be found: {e}")))?;
+        let target =
+            fs::canonicalize(given).map_err(|e| refuse(format!("cannot be found: {e}")))?;
         let meta = fs::metadata(&target).map_err(|e| refuse(format!("cannot be read: {e}")))?;
         if !meta.is_file() {
             return Err(refuse("is not a regular file".to_string()));
@@ -55,7 +56,9 @@ impl SaveTo {
 
     /// Replaces the file with `fixture`'s YAML, atomically.
     pub fn write(&self, fixture: &Fixture) -> Result<(), CliError> {
-        let failed = |why: String| CliError::Failed(format!("cannot save the org to {}: {why}", self.shown()));
+        let failed = |why: String| {
+            CliError::Failed(format!("cannot save the org to {}: {why}", self.shown()))
+        };
         let yaml = fixture
             .to_yaml()
             .map_err(|e| failed(crate::error::with_causes(&e)))?;
@@ -92,7 +95,12 @@ impl SaveTo {
 /// flushes it to disk. A file left at `path` (by a run that died) is
 /// removed first, never written through: it could be a link elsewhere.
 fn write_synced(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()> {
-    let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    let create = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
     let mut file = match create() {
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
             fs::remove_file(path)?;

@@ -276,8 +276,23 @@ fn usage_errors_are_one_line_and_exit_2() {
         vec!["access", "nobody"],
         vec!["why", "ada", "applications", "web-01"],
         vec!["access", "ada", "--org-id", "initech"],
-        vec!["revoke", "ada", "systems", "web-01", "--verify-timeout", "5"],
-        vec!["revoke", "ada", "systems", "web-01", "--apply", "--verify-timeout", "-1"],
+        vec![
+            "revoke",
+            "ada",
+            "systems",
+            "web-01",
+            "--verify-timeout",
+            "5",
+        ],
+        vec![
+            "revoke",
+            "ada",
+            "systems",
+            "web-01",
+            "--apply",
+            "--verify-timeout",
+            "-1",
+        ],
         vec!["groups", "ada", "--save"],
     ] {
         let run = jcgraph(&args);
@@ -997,14 +1012,25 @@ fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
     assert!(!run.stdout.contains("Unverified"), "{}", run.stdout);
     assert!(run.stdout.contains("Verified after "), "{}", run.stdout);
     assert!(
-        run.stdout.contains(&format!("user {KATHERINE} no longer reaches system {SURFACE}")),
+        run.stdout.contains(&format!(
+            "user {KATHERINE} no longer reaches system {SURFACE}"
+        )),
         "{}",
         run.stdout
     );
     // One write, then the plan's reads and a few re-reads of one traversal.
-    let posts = api.sandbox.requests().iter().filter(|r| r.method == "POST").count();
+    let posts = api
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
     assert_eq!(posts, 1);
-    assert!(api.sandbox.stats().requests_total <= 10 + 1 + 5, "{:?}", api.sandbox.stats());
+    assert!(
+        api.sandbox.stats().requests_total <= 10 + 1 + 5,
+        "{:?}",
+        api.sandbox.stats()
+    );
 }
 
 #[test]
@@ -1033,7 +1059,10 @@ fn revoke_apply_exits_6_when_a_removal_is_not_yet_visible_by_the_verify_timeout(
     assert_eq!(outcome["verification"], "not_yet_visible", "{outcome}");
     assert_eq!(outcome["rereads"], 1);
     assert_eq!(outcome["steps"][0]["status"], "unverified");
-    assert_eq!(outcome["steps"][0]["answer"], "already_absent", "removed by the first run");
+    assert_eq!(
+        outcome["steps"][0]["answer"], "already_absent",
+        "removed by the first run"
+    );
 }
 
 /// A copy of the demo fixture under the test's temporary directory.
@@ -1050,11 +1079,20 @@ fn save_keeps_a_revoke_for_the_next_run() {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     }
     let surface = ["systems", "katherine-surface"];
-    let revoke = ["--org", &path, "--save", "revoke", "katherine", surface[0], surface[1]];
+    let revoke = [
+        "--org",
+        &path,
+        "--save",
+        "revoke",
+        "katherine",
+        surface[0],
+        surface[1],
+    ];
     let run = jcgraph(&[&revoke[..], &["--apply", "--yes"]].concat());
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
-        run.stderr.contains(&format!("jcgraph: saved the changed org to {path}")),
+        run.stderr
+            .contains(&format!("jcgraph: saved the changed org to {path}")),
         "{run:#?}"
     );
     // The next run starts from the saved org: Katherine no longer reaches
@@ -1062,7 +1100,10 @@ fn save_keeps_a_revoke_for_the_next_run() {
     let why = ["--org", &path, "why", "katherine", surface[0], surface[1]];
     assert_eq!(jcgraph(&why).code, 5, "not reached any more");
     let ada = jcgraph(&["--org", &path, "access", "ada", "--format", "json"]);
-    assert_eq!(ada.stdout, jcgraph(&["access", "ada", "--format", "json"]).stdout);
+    assert_eq!(
+        ada.stdout,
+        jcgraph(&["access", "ada", "--format", "json"]).stdout
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1100,7 +1141,14 @@ fn a_revoke_can_be_explored_one_run_at_a_time() {
     let second = plan(&["revoke", "ada", "systems", "web-01", "--format", "json"]);
     assert_eq!(steps(&second), 2);
     // Writes of any command are kept: bind Ada directly again.
-    let run = plan(&["associate", "ada", "system", "web-01", "--sudo", "with-password"]);
+    let run = plan(&[
+        "associate",
+        "ada",
+        "system",
+        "web-01",
+        "--sudo",
+        "with-password",
+    ]);
     assert_eq!(run.code, 0, "{run:#?}");
     let third = plan(&["revoke", "ada", "systems", "web-01", "--format", "json"]);
     assert_eq!(third.stdout, first.stdout, "back where it started");
@@ -1108,13 +1156,23 @@ fn a_revoke_can_be_explored_one_run_at_a_time() {
 
 #[test]
 fn save_needs_a_regular_file_and_refuses_before_anything_runs() {
-    let run = jcgraph(&["--save", "revoke", "ada", "systems", "web-01", "--apply", "--yes"]);
+    let run = jcgraph(&[
+        "--save", "revoke", "ada", "systems", "web-01", "--apply", "--yes",
+    ]);
     assert_eq!(run.code, 2, "never the embedded demo: {run:#?}");
     assert!(one_error_line(&run).contains("--org"), "{run:#?}");
     assert_eq!(run.stdout, "");
 
     let mut command = command(&[
-        "--org", "/dev/stdin", "--save", "revoke", "ada", "systems", "web-01", "--apply", "--yes",
+        "--org",
+        "/dev/stdin",
+        "--save",
+        "revoke",
+        "ada",
+        "systems",
+        "web-01",
+        "--apply",
+        "--yes",
     ]);
     command.env_remove("JCGRAPH_ASSUME_TERMINAL");
     let run = run_command(command, Fixture::demo_yaml());

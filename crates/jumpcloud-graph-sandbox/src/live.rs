@@ -58,7 +58,9 @@ impl LiveGraph {
     /// checked that it exists; orgs are never removed, so this only fails
     /// if that changes.
     pub(crate) fn org(&self, org_id: &str) -> Result<&Org, ApiError> {
-        self.fixture.org(org_id).ok_or_else(|| org_not_found(org_id))
+        self.fixture
+            .org(org_id)
+            .ok_or_else(|| org_not_found(org_id))
     }
 
     /// Makes one write in the org with this id; `refused` says why an edge
@@ -74,7 +76,10 @@ impl LiveGraph {
         self.catch_up(now);
         if self.lag.is_zero() && self.lagged.is_none() {
             self.cache.forget_org(org_id);
-            let org = self.fixture.org_mut(org_id).ok_or_else(|| org_not_found(org_id))?;
+            let org = self
+                .fixture
+                .org_mut(org_id)
+                .ok_or_else(|| org_not_found(org_id))?;
             return write.apply(org).map_err(refused);
         }
         // Traversals keep seeing the orgs before this write.
@@ -83,7 +88,10 @@ impl LiveGraph {
             None => Lagged::new(self.fixture.clone()),
         };
         let lagged = self.lagged.insert(before);
-        let org = self.fixture.org_mut(org_id).ok_or_else(|| org_not_found(org_id))?;
+        let org = self
+            .fixture
+            .org_mut(org_id)
+            .ok_or_else(|| org_not_found(org_id))?;
         write.apply(org).map_err(refused)?;
         let due = now.checked_add(self.lag).unwrap_or(now);
         lagged.push(due, org_id, write);
@@ -196,9 +204,13 @@ mod tests {
         let before = live.traversal(ACME, &ada, Traversal::Systems).expect("ada");
         assert_eq!(paths_to(&before, &web), 3);
 
-        live.write(ACME, remove(&ada, &web), refused).expect("removed");
+        live.write(ACME, remove(&ada, &web), refused)
+            .expect("removed");
         // Writes and association lists see it at once ...
-        assert_eq!(live.org(ACME).expect("acme").edge_attributes(&ada, &web), None);
+        assert_eq!(
+            live.org(ACME).expect("acme").edge_attributes(&ada, &web),
+            None
+        );
         live.write(ACME, remove(&ada, &web), refused)
             .expect_err("already gone: the second removal is refused");
         // ... traversals only once it is due.
@@ -219,10 +231,12 @@ mod tests {
         let mac = fixture["acme"].id_of("ada-macbook").to_owned();
         let mut live = LiveGraph::new(fixture, true);
         live.set_association_lag(Duration::from_secs(10));
-        live.write(ACME, remove(&ada, &web), refused).expect("removed");
+        live.write(ACME, remove(&ada, &web), refused)
+            .expect("removed");
         // A write made without lag still waits for the earlier one.
         live.set_association_lag(Duration::ZERO);
-        live.write(ACME, remove(&ada, &mac), refused).expect("removed");
+        live.write(ACME, remove(&ada, &mac), refused)
+            .expect("removed");
         let now = live.traversal(ACME, &ada, Traversal::Systems).expect("ada");
         assert_eq!((paths_to(&now, &web), paths_to(&now, &mac)), (3, 2));
         tokio::time::advance(Duration::from_secs(10)).await;

@@ -239,7 +239,12 @@ async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0(
         }
     }
     command
-        .args(["revoke", &id("katherine"), "systems", &id("katherine-surface")])
+        .args([
+            "revoke",
+            &id("katherine"),
+            "systems",
+            &id("katherine-surface"),
+        ])
         .args(["--apply", "--yes"])
         .env("JUMPCLOUD_API_KEY", ACME_KEY)
         .env("JUMPCLOUD_BASE_URL", &base)
@@ -271,7 +276,10 @@ async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0(
         .iter()
         .map(|r| {
             let path = r["path"].as_str().unwrap_or_default();
-            (r["method"].as_str().unwrap_or_default(), path.rsplit('/').next().unwrap_or_default())
+            (
+                r["method"].as_str().unwrap_or_default(),
+                path.rsplit('/').next().unwrap_or_default(),
+            )
         })
         .collect();
     let after_write = sent
@@ -281,6 +289,9 @@ async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0(
     assert_eq!(after_write[0], &("POST", "associations"), "{sent:?}");
     let rereads = &after_write[1..];
     assert!((2..=5).contains(&rereads.len()), "{sent:?}");
-    assert!(rereads.iter().all(|r| **r == ("GET", "systems")), "{sent:?}");
+    assert!(
+        rereads.iter().all(|r| **r == ("GET", "systems")),
+        "{sent:?}"
+    );
     child.kill().await.expect("stopped");
 }

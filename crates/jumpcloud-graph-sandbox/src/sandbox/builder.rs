@@ -215,12 +215,7 @@ impl SandboxBuilder {
         let fixture = self.fixture.unwrap_or_else(Fixture::demo);
         let mut live = LiveGraph::new(fixture.clone(), self.traversal_cache);
         live.set_association_lag(association_lag);
-        let shared = Shared::new(
-            live,
-            TokenStore::new(token_lifetime),
-            latency,
-            self.faults,
-        );
+        let shared = Shared::new(live, TokenStore::new(token_lifetime), latency, self.faults);
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared), limits));
         tracing::info!(%addr, "JumpCloud sandbox listening");
         Ok(Sandbox {

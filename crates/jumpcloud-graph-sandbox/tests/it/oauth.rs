@@ -260,7 +260,11 @@ async fn unrecognised_parameters_are_ignored_even_when_repeated() {
     ] {
         let response = token_request(&sandbox, credentials, form, body).await;
         let (status, error, full) = oauth_error(response).await;
-        assert_eq!((status, error.as_str()), (400, "invalid_request"), "{body}: {full}");
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
         assert!(
             full["error_description"]
                 .as_str()
@@ -281,7 +285,11 @@ async fn an_empty_grant_type_counts_as_omitted() {
     for body in ["grant_type=&scope=api", "scope=api&grant_type"] {
         let response = token_request(&sandbox, credentials, form, body).await;
         let (status, error, full) = oauth_error(response).await;
-        assert_eq!((status, error.as_str()), (400, "invalid_request"), "{body}: {full}");
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
         assert!(
             full["error_description"]
                 .as_str()

@@ -186,11 +186,17 @@ async fn under_association_lag_traversals_show_a_write_only_once_it_is_due() {
     // The write itself is checked and seen at once: by the association
     // list, a second removal (404), the live edges and the live fixture.
     let associations = list(&sandbox, "ada", "associations?targets=system").await;
-    assert!(!ids_to(&associations).contains(&id("web-01")), "{associations}");
+    assert!(
+        !ids_to(&associations).contains(&id("web-01")),
+        "{associations}"
+    );
     assert_eq!(associate(&sandbox, "ada", remove).await, 404);
     let live = sandbox.live_fixture();
     assert_eq!(live["acme"].edges(), sandbox.edges("acme"));
-    assert_eq!(live["acme"].edges().len() + 1, sandbox.fixture()["acme"].edges().len());
+    assert_eq!(
+        live["acme"].edges().len() + 1,
+        sandbox.fixture()["acme"].edges().len()
+    );
     // Traversals show it 3 s later, not before.
     tokio::time::advance(Duration::from_millis(2999)).await;
     assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 3);
@@ -202,12 +208,20 @@ async fn under_association_lag_traversals_show_a_write_only_once_it_is_due() {
 async fn the_association_lag_is_checked_and_can_change_at_runtime() {
     let too_long = SandboxBuilder::MAX_ASSOCIATION_LAG + Duration::from_millis(1);
     let refused = Sandbox::builder().association_lag(too_long).start().await;
-    assert!(matches!(refused, Err(StartError::Setting(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StartError::Setting(_))),
+        "{refused:?}"
+    );
     let sandbox = Sandbox::start(Fixture::demo()).await;
     assert!(sandbox.set_association_lag(too_long).is_err());
     let admin = format!("{}/__sandbox/association-lag", sandbox.root_url());
     for (body, status) in [("86400001", 400), ("soon", 400), ("60000", 204)] {
-        let response = common::http().put(&admin).body(body).send().await.expect("answers");
+        let response = common::http()
+            .put(&admin)
+            .body(body)
+            .send()
+            .await
+            .expect("answers");
         assert_eq!(response.status(), status, "{body}");
     }
     let remove = json!({"op": "remove", "type": "system", "id": id("web-01")});
@@ -215,7 +229,9 @@ async fn the_association_lag_is_checked_and_can_change_at_runtime() {
     tokio::time::advance(Duration::from_secs(59)).await;
     assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 3);
     // A write made without lag still shows only after the earlier one.
-    sandbox.set_association_lag(Duration::ZERO).expect("in range");
+    sandbox
+        .set_association_lag(Duration::ZERO)
+        .expect("in range");
     let remove = json!({"op": "remove", "type": "system", "id": id("ada-macbook")});
     assert_eq!(associate(&sandbox, "ada", remove).await, 204);
     assert_eq!(paths_to(&sandbox, "ada", "ada-macbook").await, 2);

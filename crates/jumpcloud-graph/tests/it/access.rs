@@ -1208,7 +1208,11 @@ async fn a_zero_verify_timeout_reads_once_and_the_timeout_is_capped() {
     assert_eq!(plan.verify_timeout(), RevokePlan::DEFAULT_VERIFY_TIMEOUT);
     let capped = plan.clone().with_verify_timeout(Duration::MAX);
     assert_eq!(capped.verify_timeout(), RevokePlan::MAX_VERIFY_TIMEOUT);
-    let done = plan.with_verify_timeout(Duration::ZERO).apply().await.unwrap();
+    let done = plan
+        .with_verify_timeout(Duration::ZERO)
+        .apply()
+        .await
+        .unwrap();
     assert_eq!(done.verification(), Verification::NotYetVisible);
     assert_eq!((done.rereads(), done.waited()), (1, Duration::ZERO));
 }
@@ -1254,7 +1258,11 @@ async fn flip_flopping_server(calls: Arc<AtomicUsize>) -> std::net::SocketAddr {
         let answer = if head.starts_with("POST ") {
             "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_string()
         } else {
-            let list = if head.split(' ').nth(1).is_some_and(|p| p.starts_with(&systems)) {
+            let list = if head
+                .split(' ')
+                .nth(1)
+                .is_some_and(|p| p.starts_with(&systems))
+            {
                 let n = calls.fetch_add(1, Ordering::SeqCst);
                 bodies[if n == 0 { 0 } else { 1 + n % 2 }].clone()
             } else {

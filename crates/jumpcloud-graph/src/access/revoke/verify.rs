@@ -99,9 +99,7 @@ pub(super) async fn verify(
     steps: Vec<AppliedStep>,
 ) -> Result<RevokeOutcome, RevokeError> {
     let started = Instant::now();
-    let deadline = started
-        .checked_add(plan.verify_timeout)
-        .unwrap_or(started);
+    let deadline = started.checked_add(plan.verify_timeout).unwrap_or(started);
     let mut backoff = Backoff::new();
     let mut rereads: u32 = 0;
     let mut last: Option<RevokeOutcome> = None;
