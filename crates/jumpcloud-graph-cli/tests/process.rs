@@ -1180,3 +1180,38 @@ fn save_needs_a_regular_file_and_refuses_before_anything_runs() {
     assert!(one_error_line(&run).contains("--save"), "{run:#?}");
     assert_eq!(run.stdout, "", "nothing was planned or applied");
 }
+
+#[cfg(unix)]
+#[test]
+fn save_through_a_symbolic_link_replaces_its_target_and_keeps_the_link() {
+    let target = demo_file("linked-target.yaml");
+    let link = std::path::Path::new(&target).with_file_name("link-to-target.yaml");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let run = jcgraph(&[
+        "--org",
+        link,
+        "--save",
+        "dissociate",
+        "katherine",
+        "system",
+        "katherine-surface",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let meta = std::fs::symlink_metadata(link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    assert_ne!(
+        std::fs::read_to_string(&target).unwrap(),
+        Fixture::demo_yaml()
+    );
+    let why = [
+        "--org",
+        target.as_str(),
+        "why",
+        "katherine",
+        "systems",
+        "katherine-surface",
+    ];
+    assert_eq!(jcgraph(&why).code, 5, "the target holds the change");
+}

@@ -96,8 +96,8 @@
 //! asynchronously: with [`SandboxBuilder::association_lag`] (or
 //! [`Sandbox::set_association_lag`], `--association-lag-ms`), a
 //! `POST associations` is checked and answered at once, and the association
-//! list and later writes see it at once, but the nine traversals and
-//! `memberof` show each write the lag later, in the order the writes were
+//! list and later writes see it at once, but the traversals show each
+//! write the lag later, in the order the writes were
 //! made, on tokio's clock. [`Sandbox::live_fixture`] is the orgs as every
 //! write left them, and [`Fixture::to_yaml`] saves it in a form
 //! [`Fixture::from_yaml_str`] loads again.
@@ -282,7 +282,7 @@
 //!   server default it instead); errors are checked in the order the `oauth`
 //!   module gives; the 401 bodies for expired and invalid tokens are the
 //!   sandbox's own, in JumpCloud's error style; tokens live an hour.
-//! * Association lag delays the traversals and `memberof` only: writes
+//! * Association lag delays the traversals only: writes
 //!   are checked against, and the association list shows, every write made
 //!   (JumpCloud's status page names association *processing* delays, not
 //!   which reads they affect); lagged writes show in order, never out of

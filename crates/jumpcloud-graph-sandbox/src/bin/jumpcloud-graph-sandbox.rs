@@ -105,8 +105,8 @@ struct Args {
 
     /// How long an association change takes to show in traversals, in
     /// milliseconds (at most 86400000, a day): writes are answered at once,
-    /// and the association list sees them at once, but the traversals and
-    /// memberof show each write this much later, in order, as JumpCloud
+    /// and the association list sees them at once, but the traversals show
+    /// each write this much later, in order, as JumpCloud
     /// processes association changes asynchronously.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     association_lag_ms: u64,

@@ -143,7 +143,7 @@ impl SandboxBuilder {
     /// JumpCloud processes association changes asynchronously, sometimes
     /// for hours. A `POST /users/{id}/associations` is checked and answered
     /// at once, and the association list and further writes see it at once;
-    /// the nine traversals and `memberof` show it `lag` later, and only after
+    /// the traversals show it `lag` later, and only after
     /// every earlier write (so they always show the orgs as some prefix of
     /// the writes left them). Time is tokio's, so a test on a paused clock
     /// can advance past it.
