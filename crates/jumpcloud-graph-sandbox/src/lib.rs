@@ -92,6 +92,16 @@
 //! 404 for an unknown user, target, edge or org; 409 for adding an existing
 //! edge; 413 for a body over 2 MiB.
 //!
+//! Association changes can lag, as JumpCloud processes them
+//! asynchronously: with [`SandboxBuilder::association_lag`] (or
+//! [`Sandbox::set_association_lag`], `--association-lag-ms`), a
+//! `POST associations` is checked and answered at once, and the association
+//! list and later writes see it at once, but the traversals show each
+//! write the lag later, in the order the writes were
+//! made, on tokio's clock. [`Sandbox::live_fixture`] is the orgs as every
+//! write left them, and [`Fixture::to_yaml`] saves it in a form
+//! [`Fixture::from_yaml_str`] loads again.
+//!
 //! A traversal is computed once per (org, user, traversal) and cached, so
 //! the pages after the first cost a slice (for a user bound to 10,000
 //! systems, well under 0.1 ms a page on loopback, against about 5 ms to
@@ -116,7 +126,13 @@
 //! `x-api-key`, with the same `x-org-id` rules. Errors are RFC 6749's:
 //! `invalid_client` (401) for a missing Basic header, an unknown client or
 //! a wrong secret; `invalid_request`, `unsupported_grant_type` and
-//! `invalid_scope` (400), each with an `error_description`.
+//! `invalid_scope` (400), each with an `error_description`. As RFC 6749
+//! §3.1 and §3.2 say, a parameter sent without a value counts as omitted
+//! (`grant_type=` is `invalid_request`, a missing parameter), one of the
+//! RFC's own parameters (`grant_type`, `scope`, `client_id`,
+//! `client_secret`, `code`, `redirect_uri`, `username`, `password`,
+//! `refresh_token`) sent twice is `invalid_request`, and any other
+//! parameter is ignored, however often it is sent.
 //!
 //! Tokens live [`SandboxBuilder::token_lifetime`] (an hour by default, on
 //! tokio's clock, so a paused clock can run past it);
@@ -180,15 +196,18 @@
 //!
 //! `cargo run -p jumpcloud-graph-sandbox --features cli -- --port 8080`
 //! serves the demo org and prints the base URL, the keys, the service
-//! accounts and `curl` lines; `--org FILE`, `--generate-users N`,
-//! `--latency-ms`, `--fault '429,every=3,retry-after=2'`, `--seed`,
+//! accounts and `curl` lines (a script may read the first line, the URL,
+//! and close the pipe: the server carries on); `--org FILE`,
+//! `--generate-users N`, `--latency-ms`, `--association-lag-ms`,
+//! `--fault '429,every=3,retry-after=2'`, `--seed`,
 //! `--token-lifetime-secs`, `--max-connections` and
 //! `--header-read-timeout-secs` configure it (see `--help`). A running
 //! sandbox is driven from outside through `/__sandbox/stats`,
 //! `/__sandbox/requests`, `/__sandbox/outbox`, `/__sandbox/edges?org=...`,
 //! `PUT /__sandbox/faults` (one rule per line), `PUT /__sandbox/latency`
-//! (milliseconds), `PUT /__sandbox/token-lifetime` (seconds),
-//! `POST /__sandbox/tokens/expire` and `POST /__sandbox/tokens/revoke`.
+//! and `PUT /__sandbox/association-lag` (milliseconds), `PUT
+//! /__sandbox/token-lifetime` (seconds), `POST /__sandbox/tokens/expire`
+//! and `POST /__sandbox/tokens/revoke`.
 //!
 //! ## The public API, by topic
 //!
@@ -279,6 +298,11 @@
 //!   server default it instead); errors are checked in the order the `oauth`
 //!   module gives; the 401 bodies for expired and invalid tokens are the
 //!   sandbox's own, in JumpCloud's error style; tokens live an hour.
+//! * Association lag delays the traversals only: writes
+//!   are checked against, and the association list shows, every write made
+//!   (JumpCloud's status page names association *processing* delays, not
+//!   which reads they affect); lagged writes show in order, never out of
+//!   it.
 //! * A body over 2 MiB is 413 (the limit is the sandbox's).
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
 
@@ -298,6 +322,7 @@ mod faults;
 mod fixture;
 mod generate;
 mod graph;
+mod lag;
 mod live;
 mod model;
 mod query;

@@ -77,10 +77,13 @@
 //!   whether this crate can remove it, the JumpCloud operation that does
 //!   ([`RemovalOperation`]: method, path, body), and what else the user
 //!   loses with it. [`RevokePlan::apply`] runs the steps this crate can
-//!   run, reads the object again, and reports each step's [`StepStatus`]
-//!   (removed or already gone only when the re-read no longer shows the
-//!   edge) and what is left ([`RevokeOutcome`]); when a step fails, its
-//!   [`RevokeError`] carries the outcome so far.
+//!   run, reads the object again (with backoff, until JumpCloud shows the
+//!   removals or the plan's verify deadline passes: association changes
+//!   are processed asynchronously), and reports each step's [`StepStatus`]
+//!   (removed or already gone only when a re-read no longer shows the
+//!   edge), whether the removals were seen ([`Verification`]) and what is
+//!   left ([`RevokeOutcome`]); when a step fails, its [`RevokeError`]
+//!   carries the outcome so far.
 //! - [`User::access_report`]: everything the user reaches, across the
 //!   nine traversals and the user's groups, with sudo per object
 //!   ([`AccessReport`]).
@@ -153,7 +156,7 @@
 //! | [`RevokeStep`] | `{"edge", "executable", "affects_other_users", "operation", "paths_cut": [index, ..], "collateral": [node, ..]}` |
 //! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "smallest", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}`; `smallest`: the fewest steps is proven; `exact`: the choice among the smallest plans is proven best too |
 //! | [`AppliedStep`] | `{"step": step, "status": "removed" \| "already_absent" \| "unverified" \| "failed" \| "not_attempted", "answer": "removed" \| "already_absent" \| null, "error": string \| null}` |
-//! | [`RevokeOutcome`] | `{"target", "steps": [applied step, ..], "left_to_admin", "reread", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}`; `steps` holds every executable step in order, also when a step failed ([`RevokeError::outcome`]) |
+//! | [`RevokeOutcome`] | `{"target", "steps": [applied step, ..], "left_to_admin", "verification": "verified" \| "not_yet_visible" \| "failed", "waited_ms", "rereads", "reread", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}`; `steps` holds every executable step in order, also when a step failed ([`RevokeError::outcome`]) |
 //! | [`AccessReport`] | `{"user", "objects": [explanation, ..], "groups": [explanation, ..], "warnings"}` |
 //! | [`AccessWarning`] | `{"kind": "sudo_would_rise", "from": .., "to": .., "message": ".."}` and so on: `kind`, the variant's fields, `message` |
 //!
@@ -257,7 +260,7 @@ mod write;
 
 pub use access::{
     AccessReport, AccessWarning, AppliedStep, Assumption, Explanation, Precedence,
-    RemovalOperation, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+    RemovalOperation, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
 };
 pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};

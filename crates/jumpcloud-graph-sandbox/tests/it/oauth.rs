@@ -235,6 +235,72 @@ async fn malformed_grants_are_400_with_rfc_6749_errors() {
 }
 
 #[tokio::test]
+async fn unrecognised_parameters_are_ignored_even_when_repeated() {
+    // RFC 6749 §3.2: "The authorization server MUST ignore unrecognized
+    // request parameters"; only its own parameters may not repeat.
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let account = acme_account(&sandbox);
+    let credentials = Some((account.client_id(), account.client_secret()));
+    let form = "application/x-www-form-urlencoded";
+    for body in [
+        "grant_type=client_credentials&scope=api&audience=x&audience=y",
+        "trace=1&grant_type=client_credentials&trace=2&scope=api&trace=3",
+        "grant_type=client_credentials&scope=api&&=&=v&x",
+        // An empty value counts as omitted (§3.1), so scope is given once.
+        "grant_type=client_credentials&scope=&scope=api",
+    ] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        assert_eq!(response.status(), 200, "{body}");
+    }
+    assert_eq!(sandbox.stats().tokens_issued, 4);
+    for body in [
+        "grant_type=client_credentials&scope=api&scope=api",
+        "grant_type=client_credentials&scope=api&client_id=a&client_id=b",
+        "grant_type=client_credentials&scope=api&refresh_token=a&refresh_token=b",
+    ] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        let (status, error, full) = oauth_error(response).await;
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
+        assert!(
+            full["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains("more than once")),
+            "{full}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_grant_type_counts_as_omitted() {
+    // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if
+    // they were omitted from the request."
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let account = acme_account(&sandbox);
+    let credentials = Some((account.client_id(), account.client_secret()));
+    let form = "application/x-www-form-urlencoded";
+    for body in ["grant_type=&scope=api", "scope=api&grant_type"] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        let (status, error, full) = oauth_error(response).await;
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
+        assert!(
+            full["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains("missing the required parameter")),
+            "{full}"
+        );
+    }
+    assert_eq!(sandbox.stats().tokens_issued, 0);
+}
+
+#[tokio::test]
 async fn a_multi_tenant_service_account_needs_x_org_id() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let account = sandbox

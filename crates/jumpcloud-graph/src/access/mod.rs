@@ -23,7 +23,9 @@ pub use explain::Explanation;
 pub use operation::RemovalOperation;
 pub use precedence::Precedence;
 pub use report::AccessReport;
-pub use revoke::{AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus};
+pub use revoke::{
+    AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
+};
 pub use warning::AccessWarning;
 
 use futures::TryStreamExt;

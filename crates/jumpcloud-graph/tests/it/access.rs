@@ -1,13 +1,20 @@
 //! Explanations, revoke plans, applying them, and access reports, on the
 //! sandbox's demo org and on small orgs made for one case each.
 
+use crate::common;
+
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{USER, object_id};
 
 use jumpcloud_graph::{
     AccessWarning, Assumption, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode,
-    Precedence, RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User,
+    Precedence, RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User, Verification,
 };
-use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, RecordedRequest, Sandbox};
 use serde_json::json;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -1112,7 +1119,7 @@ async fn explain_all_explains_every_object_of_one_kind_from_one_traversal() {
 
 // ---------------------------------------------------------------- apply
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_spurious_404_on_a_dissociate_leaves_the_step_unverified_not_already_absent() {
     let sandbox = start(Fixture::demo()).await;
     let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
@@ -1143,9 +1150,13 @@ async fn a_spurious_404_on_a_dissociate_leaves_the_step_unverified_not_already_a
             .starts_with("removed 0 edges, 1 unverified"),
         "{done}"
     );
+    // Re-read until the verify deadline, in case the 404 was only ahead of
+    // a lagging graph.
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert!(done.waited() >= RevokePlan::DEFAULT_VERIFY_TIMEOUT);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_removal_answered_but_not_yet_visible_is_unverified() {
     let sandbox = start(Fixture::demo()).await;
     let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
@@ -1164,6 +1175,7 @@ async fn a_removal_answered_but_not_yet_visible_is_unverified() {
     assert_eq!(step.answer(), Some(Ensured::Removed));
     assert_eq!(done.removed().count(), 0);
     assert!(done.still_granted());
+    assert_eq!(done.verification(), Verification::NotYetVisible);
 }
 
 /// A user bound to system s directly and to two device groups that hold
@@ -1280,4 +1292,218 @@ async fn a_failed_re_read_leaves_every_answered_step_unverified() {
     );
     // The writes themselves went through.
     assert!(live_edges(&sandbox, "o", "u").is_empty());
+}
+
+// ------------------------------------------------- apply under association lag
+
+/// A demo sandbox whose traversals show a write `lag` after it.
+async fn lagging(lag: Duration) -> Sandbox {
+    Sandbox::builder()
+        .association_lag(lag)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Katherine's plan for her Surface (one direct path: one step, after
+/// which she no longer reaches it).
+async fn katherine_surface(sandbox: &Sandbox) -> RevokePlan {
+    let plan = plan(
+        sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::System,
+        "katherine-surface",
+    )
+    .await;
+    assert_eq!(plan.executable_steps().count(), 1);
+    assert!(!plan.still_granted_after_apply());
+    plan
+}
+
+/// The requests since the last `reset_stats`, as `METHOD last-path-segment`.
+fn sent(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .iter()
+        .map(|r: &RecordedRequest| {
+            let last = r.path.rsplit('/').next().unwrap_or_default();
+            format!("{} {last}", r.method)
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_association_lag_apply_reads_again_until_the_removal_shows() {
+    let sandbox = lagging(Duration::from_secs(3)).await;
+    let plan = katherine_surface(&sandbox).await;
+    sandbox.reset_stats();
+    let done = plan.apply().await.unwrap();
+    // Right after the write the traversal still shows the binding; apply
+    // waits until it does not, rather than calling access "still granted".
+    assert_eq!(done.verification(), Verification::Verified);
+    assert!(!done.still_granted(), "{done}");
+    assert_eq!(done.removed().count(), 1);
+    assert!(done.is_complete() && done.matches_prediction(), "{done}");
+    assert!(!has(done.warnings(), "unexpected_outcome"), "{done}");
+    let waited = done.waited();
+    assert!(
+        (Duration::from_secs(3)..=Duration::from_secs(7)).contains(&waited),
+        "{waited:?}"
+    );
+    // Waits of 0.5-1 s, then 1-2 s, then 2-4 s: three or four re-reads,
+    // each one traversal of the plan's kind, nothing else.
+    let rereads = done.rereads();
+    assert!((3..=4).contains(&rereads), "{rereads} re-reads");
+    let mut expected = vec!["POST associations".to_string()];
+    expected.extend((0..rereads).map(|_| "GET systems".to_string()));
+    assert_eq!(sent(&sandbox), expected);
+    assert!(done.to_string().contains("; verified after "), "{done}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_removal_not_visible_by_the_deadline_is_reported_with_the_time_waited() {
+    let sandbox = lagging(Duration::from_secs(3600)).await;
+    let timeout = Duration::from_secs(30);
+    let plan = katherine_surface(&sandbox)
+        .await
+        .with_verify_timeout(timeout);
+    assert_eq!(plan.verify_timeout(), timeout);
+    sandbox.reset_stats();
+    let started = tokio::time::Instant::now();
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert_eq!(done.steps()[0].status(), StepStatus::Unverified);
+    assert_eq!(done.steps()[0].answer(), Some(Ensured::Removed));
+    assert!(done.still_granted() && !done.is_complete());
+    // The last re-read starts at the deadline, and none after it.
+    let waited = done.waited();
+    assert!(
+        timeout <= waited && waited < timeout + Duration::from_secs(1),
+        "{waited:?}"
+    );
+    assert!(started.elapsed() < timeout + Duration::from_secs(1));
+    // Waits of at least 0.5, 1, 2, 4, 8, 8, .. s: at most 9 re-reads in 30 s.
+    assert!((2..=9).contains(&done.rereads()), "{}", done.rereads());
+    assert_eq!(sent(&sandbox).len() as u32, 1 + done.rereads());
+    assert!(
+        done.to_string().contains("not yet visible after 30.0 s"),
+        "{done}"
+    );
+    // The write was made: once the lag has passed, applying again finds
+    // the edge gone (404) and verifies at once.
+    tokio::time::advance(Duration::from_secs(3600)).await;
+    let again = plan.apply().await.unwrap();
+    assert_eq!(again.verification(), Verification::Verified);
+    assert_eq!(again.already_absent().count(), 1);
+    assert_eq!((again.rereads(), again.waited()), (1, Duration::ZERO));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_verify_timeout_reads_once_and_the_timeout_is_capped() {
+    let sandbox = lagging(Duration::from_secs(60)).await;
+    let plan = katherine_surface(&sandbox).await;
+    assert_eq!(plan.verify_timeout(), RevokePlan::DEFAULT_VERIFY_TIMEOUT);
+    let capped = plan.clone().with_verify_timeout(Duration::MAX);
+    assert_eq!(capped.verify_timeout(), RevokePlan::MAX_VERIFY_TIMEOUT);
+    let done = plan
+        .with_verify_timeout(Duration::ZERO)
+        .apply()
+        .await
+        .unwrap();
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert_eq!((done.rereads(), done.waited()), (1, Duration::ZERO));
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_apply_stops_its_polling() {
+    let sandbox = lagging(Duration::from_secs(3600)).await;
+    let plan = katherine_surface(&sandbox).await;
+    sandbox.reset_stats();
+    let cut = tokio::time::timeout(Duration::from_secs(10), plan.apply()).await;
+    assert!(cut.is_err(), "still waiting after 10 s");
+    let requests = sandbox.stats().requests_total;
+    assert!(requests >= 2, "a write and a re-read at least: {requests}");
+    tokio::time::advance(Duration::from_secs(600)).await;
+    tokio::task::yield_now().await;
+    assert_eq!(sandbox.stats().requests_total, requests, "nothing polls on");
+}
+
+/// A server whose traversal of the user's systems lists system S with both
+/// paths (user -> S, user -> G -> S) on its first call, and from then on
+/// with only one of them, alternately: it never shows both removed edges
+/// gone at once. Every other list is empty; every write is accepted. Its
+/// traversal calls are counted.
+async fn flip_flopping_server(calls: Arc<AtomicUsize>) -> std::net::SocketAddr {
+    use tokio::io::AsyncWriteExt;
+    let (user, system, group) = (USER, object_id(1), object_id(2));
+    let direct = json!([{"attributes": null, "to": {"id": system, "type": "system"}}]);
+    let via_group = json!([
+        {"attributes": null, "to": {"id": group, "type": "system_group"}},
+        {"attributes": null, "to": {"id": system, "type": "system"}}
+    ]);
+    let body = move |paths: Vec<&serde_json::Value>| {
+        json!([{"id": system, "type": "system", "compiledAttributes": null, "paths": paths}])
+            .to_string()
+    };
+    let bodies = [
+        body(vec![&direct, &via_group]),
+        body(vec![&direct]),
+        body(vec![&via_group]),
+    ];
+    let systems = format!("/api/v2/users/{user}/systems");
+    common::raw_server(move |head, mut stream| {
+        let answer = if head.starts_with("POST ") {
+            "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_string()
+        } else {
+            let list = if head
+                .split(' ')
+                .nth(1)
+                .is_some_and(|p| p.starts_with(&systems))
+            {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                bodies[if n == 0 { 0 } else { 1 + n % 2 }].clone()
+            } else {
+                "[]".to_string()
+            };
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-total-count: {}\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{list}",
+                usize::from(list != "[]"),
+                list.len()
+            )
+        };
+        async move {
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    })
+    .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_flip_flops_cannot_keep_apply_past_the_deadline() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let addr = flip_flopping_server(calls.clone()).await;
+    let user = common::client_at(addr).user(USER).unwrap();
+    let plan = user
+        .revoke_plan(TraversalKind::System, object_id(1))
+        .await
+        .unwrap();
+    assert_eq!(plan.executable_steps().count(), 2, "{plan}");
+    let started = tokio::time::Instant::now();
+    let done = plan.apply().await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(done.verification(), Verification::NotYetVisible, "{done}");
+    // One step shows gone, the other not, in every re-read: never verified.
+    assert_eq!(done.unverified().count(), 1, "{done}");
+    assert_eq!(done.remaining_paths().len(), 1);
+    let deadline = RevokePlan::DEFAULT_VERIFY_TIMEOUT;
+    assert!(
+        deadline <= elapsed && elapsed < deadline + Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+    // Waits of at least 0.5, 1, 2, 4, 8, 8, .. s: at most 20 re-reads in
+    // 2 minutes, each one traversal.
+    assert!((2..=20).contains(&done.rereads()), "{}", done.rereads());
+    assert_eq!(calls.load(Ordering::SeqCst), 1 + done.rereads() as usize);
 }
