@@ -283,6 +283,7 @@ mod fixture;
 mod generate;
 mod graph;
 mod live;
+mod lookup;
 mod model;
 mod query;
 mod sandbox;

@@ -1,0 +1,102 @@
+//! The directory lookups' JSON: the v1 search body the sandbox reads, and
+//! the answers it sends: v1 lists as `{"totalCount", "results"}`, single
+//! records as objects (v2 lists are `lists.rs`'s arrays with
+//! `x-total-count`). Records themselves are JSON objects built by the
+//! `lookup` module, since `fields` decides which properties they carry.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::BadBody;
+
+/// A record as the lookups send it.
+pub(crate) type Record = Map<String, Value>;
+
+/// The body of `POST /search/systemusers` and `/search/systems` (upstream's
+/// `search`): every part optional. `filter` and `searchFilter` stay JSON
+/// here; the `lookup` module says what they mean.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub(crate) struct SearchBody {
+    #[serde(default)]
+    pub(crate) fields: Option<String>,
+    #[serde(default)]
+    pub(crate) filter: Option<Value>,
+    #[serde(default, rename = "searchFilter")]
+    pub(crate) search_filter: Option<Value>,
+}
+
+impl SearchBody {
+    /// Reads a search body; an empty body is an empty search, as the
+    /// operation's body is optional.
+    pub(crate) fn parse(body: &[u8]) -> Result<SearchBody, BadBody> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(SearchBody::default());
+        }
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|error| BadBody(format!("the body is not JSON: {error}")))?;
+        if !value.is_object() {
+            return Err(BadBody("the body must be a JSON object".to_owned()));
+        }
+        serde_json::from_value(value).map_err(|error| BadBody(format!("invalid search: {error}")))
+    }
+}
+
+/// A v1 list: `{"totalCount": <after filtering>, "results": [...]}`.
+#[derive(Serialize)]
+struct V1List<'a> {
+    #[serde(rename = "totalCount")]
+    total_count: usize,
+    results: &'a [Record],
+}
+
+/// A v1 list answer.
+pub(crate) fn v1_list_response(total: usize, results: &[Record]) -> Response {
+    let list = V1List {
+        total_count: total,
+        results,
+    };
+    (StatusCode::OK, Json(list)).into_response()
+}
+
+/// One record.
+pub(crate) fn record_response(record: Record) -> Response {
+    (StatusCode::OK, Json(Value::Object(record))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_search_body_may_be_empty_or_any_part_of_upstreams_shape() {
+        assert_eq!(SearchBody::parse(b""), Ok(SearchBody::default()));
+        assert_eq!(SearchBody::parse(b"{}"), Ok(SearchBody::default()));
+        let full = SearchBody::parse(
+            br#"{"fields": "_id email", "filter": {"or": []}, "searchFilter": {}, "other": 1}"#,
+        );
+        assert_eq!(
+            full,
+            Ok(SearchBody {
+                fields: Some("_id email".into()),
+                filter: Some(json!({"or": []})),
+                search_filter: Some(json!({})),
+            })
+        );
+    }
+
+    #[test]
+    fn a_search_body_that_is_not_a_json_object_is_refused_with_the_reason() {
+        for (body, reason) in [
+            (&b"[1]"[..], "a JSON object"),
+            (b"{", "not JSON"),
+            (br#"{"fields": 3}"#, "invalid search"),
+        ] {
+            let BadBody(detail) = SearchBody::parse(body).unwrap_err();
+            assert!(detail.contains(reason), "{detail}");
+        }
+    }
+}
