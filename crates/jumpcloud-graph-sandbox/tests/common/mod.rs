@@ -51,6 +51,36 @@ pub fn generated(sandbox: &Sandbox, key: &str) -> jumpcloud_graph_openapi::Clien
     jumpcloud_graph_openapi::Client::new_with_client(&sandbox.base_url(), http(), defaults)
 }
 
+/// The generated v1 lookup client, authenticated with `key`.
+pub fn generated_v1(
+    sandbox: &Sandbox,
+    key: &str,
+) -> jumpcloud_graph_openapi::directory::v1::Client {
+    let defaults = jumpcloud_graph_openapi::RequestDefaults::new()
+        .with_api_key(key)
+        .expect("a valid header value");
+    jumpcloud_graph_openapi::directory::v1::Client::new_with_client(
+        &sandbox.v1_base_url(),
+        http(),
+        defaults,
+    )
+}
+
+/// The generated v2 lookup client, authenticated with `key`.
+pub fn generated_v2(
+    sandbox: &Sandbox,
+    key: &str,
+) -> jumpcloud_graph_openapi::directory::v2::Client {
+    let defaults = jumpcloud_graph_openapi::RequestDefaults::new()
+        .with_api_key(key)
+        .expect("a valid header value");
+    jumpcloud_graph_openapi::directory::v2::Client::new_with_client(
+        &sandbox.base_url(),
+        http(),
+        defaults,
+    )
+}
+
 /// `GET {base_url}{path}` with the Acme key.
 pub async fn get(sandbox: &Sandbox, path: &str) -> reqwest::Response {
     get_with(sandbox, path, Some(ACME_KEY), None).await

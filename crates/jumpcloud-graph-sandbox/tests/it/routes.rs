@@ -149,3 +149,50 @@ fn the_fragments_the_generated_tables_and_the_served_routes_are_one_list() {
         "the sandbox serves the tables, in their order"
     );
 }
+
+#[tokio::test]
+async fn the_request_log_shows_each_lookup_by_method_path_and_query() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let search = format!("{}/search/systemusers?limit=100", sandbox.v1_base_url());
+    let groups = format!(
+        "{}/usergroups?filter=id:in:{}&limit=100",
+        sandbox.base_url(),
+        id("ops")
+    );
+    for request in [
+        http()
+            .post(&search)
+            .json(&serde_json::json!({"filter": {"or": [{"_id": id("ada")}]}})),
+        http().get(&groups),
+    ] {
+        let response = request
+            .header("x-api-key", ACME_KEY)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 200);
+    }
+    let log: Vec<(String, String, Option<String>, Option<u16>)> = sandbox
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.path, r.query, r.status))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (
+                "POST".into(),
+                "/api/search/systemusers".into(),
+                Some("limit=100".into()),
+                Some(200)
+            ),
+            (
+                "GET".into(),
+                "/api/v2/usergroups".into(),
+                Some(format!("filter=id:in:{}&limit=100", id("ops"))),
+                Some(200)
+            ),
+        ]
+    );
+    assert_eq!(sandbox.stats().requests_total, 2);
+}
