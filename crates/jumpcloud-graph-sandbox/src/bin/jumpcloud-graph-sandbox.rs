@@ -227,12 +227,48 @@ fn load_fixture(args: &Args) -> Result<Fixture, FixtureError> {
     Ok(Fixture::demo())
 }
 
+/// `curl` lines to start from: a traversal, the names of its ids in one
+/// lookup, and a service account's token.
+fn print_examples(sandbox: &Sandbox) {
+    let fixture = sandbox.fixture();
+    let Some(user) = fixture.first_org().objects_of(Kind::User).next() else {
+        return;
+    };
+    println!("\nTry:");
+    println!(
+        "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
+        sandbox.api_key(),
+        sandbox.base_url(),
+        user.id()
+    );
+    println!(
+        "  curl -s -H 'x-api-key: {}' -H 'content-type: application/json' \\\n      \
+         -d '{{\"filter\": {{\"or\": [{{\"_id\": \"{}\"}}]}}, \"fields\": \"username email\"}}' \\\n      \
+         '{}/search/systemusers?limit=100'",
+        sandbox.api_key(),
+        user.id(),
+        sandbox.v1_base_url()
+    );
+    if let Some(account) = sandbox.service_account() {
+        println!(
+            "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
+            account.client_id(),
+            account.client_secret(),
+            sandbox.token_url()
+        );
+    }
+}
+
 fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
     let fixture = sandbox.fixture();
     // The first line is machine-readable: scripts wait for it.
     println!(
         "JumpCloud graph sandbox listening on {}",
         sandbox.base_url()
+    );
+    println!(
+        "  (the v1 lookups, users, systems, applications and RADIUS servers by id or name, on {})",
+        sandbox.v1_base_url()
     );
     println!();
     for org in fixture.orgs() {
@@ -280,23 +316,7 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, latency_ms: u64) {
     for rule in plan.rules() {
         println!("  fault: {rule}");
     }
-    if let Some(user) = fixture.first_org().objects_of(Kind::User).next() {
-        println!("\nTry:");
-        println!(
-            "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
-            sandbox.api_key(),
-            sandbox.base_url(),
-            user.id()
-        );
-        if let Some(account) = sandbox.service_account() {
-            println!(
-                "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
-                account.client_id(),
-                account.client_secret(),
-                sandbox.token_url()
-            );
-        }
-    }
+    print_examples(sandbox);
     println!(
         "\nStats: {}/__sandbox/stats    Stop: Ctrl-C",
         sandbox.root_url()

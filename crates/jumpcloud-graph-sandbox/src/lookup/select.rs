@@ -285,10 +285,14 @@ mod tests {
 
     #[test]
     fn a_search_selects_with_its_body_and_its_fields_win() {
-        let body: SearchBody = serde_json::from_value(json!({
-            "fields": "username",
-            "filter": {"or": [{"_id": "651000000000000000000003"}, {"email": "ada@acme.example"}]}
-        }))
+        let body = SearchBody::parse(
+            json!({
+                "fields": "username",
+                "filter": {"or": [{"_id": "651000000000000000000003"}, {"email": "ada@acme.example"}]}
+            })
+            .to_string()
+            .as_bytes(),
+        )
         .expect("a body");
         let request = Request::search(Some("fields=email&limit=100"), &body, Collection::Users)
             .expect("valid");

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::BadBody;
@@ -16,31 +16,52 @@ use super::BadBody;
 pub(crate) type Record = Map<String, Value>;
 
 /// The body of `POST /search/systemusers` and `/search/systems` (upstream's
-/// `search`): every part optional. `filter` and `searchFilter` stay JSON
-/// here; the `lookup` module says what they mean.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+/// `search`): every part optional, each of the type upstream declares
+/// (`fields` a string, `filter` and `searchFilter` objects; `null` is none
+/// of these). `filter` and `searchFilter` stay JSON here; the `lookup`
+/// module says what they mean.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct SearchBody {
-    #[serde(default)]
     pub(crate) fields: Option<String>,
-    #[serde(default)]
-    pub(crate) filter: Option<Value>,
-    #[serde(default, rename = "searchFilter")]
-    pub(crate) search_filter: Option<Value>,
+    pub(crate) filter: Option<Map<String, Value>>,
+    pub(crate) search_filter: Option<Map<String, Value>>,
 }
 
 impl SearchBody {
     /// Reads a search body; an empty body is an empty search, as the
-    /// operation's body is optional.
+    /// operation's body is optional. Other properties are ignored.
     pub(crate) fn parse(body: &[u8]) -> Result<SearchBody, BadBody> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(SearchBody::default());
         }
         let value: Value = serde_json::from_slice(body)
             .map_err(|error| BadBody(format!("the body is not JSON: {error}")))?;
-        if !value.is_object() {
+        let Value::Object(mut search) = value else {
             return Err(BadBody("the body must be a JSON object".to_owned()));
-        }
-        serde_json::from_value(value).map_err(|error| BadBody(format!("invalid search: {error}")))
+        };
+        let fields = match search.remove("fields") {
+            None => None,
+            Some(Value::String(fields)) => Some(fields),
+            Some(_) => return Err(BadBody("\"fields\" must be a string".to_owned())),
+        };
+        Ok(SearchBody {
+            fields,
+            filter: object(&mut search, "filter")?,
+            search_filter: object(&mut search, "searchFilter")?,
+        })
+    }
+}
+
+/// The property `name` of a search body, which must be an object if
+/// present.
+fn object(
+    search: &mut Map<String, Value>,
+    name: &str,
+) -> Result<Option<Map<String, Value>>, BadBody> {
+    match search.remove(name) {
+        None => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(BadBody(format!("\"{name}\" must be an object"))),
     }
 }
 
@@ -78,12 +99,13 @@ mod tests {
         let full = SearchBody::parse(
             br#"{"fields": "_id email", "filter": {"or": []}, "searchFilter": {}, "other": 1}"#,
         );
+        let object = |value: serde_json::Value| value.as_object().cloned();
         assert_eq!(
             full,
             Ok(SearchBody {
                 fields: Some("_id email".into()),
-                filter: Some(json!({"or": []})),
-                search_filter: Some(json!({})),
+                filter: object(json!({"or": []})),
+                search_filter: object(json!({})),
             })
         );
     }
@@ -93,7 +115,17 @@ mod tests {
         for (body, reason) in [
             (&b"[1]"[..], "a JSON object"),
             (b"{", "not JSON"),
-            (br#"{"fields": 3}"#, "invalid search"),
+            (br#"{"fields": 3}"#, "\"fields\" must be a string"),
+            (br#"{"fields": null}"#, "\"fields\" must be a string"),
+            (br#"{"filter": null}"#, "\"filter\" must be an object"),
+            (
+                br#"{"filter": [{"email": "a"}]}"#,
+                "\"filter\" must be an object",
+            ),
+            (
+                br#"{"searchFilter": "a"}"#,
+                "\"searchFilter\" must be an object",
+            ),
         ] {
             let BadBody(detail) = SearchBody::parse(body).unwrap_err();
             assert!(detail.contains(reason), "{detail}");
