@@ -426,7 +426,8 @@ async fn v2_filters_name_many_groups_in_one_request_and_fields_keep_the_id() {
 async fn lookups_refuse_what_they_cannot_honour() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let (v1, v2) = (sandbox.v1_base_url(), sandbox.base_url());
-    let cases: [(String, &[(&str, &str)], Option<Value>, &str); 6] = [
+    let search = format!("{v1}/search/systemusers");
+    let cases: [(String, &[(&str, &str)], Option<Value>, &str); 8] = [
         (
             format!("{v1}/systems"),
             &[("limit", "101")],
@@ -458,10 +459,24 @@ async fn lookups_refuse_what_they_cannot_honour() {
             "start with `$`",
         ),
         (
-            format!("{v1}/search/systemusers"),
+            search.clone(),
             &[],
             Some(json!({"filter": {"or": [{"email": {"$regex": "^a"}}]}})),
             "not modelled",
+        ),
+        // Upstream types `filter` as an object: null (which schemathesis
+        // sent) is refused, not read as "no filter".
+        (
+            search.clone(),
+            &[],
+            Some(json!({"filter": null})),
+            "\"filter\" must be an object",
+        ),
+        (
+            search,
+            &[],
+            Some(json!({"fields": null})),
+            "\"fields\" must be a string",
         ),
     ];
     for (url, params, body, wanted) in cases {
