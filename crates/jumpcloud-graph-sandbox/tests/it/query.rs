@@ -422,12 +422,15 @@ async fn v2_filters_name_many_groups_in_one_request_and_fields_keep_the_id() {
     );
 }
 
+/// A lookup the sandbox refuses: URL, query, body, and what the 400 says.
+type RefusedLookup<'a> = (String, &'a [(&'a str, &'a str)], Option<Value>, &'a str);
+
 #[tokio::test]
 async fn lookups_refuse_what_they_cannot_honour() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let (v1, v2) = (sandbox.v1_base_url(), sandbox.base_url());
     let search = format!("{v1}/search/systemusers");
-    let cases: [(String, &[(&str, &str)], Option<Value>, &str); 8] = [
+    let cases: [RefusedLookup; 8] = [
         (
             format!("{v1}/systems"),
             &[("limit", "101")],
