@@ -262,12 +262,48 @@ fn load_fixture(args: &Args) -> Result<Fixture, FixtureError> {
     Ok(Fixture::demo())
 }
 
+/// `curl` lines to start from: a traversal, the names of its ids in one
+/// lookup, and a service account's token.
+fn print_examples(sandbox: &Sandbox) {
+    let fixture = sandbox.fixture();
+    let Some(user) = fixture.first_org().objects_of(Kind::User).next() else {
+        return;
+    };
+    say!("\nTry:");
+    say!(
+        "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
+        sandbox.api_key(),
+        sandbox.base_url(),
+        user.id()
+    );
+    say!(
+        "  curl -s -H 'x-api-key: {}' -H 'content-type: application/json' \\\n      \
+         -d '{{\"filter\": {{\"or\": [{{\"_id\": \"{}\"}}]}}, \"fields\": \"username email\"}}' \\\n      \
+         '{}/search/systemusers?limit=100'",
+        sandbox.api_key(),
+        user.id(),
+        sandbox.v1_base_url()
+    );
+    if let Some(account) = sandbox.service_account() {
+        say!(
+            "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
+            account.client_id(),
+            account.client_secret(),
+            sandbox.token_url()
+        );
+    }
+}
+
 fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
     let fixture = sandbox.fixture();
     // The first line is machine-readable: scripts wait for it.
     say!(
         "JumpCloud graph sandbox listening on {}",
         sandbox.base_url()
+    );
+    say!(
+        "  (the v1 lookups, users, systems, applications and RADIUS servers by id or name, on {})",
+        sandbox.v1_base_url()
     );
     say!();
     for org in fixture.orgs() {
@@ -319,23 +355,7 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
     for rule in plan.rules() {
         say!("  fault: {rule}");
     }
-    if let Some(user) = fixture.first_org().objects_of(Kind::User).next() {
-        say!("\nTry:");
-        say!(
-            "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
-            sandbox.api_key(),
-            sandbox.base_url(),
-            user.id()
-        );
-        if let Some(account) = sandbox.service_account() {
-            say!(
-                "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
-                account.client_id(),
-                account.client_secret(),
-                sandbox.token_url()
-            );
-        }
-    }
+    print_examples(sandbox);
     say!(
         "\nStats: {}/__sandbox/stats    Stop: Ctrl-C",
         sandbox.root_url()

@@ -1,12 +1,14 @@
-//! Conformance of the sandbox to the OpenAPI fragment: every operation is
-//! called with the generated client, so every success body is decoded by the
-//! generated types; error bodies are decoded into the generated `Error`.
-//! And to JumpCloud itself: the sandbox's bodies have the key sets and
-//! null-handling of recorded-shape bodies kept in `contract/`.
+//! Conformance of the sandbox to the OpenAPI fragments: every operation (the
+//! user graph's and the directory lookups') is called with the generated
+//! clients, so every success body is decoded by the generated types; error
+//! bodies are decoded into the generated `Error`. And to JumpCloud itself:
+//! the sandbox's bodies have the key sets and null-handling of
+//! recorded-shape bodies kept in `contract/`.
 
 use crate::common;
 
-use common::{ACME_KEY, generated, id};
+use common::{ACME_KEY, generated, generated_v1, generated_v2, id};
+use jumpcloud_graph_openapi::directory::{v1, v2};
 use jumpcloud_graph_openapi::types::{
     self, EmailrequestEmailType, GraphAttributeSudo, GraphAttributeSudoSudo, GraphOperationUser,
     GraphOperationUserOp, GraphOperationUserType, GraphUserAssociationsListTargetsItem as Target,
@@ -485,5 +487,225 @@ async fn the_sandbox_answers_in_the_recorded_shape() {
             Shape::of(&recorded["body"], operation),
             "{operation}: the sandbox's shape (left) against the recorded shape (right)"
         );
+    }
+}
+
+// The directory lookups, through the generated v1 and v2 clients: every
+// success body decodes with the generated types, and carries the demo's
+// names.
+
+#[tokio::test]
+async fn every_v1_lookup_decodes_with_the_generated_types() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated_v1(&sandbox, ACME_KEY);
+    let users = client
+        .systemusers_list()
+        .limit(100)
+        .send()
+        .await
+        .expect("users")
+        .into_inner();
+    assert_eq!(users.total_count, Some(5));
+    let emails: Vec<Option<String>> = users.results.iter().map(|u| u.email.clone()).collect();
+    assert_eq!(
+        emails.first().cloned().flatten().as_deref(),
+        Some("ada@acme.example")
+    );
+    let ada = client
+        .systemusers_get()
+        .id(id("ada"))
+        .send()
+        .await
+        .expect("ada")
+        .into_inner();
+    assert_eq!(
+        (ada.id.as_deref(), ada.activated),
+        (Some(id("ada").as_str()), Some(true))
+    );
+    let found = client
+        .search_systemusers_post()
+        .body(v1::types::Search {
+            fields: Some("username".into()),
+            filter:
+                serde_json::json!({"or": [{"email": "grace@acme.example"}, {"_id": id("ken")}]})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            search_filter: Default::default(),
+        })
+        .send()
+        .await
+        .expect("a search")
+        .into_inner();
+    let usernames: Vec<Option<String>> = found.results.iter().map(|u| u.username.clone()).collect();
+    assert_eq!(usernames, [Some("grace".into()), Some("ken".into())]);
+    assert!(found.results.iter().all(|u| u.email.is_none()), "projected");
+    let systems = client
+        .systems_list()
+        .limit(100)
+        .send()
+        .await
+        .expect("systems")
+        .into_inner();
+    let names: Vec<Option<String>> = systems
+        .results
+        .iter()
+        .map(|s| s.display_name.clone())
+        .collect();
+    assert_eq!(
+        names.first().cloned().flatten().as_deref(),
+        Some("Ada's MacBook Pro")
+    );
+    let searched = client
+        .search_systems_post()
+        .send()
+        .await
+        .expect("systems")
+        .into_inner();
+    assert_eq!(searched.total_count, Some(6));
+    let apps = client
+        .applications_list()
+        .send()
+        .await
+        .expect("apps")
+        .into_inner();
+    assert_eq!(
+        apps.results
+            .iter()
+            .filter_map(|a| a.display_label.as_deref())
+            .collect::<Vec<_>>(),
+        ["Slack", "GitHub Enterprise"]
+    );
+    let radius = client
+        .radius_servers_list()
+        .send()
+        .await
+        .expect("radius")
+        .into_inner();
+    assert_eq!(radius.results[0].name.as_deref(), Some("Office Wi-Fi"));
+}
+
+#[tokio::test]
+async fn every_v2_lookup_decodes_with_the_generated_types() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = generated_v2(&sandbox, ACME_KEY);
+    let groups = client
+        .groups_user_list()
+        .limit(100)
+        .send()
+        .await
+        .expect("groups")
+        .into_inner();
+    let names: Vec<&str> = groups.iter().filter_map(|g| g.name.as_deref()).collect();
+    assert_eq!(names, ["Engineering", "Ops", "Finance", "Everyone"]);
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.type_.as_deref() == Some("user_group"))
+    );
+    let system_groups = client
+        .groups_system_list()
+        .send()
+        .await
+        .expect("system groups")
+        .into_inner();
+    assert_eq!(system_groups[0].name.as_deref(), Some("Production servers"));
+    let ldap = client
+        .ldapservers_list()
+        .send()
+        .await
+        .expect("ldap")
+        .into_inner();
+    assert_eq!(ldap[0].name.as_deref(), Some("JumpCloud LDAP"));
+    let ad = client
+        .activedirectories_list()
+        .send()
+        .await
+        .expect("ad")
+        .into_inner();
+    assert_eq!(ad[0].domain.as_deref(), Some("corp.acme.example"));
+    let gsuite = client
+        .gsuites_get()
+        .id(id("acme-workspace"))
+        .send()
+        .await
+        .expect("g suite")
+        .into_inner();
+    assert_eq!(gsuite.name.as_deref(), Some("acme.example"));
+    let office = client
+        .office365s_get()
+        .office365_id(id("acme-m365"))
+        .send()
+        .await
+        .expect("o365")
+        .into_inner();
+    assert_eq!(office.name.as_deref(), Some("Acme Microsoft 365"));
+    let directories = client
+        .directories_list()
+        .send()
+        .await
+        .expect("directories")
+        .into_inner();
+    let types: Vec<&str> = directories
+        .iter()
+        .filter_map(|d| d.type_.as_deref())
+        .collect();
+    assert_eq!(types, ["g_suite", "office_365", "ldap_server"]);
+}
+
+#[tokio::test]
+async fn lookup_errors_decode_as_the_generated_error_types() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let (v1, v2) = (
+        generated_v1(&sandbox, ACME_KEY),
+        generated_v2(&sandbox, ACME_KEY),
+    );
+    let too_many = v1.systemusers_list().limit(101).send().await;
+    let (status, body) = v1_error_body(too_many).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body.message.as_deref(),
+        Some("Bad Request: request parameter \"limit\" exceeds maximum value of 100")
+    );
+    let missing = v1
+        .systemusers_get()
+        .id("651000000000000000000999")
+        .send()
+        .await;
+    assert_eq!(v1_error_body(missing).await.0, 404);
+    let unknown_field = v2
+        .groups_user_list()
+        .filter(vec!["members:eq:3".to_string()])
+        .send()
+        .await;
+    match unknown_field {
+        Err(jumpcloud_graph_openapi::Error::UnexpectedResponse(response)) => {
+            assert_eq!(response.status(), 400);
+            let body = response
+                .json::<v2::types::Error>()
+                .await
+                .expect("a v2 Error");
+            assert!(
+                body.message
+                    .unwrap_or_default()
+                    .contains("unknown field \"members\"")
+            );
+        }
+        other => panic!("expected a 400, got {other:?}"),
+    }
+}
+
+/// A v1 lookup's error answer, decoded with the generated v1 `Error`.
+async fn v1_error_body(result: Result<impl std::fmt::Debug, ApiError>) -> (u16, v1::types::Error) {
+    match result {
+        Err(jumpcloud_graph_openapi::Error::UnexpectedResponse(response)) => {
+            let status = response.status().as_u16();
+            let body = response
+                .json::<v1::types::Error>()
+                .await
+                .expect("a v1 Error");
+            (status, body)
+        }
+        other => panic!("expected an error response, got {other:?}"),
     }
 }

@@ -6,10 +6,10 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{GLOBEX_ORG, http, id};
+use common::{GLOBEX_ORG, http, id, served_body, served_url};
 use jumpcloud_graph_sandbox::{
     CredentialKind, Fault, FaultRule, Fixture, GeneratorConfig, OAuthClient, Sandbox,
-    ServedOperation, served_operations,
+    served_operations,
 };
 use serde_json::{Value, json};
 
@@ -121,30 +121,13 @@ async fn the_token_route_answers_a_bearer_token_for_an_hour() {
 async fn a_bearer_token_is_accepted_on_every_api_route() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let token = token_for(&sandbox, &acme_account(&sandbox)).await;
-    let ken = id("ken");
-    for ServedOperation {
-        operation_id,
-        method,
-        path,
-        ..
-    } in served_operations()
-    {
-        let path = path.replace("{user_id}", &ken);
-        let request = match method {
-            "GET" => http()
-                .get(format!("{}{path}", sandbox.base_url()))
-                .query(&[("targets", "system")]),
-            _ => {
-                let body = if operation_id == "users_sendEmails" {
-                    json!({"emailType": "activation"})
-                } else {
-                    json!({"op": "add", "type": "system", "id": id("web-01")})
-                };
-                http()
-                    .post(format!("{}{path}", sandbox.base_url()))
-                    .json(&body)
-            }
+    for operation in served_operations() {
+        let url = served_url(&sandbox, &operation, "ken");
+        let request = match operation.method {
+            "GET" => http().get(url).query(&[("targets", "system")]),
+            _ => http().post(url).json(&served_body(&operation)),
         };
+        let operation_id = operation.operation_id;
         let response = request.bearer_auth(&token).send().await.expect("answers");
         assert!(
             response.status().is_success(),
