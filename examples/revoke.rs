@@ -1,5 +1,5 @@
 //! Taking a server away from a user, completely: `cargo run -p
-//! jumpcloud-graph --example revoke`.
+//! jumpcloud-graph-examples --example revoke`.
 //!
 //! Runs against the sandbox's demo org in-process (no account, no network).
 //! Ada reaches web-01 three ways: directly (sudo with a password), through
