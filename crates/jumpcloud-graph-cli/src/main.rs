@@ -69,7 +69,8 @@ fn main() -> ExitCode {
                 }
                 _ => {
                     let text = usage_line(&error.render().to_string());
-                    let _ = writeln!(std::io::stderr(), "jcgraph: {text}");
+                    let text = output::fit_stderr(&format!("jcgraph: {text}"));
+                    let _ = writeln!(std::io::stderr(), "{text}");
                 }
             }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
@@ -95,7 +96,8 @@ fn report(error: CliError) -> ExitCode {
         // The reader went away (`| head`): nothing to say.
         CliError::BrokenPipe => {}
         CliError::Usage(message) | CliError::Failed(message) => {
-            let _ = writeln!(std::io::stderr(), "jcgraph: {}", output::one_line(message));
+            let line = format!("jcgraph: {}", output::one_line(message));
+            let _ = writeln!(std::io::stderr(), "{}", output::fit_stderr(&line));
         }
     }
     error.exit().into()

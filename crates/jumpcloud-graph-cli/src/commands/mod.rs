@@ -45,7 +45,7 @@ impl Ctx {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> Result<Exit, CliError> {
     let terminal = Terminal::detect();
-    let mut out = Out::new(terminal.width);
+    let mut out = Out::new(&terminal);
     if let Command::Completions { shell } = cli.command {
         // Generated into memory: clap_complete panics when a write fails,
         // and a closed pipe must end quietly.

@@ -140,7 +140,7 @@ fn write_kept(ctx: &mut Ctx, kept: &[Entry]) -> Result<(), CliError> {
     match ctx.format {
         Format::Json => ctx.out.json(&kept)?,
         Format::Table => {
-            let lines = table(&ctx.backend.directory, kept).render(ctx.out.width());
+            let lines = ctx.out.render(&table(&ctx.backend.directory, kept));
             ctx.out.lines(&lines)?;
         }
         Format::Ndjson => {}
