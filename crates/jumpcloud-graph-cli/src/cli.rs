@@ -551,12 +551,32 @@ const KIND_NAMES: &[&str] = &[
     "active-directories",
 ];
 
+/// JumpCloud's console says devices where its API says systems: `device`,
+/// `devices`, `device-group` and `device-groups` (any spelling) name the
+/// API's `systems` and `system-groups`.
+fn device_alias(text: &str) -> &str {
+    let squashed: String = text
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match squashed.as_str() {
+        "device" | "devices" => "systems",
+        "devicegroup" | "devicegroups" => "system-groups",
+        _ => text,
+    }
+}
+
 /// A traversal kind in any spelling the client accepts (`systems`,
-/// `system-groups`, `systemgroups`, `system_group`, ...).
+/// `system-groups`, `systemgroups`, `system_group`, ...), or `devices`.
 fn kind_parser() -> Lenient<TraversalKind> {
     Lenient {
         names: KIND_NAMES.to_vec(),
-        parse: |text| text.parse::<TraversalKind>().map_err(|e| e.to_string()),
+        parse: |text| {
+            device_alias(text)
+                .parse::<TraversalKind>()
+                .map_err(|e| e.to_string())
+        },
     }
 }
 
@@ -570,7 +590,8 @@ fn kind_choice_parser() -> Lenient<KindChoice> {
             if text.trim().eq_ignore_ascii_case("all") {
                 return Ok(KindChoice::All);
             }
-            text.parse::<TraversalKind>()
+            device_alias(text)
+                .parse::<TraversalKind>()
                 .map(KindChoice::One)
                 .map_err(|e| format!("{e}, or all"))
         },
@@ -614,7 +635,7 @@ pub fn parse_target(text: &str) -> Result<AssociationTarget, String> {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let wanted = squash(text);
+    let wanted = squash(device_alias(text));
     AssociationTarget::KNOWN
         .iter()
         .find(|target| {

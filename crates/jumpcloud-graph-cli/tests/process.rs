@@ -159,7 +159,7 @@ fn why_exits_5_when_the_user_does_not_reach_the_object() {
     assert_eq!(run.code, 5, "{run:#?}");
     assert_eq!(
         run.stdout,
-        "user ken does not reach web-01 (653000000000000000000004) through systems\n"
+        "user ken does not reach web-01 (653000000000000000000004) among the user's systems\n"
     );
     let run = jcgraph(&["why", "ken", "systems", "web-01", "--format", "json"]);
     assert_eq!((run.code, run.stdout.as_str()), (5, "null\n"));
@@ -312,6 +312,57 @@ fn unknown_names_list_the_known_ones() {
         "jcgraph: no user named \"nobody\" in the sandbox org Acme Robotics (known: ada, grace, \
          katherine, ken, linus)"
     );
+}
+
+/// JumpCloud's console says devices, its API systems: both words work.
+#[test]
+fn devices_is_another_word_for_systems() {
+    let systems = jcgraph(&["access", "ada", "--kind", "systems"]);
+    for word in ["device", "devices", "Devices"] {
+        let run = jcgraph(&["access", "ada", "--kind", word]);
+        assert_eq!(
+            (run.code, &run.stdout),
+            (0, &systems.stdout),
+            "{word}: {run:#?}"
+        );
+    }
+    let groups = jcgraph(&["why", "ada", "system-groups", "laptops"]);
+    let run = jcgraph(&["why", "ada", "device-groups", "laptops"]);
+    assert_eq!((run.code, &run.stdout), (0, &groups.stdout), "{run:#?}");
+    let run = jcgraph(&["associations", "ada", "--target", "device"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("web-01"), "{run:#?}");
+}
+
+#[test]
+fn a_mistyped_name_suggests_the_closest_one() {
+    let run = jcgraph(&["why", "ada", "systems", "web01"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(
+        line.starts_with(
+            "jcgraph: no systems named \"web01\" in the sandbox org Acme Robotics (did you \
+             mean \"web-01\"? known: "
+        ),
+        "{line}"
+    );
+}
+
+/// A hex id one digit short is not an unknown name: the error says what is
+/// wrong with it.
+#[test]
+fn an_id_of_the_wrong_length_is_named_as_such() {
+    for (id, digits) in [
+        ("65300000000000000000004", 23),
+        ("6530000000000000000000040", 25),
+    ] {
+        let run = jcgraph(&["why", "ada", "systems", id]);
+        assert_eq!(run.code, 2, "{run:#?}");
+        assert_eq!(
+            one_error_line(&run),
+            format!("jcgraph: \"{id}\" is not an id: ids are 24 hex digits, this has {digits}")
+        );
+    }
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn plan_text(out: &mut Out, directory: &Directory, plan: &RevokePlan) -> std::io
         };
         return out.wrapped(
             &format!(
-                "{user} does not reach {target} through {}: nothing to revoke",
+                "{user} does not reach {target} among the user's {}: nothing to revoke",
                 plan.kind()
             ),
             2,
