@@ -45,6 +45,15 @@ impl FakeJumpCloud {
         }
     }
 
+    /// `jcgraph args` against it with its key, not started yet.
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = command(args);
+        command
+            .env("JUMPCLOUD_API_KEY", self.sandbox.api_key())
+            .env("JUMPCLOUD_BASE_URL", self.sandbox.base_url());
+        command
+    }
+
     /// `jcgraph args` against it with `key`.
     fn run_with_key(&self, key: &str, args: &[&str]) -> common::Run {
         let mut command = command(args);
@@ -143,6 +152,115 @@ fn verbose_logs_requests_on_stderr_without_the_key() {
     );
     // Logs go to stderr only: stdout is the table.
     assert!(run.stdout.starts_with("user "), "{}", run.stdout);
+}
+
+/// A region that is not one is bad input (exit 2) naming the variable, in
+/// sandbox mode (where it would otherwise go unused) and against JumpCloud.
+#[test]
+fn a_bad_region_is_a_usage_error_that_names_the_variable() {
+    let api = FakeJumpCloud::start();
+    let mut sandboxed = command(&["groups", "ada"]);
+    sandboxed.env("JUMPCLOUD_REGION", "mars");
+    let mut against_api = api.command(&["groups", ADA]);
+    against_api.env("JUMPCLOUD_REGION", "mars");
+    for command in [sandboxed, against_api] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 2, "{run:#?}");
+        assert_eq!(
+            run.stderr,
+            "jcgraph: JUMPCLOUD_REGION is \"mars\": expected us, eu or in\n"
+        );
+        assert_eq!(run.stdout, "");
+    }
+}
+
+/// Nothing listens at the address: the error says which address, and
+/// which setting it came from, before the operation's details.
+#[test]
+fn a_refused_connection_names_the_address_and_its_setting() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}/api/v2");
+    let mut by_variable = command(&["groups", ADA]);
+    by_variable
+        .env(
+            "JUMPCLOUD_API_KEY",
+            "0123456789abcdef0123456789abcdef01234567",
+        )
+        .env("JUMPCLOUD_BASE_URL", &base);
+    let mut by_flag = command(&["groups", ADA, "--base-url", &base]);
+    by_flag.env(
+        "JUMPCLOUD_API_KEY",
+        "0123456789abcdef0123456789abcdef01234567",
+    );
+    for (command, source) in [(by_variable, "JUMPCLOUD_BASE_URL"), (by_flag, "--base-url")] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 1, "{run:#?}");
+        let line = one_error_line(&run);
+        let expected = format!("jcgraph: cannot connect to {base} ({source}): ");
+        assert!(line.starts_with(&expected), "{line}");
+    }
+}
+
+/// Plain http to another host is refused before any request, as bad input
+/// naming the flag or variable, with advice a command-line user can follow.
+#[test]
+fn a_plain_http_base_url_is_a_usage_error_naming_its_setting() {
+    let key = "0123456789abcdef0123456789abcdef01234567";
+    let mut by_flag = command(&["groups", ADA, "--base-url", "http://example.com"]);
+    by_flag.env("JUMPCLOUD_API_KEY", key);
+    let mut by_variable = command(&["groups", ADA]);
+    by_variable
+        .env("JUMPCLOUD_API_KEY", key)
+        .env("JUMPCLOUD_BASE_URL", "http://example.com/api/v2");
+    for (command, source) in [(by_flag, "--base-url"), (by_variable, "JUMPCLOUD_BASE_URL")] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 2, "{run:#?}");
+        let line = one_error_line(&run);
+        assert!(
+            line.starts_with(&format!("jcgraph: {source} is \"http://example.com")),
+            "{line}"
+        );
+        assert!(line.contains("use https"), "{line}");
+        assert!(!line.contains("ClientBuilder"), "{line}");
+    }
+}
+
+/// With an API key and a service account both set, the service account is
+/// used (the client's rule), and `-v` says so on stderr.
+#[test]
+fn with_both_credentials_the_service_account_is_used_and_v_says_so() {
+    let api = FakeJumpCloud::start();
+    let account = api.sandbox.service_account().expect("the demo org has one");
+    let mut command = command(&["-v", "groups", ADA]);
+    command
+        .env(
+            "JUMPCLOUD_API_KEY",
+            "a-wrong-key-that-would-get-a-401-0123456789",
+        )
+        .env("JUMPCLOUD_CLIENT_ID", account.client_id())
+        .env("JUMPCLOUD_CLIENT_SECRET", account.client_secret())
+        .env("JUMPCLOUD_TOKEN_URL", api.sandbox.token_url())
+        .env("JUMPCLOUD_BASE_URL", api.sandbox.base_url());
+    let run = run_command(command, "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(api.sandbox.stats().tokens_issued, 1, "{run:#?}");
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("credential: "))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", run.stderr);
+    assert!(
+        said[0].ends_with(
+            "credential: the service account (JUMPCLOUD_CLIENT_ID); JUMPCLOUD_API_KEY is set \
+             too and not used"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
