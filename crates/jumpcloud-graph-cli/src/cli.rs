@@ -12,75 +12,43 @@ use crate::output::Format;
 
 const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user graph";
 
+// `--help` fits a screen (at most 40 lines, tested): the details live in
+// each command's help and the README.
 const LONG_ABOUT: &str = "\
 Access reviews and complete revokes over JumpCloud's user graph: what a user \
-can reach (devices, device groups, applications, directories, RADIUS \
-servers), how (directly, or through which groups), with what sudo, and what \
-it takes to take access away completely.
+reaches, how, with what sudo, and how to take it away. With no credential set, \
+it runs against an embedded demo org (users ada, grace, ken; devices web-01, \
+db-01, ...) where names work; against JumpCloud, give ids.";
 
-With no credential in the environment, jcgraph runs against an embedded \
-sandbox: an in-memory demo org, Acme Robotics (users ada, grace, linus, \
-katherine, ken; devices web-01, db-01, ada-macbook, ...), served on loopback \
-inside the process, so every command can be tried without an account. It \
-says so in one line on stderr. There, users and objects may be named by \
-their fixture names (ada, web-01, ops) or display names, as well as by id, \
-and tables show names next to ids. Writes change the embedded org for the \
-life of the process only; with --org FILE --save they are written back to \
-FILE, so that the next run sees them.
+/// The top-level help: the options come as clap lists them in short help,
+/// one line each (see [`options_listing`]), in both `-h` and `--help`.
+const TOP_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
 
-Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
-JUMPCLOUD_CLIENT_SECRET), users and objects are given by id (24 hex \
-digits): the user graph returns ids and types only, and names live behind \
-other JumpCloud endpoints (/systemusers, /systems, /usergroups, ...) that \
-jcgraph does not call.";
+Commands:
+{subcommands}{after-help}";
 
 const AFTER_HELP: &str = "\
-Examples:
-  jcgraph access ada                     everything Ada reaches, how, and with what sudo
-  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
-  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
-  jcgraph review > review.ndjson         the whole org, one JSON line per user
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
-
-Run `jcgraph help <command>` for each command's options and examples, and \
-`jcgraph --help` for configuration and exit codes.";
+`jcgraph --help` adds the environment and the exit codes; `jcgraph help \
+<command>` gives a command's options and examples.";
 
 const AFTER_LONG_HELP: &str = "\
-Examples:
-  jcgraph access ada                     everything Ada reaches, how, and with what sudo
-  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
-  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
-  jcgraph review > review.ndjson         the whole org, one JSON line per user
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
+Environment: JUMPCLOUD_API_KEY, or a service account's JUMPCLOUD_CLIENT_ID and
+  JUMPCLOUD_CLIENT_SECRET (used when both are set; -v says which; never printed);
+  JUMPCLOUD_REGION, JUMPCLOUD_ORG_ID, JUMPCLOUD_BASE_URL, JUMPCLOUD_TOKEN_URL.
+Exit codes: 0 done, 1 error, 2 bad input, 3 revoke --apply: access remains, 4 declined,
+  5 why: not reached, 6 revoke --apply: not yet visible. More: jcgraph help <command>, README.";
 
-Configuration (the environment, read as the jumpcloud-graph client reads it):
-  JUMPCLOUD_API_KEY           an administrator's API key, or
-  JUMPCLOUD_CLIENT_ID         a service account's id and secret (preferred when
-  JUMPCLOUD_CLIENT_SECRET       both a key and an account are set)
-  JUMPCLOUD_REGION            us (default), eu or in; --region overrides it
-  JUMPCLOUD_ORG_ID            the organization, for multi-tenant administrators; --org-id
-  JUMPCLOUD_BASE_URL          another API host (a proxy); --base-url
-  JUMPCLOUD_TOKEN_URL         a service account's token endpoint, with a custom host
-Credentials are read from the environment only (flags would show in `ps`) and \
-never printed, not even with -v.
+/// Each command's help, after its own options: the global ones are listed
+/// once, in `jcgraph --help`.
+const COMMAND_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
 
-Output: tables by default; --format json prints the jumpcloud-graph client's \
-serde shapes (explanations, revoke plans, access reports), documented in the \
-README; --format ndjson prints one JSON value per line.
+{all-args}
 
-Exit codes:
-  0  done; revoke --apply: the user no longer reaches the object
-  1  an error (the API, the network, a file), one line on stderr; review: some users
-     failed; revoke --apply: a step failed (what was done so far is on stdout)
-  2  a usage error: bad arguments, an unknown name, an --org fixture that is invalid or
-     over 16 MiB, --save without --org, a --users list over 32 MiB, or a confirmation that
-     cannot be asked because stdin is not a terminal (pass --yes)
-  3  revoke --apply: the user still reaches the object (steps are left to an administrator)
-  4  revoke --apply: the confirmation was declined; nothing was changed
-  5  why: the user does not reach the object
-  6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout the user
-     graph still showed at least one of them (association changes can take a while; run the
-     command again later: it is safe to repeat)";
+Global options (--format, --sandbox, --org, -v, ...): see jcgraph --help{after-help}";
 
 /// `jcgraph`.
 #[derive(Debug, Parser)]
@@ -103,66 +71,121 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (listed once, in `jcgraph --help`; each
+/// help line fits one line of it).
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Output format [default: table; review: ndjson]
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// Use the embedded sandbox even when a credential is set
-    #[arg(long, global = true)]
-    pub sandbox: bool,
-
-    /// Serve this YAML fixture in the sandbox instead of the demo org (the
-    /// format of the sandbox crate's fixtures/demo-org.yaml; at most 16 MiB,
-    /// and its aliases may expand it to at most 32 MiB); implies --sandbox
-    #[arg(long, global = true, value_name = "FILE")]
-    pub org: Option<PathBuf>,
-
-    /// With --org FILE: after a command that changes the org (associate,
-    /// dissociate, update, revoke --apply), write it back to FILE
-    /// (atomically, in the fixture format, without FILE's comments), so
-    /// that the next run sees the change
-    #[arg(long, global = true, requires = "org")]
-    pub save: bool,
-
-    /// The organization id sent as x-org-id (multi-tenant administrators;
-    /// overrides JUMPCLOUD_ORG_ID). In the sandbox: which fixture org to
-    /// serve, by name or id (default: the first)
-    #[arg(long, global = true, value_name = "ORG")]
-    pub org_id: Option<String>,
-
-    /// The region whose API to call: us, eu or in (overrides JUMPCLOUD_REGION)
-    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
-    pub region: Option<Region>,
-
-    /// Another API base URL (a proxy).
+    /// table, json or ndjson [default: table; review: ndjson]
     #[arg(
         long,
         global = true,
-        value_name = "URL",
-        help = "Another API base URL, e.g. https://proxy.example/api/v2 (overrides \
-                JUMPCLOUD_BASE_URL)"
+        hide = true,
+        value_enum,
+        value_name = "FORMAT",
+        hide_possible_values = true
     )]
+    pub format: Option<Format>,
+
+    /// Use the embedded demo org even when a credential is set
+    #[arg(long, global = true, hide = true)]
+    pub sandbox: bool,
+
+    /// Serve this YAML fixture (at most 16 MiB) instead; implies --sandbox
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+
+    /// With --org: write the org back to FILE after a change
+    #[arg(long, global = true, hide = true, requires = "org")]
+    pub save: bool,
+
+    /// x-org-id (multi-tenant admins); in the sandbox, which org
+    #[arg(long, global = true, hide = true, value_name = "ORG")]
+    pub org_id: Option<String>,
+
+    /// us, eu or in (overrides JUMPCLOUD_REGION)
+    #[arg(long, global = true, hide = true, value_name = "REGION", value_parser = parse_region)]
+    pub region: Option<Region>,
+
+    /// Another API base URL (overrides JUMPCLOUD_BASE_URL)
+    #[arg(long, global = true, hide = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Time one request attempt may take, in seconds [default: 30]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    /// Seconds one request attempt may take [default: 30]
+    #[arg(long, global = true, hide = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 
-    /// At most this many requests in flight at once [default: unlimited]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Requests in flight at once [default: unlimited]
+    #[arg(long, global = true, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_in_flight: Option<u32>,
 
-    /// At most this many requests per second [default: unlimited]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Requests per second [default: unlimited]
+    #[arg(long, global = true, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
 
-    /// Log requests and retries to stderr (-vv debug, -vvv trace); the
-    /// credential is never shown
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    /// Log requests to stderr (-vv debug, -vvv trace)
+    #[arg(short, long, global = true, hide = true, action = ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// The global options `jcgraph -h` leaves to `jcgraph --help`. (Set here,
+/// not on the arguments: `hide_short_help` on a global option would give
+/// every command a long help, three lines an option.)
+const LONG_HELP_ONLY: [&str; 7] = [
+    "save",
+    "org_id",
+    "region",
+    "base_url",
+    "timeout",
+    "max_in_flight",
+    "rate_limit",
+];
+
+/// The top-level options as clap lists them in short help, one line each:
+/// every one with `all` (for `--help`), else those `-h` shows. (In long
+/// help, clap puts each option's text on a line of its own, under a blank
+/// line: three lines an option, too many for one screen.)
+fn options_listing(all: bool) -> String {
+    let mut listing = with_globals_shown().help_template("{options}");
+    if !all {
+        for id in LONG_HELP_ONLY {
+            listing = listing.mut_arg(id, |arg| arg.hide_short_help(true));
+        }
+    }
+    listing.render_help().to_string().trim_end().to_string()
+}
+
+/// The command line with its global options shown, as completions offer
+/// them. (They are hidden where they are defined, so that the commands'
+/// help, which inherits them, does not repeat them.)
+pub fn with_globals_shown() -> clap::Command {
+    use clap::CommandFactory;
+
+    Cli::command().mut_args(|arg| {
+        if arg.is_global_set() {
+            arg.hide(false)
+        } else {
+            arg
+        }
+    })
+}
+
+/// The command line as parsed and as its help shows it: the global options
+/// are listed once, in `jcgraph --help`, and each command's help points
+/// there instead of repeating them.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+
+    Cli::command()
+        .help_template(TOP_TEMPLATE)
+        .after_help(format!(
+            "Options:\n{}\n\n{AFTER_HELP}",
+            options_listing(false)
+        ))
+        .after_long_help(format!(
+            "Options:\n{}\n\n{AFTER_LONG_HELP}",
+            options_listing(true)
+        ))
+        .mut_subcommands(|sub| sub.help_template(COMMAND_TEMPLATE))
 }
 
 /// The commands.
@@ -184,12 +207,13 @@ explanation per line.
 Examples:
   jcgraph access ada
   jcgraph access ada --kind systems
-  jcgraph access ada --format ndjson | jq -r 'select(.effective_sudo != \"disabled\") | .object.id'
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --kind applications   (against JumpCloud)")]
+  jcgraph access ada --format ndjson \\
+      | jq -r 'select(.effective_sudo != \"disabled\") | .object.id'
+  # against JumpCloud, by id:
+  jcgraph access 5f1b0c2e9c1a4b0012345678 --kind applications")]
     Access(AccessArgs),
 
-    /// Every path that grants a user one object, each path's sudo, the
-    /// effective sudo and the path that decides it
+    /// Every path that grants a user one object, and what decides its sudo
     #[command(after_help = "\
 KIND is a traversal: systems, system-groups, applications, directories, \
 gsuites, ldap-servers, office365s, radius-servers, active-directories. \
@@ -202,7 +226,8 @@ JSON: the explanation ({\"user\", \"object\", \"paths\", \"effective_sudo\", \
 Examples:
   jcgraph why ada systems web-01
   jcgraph why grace system-groups production-servers --format json
-  jcgraph why 5f1b0c2e9c1a4b0012345678 systems 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph why 5f1b0c2e9c1a4b0012345678 systems 60aa11bb22cc33dd44ee55ff")]
     Why(ObjectArgs),
 
     /// Plan (and with --apply, run) taking an object away from a user
@@ -239,7 +264,8 @@ Examples:
   jcgraph revoke katherine systems katherine-surface --apply
   jcgraph revoke ada systems web-01 --apply --yes --format json
   jcgraph revoke ada systems web-01 --apply --yes --verify-timeout 600
-  jcgraph --org acme.yaml --save revoke ada systems web-01 --apply --yes   (the next run sees it)")]
+  # the next run sees the change:
+  jcgraph --org acme.yaml --save revoke ada devices web-01 --apply --yes")]
     Revoke(RevokeArgs),
 
     /// The user groups a user belongs to
@@ -250,7 +276,8 @@ JSON: an array of bound objects ({\"id\", \"type\", \"compiled_attributes\", \
 Examples:
   jcgraph groups ada
   jcgraph groups ada --filter name:search:eng --sort -name
-  jcgraph groups 5f1b0c2e9c1a4b0012345678 --filter type:eq:user_group   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph groups 5f1b0c2e9c1a4b0012345678 --filter type:eq:user_group")]
     Groups(GroupsArgs),
 
     /// A user's direct associations with objects of the given types
@@ -274,7 +301,8 @@ Sent once: if the association exists, JumpCloud answers 409 (an error here); \
 Examples:
   jcgraph associate ken system-group laptops --sudo with-password
   jcgraph associate ken application slack --ensure
-  jcgraph associate 5f1b0c2e9c1a4b0012345678 system 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph associate 5f1b0c2e9c1a4b0012345678 system 60aa11bb22cc33dd44ee55ff")]
     Associate(AssociateArgs),
 
     /// Remove a user's direct association with an object
@@ -325,13 +353,16 @@ always ends stderr.
 Examples:
   jcgraph review > review.ndjson
   jcgraph review --users ids.txt --concurrency 16 --rate-limit 20
-  jq -r .id users.json | jcgraph review --users - | jq -c '{user: .user.id, sudo: [.objects[] | select(.effective_sudo != \"disabled\") | .object.id]}'")]
+  jq -r .id users.json | jcgraph review --users - \\
+      | jq -c '{user: .user.id, sudo: [.objects[]
+               | select(.effective_sudo != \"disabled\") | .object.id]}'")]
     Review(ReviewArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
-  jcgraph completions bash > ~/.local/share/bash-completion/completions/jcgraph
+  jcgraph completions bash \\
+      > ~/.local/share/bash-completion/completions/jcgraph
   jcgraph completions zsh > \"${fpath[1]}/_jcgraph\"
   jcgraph completions fish > ~/.config/fish/completions/jcgraph.fish")]
     Completions {
@@ -356,7 +387,7 @@ pub struct AccessArgs {
     #[arg(value_name = "USER")]
     pub user: String,
 
-    /// Only objects of this kind
+    /// Only objects of this kind (devices: systems)
     #[arg(long, value_name = "KIND", default_value = "all", value_parser = kind_choice_parser())]
     pub kind: KindChoice,
 }
@@ -368,7 +399,7 @@ pub struct ObjectArgs {
     #[arg(value_name = "USER")]
     pub user: String,
 
-    /// The traversal that lists the object (systems, system-groups, ...)
+    /// The traversal that lists the object (systems or devices, ...)
     #[arg(value_name = "KIND", value_parser = kind_parser())]
     pub kind: TraversalKind,
 
@@ -704,6 +735,8 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        with_globals_shown().debug_assert();
     }
 
     #[test]

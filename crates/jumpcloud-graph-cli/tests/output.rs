@@ -449,10 +449,22 @@ fn with_columns_60_no_stderr_line_is_longer_than_60() {
     }
 }
 
+/// `jcgraph --help` fits a screen (at most 40 lines); `-h` is shorter.
 #[test]
 fn the_top_level_help() {
     let run = jcgraph(&["--help"]);
     assert_eq!(run.code, 0);
     common::assert_fits(&run.stdout, 100);
+    assert!(run.stdout.lines().count() <= 40, "{}", run.stdout);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_top_level_short_help() {
+    let run = jcgraph(&["-h"]);
+    assert_eq!(run.code, 0);
+    common::assert_fits(&run.stdout, 100);
+    let long = jcgraph(&["--help"]).stdout.lines().count();
+    assert!(run.stdout.lines().count() < long, "{}", run.stdout);
     assert_snapshot!(run.stdout);
 }

@@ -749,21 +749,24 @@ fn completions_for_bash_zsh_and_fish() {
     }
 }
 
+/// Every command, as `jcgraph help` names them.
+const COMMANDS: [&str; 11] = [
+    "access",
+    "why",
+    "revoke",
+    "groups",
+    "associations",
+    "associate",
+    "dissociate",
+    "update",
+    "send-activation",
+    "review",
+    "completions",
+];
+
 #[test]
 fn every_command_has_examples_in_its_help() {
-    for name in [
-        "access",
-        "why",
-        "revoke",
-        "groups",
-        "associations",
-        "associate",
-        "dissociate",
-        "update",
-        "send-activation",
-        "review",
-        "completions",
-    ] {
+    for name in COMMANDS {
         let run = jcgraph(&["help", name]);
         assert_eq!(run.code, 0, "{name}");
         let examples = run
@@ -781,16 +784,91 @@ fn every_command_has_examples_in_its_help() {
     }
     let run = jcgraph(&["--help"]);
     for code in [
-        "0  done",
-        "2  a usage error",
-        "3  revoke --apply",
-        "4  revoke --apply",
-        "5  why",
-        "6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout",
+        "0 done",
+        "2 bad input",
+        "3 revoke --apply",
+        "4 declined",
+        "5 why",
+        "6 revoke --apply: not yet visible",
     ] {
         assert!(run.stdout.contains(code), "exit codes documented: {code}");
     }
-    assert!(run.stdout.contains("ids and types only"));
+}
+
+/// Each command's help lists its own options; the global ones are listed
+/// once, in `jcgraph --help`, which every command's help points to.
+#[test]
+fn global_options_are_listed_once() {
+    // The lines of a help text that list `option`.
+    let listed = |help: &str, option: &str| {
+        help.lines()
+            .filter(|l| {
+                l.trim_start()
+                    .trim_start_matches("-v, ")
+                    .starts_with(option)
+            })
+            .count()
+    };
+    let top = jcgraph(&["--help"]);
+    for option in [
+        "--format",
+        "--sandbox",
+        "--org ",
+        "--save",
+        "--org-id",
+        "--region",
+        "--base-url",
+        "--timeout",
+        "--max-in-flight",
+        "--rate-limit",
+        "--verbose",
+    ] {
+        assert_eq!(listed(&top.stdout, option), 1, "{option}: {}", top.stdout);
+    }
+    for name in COMMANDS {
+        let run = jcgraph(&["help", name]);
+        assert_eq!(run.code, 0, "{name}");
+        for option in ["--format", "--sandbox", "--max-in-flight", "--verbose"] {
+            assert_eq!(listed(&run.stdout, option), 0, "{name}: {}", run.stdout);
+        }
+        assert!(
+            run.stdout.contains(
+                "Global options (--format, --sandbox, --org, -v, ...): see jcgraph --help"
+            ),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+    // Global options still work after the command.
+    let run = jcgraph(&["groups", "ada", "--format", "json", "--sandbox", "-v"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+}
+
+/// On an 80-column terminal no example in any help is wrapped by clap: each
+/// line of an Examples section is a command, a `#` comment, or the
+/// continuation of a command that ends with `\`.
+#[test]
+fn examples_are_never_wrapped_mid_expression() {
+    for name in COMMANDS {
+        let mut command = command(&["help", name]);
+        command.env("COLUMNS", "80");
+        let run = run_command(command, "");
+        assert_eq!(run.code, 0, "{name}");
+        let examples = run.stdout.split_once("Examples:\n").map_or("", |(_, e)| e);
+        let mut continued = false;
+        for line in examples.lines() {
+            assert!(line.chars().count() <= 80, "{name}: {line}");
+            let starts = ["  jcgraph ", "  jq ", "  # "]
+                .iter()
+                .any(|p| line.starts_with(p));
+            assert!(
+                starts || (continued && line.starts_with("      ")),
+                "{name}: a wrapped example line:\n{line}\n\n{}",
+                run.stdout
+            );
+            continued = line.ends_with('\\') || (continued && !line.ends_with('\''));
+        }
+    }
 }
 
 /// A server that answers every traversal with one system whose type and
