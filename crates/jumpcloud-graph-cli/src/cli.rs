@@ -221,7 +221,8 @@ Exits 5 when the user does not reach the object.
 
 JSON: the explanation ({\"user\", \"object\", \"paths\", \"effective_sudo\", \
 \"deciding_path\", \"compiled_attributes\", \"compiled_sudo\", \
-\"agrees_with_server\", \"warnings\"}), or null when not reached.
+\"agrees_with_server\", \"warnings\"}), or null when not reached; deciding_path \
+indexes paths from 0 (the table's path 1 is 0).
 
 Examples:
   jcgraph why ada systems web-01

@@ -374,6 +374,66 @@ fn a_narrow_terminal_gets_a_narrower_table() {
     assert_snapshot!(run.stdout);
 }
 
+/// The JSON's conventions, as the README states them: the client's own
+/// keys are snake_case, only the wire's objects (`compiled_attributes`,
+/// `attributes`) keep JumpCloud's camelCase, sudo values are kebab-case,
+/// and `deciding_path` indexes `paths` from 0 where the table says "path 1".
+#[test]
+fn json_keys_are_snake_case_and_deciding_path_counts_from_zero() {
+    fn walk(value: &serde_json::Value, at: &str, bad: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    let snake = key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                    if !snake {
+                        bad.push(format!("{at}.{key}"));
+                    }
+                    // The wire's own objects, kept as sent.
+                    if key != "compiled_attributes" && !key.ends_with("attributes") {
+                        walk(inner, &format!("{at}.{key}"), bad);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}[{i}]"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    for args in [
+        &["access", "ada", "--format", "json"][..],
+        &["revoke", "ada", "systems", "web-01", "--format", "json"],
+    ] {
+        let value: serde_json::Value = serde_json::from_str(&json(args)).unwrap();
+        walk(&value, &args.join(" "), &mut bad);
+    }
+    assert!(bad.is_empty(), "keys not in snake_case: {bad:#?}");
+
+    let why: serde_json::Value = serde_json::from_str(&json(&[
+        "why",
+        "ada",
+        "systems",
+        "ada-macbook",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let index = why["deciding_path"].as_u64().expect("a deciding path");
+    let table = table(&["why", "ada", "systems", "ada-macbook"]);
+    assert!(
+        table.contains(&format!("decided by path {}", index + 1)),
+        "JSON {index}, table: {table}"
+    );
+    assert_eq!(why["effective_sudo"], "without-password");
+    let sudo = &why["paths"][index as usize]["sudo"];
+    assert!(sudo.as_str().is_some_and(|s| s.contains('-')), "{sudo}");
+}
+
 /// `jcgraph access ada > out.txt` keeps the ids: a table written to a file
 /// or a pipe is not fitted to any width (every column, one line per row).
 #[test]

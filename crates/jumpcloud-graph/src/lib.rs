@@ -138,8 +138,19 @@
 //! elsewhere (see the README).
 //!
 //! **JSON** (the `serde` feature). Every result serializes in a documented,
-//! stable shape (snake_case fields, ids as strings, types as JumpCloud's
-//! wire names, attributes as the wire object), held by snapshot tests:
+//! stable shape, held by snapshot tests. Its conventions:
+//!
+//! - The client's own keys are snake_case (`effective_sudo`,
+//!   `deciding_path`), and its values kebab-case (`"with-password"`) or
+//!   snake_case where they name a kind (`"user_group"`, `"not_yet_visible"`).
+//! - Ids are strings; types are JumpCloud's wire names (`"system"`).
+//! - The wire's own objects, `compiled_attributes` and each edge's
+//!   `attributes`, are kept as JumpCloud sent them, camelCase keys and all
+//!   (`{"sudo": {"enabled": true, "withoutPassword": false}}`).
+//! - Indexes count from 0: `deciding_path` and `paths_cut` index the
+//!   `paths` array (`.paths[.deciding_path]` in jq). `jcgraph`'s tables
+//!   number paths from 1, so its "path 1" is index 0.
+//!
 //!
 //! | type | JSON |
 //! |---|---|

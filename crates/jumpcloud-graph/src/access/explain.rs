@@ -62,7 +62,7 @@ use crate::{
 /// `{"user": node, "object": node, "paths": [path, ..], "effective_sudo":
 /// sudo, "deciding_path": index | null, "compiled_attributes": {..},
 /// "compiled_sudo": sudo | null, "agrees_with_server": bool, "warnings":
-/// [warning, ..]}`; `deciding_path` indexes `paths`. Nodes, paths and
+/// [warning, ..]}`; `deciding_path` indexes `paths`, from 0. Nodes, paths and
 /// warnings are described on [`GraphNode`], [`GrantPath`] (in the crate's
 /// JSON section) and [`AccessWarning`].
 #[derive(Clone, Debug, PartialEq)]
