@@ -13,7 +13,8 @@
 //! came as `null` or not at all, and every key it does not model (see
 //! [`BoundObject::other`]). The wire objects are read key by key, by hand,
 //! because serde's `flatten` would buffer every item to find the unknown
-//! keys; here an item without them costs what it did with derived decoders.
+//! keys, and straight into the result types: each edge's missing `from`
+//! is filled from the edge before while the path is read.
 //!
 //! A page is decoded with its requested size in hand: a page that holds
 //! more items than were asked for is refused as soon as the extra item is
@@ -23,7 +24,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -32,31 +33,56 @@ use crate::model::{Association, BoundObject, Edge, GrantPath, GraphNode, OtherKe
 use crate::printable::{EXCERPT_CHARS, body_excerpt};
 use crate::{Attributes, Error, GraphType, NodeId};
 
-/// A node (`to`, `from`): `GraphObject`.
-struct WireNode {
-    id: NodeId,
-    kind: GraphType,
-    attributes: Attributes,
-    other: OtherKeys,
+/// A wire object read key by key (see [`read_object`]), given what the
+/// reader needs from around it, straight into the facade's type.
+pub(crate) trait ReadObject: Sized {
+    /// What the reader needs: the node a path's edge starts at when the
+    /// server leaves `from` out, or nothing.
+    type Context;
+    /// What the object is, for errors.
+    const EXPECTING: &'static str;
+    fn read<'de, A: MapAccess<'de>>(map: A, context: &Self::Context) -> Result<Self, A::Error>;
 }
 
-/// A path edge or an association: `GraphConnection`.
-pub(crate) struct WireEdge {
-    from: Option<WireNode>,
-    to: WireNode,
-    attributes: Attributes,
-    other: OtherKeys,
+/// An item of a list response: read given the user every path starts at.
+pub(crate) trait Decode: ReadObject<Context = GraphNode> {}
+
+impl<T: ReadObject<Context = GraphNode>> Decode for T {}
+
+/// Reads a `T` from a JSON object, given its context.
+struct ObjectSeed<'c, T: ReadObject>(&'c T::Context, PhantomData<T>);
+
+impl<'c, T: ReadObject> ObjectSeed<'c, T> {
+    fn new(context: &'c T::Context) -> Self {
+        Self(context, PhantomData)
+    }
 }
 
-/// A traversal or `memberof` item: `GraphObjectWithPaths`.
-pub(crate) struct WireBound {
-    id: NodeId,
-    kind: GraphType,
-    compiled_attributes: Attributes,
-    paths: Vec<Vec<WireEdge>>,
-    external_id: Option<Option<String>>,
-    sync_status: Option<Value>,
-    other: OtherKeys,
+impl<T: ReadObject> Clone for ObjectSeed<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ReadObject> Copy for ObjectSeed<'_, T> {}
+
+impl<'de, T: ReadObject> DeserializeSeed<'de> for ObjectSeed<'_, T> {
+    type Value = T;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: ReadObject> Visitor<'de> for ObjectSeed<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map, self.0)
+    }
 }
 
 /// A key of a wire object: a field the decoder reads, or another key.
@@ -66,16 +92,16 @@ enum Key<F> {
 }
 
 /// Reads a key, telling the decoder's fields (`field`) from the rest.
-struct KeySeed<F>(fn(&str) -> Option<F>);
+struct KeySeed<'a, Field>(&'a Field);
 
-impl<'de, F> DeserializeSeed<'de> for KeySeed<F> {
+impl<'de, F, Field: Fn(&str) -> Option<F>> DeserializeSeed<'de> for KeySeed<'_, Field> {
     type Value = Key<F>;
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Key<F>, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<F> Visitor<'_> for KeySeed<F> {
+impl<F, Field: Fn(&str) -> Option<F>> Visitor<'_> for KeySeed<'_, Field> {
     type Value = Key<F>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -101,11 +127,11 @@ impl<F> Visitor<'_> for KeySeed<F> {
 /// other key kept, in one pass.
 fn read_object<'de, A: MapAccess<'de>, F>(
     mut map: A,
-    field: fn(&str) -> Option<F>,
+    field: impl Fn(&str) -> Option<F>,
     mut read: impl FnMut(F, &mut A) -> Result<(), A::Error>,
 ) -> Result<OtherKeys, A::Error> {
     let mut other = OtherKeys::default();
-    while let Some(key) = map.next_key_seed(KeySeed(field))? {
+    while let Some(key) = map.next_key_seed(KeySeed(&field))? {
         match key {
             Key::Known(field) => read(field, &mut map)?,
             Key::Other(key) => {
@@ -126,17 +152,18 @@ fn kept(raw: &RawValue) -> Value {
     serde_json::from_str(raw.get()).unwrap_or_else(|_| Value::String(raw.get().to_owned()))
 }
 
-/// Reads a field's value into `slot`, once: a repeated field is an error,
+/// Puts a field's `value` into `slot`, once: a repeated field is an error,
 /// as with derived decoders (and the generated types).
-fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+fn once<T, E: serde::de::Error>(
     slot: &mut Option<T>,
-    map: &mut A,
     name: &'static str,
-) -> Result<(), A::Error> {
+    value: Result<T, E>,
+) -> Result<(), E> {
+    let value = value?;
     if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
+        return Err(E::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
+    *slot = Some(value);
     Ok(())
 }
 
@@ -144,38 +171,19 @@ fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Resu
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// A wire object read key by key (see [`read_object`]).
-trait WireObject: Sized {
-    /// What the object is, for errors.
-    const EXPECTING: &'static str;
-    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+/// A node (`to`, `from`): `GraphObject`.
+struct WireNode {
+    id: NodeId,
+    kind: GraphType,
+    attributes: Attributes,
+    other: OtherKeys,
 }
 
-struct ObjectVisitor<T>(PhantomData<T>);
-
-impl<'de, T: WireObject> Visitor<'de> for ObjectVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::EXPECTING)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::read(map)
+impl<'de> Deserialize<'de> for WireNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ObjectSeed::<Self>::new(&()).deserialize(deserializer)
     }
 }
-
-macro_rules! deserialize_wire_object {
-    ($($wire:ty),+) => {$(
-        impl<'de> Deserialize<'de> for $wire {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(ObjectVisitor::<Self>(PhantomData))
-            }
-        }
-    )+};
-}
-
-deserialize_wire_object!(WireNode, WireEdge, WireBound);
 
 enum NodeField {
     Id,
@@ -183,10 +191,11 @@ enum NodeField {
     Attributes,
 }
 
-impl WireObject for WireNode {
+impl ReadObject for WireNode {
+    type Context = ();
     const EXPECTING: &'static str = "a graph object";
 
-    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+    fn read<'de, A: MapAccess<'de>>(map: A, _: &()) -> Result<Self, A::Error> {
         let (mut id, mut kind, mut attributes) = (None, None, None);
         let field = |key: &str| match key {
             "id" => Some(NodeField::Id),
@@ -195,9 +204,9 @@ impl WireObject for WireNode {
             _ => None,
         };
         let other = read_object(map, field, |field, map| match field {
-            NodeField::Id => once(&mut id, map, "id"),
-            NodeField::Type => once(&mut kind, map, "type"),
-            NodeField::Attributes => once(&mut attributes, map, "attributes"),
+            NodeField::Id => once(&mut id, "id", map.next_value()),
+            NodeField::Type => once(&mut kind, "type", map.next_value()),
+            NodeField::Attributes => once(&mut attributes, "attributes", map.next_value()),
         })?;
         Ok(WireNode {
             id: required(id, "id")?,
@@ -214,10 +223,13 @@ enum EdgeField {
     Attributes,
 }
 
-impl WireObject for WireEdge {
+/// A path edge or an association (`GraphConnection`); the context is the
+/// node a missing `from` is filled with.
+impl ReadObject for Edge {
+    type Context = GraphNode;
     const EXPECTING: &'static str = "a graph connection";
 
-    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+    fn read<'de, A: MapAccess<'de>>(map: A, context: &GraphNode) -> Result<Self, A::Error> {
         let (mut from, mut to, mut attributes) = (None, None, None);
         let field = |key: &str| match key {
             "from" => Some(EdgeField::From),
@@ -226,17 +238,73 @@ impl WireObject for WireEdge {
             _ => None,
         };
         let other = read_object(map, field, |field, map| match field {
-            EdgeField::From => once(&mut from, map, "from"),
-            EdgeField::To => once(&mut to, map, "to"),
-            EdgeField::Attributes => once(&mut attributes, map, "attributes"),
+            EdgeField::From => once(&mut from, "from", map.next_value::<Option<WireNode>>()),
+            EdgeField::To => once(&mut to, "to", map.next_value::<WireNode>()),
+            EdgeField::Attributes => once(&mut attributes, "attributes", map.next_value()),
         })?;
-        Ok(WireEdge {
-            // `from: null` reads as no `from`, as in the generated types.
-            from: from.flatten(),
-            to: required(to, "to")?,
+        let to = required(to, "to")?;
+        // `from: null` reads as no `from`, as in the generated types.
+        let (from, from_attributes, from_other) = match from.flatten() {
+            Some(node) => (
+                GraphNode::new(node.id, node.kind),
+                node.attributes,
+                node.other,
+            ),
+            None => (context.clone(), Attributes::absent(), OtherKeys::default()),
+        };
+        Ok(Edge {
+            from,
+            to: GraphNode::new(to.id, to.kind),
             attributes: attributes.unwrap_or_else(Attributes::absent),
+            from_attributes,
+            to_attributes: to.attributes,
             other,
+            from_other,
+            to_other: to.other,
         })
+    }
+}
+
+impl ReadObject for Association {
+    type Context = GraphNode;
+    const EXPECTING: &'static str = Edge::EXPECTING;
+
+    fn read<'de, A: MapAccess<'de>>(map: A, user: &GraphNode) -> Result<Self, A::Error> {
+        Edge::read(map, user).map(|edge| Association { edge })
+    }
+}
+
+/// One path: its edges, each missing `from` filled with the end of the
+/// edge before (the user for the first).
+#[derive(Clone, Copy)]
+struct PathSeed<'c>(&'c GraphNode);
+
+impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
+    type Value = GrantPath;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<GrantPath, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PathSeed<'_> {
+    type Value = GrantPath;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a path (an array of graph connections)")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<GrantPath, A::Error> {
+        let mut edges: Vec<Edge> = Vec::new();
+        loop {
+            let context = edges.last().map_or(self.0, |edge| &edge.to);
+            match seq.next_element_seed(ObjectSeed::<Edge>::new(context))? {
+                Some(edge) => edges.push(edge),
+                None => return Ok(GrantPath { edges }),
+            }
+        }
     }
 }
 
@@ -263,23 +331,31 @@ impl BoundField {
     }
 }
 
-impl WireObject for WireBound {
+/// A traversal or `memberof` item (`GraphObjectWithPaths`); the context is
+/// the user every path starts at.
+impl ReadObject for BoundObject {
+    type Context = GraphNode;
     const EXPECTING: &'static str = "a graph object with paths";
 
-    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+    fn read<'de, A: MapAccess<'de>>(map: A, user: &GraphNode) -> Result<Self, A::Error> {
         let (mut id, mut kind, mut compiled, mut paths) = (None, None, None, None);
         let (mut external_id, mut sync_status) = (None, None);
+        let paths_seed = ArraySeed {
+            limit: None,
+            seed: PathSeed(user),
+        };
         let other = read_object(map, BoundField::of, |field, map| match field {
-            BoundField::Id => once(&mut id, map, "id"),
-            BoundField::Type => once(&mut kind, map, "type"),
-            BoundField::CompiledAttributes => once(&mut compiled, map, "compiledAttributes"),
-            BoundField::Paths => once(&mut paths, map, "paths"),
-            BoundField::ExternalId => once(&mut external_id, map, "externalId"),
-            BoundField::SyncStatus => once(&mut sync_status, map, "syncStatus"),
+            BoundField::Id => once(&mut id, "id", map.next_value()),
+            BoundField::Type => once(&mut kind, "type", map.next_value()),
+            BoundField::CompiledAttributes => {
+                once(&mut compiled, "compiledAttributes", map.next_value())
+            }
+            BoundField::Paths => once(&mut paths, "paths", map.next_value_seed(paths_seed)),
+            BoundField::ExternalId => once(&mut external_id, "externalId", map.next_value()),
+            BoundField::SyncStatus => once(&mut sync_status, "syncStatus", map.next_value()),
         })?;
-        Ok(WireBound {
-            id: required(id, "id")?,
-            kind: required(kind, "type")?,
+        Ok(BoundObject {
+            node: GraphNode::new(required::<NodeId, _>(id, "id")?, required(kind, "type")?),
             compiled_attributes: compiled.unwrap_or_else(Attributes::absent),
             paths: required(paths, "paths")?,
             external_id,
@@ -289,110 +365,41 @@ impl WireObject for WireBound {
     }
 }
 
-impl WireEdge {
-    /// The edge, its missing `from` filled with `context`.
-    fn into_edge(self, context: &GraphNode) -> Edge {
-        let (from, from_attributes, from_other) = match self.from {
-            Some(node) => (
-                GraphNode::new(node.id, node.kind),
-                node.attributes,
-                node.other,
-            ),
-            None => (context.clone(), Attributes::absent(), OtherKeys::default()),
-        };
-        Edge {
-            from,
-            to: GraphNode::new(self.to.id, self.to.kind),
-            attributes: self.attributes,
-            from_attributes,
-            to_attributes: self.to.attributes,
-            other: self.other,
-            from_other,
-            to_other: self.to.other,
-        }
-    }
+/// A JSON array, each element read by `seed`; of at most `limit` elements
+/// when there is a limit.
+#[derive(Clone, Copy)]
+struct ArraySeed<S> {
+    limit: Option<usize>,
+    seed: S,
 }
 
-impl WireBound {
-    pub(crate) fn into_bound(self, user: &GraphNode) -> BoundObject {
-        let paths = self
-            .paths
-            .into_iter()
-            .map(|edges| {
-                let mut context = user.clone();
-                let edges = edges
-                    .into_iter()
-                    .map(|wire| {
-                        let edge = wire.into_edge(&context);
-                        context = edge.to.clone();
-                        edge
-                    })
-                    .collect();
-                GrantPath { edges }
-            })
-            .collect();
-        BoundObject {
-            node: GraphNode::new(self.id, self.kind),
-            compiled_attributes: self.compiled_attributes,
-            paths,
-            external_id: self.external_id,
-            sync_status: self.sync_status,
-            other: self.other,
-        }
-    }
-}
-
-/// An item of a list response, decoded from its wire form.
-pub(crate) trait Decode: Sized {
-    /// The wire form.
-    type Wire: for<'de> Deserialize<'de>;
-    /// The item, given the user every path starts at.
-    fn from_wire(wire: Self::Wire, user: &GraphNode) -> Self;
-}
-
-impl Decode for BoundObject {
-    type Wire = WireBound;
-    fn from_wire(wire: WireBound, user: &GraphNode) -> Self {
-        wire.into_bound(user)
-    }
-}
-
-impl Decode for Association {
-    type Wire = WireEdge;
-    fn from_wire(wire: WireEdge, user: &GraphNode) -> Self {
-        Association {
-            edge: wire.into_edge(user),
-        }
-    }
-}
-
-/// A JSON array of at most `limit` elements.
-struct LimitedSeq<W> {
-    limit: usize,
-    wire: PhantomData<W>,
-}
-
-impl<'de, W: Deserialize<'de>> DeserializeSeed<'de> for LimitedSeq<W> {
-    type Value = Vec<W>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<W>, D::Error> {
+impl<'de, S: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for ArraySeed<S> {
+    type Value = Vec<S::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de, W: Deserialize<'de>> Visitor<'de> for LimitedSeq<W> {
-    type Value = Vec<W>;
+impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for ArraySeed<S> {
+    type Value = Vec<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a JSON array of at most {} items", self.limit)
+        match self.limit {
+            Some(limit) => write!(f, "a JSON array of at most {limit} items"),
+            None => f.write_str("a JSON array"),
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<W>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.limit));
-        while let Some(item) = seq.next_element()? {
-            if items.len() == self.limit {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let limit = self.limit.unwrap_or(usize::MAX);
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(limit));
+        while let Some(item) = seq.next_element_seed(self.seed)? {
+            if items.len() == limit {
                 return Err(serde::de::Error::custom(format_args!(
-                    "the page holds more than the {} items requested",
-                    self.limit
+                    "the page holds more than the {limit} items requested"
                 )));
             }
             items.push(item);
@@ -411,14 +418,13 @@ pub(crate) fn decode_page<T: Decode>(
     scrub: &dyn Fn(&str) -> String,
 ) -> Result<Vec<T>, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let wire = LimitedSeq::<T::Wire> {
-        limit,
-        wire: PhantomData,
+    ArraySeed {
+        limit: Some(limit),
+        seed: ObjectSeed::<T>::new(user),
     }
     .deserialize(&mut deserializer)
     .and_then(|items| deserializer.end().map(|()| items))
-    .map_err(|error| decode_error(error, body, request, scrub))?;
-    Ok(wire.into_iter().map(|w| T::from_wire(w, user)).collect())
+    .map_err(|error| decode_error(error, body, request, scrub))
 }
 
 /// The error for a body that could not be decoded. serde_json's message is
