@@ -447,3 +447,46 @@ fn decode_error(
     let body = body_excerpt(head, scrub);
     Error::decode(request.clone(), body, cause)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ObjectId;
+
+    fn decoded<T: Decode>(body: &str) -> Vec<T> {
+        let user = crate::model::user_node(ObjectId::parse("651000000000000000000001").unwrap());
+        let request = Request {
+            method: "GET",
+            path: "(test)".into(),
+        };
+        decode_page(body.as_bytes(), 10, &user, &request, &|t| t.to_string()).unwrap()
+    }
+
+    #[test]
+    fn an_item_without_unknown_keys_allocates_nothing_for_them() {
+        // The empty `other` is one null pointer, and decoding leaves it so
+        // at every level (item, edge, `from`, `to`): no map is built until
+        // a key the crate does not model arrives (`OtherKeys::default()` is
+        // `None`; an allocated but empty map would not equal it).
+        assert_eq!(
+            std::mem::size_of::<OtherKeys>(),
+            std::mem::size_of::<usize>()
+        );
+        let items: Vec<BoundObject> = decoded(
+            r#"[{"id": "653000000000000000000004", "type": "system", "compiledAttributes": null,
+                 "paths": [[{"attributes": {}, "to": {"id": "652000000000000000000002", "type": "user_group", "attributes": null}},
+                            {"from": {"id": "652000000000000000000002", "type": "user_group"},
+                             "to": {"id": "653000000000000000000004", "type": "system"}}]]}]"#,
+        );
+        assert_eq!(items[0].other, OtherKeys::default());
+        for edge in &items[0].paths[0].edges {
+            for other in [&edge.other, &edge.from_other, &edge.to_other] {
+                assert_eq!(other, &OtherKeys::default());
+            }
+        }
+        let associations: Vec<Association> =
+            decoded(r#"[{"to": {"id": "653000000000000000000004", "type": "system"}}]"#);
+        assert_eq!(associations[0].edge.other, OtherKeys::default());
+        assert_eq!(associations[0].edge.to_other, OtherKeys::default());
+    }
+}
