@@ -26,6 +26,7 @@ mod error;
 mod output;
 mod progress;
 mod render;
+mod save;
 mod table;
 mod terminal;
 

@@ -365,6 +365,16 @@ impl ReadObject for BoundObject {
     }
 }
 
+/// One traversal item from its wire JSON, as a page's decoder reads it
+/// (for tests that build items by hand).
+#[cfg(test)]
+pub(crate) fn bound_object_from_json(
+    wire: Value,
+    user: &GraphNode,
+) -> Result<BoundObject, serde_json::Error> {
+    ObjectSeed::<BoundObject>::new(user).deserialize(wire)
+}
+
 /// A JSON array, each element read by `seed`; of at most `limit` elements
 /// when there is a limit.
 #[derive(Clone, Copy)]
