@@ -473,3 +473,25 @@ fn attributes_nested_past_the_limit_fail_the_page_for_both_decoders() {
     );
     assert!(serde_json::from_str::<Vec<types::GraphObjectWithPaths>>(&body).is_err());
 }
+
+#[test]
+fn a_server_key_named_like_a_field_we_may_add_stays_under_other() {
+    // Room for fields the crate adds later (a `name` from lookups, say):
+    // the server's unknown keys never land beside the crate's own keys, so
+    // a `name` the server sends today cannot meet one the crate writes.
+    let user = USER.parse().unwrap();
+    let body = json!([{"id": object_id(1), "type": "system", "name": "web-01",
+                       "paths": [[{"name": "binding",
+                                   "to": {"id": object_id(1), "type": "system", "name": "web-01"}}]]}]);
+    let items = decode_bound_objects(user, body.to_string().as_bytes(), 100).unwrap();
+    let json = serde_json::to_value(&items[0]).unwrap();
+    assert!(json.get("name").is_none(), "{json}");
+    assert_eq!(json["other"], json!({"name": "web-01"}), "{json}");
+    let edge = &json["paths"][0]["edges"][0];
+    assert!(
+        edge.get("name").is_none() && edge["to"].get("name").is_none(),
+        "{edge}"
+    );
+    assert_eq!(edge["other"], json!({"name": "binding"}), "{edge}");
+    assert_eq!(edge["to_other"], json!({"name": "web-01"}), "{edge}");
+}
