@@ -244,6 +244,8 @@ mod ids;
 mod limits;
 mod list;
 mod model;
+mod name_cache;
+mod names;
 mod ops;
 mod options;
 mod pagination;
@@ -271,7 +273,11 @@ pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
 pub use list::{AssociationList, MemberOf, Traversal};
-pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
+pub use model::{
+    Association, BoundObject, Edge, Grant, GrantPath, GraphNode, NameFn, NameSource, NameWarning,
+    Resolved,
+};
+pub use names::Names;
 pub use pagination::{Items, Page, Pages};
 pub use printable::shown_escaped;
 pub use retry::RetryPolicy;

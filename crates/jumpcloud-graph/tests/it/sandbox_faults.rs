@@ -390,3 +390,124 @@ async fn a_rate_limit_spaces_requests_across_clones() {
     );
     assert_eq!(sandbox.stats().requests_total, 100);
 }
+
+/// The fan-out user's systems as nodes, each repeated in 30 "paths", plus
+/// the org's user groups: what a report over many paths asks names for.
+async fn bound_nodes(setup: &Setup) -> Vec<jumpcloud_graph::GraphNode> {
+    let user = setup.client.user(setup.user.as_str()).unwrap();
+    let systems = user.systems().try_collect().await.unwrap();
+    let groups = user.member_of().try_collect().await.unwrap();
+    let mut nodes = Vec::new();
+    for _ in 0..30 {
+        nodes.extend(systems.iter().map(|s| s.node().clone()));
+    }
+    nodes.extend(groups.iter().map(|g| g.node().clone()));
+    nodes.push(user.node());
+    nodes
+}
+
+/// Requests the sandbox saw whose path ends with `path`.
+fn lookups(sandbox: &Sandbox, path: &str) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with(path))
+        .count()
+}
+
+#[tokio::test]
+async fn names_cost_one_request_per_kind_per_100_ids_and_none_from_the_cache() {
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    let resolved = names.resolve(&nodes).await;
+    assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+    let systems = nodes.iter().filter(|n| n.kind().to_string() == "system");
+    for system in systems {
+        assert!(resolved.get(system).is_some(), "{system} unnamed");
+    }
+    assert!(resolved.get(nodes.last().unwrap()).is_some(), "the user");
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        3,
+        "250 ids: 3 requests"
+    );
+    assert_eq!(lookups(&setup.sandbox, "/search/systemusers"), 1);
+    assert!(lookups(&setup.sandbox, "/usergroups") <= 1);
+    let before = setup.sandbox.requests().len();
+
+    // A second resolve, from a clone: all from the shared cache.
+    let again = setup.client.clone().names().resolve(&nodes).await;
+    assert_eq!(setup.sandbox.requests().len(), before, "no request");
+    assert_eq!(again.len(), resolved.len());
+    let first = nodes.first().unwrap();
+    assert_eq!(names.cached(first).as_deref(), resolved.get(first));
+}
+
+#[tokio::test]
+async fn a_failed_lookup_leaves_ids_and_a_warning_and_never_an_error() {
+    let plan = FaultPlan::new()
+        .seed(7)
+        .rule(FaultRule::always(Fault::status(502)).path_contains("/search/systems"));
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    setup.sandbox.set_faults(plan);
+    let resolved = setup.client.names().resolve(&nodes).await;
+    let [warning] = resolved.warnings() else {
+        panic!(
+            "one warning per failed operation: {:?}",
+            resolved.warnings()
+        );
+    };
+    assert_eq!(warning.operation(), "search_systems_post");
+    assert_eq!(warning.nodes(), 250, "{warning}");
+    assert!(warning.reason().contains("502"), "{warning}");
+    assert!(
+        nodes
+            .iter()
+            .filter(|n| n.kind().to_string() == "system")
+            .all(|n| resolved.get(n).is_none())
+    );
+    // The other kinds are named; the failed ones are not cached, so they
+    // are asked for again once the server recovers.
+    assert!(resolved.get(nodes.last().unwrap()).is_some(), "the user");
+    setup.sandbox.clear_faults();
+    let retried = setup.client.names().resolve(&nodes).await;
+    assert!(retried.warnings().is_empty());
+    assert!(retried.get(&nodes[0]).is_some());
+}
+
+#[tokio::test]
+async fn users_by_email_or_username_take_one_request_and_name_none_clearly() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = sandbox.client_with(|b| b.retry(fast_retries()));
+    let ada = client.user_by_email("ada@acme.example").await.unwrap();
+    assert_eq!(ada.id().to_string(), "651000000000000000000001");
+    assert_eq!(lookups(&sandbox, "/search/systemusers"), 1);
+    assert_eq!(client.names().cached(&ada.node()).as_deref(), Some("ada"));
+    let grace = client.user_by_username("grace").await.unwrap();
+    assert_eq!(grace.id().to_string(), "651000000000000000000002");
+    let none = client
+        .user_by_email("nobody@acme.example")
+        .await
+        .unwrap_err();
+    assert_eq!(none.kind(), jumpcloud_graph::ErrorKind::NoUniqueMatch);
+    assert!(none.is_not_found(), "{none}");
+    assert_eq!(none.matches(), Some(&[][..]));
+    assert_eq!(lookups(&sandbox, "/search/systemusers"), 3);
+    for bad in ["", "ada", "ada@acme.example\u{1b}[2J"] {
+        let error = client.user_by_email(bad).await.unwrap_err();
+        assert!(error.is_invalid_input(), "{bad:?}: {error}");
+    }
+    // A filter operator in the text is only text: it matches nobody.
+    let sneaky = client
+        .user_by_username("{\"$ne\": \"\"}")
+        .await
+        .unwrap_err();
+    assert!(sneaky.is_not_found(), "{sneaky}");
+    assert_eq!(
+        lookups(&sandbox, "/search/systemusers"),
+        4,
+        "bad input sends nothing"
+    );
+}

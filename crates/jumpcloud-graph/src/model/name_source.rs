@@ -1,0 +1,245 @@
+//! Where `display_with` and `with_names` read names from: the resolver's
+//! answer and cache (their impls are in `names/`), your own maps, or a
+//! function. Here, beside [`GraphNode`], so the result types need nothing
+//! above them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use crate::{Error, GraphNode, NodeId};
+
+/// Anything that can name a node: [`Resolved`](crate::Resolved) (what
+/// [`Names::resolve`](crate::Names::resolve) found), [`Names`](crate::Names) (its cache), maps keyed by
+/// [`GraphNode`], [`NodeId`] or the id's text, and [`NameFn`] around a
+/// function.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use jumpcloud_graph::{GraphNode, GraphType, NameSource, ObjectId};
+///
+/// let web = GraphNode::new(ObjectId::parse("653000000000000000000004")?, GraphType::System);
+/// let names = HashMap::from([("653000000000000000000004".to_string(), "web-01".to_string())]);
+/// assert_eq!(names.name_of(&web).as_deref(), Some("web-01"));
+/// assert_eq!(web.display_with(&names).to_string(), "system web-01");
+/// # Ok::<(), jumpcloud_graph::Error>(())
+/// ```
+pub trait NameSource {
+    /// The name of `node`, when known.
+    fn name_of(&self, node: &GraphNode) -> Option<String>;
+}
+
+impl<T: NameSource + ?Sized> NameSource for &T {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        (**self).name_of(node)
+    }
+}
+
+impl<T: NameSource> NameSource for Option<T> {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        self.as_ref().and_then(|source| source.name_of(node))
+    }
+}
+
+/// Maps of names by node, by id, or by the id's text.
+macro_rules! map_sources {
+    ($($map:ident<$key:ty $(, $hasher:ident)?>: |$node:ident| $lookup:expr;)*) => {$(
+        impl<$($hasher: BuildHasher)?> NameSource for $map<$key, String $(, $hasher)?> {
+            fn name_of(&self, $node: &GraphNode) -> Option<String> {
+                self.get(&*$lookup).cloned()
+            }
+        }
+    )*};
+}
+
+map_sources! {
+    HashMap<GraphNode, S>: |node| node;
+    HashMap<NodeId, S>: |node| node.id();
+    HashMap<String, S>: |node| node.id().as_sent();
+    BTreeMap<GraphNode>: |node| node;
+    BTreeMap<NodeId>: |node| node.id();
+    BTreeMap<String>: |node| node.id().as_sent();
+}
+
+/// A function as a [`NameSource`]:
+/// `path.display_with(&NameFn(|node| lookup(node)))`.
+///
+/// ```
+/// use jumpcloud_graph::{GraphNode, GraphType, NameFn, ObjectId};
+///
+/// let web = GraphNode::new(ObjectId::parse("653000000000000000000004")?, GraphType::System);
+/// let shown = web.display_with(&NameFn(|_: &GraphNode| Some("web-01".to_string())));
+/// assert_eq!(shown.to_string(), "system web-01");
+/// # Ok::<(), jumpcloud_graph::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct NameFn<F>(pub F);
+
+impl<F: Fn(&GraphNode) -> Option<String>> NameSource for NameFn<F> {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        (self.0)(node)
+    }
+}
+
+/// Names as results carry them (the resolver's answer, shared by every
+/// explanation of a report).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct NameTable(pub(crate) Arc<HashMap<GraphNode, Arc<str>>>);
+
+impl NameSource for NameTable {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        self.0.get(node).map(|name| name.to_string())
+    }
+}
+
+impl NameTable {
+    /// The name of `node`, when known.
+    pub(crate) fn get(&self, node: &GraphNode) -> Option<&str> {
+        self.0.get(node).map(AsRef::as_ref)
+    }
+}
+
+/// The keys whose values are the server's attribute objects (or unknown
+/// keys kept as sent): a node-like `{"id", "type"}` inside them is data,
+/// not a node, and gets no name.
+#[cfg(feature = "serde")]
+const OPAQUE_KEYS: &[&str] = &[
+    "attributes",
+    "from_attributes",
+    "to_attributes",
+    "compiled_attributes",
+    "sync_status",
+    "other",
+];
+
+/// Adds `"name"` to every node (`{"id": .., "type": ..}`) of a result's
+/// JSON that `names` knows, outside the opaque keys; a known `name` wins
+/// over anything of that key already there.
+#[cfg(feature = "serde")]
+pub(crate) fn add_names(value: &mut serde_json::Value, names: &NameTable) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|item| add_names(item, names)),
+        Value::Object(map) => {
+            let node = match (map.get("id"), map.get("type")) {
+                (Some(Value::String(id)), Some(Value::String(kind))) => Some(GraphNode::new(
+                    NodeId::from_server(id),
+                    crate::GraphType::from_wire(kind),
+                )),
+                _ => None,
+            };
+            if let Some(name) = node.as_ref().and_then(|node| names.get(node)) {
+                map.insert("name".to_owned(), Value::String(name.to_owned()));
+            }
+            for (key, inner) in map.iter_mut() {
+                if !OPAQUE_KEYS.contains(&key.as_str()) {
+                    add_names(inner, names);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names a [`Names::resolve`](crate::Names::resolve) found, and why some are missing.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub(crate) names: NameTable,
+    warnings: Vec<NameWarning>,
+}
+
+impl Resolved {
+    /// The name of `node`, when known.
+    pub fn get(&self, node: &GraphNode) -> Option<&str> {
+        self.names.get(node)
+    }
+
+    /// Every named node and its name.
+    pub fn iter(&self) -> impl Iterator<Item = (&GraphNode, &str)> {
+        self.names
+            .0
+            .iter()
+            .map(|(node, name)| (node, name.as_ref()))
+    }
+
+    /// How many nodes are named.
+    pub fn len(&self) -> usize {
+        self.names.0.len()
+    }
+
+    /// Whether no node is named.
+    pub fn is_empty(&self) -> bool {
+        self.names.0.is_empty()
+    }
+
+    /// The names, as results carry them.
+    pub(crate) fn table(&self) -> &NameTable {
+        &self.names
+    }
+
+    /// The lookups that failed, one per operation: their nodes stay ids.
+    pub fn warnings(&self) -> &[NameWarning] {
+        &self.warnings
+    }
+
+    /// Notes a failed request for `nodes` nodes; a later failure of the
+    /// same operation adds its nodes to the first one's warning.
+    pub(crate) fn warn(&mut self, operation: &'static str, nodes: usize, error: &Error) {
+        match self.warnings.iter_mut().find(|w| w.operation == operation) {
+            Some(warning) => warning.nodes = warning.nodes.saturating_add(nodes),
+            None => self.warnings.push(NameWarning {
+                operation,
+                nodes,
+                reason: error.to_string(),
+            }),
+        }
+    }
+}
+
+/// A lookup that failed (after the client's retries): the nodes it was for
+/// are shown by id.
+#[derive(Clone, Debug)]
+pub struct NameWarning {
+    operation: &'static str,
+    nodes: usize,
+    reason: String,
+}
+
+impl NameWarning {
+    /// JumpCloud's operationId of the lookup, e.g. `search_systems_post`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// How many nodes stay unnamed because of it.
+    pub fn nodes(&self) -> usize {
+        self.nodes
+    }
+
+    /// The error, as [`Error`]'s `Display` said it.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl std::fmt::Display for NameWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} could not be named ({} failed: {}); shown by id",
+            if self.nodes == 1 {
+                "1 object".to_owned()
+            } else {
+                format!("{} objects", self.nodes)
+            },
+            self.operation,
+            self.reason
+        )
+    }
+}
+
+impl NameSource for Resolved {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        self.get(node).map(str::to_owned)
+    }
+}
