@@ -159,6 +159,11 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
 
+    /// Skip the name lookups: tables and JSON show ids only (users and
+    /// objects given by name are still looked up)
+    #[arg(long, global = true)]
+    pub no_names: bool,
+
     /// Log requests and retries to stderr (-vv debug, -vvv trace); the
     /// credential is never shown
     #[arg(short, long, global = true, action = ArgAction::Count)]

@@ -22,15 +22,18 @@ use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
 
 pub(crate) use name_source::NameTable;
 #[cfg(feature = "serde")]
-pub(crate) use name_source::add_names;
+pub(crate) use name_source::with_names_in_json;
 pub use name_source::{NameFn, NameSource, NameWarning, Resolved};
 
 /// One object in the graph: its id and type.
 ///
 /// With the `serde` feature it serializes as `{"id": "64b…", "type":
 /// "system"}`, the wire's own shape, and deserializes from it.
+///
+/// Inside a result that carries names (`with_names`), a named node also
+/// has `"name"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct GraphNode {
     id: NodeId,
     #[cfg_attr(feature = "serde", serde(rename = "type"))]

@@ -11,7 +11,7 @@ use crate::render;
 use crate::table::Column;
 
 pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     let mut list = user.member_of().filters(args.filter);
     for key in args.sort {
         list = list.sort(key);
@@ -42,7 +42,7 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
 }
 
 pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     let mut targets: Vec<AssociationTarget> = Vec::new();
     for target in args.target {
         if !targets.contains(&target) {

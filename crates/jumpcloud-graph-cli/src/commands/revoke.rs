@@ -27,8 +27,8 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
                 .into(),
         ));
     }
-    let user = ctx.user(&args.object.user)?;
-    let id = super::why::object(ctx.directory(), kind, &args.object.id)?;
+    let user = ctx.user(&args.object.user).await?;
+    let id = super::why::object(ctx, kind, &args.object.id).await?;
     let plan = user
         .revoke_plan(kind, id)
         .await?

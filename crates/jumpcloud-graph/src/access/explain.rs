@@ -265,15 +265,9 @@ impl serde::Serialize for Explanation {
     /// The shape documented on the type; with names (see
     /// [`with_names`](Self::with_names)), each named node also has `"name"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.names {
-            None => Unnamed(self).serialize(serializer),
-            Some(names) => {
-                let mut value =
-                    serde_json::to_value(Unnamed(self)).map_err(serde::ser::Error::custom)?;
-                crate::model::add_names(&mut value, names);
-                serde::Serialize::serialize(&value, serializer)
-            }
-        }
+        crate::model::with_names_in_json(self.names.as_ref(), || {
+            Unnamed(self).serialize(serializer)
+        })
     }
 }
 

@@ -239,21 +239,17 @@ impl fmt::Display for AccessReport {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for AccessReport {
+    /// The shape documented on the type; with names (see
+    /// [`with_names`](Self::with_names)), each named node also has `"name"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(4))?;
-        match &self.names {
-            Some(names) => {
-                let mut user =
-                    serde_json::to_value(&self.user).map_err(serde::ser::Error::custom)?;
-                crate::model::add_names(&mut user, names);
-                map.serialize_entry("user", &user)?;
-            }
-            None => map.serialize_entry("user", &self.user)?,
-        }
-        map.serialize_entry("objects", &self.objects)?;
-        map.serialize_entry("groups", &self.groups)?;
-        map.serialize_entry("warnings", &self.warnings)?;
-        map.end()
+        crate::model::with_names_in_json(self.names.as_ref(), || {
+            let mut map = serializer.serialize_map(Some(4))?;
+            map.serialize_entry("user", &self.user)?;
+            map.serialize_entry("objects", &self.objects)?;
+            map.serialize_entry("groups", &self.groups)?;
+            map.serialize_entry("warnings", &self.warnings)?;
+            map.end()
+        })
     }
 }

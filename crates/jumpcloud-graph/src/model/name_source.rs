@@ -99,45 +99,52 @@ impl NameTable {
     }
 }
 
-/// The keys whose values are the server's attribute objects (or unknown
-/// keys kept as sent): a node-like `{"id", "type"}` inside them is data,
-/// not a node, and gets no name.
 #[cfg(feature = "serde")]
-const OPAQUE_KEYS: &[&str] = &[
-    "attributes",
-    "from_attributes",
-    "to_attributes",
-    "compiled_attributes",
-    "sync_status",
-    "other",
-];
+std::thread_local! {
+    /// The names of the result being serialized on this thread, if it
+    /// carries any: serializing is synchronous, so a node reads them here
+    /// rather than every result type threading them through its shape.
+    static SERIALIZING_WITH: std::cell::RefCell<Option<NameTable>> =
+        const { std::cell::RefCell::new(None) };
+}
 
-/// Adds `"name"` to every node (`{"id": .., "type": ..}`) of a result's
-/// JSON that `names` knows, outside the opaque keys; a known `name` wins
-/// over anything of that key already there.
+/// Runs `serialize` with `names` in effect for every [`GraphNode`] it
+/// serializes (restored afterwards, also on a panic).
 #[cfg(feature = "serde")]
-pub(crate) fn add_names(value: &mut serde_json::Value, names: &NameTable) {
-    use serde_json::Value;
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(|item| add_names(item, names)),
-        Value::Object(map) => {
-            let node = match (map.get("id"), map.get("type")) {
-                (Some(Value::String(id)), Some(Value::String(kind))) => Some(GraphNode::new(
-                    NodeId::from_server(id),
-                    crate::GraphType::from_wire(kind),
-                )),
-                _ => None,
-            };
-            if let Some(name) = node.as_ref().and_then(|node| names.get(node)) {
-                map.insert("name".to_owned(), Value::String(name.to_owned()));
-            }
-            for (key, inner) in map.iter_mut() {
-                if !OPAQUE_KEYS.contains(&key.as_str()) {
-                    add_names(inner, names);
-                }
-            }
+pub(crate) fn with_names_in_json<R>(names: Option<&NameTable>, serialize: impl FnOnce() -> R) -> R {
+    struct Restore(Option<NameTable>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            SERIALIZING_WITH.with(|current| *current.borrow_mut() = previous);
         }
-        _ => {}
+    }
+    let Some(names) = names else {
+        return serialize();
+    };
+    let previous = SERIALIZING_WITH.with(|current| current.borrow_mut().replace(names.clone()));
+    let _restore = Restore(previous);
+    serialize()
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GraphNode {
+    /// `{"id", "type"}`, and `"name"` inside a result that carries names.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let name = SERIALIZING_WITH.with(|current| {
+            current
+                .borrow()
+                .as_ref()
+                .and_then(|names| names.get(self).map(str::to_owned))
+        });
+        let mut map = serializer.serialize_map(Some(2 + usize::from(name.is_some())))?;
+        map.serialize_entry("id", self.id())?;
+        map.serialize_entry("type", self.kind())?;
+        if let Some(name) = name {
+            map.serialize_entry("name", &name)?;
+        }
+        map.end()
     }
 }
 
