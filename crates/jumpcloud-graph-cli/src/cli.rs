@@ -29,10 +29,12 @@ life of the process only; with --org FILE --save they are written back to \
 FILE, so that the next run sees them.
 
 Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
-JUMPCLOUD_CLIENT_SECRET), users and objects are given by id (24 hex \
-digits): the user graph returns ids and types only, and names live behind \
-other JumpCloud endpoints (/systemusers, /systems, /usergroups, ...) that \
-jcgraph does not call.";
+JUMPCLOUD_CLIENT_SECRET), a user is given by id (24 hex digits), email or \
+username, and an object by id or unique name (jcgraph why ada@acme.example \
+systems web-01). The user graph returns ids and types only: names in tables \
+and JSON are looked up in JumpCloud's directory (one request per kind of \
+object per 100 ids; a failed lookup leaves ids and a note). --no-names skips \
+those lookups.";
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -314,9 +316,10 @@ Examples:
     /// Review many users at once: everything each reaches, as one JSON line
     /// per user
     #[command(after_help = "\
-Reads user ids (or, in the sandbox, names), one a line, from --users FILE or \
-from stdin with --users -; blank lines and lines starting with # are skipped. \
-In the sandbox without --users it reviews every user of the org. Users are \
+Reads users (ids, emails or usernames; in the sandbox, names), one a line, \
+from --users FILE or from stdin with --users -; blank lines and lines \
+starting with # are skipped. Without --users it reviews every user of the \
+org (against JumpCloud, listed 100 a page). Users are \
 fetched concurrently (--concurrency, within --max-in-flight and --rate-limit), \
 and printed in input order.
 
