@@ -54,16 +54,28 @@ pub async fn object(
     kind: TraversalKind,
     text: &str,
 ) -> Result<ObjectId, CliError> {
+    object_of(client, directory, kind.name(), &|t| kind.returns(t), text).await
+}
+
+/// The object `text` names among the types `accepts` allows (`what` names
+/// them in errors, e.g. `systems`).
+pub async fn object_of(
+    client: &Client,
+    directory: &Directory,
+    what: &str,
+    accepts: &dyn Fn(&GraphType) -> bool,
+    text: &str,
+) -> Result<ObjectId, CliError> {
     if matches!(directory, Directory::Sandbox(_)) || ObjectId::parse(text.trim()).is_ok() {
-        return directory.object(text, kind.name(), &|t| kind.returns(t));
+        return directory.object(text, what, accepts);
     }
     let names = client.names();
     let mut found: Vec<GraphNode> = Vec::new();
-    for graph_type in NAMED_KINDS.iter().filter(|t| kind.returns(t)) {
+    for graph_type in NAMED_KINDS.iter().filter(|t| accepts(t)) {
         match names.find(graph_type, text).await {
             Ok(node) => found.push(node),
             Err(error) if error.is_not_found() => {}
-            Err(error) => return Err(usage_when_ours(error, kind.name())),
+            Err(error) => return Err(usage_when_ours(error, what)),
         }
     }
     match found.as_slice() {
@@ -73,16 +85,14 @@ pub async fn object(
             ))
         }),
         [] => Err(CliError::Usage(format!(
-            "no {} named {:?} in JumpCloud (names are matched whole, ignoring case; give the \
-             id to be sure)",
-            kind.name(),
+            "no {what} named {:?} in JumpCloud (names are matched whole, ignoring case; give \
+             the id to be sure)",
             text.trim()
         ))),
         many => Err(CliError::Usage(format!(
-            "{:?} names {} {}: {}; give the id",
+            "{:?} names {} {what}: {}; give the id",
             text.trim(),
             many.len(),
-            kind.name(),
             many.iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
@@ -128,6 +138,20 @@ pub async fn named_explanations(
         .into_iter()
         .map(|e| e.with_names(&resolved))
         .collect()
+}
+
+/// Against JumpCloud with names on, looks up `nodes` for tables.
+pub async fn learn<'a>(
+    client: &Client,
+    directory: &mut Directory,
+    names: bool,
+    nodes: impl IntoIterator<Item = &'a GraphNode>,
+) {
+    if names && matches!(directory, Directory::Api(_)) {
+        let resolved = client.names().resolve(nodes).await;
+        warn(&resolved);
+        directory.learn(&resolved);
+    }
 }
 
 fn warn(resolved: &jumpcloud_graph::Resolved) {

@@ -188,6 +188,31 @@ fn against_the_api_a_user_by_email_shows_names_with_one_lookup_per_kind() {
 }
 
 #[test]
+fn against_the_api_lists_writes_and_plans_take_and_show_names() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["groups", "grace"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.contains("user grace is a member of"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Engineering"), "{}", run.stdout);
+    let run = api.run(&["associate", "ken@acme.example", "system", "db-01"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let run = api.run(&["revoke", "ken", "systems", "db-01"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("user ken"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("system db-01 (PostgreSQL)"),
+        "{}",
+        run.stdout
+    );
+    let run = api.run(&["associate", "ken", "system", "no-such-host"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+}
+
+#[test]
 fn against_the_api_names_that_match_nothing_are_a_usage_error() {
     let api = FakeJumpCloud::start();
     let run = api.run(&["access", "nobody@acme.example"]);

@@ -20,6 +20,12 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &groups)?,
         Format::Table => {
+            let nodes = groups
+                .iter()
+                .flat_map(|g| g.paths())
+                .flat_map(|p| p.nodes());
+            let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+            crate::api_names::learn(client, directory, ctx.names, nodes).await;
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
                 &format!(
@@ -54,6 +60,11 @@ pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit,
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &associations)?,
         Format::Table => {
+            let nodes = associations
+                .iter()
+                .flat_map(|a| [a.edge().from(), a.edge().to()]);
+            let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+            crate::api_names::learn(client, directory, ctx.names, nodes).await;
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
                 &format!(

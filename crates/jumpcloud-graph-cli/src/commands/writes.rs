@@ -30,9 +30,10 @@ struct Done {
 async fn parts(ctx: &Ctx, write: &WriteTarget) -> Result<(User, ObjectId, GraphNode), CliError> {
     let user = ctx.user(&write.user).await?;
     let target = &write.target;
-    let id = ctx.directory().object(&write.id, target.as_str(), &|t| {
-        t.as_str() == target.as_str()
-    })?;
+    let accepts = |t: &GraphType| t.as_str() == target.as_str();
+    let (client, directory) = (&ctx.backend.client, ctx.directory());
+    let id = crate::api_names::object_of(client, directory, target.as_str(), &accepts, &write.id)
+        .await?;
     let node = GraphNode::new(id, GraphType::from_wire(target.as_str()));
     Ok((user, id, node))
 }
