@@ -1036,6 +1036,7 @@ fn revoke_apply_never_calls_an_edge_gone_that_the_re_read_still_shows() {
         "systems",
         web,
         "--apply",
+        "--no-names",
         "--yes",
         "--verify-timeout",
         "0.5",
@@ -1092,6 +1093,7 @@ fn revoke_failing_midway(args: &[&str]) -> common::Run {
         "systems",
         "653000000000000000000001",
         "--apply",
+        "--no-names",
         "--yes",
     ];
     all.extend_from_slice(args);
@@ -1138,7 +1140,15 @@ fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
     // Traversals show a removal 3 s after it; the first re-read still shows
     // Katherine's binding to her Surface.
     let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3));
-    let run = api.run(&["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"]);
+    let run = api.run(&[
+        "revoke",
+        KATHERINE,
+        "systems",
+        SURFACE,
+        "--apply",
+        "--yes",
+        "--no-names",
+    ]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(!run.stdout.contains("Still granted"), "{}", run.stdout);
     assert!(!run.stdout.contains("Unverified"), "{}", run.stdout);
@@ -1168,7 +1178,15 @@ fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
 #[test]
 fn revoke_apply_exits_6_when_a_removal_is_not_yet_visible_by_the_verify_timeout() {
     let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3600));
-    let apply = ["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"];
+    let apply = [
+        "revoke",
+        KATHERINE,
+        "systems",
+        SURFACE,
+        "--apply",
+        "--yes",
+        "--no-names",
+    ];
     let run = api.run(&[&apply[..], &["--verify-timeout", "1"]].concat());
     assert_eq!(run.code, 6, "{run:#?}");
     for line in [
