@@ -511,3 +511,34 @@ async fn users_by_email_or_username_take_one_request_and_name_none_clearly() {
         "bad input sends nothing"
     );
 }
+
+#[tokio::test]
+async fn names_expire_after_the_caches_ttl_and_are_looked_up_again() {
+    let ttl = Duration::from_secs(60);
+    let setup = setup(250, FaultPlan::new(), |b| b.name_cache(10_000, ttl)).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    assert_eq!(names.resolve(&nodes).await.warnings().len(), 0);
+    assert_eq!(lookups(&setup.sandbox, "/search/systems"), 3);
+    // The clock moves without waiting: paused, advanced past the TTL, and
+    // resumed before the next requests go out.
+    tokio::time::pause();
+    tokio::time::advance(ttl - Duration::from_secs(1)).await;
+    tokio::time::resume();
+    names.resolve(&nodes).await;
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        3,
+        "still cached"
+    );
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(1)).await;
+    tokio::time::resume();
+    let again = names.resolve(&nodes).await;
+    assert!(again.get(&nodes[0]).is_some());
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        6,
+        "expired: asked again"
+    );
+}
