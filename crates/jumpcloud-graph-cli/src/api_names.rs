@@ -85,9 +85,9 @@ pub async fn object_of(
             ))
         }),
         [] => Err(CliError::Usage(format!(
-            "no {what} named {:?} in JumpCloud (names are matched whole, ignoring case; give \
-             the id to be sure)",
-            text.trim()
+            "no {what} named {:?} in JumpCloud (names are matched whole, ignoring case){}",
+            text.trim(),
+            suggestions(client, what, accepts, text).await
         ))),
         many => Err(CliError::Usage(format!(
             "{:?} names {} {what}: {}; give the id",
@@ -99,6 +99,27 @@ pub async fn object_of(
                 .join(", ")
         ))),
     }
+}
+
+/// `; did you mean "a", "b"?` from each accepted kind's first page of
+/// names, or nothing (a failed lookup only loses the suggestion).
+async fn suggestions(
+    client: &Client,
+    what: &str,
+    accepts: &dyn Fn(&GraphType) -> bool,
+    text: &str,
+) -> String {
+    let names = client.names();
+    let mut close: Vec<String> = Vec::new();
+    for graph_type in NAMED_KINDS.iter().filter(|t| accepts(t)) {
+        close.extend(names.suggest(graph_type, text).await.unwrap_or_default());
+    }
+    close.truncate(5);
+    if close.is_empty() {
+        return format!("; give the id of one of the {what} to be sure");
+    }
+    let quoted: Vec<String> = close.iter().map(|name| format!("{name:?}")).collect();
+    format!("; did you mean {}?", quoted.join(", "))
 }
 
 /// Every user of the org, as ids in the server's order (paged by 100).

@@ -221,10 +221,9 @@ fn against_the_api_names_that_match_nothing_are_a_usage_error() {
     assert!(line.contains("no user with email"), "{line}");
     let run = api.run(&["why", ADA, "systems", "web-99"]);
     assert_eq!(run.code, 2, "{run:#?}");
-    assert!(
-        one_error_line(&run).contains("no systems named"),
-        "{run:#?}"
-    );
+    let line = one_error_line(&run);
+    assert!(line.contains("no systems named"), "{line}");
+    assert!(line.contains("did you mean \"web-01 (nginx)\""), "{line}");
     let before = api.sandbox.requests().len();
     let run = api.run(&["access", "ada\u{7}"]);
     assert_eq!(run.code, 2, "{run:#?}");

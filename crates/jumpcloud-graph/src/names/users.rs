@@ -113,6 +113,41 @@ impl Names {
         Ok(node)
     }
 
+    /// Up to five names of `kind` close to `text` (ignoring case: names
+    /// that contain it or are contained in it, or within a few edits),
+    /// closest first, from the kind's first 100 records (one request): what
+    /// to suggest when [`find`](Self::find) matched nothing. A larger org's
+    /// later records are not considered.
+    ///
+    /// # Errors
+    ///
+    /// As [`find`](Self::find), without the match errors.
+    pub async fn suggest(&self, kind: &GraphType, text: &str) -> Result<Vec<String>, Error> {
+        let text = checked("name", text)?.to_lowercase();
+        let lookup = Lookup::of(kind).ok_or_else(|| {
+            Error::invalid("kind", format!("{kind} objects have no lookup by name"))
+        })?;
+        let records = fetch(&self.client, lookup, Select::All, (0, CHUNK as i64)).await?;
+        let allowed = (text.chars().count() / 3).max(2);
+        let mut close: Vec<(usize, String)> = records
+            .into_iter()
+            .filter_map(|record| {
+                // The closest of the record's naming properties (a device's
+                // hostname as well as its display name).
+                let distance = record
+                    .values
+                    .values()
+                    .filter_map(|value| value.as_str())
+                    .map(|value| distance_to(&value.to_lowercase(), &text))
+                    .min()?;
+                (distance <= allowed).then_some((distance, record.name?))
+            })
+            .collect();
+        close.sort();
+        close.dedup_by(|a, b| a.1 == b.1);
+        Ok(close.into_iter().take(5).map(|(_, name)| name).collect())
+    }
+
     /// Every user of the organization with its username, a page of 100 at
     /// a time (`GET /api/systemusers`), in the server's order; a user
     /// repeated across pages is listed once.
@@ -151,6 +186,35 @@ impl Names {
         }
         Ok(users)
     }
+}
+
+/// 0 when one text contains the other, else their edit distance.
+fn distance_to(name: &str, text: &str) -> usize {
+    if name.contains(text) || text.contains(name) {
+        0
+    } else {
+        edit_distance(name, text)
+    }
+}
+
+/// Levenshtein's distance between `a` and `b`, by characters; both are
+/// at most [`MAX_TEXT_CHARS`] and 256 characters (names are capped), so the
+/// table stays small.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// `text` trimmed, or why it cannot be looked up.
@@ -196,5 +260,51 @@ fn unique(
                 .map(|record| format!("{} ({})", record.name.as_deref().unwrap_or("?"), record.id))
                 .collect(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, name: &str) -> Record {
+        let mut values = serde_json::Map::new();
+        values.insert("name".into(), name.into());
+        Record {
+            id: id.into(),
+            name: Some(name.into()),
+            values,
+        }
+    }
+
+    #[test]
+    fn one_match_is_chosen_and_none_or_several_are_typed_errors() {
+        let fields = ["name"];
+        let found = unique(
+            vec![record("1", "Ops"), record("2", "Opsy")],
+            &fields,
+            "ops",
+            "x",
+        );
+        assert_eq!(found.unwrap().id, "1");
+        let several = unique(
+            vec![record("1", "Ops"), record("2", "OPS")],
+            &fields,
+            "ops",
+            "x",
+        );
+        let error = several.unwrap_err();
+        assert_eq!(error.matches().map(<[String]>::len), Some(2), "{error}");
+        assert!(!error.is_not_found());
+        let none = unique(vec![record("1", "Dev")], &fields, "ops", "x").unwrap_err();
+        assert!(none.is_not_found(), "{none}");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("web-01", "web-01"), 0);
+        assert_eq!(edit_distance("web-01", "web-02"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }
