@@ -161,17 +161,20 @@ pub async fn named_explanations(
         .collect()
 }
 
-/// Against JumpCloud with names on, looks up `nodes` for tables.
+/// With names on (not `--no-names`), looks up `nodes`: tables learn them
+/// (against JumpCloud), and JSON written to `out` from now on carries them.
 pub async fn learn<'a>(
     client: &Client,
     directory: &mut Directory,
+    out: &mut crate::output::Out,
     names: bool,
     nodes: impl IntoIterator<Item = &'a GraphNode>,
 ) {
-    if names && matches!(directory, Directory::Api(_)) {
+    if names {
         let resolved = client.names().resolve(nodes).await;
         warn(&resolved);
         directory.learn(&resolved);
+        out.set_names(resolved);
     }
 }
 

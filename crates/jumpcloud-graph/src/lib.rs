@@ -298,6 +298,8 @@ pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
 pub use list::{AssociationList, MemberOf, Traversal};
+#[cfg(feature = "serde")]
+pub use model::WithNames;
 pub use model::{
     Association, BoundObject, Edge, Grant, GrantPath, GraphNode, NameFn, NameSource, NameWarning,
     Resolved,

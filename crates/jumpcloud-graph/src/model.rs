@@ -43,6 +43,8 @@ use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
 
 pub(crate) use name_source::NameTable;
 #[cfg(feature = "serde")]
+pub use name_source::WithNames;
+#[cfg(feature = "serde")]
 pub(crate) use name_source::with_names_in_json;
 pub use name_source::{NameFn, NameSource, NameWarning, Resolved};
 

@@ -17,15 +17,15 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
         list = list.sort(key);
     }
     let groups = list.try_collect().await?;
+    let nodes = groups
+        .iter()
+        .flat_map(|g| g.paths())
+        .flat_map(|p| p.nodes());
+    let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+    crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &groups)?,
         Format::Table => {
-            let nodes = groups
-                .iter()
-                .flat_map(|g| g.paths())
-                .flat_map(|p| p.nodes());
-            let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
-            crate::api_names::learn(client, directory, ctx.names, nodes).await;
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
                 &format!(
@@ -57,14 +57,14 @@ pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit,
     }
     let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
     let associations = user.associations(targets).try_collect().await?;
+    let nodes = associations
+        .iter()
+        .flat_map(|a| [a.edge().from(), a.edge().to()]);
+    let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+    crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &associations)?,
         Format::Table => {
-            let nodes = associations
-                .iter()
-                .flat_map(|a| [a.edge().from(), a.edge().to()]);
-            let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
-            crate::api_names::learn(client, directory, ctx.names, nodes).await;
             let directory = &ctx.backend.directory;
             ctx.out.wrapped(
                 &format!(

@@ -250,3 +250,43 @@ impl NameSource for Resolved {
         self.get(node).map(str::to_owned)
     }
 }
+
+/// Any result serialized with `names`: every node the resolver named gets
+/// `"name"` beside its `"id"` and `"type"`, at any depth (for results
+/// without their own `with_names`: lists of [`BoundObject`](crate::BoundObject)s
+/// and [`Association`](crate::Association)s, a [`RevokePlan`](crate::RevokePlan)).
+///
+/// ```no_run
+/// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+/// use jumpcloud_graph::WithNames;
+///
+/// let groups = user.member_of().try_collect().await?;
+/// let nodes = groups.iter().flat_map(|g| g.paths()).flat_map(|p| p.nodes());
+/// let names = user.client().names().resolve(nodes).await;
+/// println!("{}", serde_json::to_string(&WithNames::new(&groups, &names)).unwrap_or_default());
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "serde")]
+#[derive(Clone, Copy, Debug)]
+pub struct WithNames<'a, T: ?Sized> {
+    value: &'a T,
+    names: &'a Resolved,
+}
+
+#[cfg(feature = "serde")]
+impl<'a, T: ?Sized> WithNames<'a, T> {
+    /// `value`, to be serialized with `names`.
+    pub fn new(value: &'a T, names: &'a Resolved) -> Self {
+        Self { value, names }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T: serde::Serialize + ?Sized> serde::Serialize for WithNames<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        with_names_in_json(Some(self.names.table()), || {
+            self.value.serialize(serializer)
+        })
+    }
+}

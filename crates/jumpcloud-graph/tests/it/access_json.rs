@@ -220,3 +220,25 @@ fn a_bound_object_keeps_every_wire_state_and_unknown_key() {
             .unwrap();
     insta::assert_json_snapshot!("bound_object_every_wire_state", items[0]);
 }
+
+#[tokio::test]
+async fn any_result_serializes_with_names_and_without_them_afterwards() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let ada = user(&sandbox, "ada");
+    let groups = ada.member_of().try_collect().await.unwrap();
+    let plain = serde_json::to_value(&groups).unwrap();
+    let nodes = groups
+        .iter()
+        .flat_map(|g| g.paths())
+        .flat_map(|p| p.nodes());
+    let names = sandbox.client().names().resolve(nodes).await;
+    let named = serde_json::to_value(jumpcloud_graph::WithNames::new(&groups, &names)).unwrap();
+    let edge = &named[1]["paths"][0]["edges"][0];
+    assert_eq!(edge["to"]["name"], "Ops", "{named}");
+    assert_eq!(edge["from"]["name"], "ada", "{named}");
+    let mut stripped = named.clone();
+    strip_names(&mut stripped);
+    assert_eq!(stripped, plain);
+    // The names were in effect only for that value.
+    assert_eq!(serde_json::to_value(&groups).unwrap(), plain);
+}
