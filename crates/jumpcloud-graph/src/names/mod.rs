@@ -17,7 +17,7 @@ mod users;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use futures::future::join_all;
+use futures::StreamExt;
 
 use crate::error::Request;
 use crate::model::{NameTable, Resolved};
@@ -26,6 +26,12 @@ use crate::printable::body_excerpt;
 use crate::transport::Call;
 use crate::{Client, Error, GraphNode};
 use lookup::{Lookup, MAX_DIRECTORY_PAGES, Record, Select};
+
+/// The most lookup requests one `resolve` has in flight: a report names
+/// at most nine kinds, and a resolve of thousands of ids must not open a
+/// request per chunk at once (the client's `max_in_flight` and
+/// `rate_limit` apply as well).
+const LOOKUPS_AT_ONCE: usize = 8;
 
 /// The most values one lookup request carries.
 const CHUNK: usize = jumpcloud_graph_openapi::directory::MAX_VALUES_PER_REQUEST;
@@ -111,12 +117,18 @@ impl Names {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let answers = join_all(
-            batches
-                .iter()
-                .map(|(lookup, nodes)| self.batch(*lookup, nodes)),
-        )
-        .await;
+        // Concurrent, within the client's limits, and at most
+        // LOOKUPS_AT_ONCE of this resolve's own at a time.
+        // (The futures are made first: a closure inside the stream would
+        // make this future lose `Send`.)
+        let requests: Vec<_> = batches
+            .iter()
+            .map(|(lookup, nodes)| self.batch(*lookup, nodes))
+            .collect();
+        let answers: Vec<_> = futures::stream::iter(requests)
+            .buffered(LOOKUPS_AT_ONCE)
+            .collect()
+            .await;
         for ((lookup, nodes), answer) in batches.into_iter().zip(answers) {
             match answer {
                 Ok(found) => self.keep(&mut named, nodes, &found),

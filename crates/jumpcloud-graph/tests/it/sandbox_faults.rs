@@ -542,3 +542,31 @@ async fn names_expire_after_the_caches_ttl_and_are_looked_up_again() {
         "expired: asked again"
     );
 }
+
+#[tokio::test]
+async fn a_large_resolve_sends_its_chunks_eight_at_a_time() {
+    let setup = setup(2_500, FaultPlan::new(), |b| b).await;
+    let nodes: Vec<jumpcloud_graph::GraphNode> = setup
+        .expected
+        .iter()
+        .map(|id| {
+            jumpcloud_graph::GraphNode::new(
+                jumpcloud_graph::NodeId::from_server(id),
+                jumpcloud_graph::GraphType::System,
+            )
+        })
+        .collect();
+    setup.sandbox.reset_stats();
+    let hold = setup.sandbox.hold_responses();
+    let names = setup.client.names();
+    let resolving = tokio::spawn(async move { names.resolve(&nodes).await });
+    // Every response is held: the resolve has as many requests out as it
+    // ever will at once.
+    setup.sandbox.wait_for_in_flight(8).await;
+    drop(hold);
+    let resolved = resolving.await.unwrap();
+    assert_eq!(resolved.len(), 2_500);
+    let stats = setup.sandbox.stats();
+    assert_eq!(stats.requests_total, 25, "2,500 ids, 100 a request");
+    assert_eq!(stats.max_in_flight, 8);
+}
