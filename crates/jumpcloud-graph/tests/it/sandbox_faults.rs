@@ -570,3 +570,26 @@ async fn a_large_resolve_sends_its_chunks_eight_at_a_time() {
     assert_eq!(stats.requests_total, 25, "2,500 ids, 100 a request");
     assert_eq!(stats.max_in_flight, 8);
 }
+
+#[tokio::test]
+async fn every_user_of_the_org_is_listed_a_page_of_100_at_a_time() {
+    let config = GeneratorConfig {
+        users: 250,
+        ..GeneratorConfig::default()
+    };
+    let sandbox = Sandbox::start(Fixture::generated(config.clone())).await;
+    let client = sandbox.client_with(|b| b.api_key(config.api_key()));
+    let expected: BTreeSet<String> = sandbox
+        .fixture()
+        .first_org()
+        .objects_of(jumpcloud_graph_sandbox::Kind::User)
+        .map(|user| user.id().to_string())
+        .collect();
+    let users = client.names().users().await.unwrap();
+    let listed: BTreeSet<String> = users.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(users.len(), listed.len(), "no user twice");
+    assert_eq!(listed, expected);
+    let pages = expected.len().div_ceil(100);
+    assert_eq!(lookups(&sandbox, "/api/systemusers"), pages);
+    assert!(users.iter().all(|(_, name)| name.is_some()), "usernames");
+}
