@@ -1,5 +1,5 @@
 //! Names for the graph's ids: the resolver ([`Names`]), what it answers
-//! ([`Resolved`]), and the [`NameSource`] that `display_with` and the
+//! ([`Resolved`]), and the [`NameSource`](crate::NameSource) that `display_with` and the
 //! results' `with_names` read.
 //!
 //! The user graph answers with ids and types only. The resolver asks
