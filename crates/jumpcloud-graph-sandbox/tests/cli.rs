@@ -58,15 +58,7 @@ async fn binary_serves_the_demo_org_with_its_faults() {
     let systems = format!("{base}/users/{}/systems", id("ada"));
     assert_eq!(status(&systems).await, 503);
     assert_eq!(status(&systems).await, 200);
-    let root = base.trim_end_matches("/api/v2");
-    let stats: Value = http()
-        .get(format!("{root}/__sandbox/stats"))
-        .send()
-        .await
-        .expect("admin answers")
-        .json()
-        .await
-        .expect("JSON");
+    let stats = admin(&base, "stats").await;
     assert_eq!(stats["requests_total"], 2);
     assert_eq!(stats["by_fault"]["503"], 1);
     child.kill().await.expect("stopped");
@@ -244,7 +236,9 @@ async fn jcgraph_against(base: &str, args: &[&str]) -> (String, String, Option<i
         .env("JUMPCLOUD_BASE_URL", base)
         .env("COLUMNS", "200")
         .kill_on_drop(true);
-    let output = tokio::time::timeout(std::time::Duration::from_secs(120), command.output())
+    // A guard only: every command ends by itself (revoke's --verify-timeout
+    // is 120 s).
+    let output = tokio::time::timeout(std::time::Duration::from_secs(300), command.output())
         .await
         .expect("jcgraph ends")
         .expect("jcgraph runs");
@@ -255,18 +249,24 @@ async fn jcgraph_against(base: &str, args: &[&str]) -> (String, String, Option<i
     )
 }
 
-/// The sandbox's request log: each request's path.
-async fn logged_paths(base: &str) -> Vec<String> {
+/// The JSON an admin endpoint (`/__sandbox/ROUTE`) of the binary at
+/// `base` answers.
+async fn admin(base: &str, route: &str) -> Value {
     let root = base.trim_end_matches("/api/v2");
-    let requests: Value = http()
-        .get(format!("{root}/__sandbox/requests"))
+    http()
+        .get(format!("{root}/__sandbox/{route}"))
         .send()
         .await
         .expect("admin answers")
         .json()
         .await
-        .expect("JSON");
-    requests
+        .expect("JSON")
+}
+
+/// The sandbox's request log: each request's path.
+async fn logged_paths(base: &str) -> Vec<String> {
+    admin(base, "requests")
+        .await
         .as_array()
         .expect("a list")
         .iter()
@@ -323,45 +323,17 @@ async fn jcgraph_access_by_email_over_http_shows_names_with_one_lookup_per_kind(
 #[tokio::test]
 async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0() {
     let (mut child, base) = start(&["--association-lag-ms", "3000"]).await;
-    let mut command = Command::new(jcgraph());
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if name.starts_with("JUMPCLOUD_") || name.starts_with("JCGRAPH_") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .args([
-            "revoke",
-            &id("katherine"),
-            "systems",
-            &id("katherine-surface"),
-        ])
-        .args(["--apply", "--yes"])
-        .env("JUMPCLOUD_API_KEY", ACME_KEY)
-        .env("JUMPCLOUD_BASE_URL", &base)
-        .env_remove("COLUMNS")
-        .kill_on_drop(true);
-    // A guard only: jcgraph gives up by itself after --verify-timeout (120 s).
-    let output = tokio::time::timeout(std::time::Duration::from_secs(300), command.output())
-        .await
-        .expect("jcgraph ends")
-        .expect("jcgraph runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let (katherine, surface) = (id("katherine"), id("katherine-surface"));
+    let args = [
+        "revoke", &katherine, "systems", &surface, "--apply", "--yes",
+    ];
+    // jcgraph gives up by itself after --verify-timeout (120 s).
+    let (stdout, stderr, code) = jcgraph_against(&base, &args).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(!stdout.contains("Still granted"), "{stdout}");
     assert!(stdout.contains("Verified after "), "{stdout}");
     // One removal, and re-reads of one traversal, not whole access reports.
-    let root = base.trim_end_matches("/api/v2");
-    let requests: Value = http()
-        .get(format!("{root}/__sandbox/requests"))
-        .send()
-        .await
-        .expect("admin answers")
-        .json()
-        .await
-        .expect("JSON");
+    let requests = admin(&base, "requests").await;
     let sent: Vec<(&str, &str)> = requests
         .as_array()
         .expect("a list")
