@@ -16,9 +16,9 @@ const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user g
 // each command's help and the README.
 const LONG_ABOUT: &str = "\
 Access reviews and complete revokes over JumpCloud's user graph: what a user \
-reaches, how, with what sudo, and how to take it away. With no credential set, \
-it runs against an embedded demo org (users ada, grace, ken; devices web-01, \
-db-01, ...) where names work; against JumpCloud, give ids.";
+reaches, how, with what sudo, and how to take it away. Without a credential it \
+uses an embedded demo org (users ada, grace, ken; devices web-01, db-01). Give \
+users by id, email or username, objects by id or name.";
 
 /// The top-level help: the options come as clap lists them in short help,
 /// one line each (see [`options_listing`]), in both `-h` and `--help`.
@@ -122,6 +122,10 @@ pub struct Global {
     #[arg(long, global = true, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
 
+    /// Show ids only: skip the name lookups (names given are still looked up)
+    #[arg(long, global = true, hide = true)]
+    pub no_names: bool,
+
     /// Log requests to stderr (-vv debug, -vvv trace)
     #[arg(short, long, global = true, hide = true, action = ArgAction::Count)]
     pub verbose: u8,
@@ -130,8 +134,9 @@ pub struct Global {
 /// The global options `jcgraph -h` leaves to `jcgraph --help`. (Set here,
 /// not on the arguments: `hide_short_help` on a global option would give
 /// every command a long help, three lines an option.)
-const LONG_HELP_ONLY: [&str; 7] = [
+const LONG_HELP_ONLY: [&str; 8] = [
     "save",
+    "no_names",
     "org_id",
     "region",
     "base_url",
@@ -182,9 +187,10 @@ pub fn command() -> clap::Command {
             options_listing(false)
         ))
         .after_long_help(format!(
-            "Options:\n{}\n\n{AFTER_LONG_HELP}",
+            "Options:\n{}\n{AFTER_LONG_HELP}",
             options_listing(true)
         ))
+        .override_usage("jcgraph [OPTIONS] <COMMAND>")
         .mut_subcommands(|sub| sub.help_template(COMMAND_TEMPLATE))
 }
 
@@ -338,9 +344,10 @@ Examples:
     /// Review many users at once: everything each reaches, as one JSON line
     /// per user
     #[command(after_help = "\
-Reads user ids (or, in the sandbox, names), one a line, from --users FILE or \
-from stdin with --users -; blank lines and lines starting with # are skipped. \
-In the sandbox without --users it reviews every user of the org. Users are \
+Reads users (ids, emails or usernames; in the sandbox, names), one a line, \
+from --users FILE or from stdin with --users -; blank lines and lines \
+starting with # are skipped. Without --users it reviews every user of the \
+org (against JumpCloud, listed 100 a page). Users are \
 fetched concurrently (--concurrency, within --max-in-flight and --rate-limit), \
 and printed in input order.
 

@@ -11,13 +11,24 @@ use crate::render;
 use crate::table::Column;
 
 pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     // Everything: the report reads all nine traversals and the groups,
     // concurrently. One kind: that one traversal, explained.
-    let (report, one_kind) = match args.kind {
+    let (mut report, mut one_kind) = match args.kind {
         KindChoice::All => (Some(user.access_report().await?), Vec::new()),
         KindChoice::One(kind) => (None, user.explain_all(kind).await?),
     };
+    if ctx.names {
+        let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+        match report.take() {
+            Some(found) => {
+                report = Some(crate::api_names::named_report(client, directory, found).await);
+            }
+            None => {
+                one_kind = crate::api_names::named_explanations(client, directory, one_kind).await;
+            }
+        }
+    }
     let entries: Vec<&Explanation> = match &report {
         Some(report) => report.all().collect(),
         None => one_kind.iter().collect(),

@@ -51,7 +51,7 @@ struct Totals {
 }
 
 pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
-    let inputs = inputs(ctx, &args)?;
+    let inputs = inputs(ctx, &args).await?;
     let started = Instant::now();
     let (totals, kept) = review_all(ctx, inputs, usize::from(args.concurrency)).await?;
     write_kept(ctx, &kept)?;
@@ -75,15 +75,25 @@ async fn review_all(
     let total = inputs.len();
     let directory = &ctx.backend.directory;
     let client = ctx.backend.client.clone();
+    let names = ctx.names;
     let fetches = inputs.into_iter().map(|(line, input)| {
-        let user = directory
-            .user(&input)
-            .and_then(|id| client.user(id).map_err(CliError::from));
+        let client = client.clone();
         async move {
-            let report = match user {
-                Ok(user) => user.access_report().await.map_err(CliError::from),
-                Err(error) => Err(error),
-            };
+            let report = async {
+                let user = crate::api_names::user(&client, directory, &input).await?;
+                let report = user.access_report().await?;
+                if !names {
+                    return Ok(report);
+                }
+                // Each report named on its own: the client's cache keeps
+                // what users share from costing a request twice.
+                let resolved = client.names().resolve(report.nodes()).await;
+                for warning in resolved.warnings() {
+                    note(&format!("jcgraph: note: {warning}"));
+                }
+                Ok(report.with_names(&resolved))
+            }
+            .await;
             (line, input, report)
         }
     });
@@ -168,17 +178,15 @@ fn summary(totals: &Totals, elapsed: Duration) -> String {
 /// The most a `--users` list may be: 32 MiB, over a million ids.
 pub const MAX_USERS_BYTES: usize = 32 * 1024 * 1024;
 
-/// The users to review, with their line numbers.
-fn inputs(ctx: &Ctx, args: &ReviewArgs) -> Result<Vec<(usize, String)>, CliError> {
+/// The users to review, with their line numbers: `--users`, or every
+/// user of the org (the sandbox's fixture, or JumpCloud's user list).
+async fn inputs(ctx: &Ctx, args: &ReviewArgs) -> Result<Vec<(usize, String)>, CliError> {
     let lines: Vec<String> = match &args.users {
         Some(path) => read_users(path)?.lines().map(str::to_string).collect(),
-        None => ctx.directory().all_users().ok_or_else(|| {
-            CliError::Usage(
-                "review needs --users FILE (user ids, one a line; - reads stdin) against \
-                 JumpCloud: the user graph has no list of users"
-                    .into(),
-            )
-        })?,
+        None => match ctx.directory().all_users() {
+            Some(users) => users,
+            None => crate::api_names::all_users(&ctx.backend.client).await?,
+        },
     };
     Ok(lines
         .into_iter()
@@ -241,8 +249,13 @@ fn count(totals: &mut Totals, report: &AccessReport) {
 
 /// `--format table`: one row per user.
 fn table(directory: &crate::directory::Directory, entries: &[Entry]) -> Table {
+    // Fixture names in the sandbox; looked-up names against JumpCloud.
+    let named = directory.has_names()
+        || entries
+            .iter()
+            .any(|e| matches!(e, Entry::Report(r) if r.user_name().is_some()));
     let mut columns = Vec::new();
-    if directory.has_names() {
+    if named {
         columns.push(Column::new("USER"));
         columns.push(Column::new("ID").droppable(1));
     } else {
@@ -260,8 +273,11 @@ fn table(directory: &crate::directory::Directory, entries: &[Entry]) -> Table {
         match entry {
             Entry::Report(report) => {
                 let user = report.user();
-                if directory.has_names() {
-                    cells.push(directory.name(user).unwrap_or_else(|| "?".into()));
+                if named {
+                    let name = directory
+                        .name(user)
+                        .or(report.user_name().map(str::to_owned));
+                    cells.push(name.unwrap_or_else(|| "?".into()));
                 }
                 cells.push(user.id().to_string());
                 let mut totals = Totals::default();
@@ -277,7 +293,7 @@ fn table(directory: &crate::directory::Directory, entries: &[Entry]) -> Table {
             }
             Entry::Failure(failure) => {
                 cells.push(failure.input.clone());
-                if directory.has_names() {
+                if named {
                     cells.push("-".into());
                 }
                 cells.extend(["-".into(), "-".into(), "-".into()]);
