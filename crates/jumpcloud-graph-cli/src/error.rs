@@ -18,6 +18,9 @@ pub enum Exit {
     Declined,
     /// 5: `why`: the user does not reach the object.
     NotBound,
+    /// 130: `review` was interrupted (Ctrl-C, SIGTERM), as a shell reports
+    /// a process SIGINT ended; what was written is kept.
+    Interrupted,
 }
 
 impl Exit {
@@ -30,6 +33,7 @@ impl Exit {
             Exit::AccessRemains => 3,
             Exit::Declined => 4,
             Exit::NotBound => 5,
+            Exit::Interrupted => 130,
         }
     }
 }

@@ -21,11 +21,13 @@
 mod backend;
 mod cli;
 mod commands;
+mod csv_out;
 mod directory;
 mod error;
 mod output;
 mod progress;
 mod render;
+mod review_file;
 mod table;
 mod terminal;
 

@@ -472,11 +472,13 @@ fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() 
         "{summary}"
     );
     assert!(
-        summary.ends_with(
-            " s: 37 objects, 9 group memberships, 18 bindings with sudo (4 without password)"
+        summary.contains(
+            " s: 37 objects, 9 group memberships, 18 bindings with sudo (4 without password); \
+             50 requests ("
         ),
         "{summary}"
     );
+    assert!(summary.ends_with("/s), none answered 429"), "{summary}");
 }
 
 #[test]

@@ -154,6 +154,12 @@
 //! # }
 //! ```
 //!
+//! A per-key rate limit ([`SandboxBuilder::rate_limit_per_key`], the
+//! binary's `--rate-limit-per-key N`) answers 429 with `Retry-After` once a
+//! credential has used its budget of `N` requests a minute (a token bucket
+//! holding a second's worth), so that a client's adaptation to JumpCloud's
+//! unpublished limit can be tested ([`Stats::rate_limited`] counts them).
+//!
 //! [`Sandbox::stats`] counts requests, faults, tokens, connections and the
 //! most requests in flight at once (to test concurrency limits);
 //! [`Sandbox::requests`] logs each request (never its credential);
@@ -181,7 +187,7 @@
 //! `cargo run -p jumpcloud-graph-sandbox --features cli -- --port 8080`
 //! serves the demo org and prints the base URL, the keys, the service
 //! accounts and `curl` lines; `--org FILE`, `--generate-users N`,
-//! `--latency-ms`, `--fault '429,every=3,retry-after=2'`, `--seed`,
+//! `--latency-ms`, `--rate-limit-per-key`, `--fault '429,every=3,retry-after=2'`, `--seed`,
 //! `--token-lifetime-secs`, `--max-connections` and
 //! `--header-read-timeout-secs` configure it (see `--help`). A running
 //! sandbox is driven from outside through `/__sandbox/stats`,
@@ -264,6 +270,13 @@
 //!   module gives; the 401 bodies for expired and invalid tokens are the
 //!   sandbox's own, in JumpCloud's error style; tokens live an hour.
 //! * A body over 2 MiB is 413 (the limit is the sandbox's).
+//! * The per-key rate limit, when set: JumpCloud publishes no limit, no 429
+//!   body and no rate-limit headers. The sandbox counts per API key or
+//!   service account (a token bucket of a second's worth, refilled at the
+//!   budget's rate), answers `{"error":"Too Many Requests","message":"Too
+//!   Many Requests"}` with `Retry-After` in whole seconds (what a client
+//!   would most like to have; no source shows JumpCloud sending it), and
+//!   does not limit the token route.
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
 
 // The source, by topic. The org and its graph: `model/` (kinds, objects,

@@ -222,6 +222,7 @@
 #![warn(unreachable_pub)]
 
 mod access;
+mod adaptive_rate;
 mod api_error;
 mod attributes;
 mod client;
@@ -262,6 +263,7 @@ pub use credentials::{ApiKey, ClientSecret};
 pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
+pub use limits::ClientStats;
 pub use list::{AssociationList, MemberOf, Traversal};
 pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
 pub use pagination::{Items, Page, Pages};

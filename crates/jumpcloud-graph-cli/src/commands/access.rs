@@ -5,6 +5,7 @@ use jumpcloud_graph::Explanation;
 
 use super::Ctx;
 use crate::cli::{AccessArgs, KindChoice};
+use crate::csv_out;
 use crate::error::{CliError, Exit};
 use crate::output::Format;
 use crate::render;
@@ -22,6 +23,15 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
         Some(report) => report.all().collect(),
         None => one_kind.iter().collect(),
     };
+    if ctx.csv {
+        let directory = &ctx.backend.directory;
+        let rows = entries
+            .iter()
+            .map(|entry| csv_out::grant_fields(directory, entry));
+        ctx.out
+            .bytes(&csv_out::table(&csv_out::GRANT_COLUMNS, rows))?;
+        return Ok(Exit::Ok);
+    }
     match (ctx.format, &report) {
         (Format::Json, Some(report)) => ctx.out.json(report)?,
         (Format::Json, None) => ctx.out.json(&entries)?,

@@ -1,6 +1,7 @@
 //! The commands, one module each; [`run`] dispatches.
 
 mod access;
+mod diff;
 mod lists;
 mod review;
 mod revoke;
@@ -25,6 +26,9 @@ pub struct Ctx {
     pub out: Out,
     /// The format asked for, or the command's default.
     pub format: Format,
+    /// `--format csv`: the table's rows as CSV (`format` is then
+    /// [`Format::Table`]); only the commands [`takes_csv`] lists see it.
+    pub csv: bool,
     /// Which streams are terminals.
     pub terminal: Terminal,
 }
@@ -55,15 +59,22 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
         out.flush()?;
         return Ok(Exit::Ok);
     }
-    let default_format = match cli.command {
-        Command::Review(_) => Format::Ndjson,
-        _ => Format::Table,
+    let (format, csv) = match (cli.global.format, &cli.command) {
+        (Some(chosen), _) => chosen.split(),
+        (None, Command::Review(_)) => (Format::Ndjson, false),
+        (None, _) => (Format::Table, false),
     };
+    if csv && !takes_csv(&cli.command) {
+        return Err(CliError::Usage(
+            "--format csv is for access, groups, review and diff".into(),
+        ));
+    }
     let backend = Backend::connect(&cli.global).await?;
     let mut ctx = Ctx {
         backend,
         out,
-        format: cli.global.format.unwrap_or(default_format),
+        format,
+        csv,
         terminal,
     };
     let exit = match cli.command {
@@ -77,8 +88,18 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Update(args) => writes::update(&mut ctx, args).await?,
         Command::SendActivation(args) => writes::send_activation(&mut ctx, args).await?,
         Command::Review(args) => review::run(&mut ctx, args).await?,
+        // Two files; the org is only asked for names (the sandbox's).
+        Command::Diff(args) => diff::run(&mut ctx, args)?,
         Command::Completions { .. } => Exit::Ok,
     };
     ctx.out.flush()?;
     Ok(exit)
+}
+
+/// The commands whose output has rows to write as CSV.
+fn takes_csv(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Access(_) | Command::Groups(_) | Command::Review(_) | Command::Diff(_)
+    )
 }
