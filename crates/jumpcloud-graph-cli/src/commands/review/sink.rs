@@ -210,12 +210,13 @@ pub fn summary(totals: &Totals, elapsed: Duration, requests: u64, rate_limited: 
     )
 }
 
-/// The users that failed, named (the first few), and how to review them
-/// again.
+/// The users that failed, named (the first few to fail, by line), and how
+/// to review them again.
 pub fn failures(totals: &Totals, out: Option<&str>) -> String {
-    let named: Vec<String> = totals
-        .failures
-        .iter()
+    let mut failures: Vec<&(usize, String, String)> = totals.failures.iter().collect();
+    failures.sort_by_key(|(line, _, _)| *line);
+    let named: Vec<String> = failures
+        .into_iter()
         .map(|(line, input, error)| format!("line {line} ({input}): {}", one_line(error)))
         .collect();
     let more = totals.failed.saturating_sub(named.len());
