@@ -1388,3 +1388,57 @@ fn diff_of_two_reviews_around_one_added_sudo_binding_names_exactly_that() {
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     assert!(run.stdout.contains("\"change\":\"lost\""), "{}", run.stdout);
 }
+
+#[test]
+fn csv_quotes_hostile_names_and_neutralizes_formulas() {
+    let file = &fixture_file(
+        "hostile-names.yaml",
+        r#"
+orgs:
+  - handle: tiny
+    id: "6500000000000000000000ab"
+    name: Tiny Co
+    users:
+      "@alice": { id: "6510000000000000000000ab", username: alice }
+    systems:
+      "=HYPERLINK(\"http://evil.example\",\"x\")": { id: "6530000000000000000000ab" }
+      "a,\"b\"\nc": { id: "6530000000000000000000ac" }
+    bindings:
+      - from: "@alice"
+        to: "=HYPERLINK(\"http://evil.example\",\"x\")"
+      - from: "@alice"
+        to: "a,\"b\"\nc"
+keys:
+  - key: tiny-admin-key-0123456789
+    name: Tiny admin
+    org: tiny
+"#,
+    );
+    let run = jcgraph(&[
+        "access",
+        "6510000000000000000000ab",
+        "--org",
+        file,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let names: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[4].to_string())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "'@alice".to_string(),
+                "'=HYPERLINK(\"http://evil.example\",\"x\")".to_string()
+            ),
+            ("'@alice".to_string(), "a,\"b\"\nc".to_string()),
+        ]
+    );
+}
