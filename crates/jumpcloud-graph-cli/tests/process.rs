@@ -1123,40 +1123,42 @@ fn a_line_cut_short_is_dropped_and_its_user_reviewed_again() {
 }
 
 #[test]
-fn ctrl_c_stops_cleanly_and_says_how_to_resume() {
-    let fake = FakeJumpCloud::generated(&generated(200), |b| {
+fn ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume() {
+    let fake = FakeJumpCloud::generated(&generated(100), |b| {
         b.latency(std::time::Duration::from_millis(10))
     });
     let (users, _) = fake.users_file("interrupt-users.txt");
-    let out = review_path("interrupted.ndjson");
-    let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
-    let child = fake
-        .command(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_lines(&out, 50);
-    let hold = fake.sandbox.hold_responses();
-    let signal = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(signal.success());
-    let output = child.wait_with_output().unwrap();
-    drop(hold);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    let resume = format!("continue with: jcgraph review --users {users} --out {out} --resume");
-    assert!(stderr.contains(&resume), "{stderr}");
-    let (_, before) = review_file(&out);
-    assert!(before.len() < 200, "interrupted before the end");
-    let run = run_command(fake.command(&[&args[..], &["--resume"]].concat()), "");
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        line_numbers(&review_file(&out).1),
-        (1..=200).collect::<Vec<_>>()
-    );
+    for signal in ["INT", "TERM"] {
+        let out = review_path(&format!("interrupted-{signal}.ndjson"));
+        let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+        let child = fake
+            .command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_lines(&out, 30);
+        let hold = fake.sandbox.hold_responses();
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let output = child.wait_with_output().unwrap();
+        drop(hold);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{signal}: {stderr}");
+        let resume = format!("continue with: jcgraph review --users {users} --out {out} --resume");
+        assert!(stderr.contains(&resume), "{signal}: {stderr}");
+        let (_, before) = review_file(&out);
+        assert!(before.len() < 100, "{signal}: interrupted before the end");
+        let run = run_command(fake.command(&[&args[..], &["--resume"]].concat()), "");
+        assert_eq!(run.code, 0, "{run:#?}");
+        assert_eq!(
+            line_numbers(&review_file(&out).1),
+            (1..=100).collect::<Vec<_>>()
+        );
+    }
 }
 
 #[test]
@@ -1290,12 +1292,12 @@ fn kind_and_sudo_filters_fetch_and_list_only_what_they_ask_for() {
     ];
     let run = run_command(
         fake.command(&args),
-        &format!("{ADA}\n651000000000000000000003\n"),
+        &format!("{ADA}\n651000000000000000000003\n651000000000000000000005\n"),
     );
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         fake.sandbox.stats().requests_total,
-        2,
+        3,
         "one traversal per user"
     );
     let objects: Vec<Vec<String>> = run
@@ -1315,7 +1317,8 @@ fn kind_and_sudo_filters_fetch_and_list_only_what_they_ask_for() {
                 .collect()
         })
         .collect();
-    // ada-macbook; web-01 and linus-framework.
+    // ada-macbook; web-01 and linus-framework; nothing for Ken, who
+    // still has his line.
     assert_eq!(
         objects,
         [
@@ -1323,9 +1326,61 @@ fn kind_and_sudo_filters_fetch_and_list_only_what_they_ask_for() {
             vec![
                 "653000000000000000000004".to_string(),
                 "653000000000000000000006".to_string()
-            ]
+            ],
+            vec![],
         ]
     );
+}
+
+#[test]
+fn diff_refuses_unlike_reviews_and_leaves_failed_users_out() {
+    let full = review_path("diff-full.ndjson");
+    let systems = review_path("diff-systems.ndjson");
+    assert_eq!(jcgraph(&["review", "--out", &full]).code, 0);
+    assert_eq!(
+        jcgraph(&["review", "--out", &systems, "--kind", "systems"]).code,
+        0
+    );
+    let run = jcgraph(&["diff", &full, &systems]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr.contains("covered different things"),
+        "{}",
+        run.stderr
+    );
+    // Stdout without a header counts as a full review.
+    let piped = fixture_file("diff-piped.ndjson", &jcgraph(&["review"]).stdout);
+    let run = jcgraph(&["diff", &piped, &full]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.starts_with("0 changes for 0 users"),
+        "{}",
+        run.stdout
+    );
+    // Ken failed in the later review: he is not compared, and the exit
+    // code says so.
+    let text = std::fs::read_to_string(&full).unwrap();
+    let failed: String = text
+        .lines()
+        .map(|line| {
+            if line.contains("\"input\":\"651000000000000000000005\"") {
+                r#"{"line":5,"input":"651000000000000000000005","error":"502"}"#.to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let later = fixture_file("diff-failed.ndjson", &(failed + "\n"));
+    let run = jcgraph(&["diff", &full, &later]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("1 user not compared (failed in OLD or NEW): 651000000000000000000005"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.starts_with("0 changes"), "{}", run.stdout);
 }
 
 #[test]
