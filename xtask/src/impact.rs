@@ -115,10 +115,13 @@ pub fn workspace_sources(workspace: &Workspace) -> Vec<(String, String)> {
     for dir in dirs {
         collect_rust(&dir, &mut files);
     }
-    let generated = workspace.generated_path();
+    let generated: Vec<_> = crate::FRAGMENTS
+        .iter()
+        .map(|fragment| workspace.fragment_generated(fragment))
+        .collect();
     files
         .into_iter()
-        .filter(|path| *path != generated)
+        .filter(|path| !generated.contains(path))
         .filter_map(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
             Some((workspace.display(&path), text))

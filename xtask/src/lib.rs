@@ -1,9 +1,10 @@
 //! The maintainer tasks behind `cargo xtask`, as a library so that their
 //! checks also run inside `cargo test`:
 //!
-//! - `generate [--check]`: the low-level crate from the OpenAPI fragment
-//!   (below), with the table of operations the facade and sandbox use and
-//!   the request builders the facade sends with;
+//! - `generate [--check]`: the low-level crate from the OpenAPI fragments
+//!   ([`FRAGMENTS`]: the user graph, and the v1 and v2 directory lookups),
+//!   each with the table of operations the facade and sandbox use and the
+//!   request builders the facade sends with;
 //! - `sync --from FILE [--out FILE] [--check]`: the fragment from
 //!   JumpCloud's published spec and `openapi/deviations.yaml` ([`sync`]);
 //! - `public-api [--check] [--crate NAME]... [--all]`: a crate's public API as a
@@ -48,4 +49,6 @@ pub use impact::{Impact, facade_impact, workspace_sources};
 pub use input::{MAX_INPUT_BYTES, MAX_NODES, MAX_TEXT_BYTES, MAX_YAML_BYTES};
 pub use spec::{OperationInfo, Spec};
 pub use surface::surface_summary;
-pub use workspace::{GENERATED, SPEC, Workspace};
+pub use workspace::{
+    DIRECTORY_V1, DIRECTORY_V2, FRAGMENTS, Fragment, GENERATED, SPEC, USER_GRAPH, Workspace,
+};

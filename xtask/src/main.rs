@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use xtask::public_api::{self, ApiCrate};
 use xtask::sync::{self, SyncError};
-use xtask::{Drift, GenerateError, Spec, Workspace, check_drift, render};
+use xtask::{Drift, FRAGMENTS, Fragment, GenerateError, Spec, Workspace, check_drift, render};
 
 /// Maintainer tasks for the jumpcloud-graph workspace.
 #[derive(Parser)]
@@ -25,8 +25,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate crates/jumpcloud-graph-openapi/src/generated.rs from the
-    /// OpenAPI fragment in openapi/.
+    /// Regenerate the generated sources of crates/jumpcloud-graph-openapi
+    /// from the OpenAPI fragments in openapi/ (the user graph, and the v1 and
+    /// v2 directory lookups).
     Generate {
         /// Write nothing; exit 1 with a diff when the checked-in code differs
         /// from what the spec produces.
@@ -173,7 +174,8 @@ fn run_sync(workspace: &Workspace, from: &Path, out: Option<PathBuf>, mode: Sync
         refused,
         wrote: format!(
             "wrote {shown} from {from_shown}\n{report}\nNext: `cargo xtask generate`, then \
-             review the snapshots (`cargo test -p xtask --no-fail-fast`).\n"
+             review the snapshots (`cargo test --workspace --no-fail-fast -- surface request_shapes`, \
+             which reuses the workspace's test build).\n"
         ),
     };
     Ok(write_or_check(
@@ -222,11 +224,37 @@ fn workspace(root: Option<PathBuf>) -> Result<Workspace, GenerateError> {
     }
 }
 
+/// Generates (or checks) every fragment in turn, so that one run reports
+/// every file that drifted; a fragment that cannot be generated does not
+/// stop the others, and makes the whole run an error.
 fn generate(workspace: &Workspace, check: bool) -> Outcome {
-    let spec_path = workspace.spec_path();
+    let mut status = Status::Done;
+    let mut failed = Vec::new();
+    for fragment in &FRAGMENTS {
+        match generate_one(workspace, fragment, check) {
+            Ok(found) => status = status.max(found),
+            Err(error) => {
+                eprint_quietly(&format!("error: {error}\n"));
+                failed.push(fragment.spec);
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(status)
+    } else {
+        Err(format!("{} could not be generated", failed.join(", ")).into())
+    }
+}
+
+fn generate_one(
+    workspace: &Workspace,
+    fragment: &Fragment,
+    check: bool,
+) -> Result<Status, GenerateError> {
+    let spec_path = workspace.fragment_spec(fragment);
     let spec = Spec::load(&spec_path)?;
     let code = render(&spec)?;
-    let out = workspace.generated_path();
+    let out = workspace.fragment_generated(fragment);
     let shown = workspace.display(&out);
     let spec_shown = workspace.display(&spec_path);
     let messages = Messages {
@@ -236,7 +264,8 @@ fn generate(workspace: &Workspace, check: bool) -> Outcome {
             "{shown} has drifted from {spec_shown}.\n\
              Run `cargo xtask generate` to regenerate it (or apply the diff above \
              with `git apply` from the workspace root), review the snapshots \
-             (`cargo test -p xtask --no-fail-fast`), and commit them together."
+             (`cargo test --workspace --no-fail-fast -- surface request_shapes`, \
+             which reuses the workspace's test build), and commit them together."
         ),
         refused: None,
         wrote: format!(
@@ -244,7 +273,7 @@ fn generate(workspace: &Workspace, check: bool) -> Outcome {
             code.lines().count()
         ),
     };
-    Ok(write_or_check(&out, &code, check, &messages, &shown)?)
+    write_or_check(&out, &code, check, &messages, &shown)
 }
 
 /// Lists (or checks) each selected crate in turn, so that one run reports
@@ -348,10 +377,15 @@ fn write_or_check(
                 eprint_quietly(&format!("\nerror: {reason}\n"));
                 return Ok(Status::Differs);
             }
-            std::fs::write(out, content).map_err(|source| GenerateError::Io {
+            let io = |source| GenerateError::Io {
                 path: out.to_path_buf(),
                 source,
-            })?;
+            };
+            // A fragment's first generation creates its module's directory.
+            if let Some(parent) = out.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+            }
+            std::fs::write(out, content).map_err(io)?;
             print_quietly(&messages.wrote);
             Ok(Status::Done)
         }

@@ -245,8 +245,34 @@ pub fn run_as_rustdoc() -> Option<i32> {
     })
 }
 
+/// A nested cargo, without the variables `cargo run` set for the xtask
+/// itself (`CARGO_PKG_*`, `CARGO_MANIFEST_DIR`, ...): build scripts that
+/// rerun when those change (ring's does) would otherwise rebuild, and the
+/// next `cargo test --workspace` would rebuild them again.
 fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
+/// Whether `name` is one of the variables cargo sets for the package it
+/// runs (see "Environment variables Cargo sets for crates" in the Cargo
+/// book); `CARGO` itself, `RUSTC`, `CARGO_HOME`, `CARGO_TARGET_DIR` and the
+/// like stay.
+fn set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || matches!(
+            name,
+            "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+                | "CARGO_PRIMARY_PACKAGE"
+                | "CARGO_RUSTC_CURRENT_DIR"
+        )
 }
 
 /// Runs `command` (`name` in messages); what it printed on stderr is the
@@ -268,5 +294,33 @@ fn command_error(command: &str, message: String) -> GenerateError {
     GenerateError::Command {
         command: command.to_string(),
         message: message.trim_end().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nested_cargo_does_not_inherit_what_cargo_run_set_for_the_xtask() {
+        // `cargo xtask` runs under `cargo run`, which sets these; a nested
+        // `cargo rustdoc` that inherits them reruns ring's build script.
+        for name in ["CARGO_PKG_NAME", "CARGO_MANIFEST_DIR", "CARGO_CRATE_NAME"] {
+            assert!(set_by_cargo_run(name), "{name}");
+        }
+        for name in ["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "RUSTFLAGS"] {
+            assert!(!set_by_cargo_run(name), "{name}");
+        }
+        let removed: Vec<_> = cargo()
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
+        // Under `cargo test`, cargo sets the package's variables too.
+        assert!(removed.iter().any(|n| n == "CARGO_PKG_NAME"), "{removed:?}");
+        assert!(
+            removed.iter().any(|n| n == "CARGO_MANIFEST_DIR"),
+            "{removed:?}"
+        );
     }
 }

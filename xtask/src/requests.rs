@@ -28,6 +28,7 @@ pub(crate) fn request_builders(
 ) -> Result<TokenStream, GenerateError> {
     let builders = builder_module(generated);
     let version = &spec.document().info.version;
+    let base = base_url_doc(spec);
     let mut functions = Vec::new();
     for (route, item) in spec.document().paths.iter() {
         let Some(item) = item.as_item() else { continue };
@@ -46,6 +47,7 @@ pub(crate) fn request_builders(
                 route,
                 params: resolve(spec, &params).map_err(&fail)?,
                 has_body: op.request_body.is_some(),
+                base: &base,
             };
             functions.push(operation.function(builders, version).map_err(&fail)?);
         }
@@ -53,7 +55,7 @@ pub(crate) fn request_builders(
     Ok(quote! {
         /// Each operation's request, built without a client: a function per
         /// operation that takes the base URL and the operation's parameters
-        /// (the types of the builder of the same name on [`Client`](crate::Client))
+        /// (the types of the builder of the same name on [`Client`](super::Client))
         /// and returns the `reqwest::Request` that builder sends, minus the
         /// client's default headers. The `jumpcloud-graph` facade sends
         /// these with its own transport.
@@ -63,6 +65,23 @@ pub(crate) fn request_builders(
             #(#functions)*
         }
     })
+}
+
+/// The request functions' doc line for `base_url`: what it ends in, from
+/// the path of the spec's first server (`/api/v2` for
+/// `https://console.jumpcloud.com/api/v2`).
+fn base_url_doc(spec: &Spec) -> String {
+    let path = spec.document().servers.first().and_then(|server| {
+        let after_scheme = server.url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme
+            .find('/')
+            .map(|slash| after_scheme[slash..].trim_end_matches('/'))
+            .filter(|path| !path.is_empty())
+    });
+    match path {
+        Some(path) => format!(" - `base_url`: ends in `{path}`, without a trailing slash."),
+        None => " - `base_url`: the server's URL, without a trailing slash.".into(),
+    }
 }
 
 /// A parameter as the spec declares it, `$ref`s resolved.
@@ -206,6 +225,8 @@ struct Operation<'a> {
     route: &'a str,
     params: Vec<Param>,
     has_body: bool,
+    /// The doc line for `base_url`.
+    base: &'a str,
 }
 
 /// One argument of a request function: a builder field, with what the
@@ -369,12 +390,12 @@ impl Operation<'_> {
                 self.route,
                 self.id
             ),
-            format!(" [`Client::{name}`](crate::Client::{name}) sends, without the client's"),
+            format!(" [`Client::{name}`](super::Client::{name}) sends, without the client's"),
             " default headers. Fails only on a base URL that does not make a URL".into(),
             " with the path, or a header value that cannot be sent.".into(),
             String::new(),
             " Arguments:".into(),
-            " - `base_url`: ends in `/api/v2`, without a trailing slash.".into(),
+            self.base.to_string(),
         ];
         for argument in arguments {
             let text = match argument.param {

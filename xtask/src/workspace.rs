@@ -1,4 +1,5 @@
-//! Where the spec and the generated file live, so the CLI and the tests agree.
+//! Where the specs and the generated files live, so the CLI and the tests
+//! agree.
 //!
 //! The workspace is found at run time, never from a path compiled into the
 //! binary: with a shared `CARGO_TARGET_DIR`, two clones of the repository
@@ -10,10 +11,52 @@ use std::path::{Path, PathBuf};
 
 use crate::GenerateError;
 
-/// The fragment, relative to the workspace root.
+/// The user-graph fragment, relative to the workspace root (the one `cargo
+/// xtask sync` writes).
 pub const SPEC: &str = "openapi/jumpcloud-user-graph.yaml";
-/// The generated source, relative to the workspace root.
+/// The user-graph fragment's generated source, relative to the workspace
+/// root.
 pub const GENERATED: &str = "crates/jumpcloud-graph-openapi/src/generated.rs";
+
+/// One checked-in OpenAPI fragment and the generated source it becomes,
+/// both relative to the workspace root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fragment {
+    /// A short name for messages, e.g. `user-graph`.
+    pub name: &'static str,
+    /// The fragment.
+    pub spec: &'static str,
+    /// The generated source.
+    pub generated: &'static str,
+}
+
+/// The user-graph operations (written by `cargo xtask sync`), generated into
+/// the crate's root.
+pub const USER_GRAPH: Fragment = Fragment {
+    name: "user-graph",
+    spec: SPEC,
+    generated: GENERATED,
+};
+
+/// The v1 lookups that name users, devices, applications and RADIUS servers
+/// (hand-written), generated into `directory::v1`.
+pub const DIRECTORY_V1: Fragment = Fragment {
+    name: "directory-v1",
+    spec: "openapi/jumpcloud-directory-v1.yaml",
+    generated: "crates/jumpcloud-graph-openapi/src/directory/v1/generated.rs",
+};
+
+/// The v2 lookups that name groups and directories (hand-written),
+/// generated into `directory::v2`.
+pub const DIRECTORY_V2: Fragment = Fragment {
+    name: "directory-v2",
+    spec: "openapi/jumpcloud-directory-v2.yaml",
+    generated: "crates/jumpcloud-graph-openapi/src/directory/v2/generated.rs",
+};
+
+/// Every fragment `cargo xtask generate` turns into code, in the order it
+/// works on them.
+pub const FRAGMENTS: [Fragment; 3] = [USER_GRAPH, DIRECTORY_V1, DIRECTORY_V2];
 
 /// A checkout of the jumpcloud-graph workspace.
 #[derive(Debug, Clone)]
@@ -65,14 +108,24 @@ impl Workspace {
         &self.root
     }
 
-    /// The checked-in OpenAPI fragment.
+    /// The checked-in user-graph fragment.
     pub fn spec_path(&self) -> PathBuf {
         self.root.join(SPEC)
     }
 
-    /// The checked-in generated source.
+    /// The checked-in source generated from the user-graph fragment.
     pub fn generated_path(&self) -> PathBuf {
         self.root.join(GENERATED)
+    }
+
+    /// A fragment of this workspace.
+    pub fn fragment_spec(&self, fragment: &Fragment) -> PathBuf {
+        self.root.join(fragment.spec)
+    }
+
+    /// The source generated from a fragment of this workspace.
+    pub fn fragment_generated(&self, fragment: &Fragment) -> PathBuf {
+        self.root.join(fragment.generated)
     }
 
     /// `path` relative to the root when it is inside, for messages and for

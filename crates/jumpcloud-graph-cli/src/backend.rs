@@ -1,6 +1,6 @@
 //! Which org `jcgraph` talks to: JumpCloud, with the credential in the
 //! environment, or the embedded sandbox (no credential, `--sandbox`, or
-//! `--org FILE`).
+//! `--org FILE`), whose writes `--save` keeps in FILE (`save.rs`).
 
 use jumpcloud_graph::{Client, ClientBuilder};
 use jumpcloud_graph_sandbox::{Fixture, FixtureError, Org, Sandbox};
@@ -9,6 +9,7 @@ use crate::cli::Global;
 use crate::directory::Directory;
 use crate::error::CliError;
 use crate::output::note;
+use crate::save::SaveTo;
 
 /// The variables that hold a credential; any of them set means "JumpCloud".
 const CREDENTIAL_VARS: [&str; 3] = [
@@ -26,7 +27,9 @@ pub struct Backend {
     pub directory: Directory,
     /// What the writes change, for the confirmation prompt.
     pub describe: String,
-    _sandbox: Option<Sandbox>,
+    sandbox: Option<Sandbox>,
+    /// Where `--save` writes the org back.
+    save: Option<SaveTo>,
 }
 
 impl Backend {
@@ -55,11 +58,40 @@ impl Backend {
             describe: format!("your JumpCloud org ({})", client.base_url()),
             client,
             directory: Directory::Api,
-            _sandbox: None,
+            sandbox: None,
+            save: None,
         })
     }
 
+    /// With `--save`: writes the sandbox's orgs back to the file they came
+    /// from when a command changed them (and says so on stderr).
+    pub fn save(&self) -> Result<(), CliError> {
+        let (Some(sandbox), Some(save)) = (&self.sandbox, &self.save) else {
+            return Ok(());
+        };
+        let started = sandbox.fixture();
+        let changed = started
+            .orgs()
+            .iter()
+            .any(|org| sandbox.edges(org.id()) != org.edges());
+        if !changed {
+            return Ok(());
+        }
+        save.write(&sandbox.live_fixture())?;
+        note(&format!(
+            "jcgraph: saved the changed org to {}",
+            save.shown()
+        ));
+        Ok(())
+    }
+
     async fn sandbox(global: &Global, credential: bool) -> Result<Self, CliError> {
+        // Checked before anything runs: a write must not be lost for want
+        // of a file to keep it in.
+        let save = match (&global.org, global.save) {
+            (Some(path), true) => Some(SaveTo::check(path)?),
+            _ => None,
+        };
         let fixture = match &global.org {
             Some(path) => Fixture::from_path(path).map_err(fixture_error)?,
             None => Fixture::demo(),
@@ -101,14 +133,23 @@ impl Backend {
             (true, _) => " (the credential in the environment is not used)",
             (false, true) => "",
         };
-        note(&format!(
-            "jcgraph: sandbox mode: {source}, in this process only{why}"
-        ));
+        let (lasts, kept) = match &save {
+            Some(save) => (
+                format!("saved back to {} after a change", save.shown()),
+                format!("saved to {}", save.shown()),
+            ),
+            None => (
+                "in this process only".to_string(),
+                "gone when jcgraph exits".to_string(),
+            ),
+        };
+        note(&format!("jcgraph: sandbox mode: {source}, {lasts}{why}"));
         Ok(Self {
-            describe: format!("the sandbox's copy of {source} (gone when jcgraph exits)"),
+            describe: format!("the sandbox's copy of {source} ({kept})"),
             client,
             directory: Directory::Sandbox(Box::new(org)),
-            _sandbox: Some(sandbox),
+            sandbox: Some(sandbox),
+            save,
         })
     }
 }

@@ -25,7 +25,8 @@ inside the process, so every command can be tried without an account. It \
 says so in one line on stderr. There, users and objects may be named by \
 their fixture names (ada, web-01, ops) or display names, as well as by id, \
 and tables show names next to ids. Writes change the embedded org for the \
-life of the process only.
+life of the process only; with --org FILE --save they are written back to \
+FILE, so that the next run sees them.
 
 Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
 JUMPCLOUD_CLIENT_SECRET), users and objects are given by id (24 hex \
@@ -76,11 +77,14 @@ Exit codes:
      failed; diff: some users could not be compared; revoke --apply: a step failed (what
      was done so far is on stdout)
   2  a usage error: bad arguments, an unknown name, an --org fixture that is invalid or
-     over 16 MiB, a --users list over 32 MiB, or a confirmation that cannot be asked
-     because stdin is not a terminal (pass --yes)
+     over 16 MiB, --save without --org, a --users list over 32 MiB, or a confirmation that
+     cannot be asked because stdin is not a terminal (pass --yes)
   3  revoke --apply: the user still reaches the object (steps are left to an administrator)
   4  revoke --apply: the confirmation was declined; nothing was changed
   5  why: the user does not reach the object
+  6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout the user
+     graph still showed at least one of them (association changes can take a while; run the
+     command again later: it is safe to repeat)
   130  review: interrupted (Ctrl-C or SIGTERM); every line written is kept, and --out FILE
      --resume continues it";
 
@@ -122,6 +126,13 @@ pub struct Global {
     /// and its aliases may expand it to at most 32 MiB); implies --sandbox
     #[arg(long, global = true, value_name = "FILE")]
     pub org: Option<PathBuf>,
+
+    /// With --org FILE: after a command that changes the org (associate,
+    /// dissociate, update, revoke --apply), write it back to FILE
+    /// (atomically, in the fixture format, without FILE's comments), so
+    /// that the next run sees the change
+    #[arg(long, global = true, requires = "org")]
+    pub save: bool,
 
     /// The organization id sent as x-org-id (multi-tenant administrators;
     /// overrides JUMPCLOUD_ORG_ID). In the sandbox: which fixture org to
@@ -217,9 +228,13 @@ terminal (--yes skips it; without a terminal and without --yes it refuses, \
 exit 2), then traverses again and prints each step's status (removed or \
 already gone only when the re-read no longer shows the edge; unverified when \
 JumpCloud answered but the re-read still shows it) and what still grants \
-access. A step that fails stops the run: what was done so far is printed, \
-then the error. Exit 0 when access is gone, 3 when it remains, 1 when a step \
-failed, 4 when the confirmation is declined.
+access. JumpCloud processes association changes asynchronously, so while a \
+re-read still shows a removed edge, jcgraph reads the object again, with \
+backoff (1 s growing to 16 s), for up to --verify-timeout seconds (default \
+120). A step that fails stops the run: what was done so far is printed, then \
+the error. Exit 0 when access is gone, 3 when it remains, 6 when a removal was \
+still not visible at --verify-timeout (run the command again later: it is \
+safe to repeat), 1 when a step failed, 4 when the confirmation is declined.
 
 JSON: the revoke plan; with --apply, {\"plan\", \"outcome\", \"error\"} \
 (outcome null when declined; error null unless a step or the re-read failed, \
@@ -229,7 +244,9 @@ outcome, one line each.
 Examples:
   jcgraph revoke ada systems web-01
   jcgraph revoke katherine systems katherine-surface --apply
-  jcgraph revoke ada systems web-01 --apply --yes --format json")]
+  jcgraph revoke ada systems web-01 --apply --yes --format json
+  jcgraph revoke ada systems web-01 --apply --yes --verify-timeout 600
+  jcgraph --org acme.yaml --save revoke ada systems web-01 --apply --yes   (the next run sees it)")]
     Revoke(RevokeArgs),
 
     /// The user groups a user belongs to
@@ -370,6 +387,17 @@ pub struct RevokeArgs {
     /// With --apply: do not ask for confirmation
     #[arg(long, short, requires = "apply")]
     pub yes: bool,
+
+    /// With --apply: how long to keep reading the object again, with
+    /// backoff, until JumpCloud shows the removals (0: read it once)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "120",
+        requires = "apply",
+        value_parser = parse_wait
+    )]
+    pub verify_timeout: Duration,
 }
 
 /// `groups`.
@@ -796,6 +824,14 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
 }
 
+/// Seconds, possibly fractional, from 0 to a day.
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    if text.trim().trim_end_matches('s').parse::<f64>() == Ok(0.0) {
+        return Ok(Duration::ZERO);
+    }
+    parse_seconds(text).map_err(|_| "expected from 0 to 86400 seconds".into())
+}
+
 fn utf8<'a>(cmd: &clap::Command, value: &'a OsStr) -> Result<&'a str, clap::Error> {
     value
         .to_str()
@@ -856,6 +892,12 @@ mod tests {
         assert_eq!(parse_seconds("30s"), Ok(Duration::from_secs(30)));
         for bad in ["0", "-1", "NaN", "inf", "1e9", "soon"] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_wait("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_wait("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_wait("86400"), Ok(Duration::from_secs(86_400)));
+        for bad in ["-0.5", "-1", "NaN", "86401", "soon"] {
+            assert!(parse_wait(bad).is_err(), "{bad}");
         }
     }
 }

@@ -18,6 +18,9 @@ pub enum Exit {
     Declined,
     /// 5: `why`: the user does not reach the object.
     NotBound,
+    /// 6: `revoke --apply`: JumpCloud accepted every removal, but until
+    /// `--verify-timeout` the user graph still showed at least one of them.
+    NotYetVisible,
     /// 130: `review` was interrupted (Ctrl-C, SIGTERM), as a shell reports
     /// a process SIGINT ended; what was written is kept.
     Interrupted,
@@ -33,6 +36,7 @@ impl Exit {
             Exit::AccessRemains => 3,
             Exit::Declined => 4,
             Exit::NotBound => 5,
+            Exit::NotYetVisible => 6,
             Exit::Interrupted => 130,
         }
     }

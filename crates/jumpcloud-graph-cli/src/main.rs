@@ -28,6 +28,7 @@ mod output;
 mod progress;
 mod render;
 mod review_file;
+mod save;
 mod table;
 mod terminal;
 

@@ -33,6 +33,18 @@ impl FakeJumpCloud {
         }
     }
 
+    /// The demo org, whose traversals show each write `lag` after it.
+    fn lagging(lag: std::time::Duration) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sandbox = runtime
+            .block_on(Sandbox::builder().association_lag(lag).start())
+            .unwrap();
+        Self {
+            sandbox,
+            _runtime: runtime,
+        }
+    }
+
     /// `jcgraph args` against it with `key`.
     fn run_with_key(&self, key: &str, args: &[&str]) -> common::Run {
         let mut command = command(args);
@@ -264,6 +276,24 @@ fn usage_errors_are_one_line_and_exit_2() {
         vec!["access", "nobody"],
         vec!["why", "ada", "applications", "web-01"],
         vec!["access", "ada", "--org-id", "initech"],
+        vec![
+            "revoke",
+            "ada",
+            "systems",
+            "web-01",
+            "--verify-timeout",
+            "5",
+        ],
+        vec![
+            "revoke",
+            "ada",
+            "systems",
+            "web-01",
+            "--apply",
+            "--verify-timeout",
+            "-1",
+        ],
+        vec!["groups", "ada", "--save"],
     ] {
         let run = jcgraph(&args);
         assert_eq!(run.code, 2, "{args:?}: {run:#?}");
@@ -473,7 +503,7 @@ fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() 
     );
     assert!(
         summary.contains(
-            " s: 37 objects, 9 group memberships, 18 bindings with sudo (4 without password); \
+            " s: 37 objects, 9 group memberships, 18 bindings with sudo (12 without password); \
              50 requests ("
         ),
         "{summary}"
@@ -589,6 +619,7 @@ fn every_command_has_examples_in_its_help() {
         "3  revoke --apply",
         "4  revoke --apply",
         "5  why",
+        "6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout",
     ] {
         assert!(run.stdout.contains(code), "exit codes documented: {code}");
     }
@@ -869,8 +900,18 @@ fn revoke_apply_never_calls_an_edge_gone_that_the_re_read_still_shows() {
         ),
     );
     let web = "653000000000000000000004";
-    let run = api.run(&["revoke", ADA, "systems", web, "--apply", "--yes"]);
-    assert_eq!(run.code, 3, "access remains: {run:#?}");
+    let run = api.run(&[
+        "revoke",
+        ADA,
+        "systems",
+        web,
+        "--apply",
+        "--yes",
+        "--verify-timeout",
+        "0.5",
+    ]);
+    // Read again until the deadline, in case the graph lags behind.
+    assert_eq!(run.code, 6, "not yet visible: {run:#?}");
     assert!(!run.stdout.contains("already gone"), "{}", run.stdout);
     assert!(
         run.stdout.contains(
@@ -1317,19 +1358,16 @@ fn kind_and_sudo_filters_fetch_and_list_only_what_they_ask_for() {
                 .collect()
         })
         .collect();
-    // ada-macbook; web-01 and linus-framework; nothing for Ken, who
-    // still has his line.
-    assert_eq!(
-        objects,
-        [
-            vec!["653000000000000000000001".to_string()],
-            vec![
-                "653000000000000000000004".to_string(),
-                "653000000000000000000006".to_string()
-            ],
-            vec![],
-        ]
-    );
+    // Ada and Linus are in Ops, whose own sudo setting (passwordless)
+    // supersedes its bindings' on every device they reach through it;
+    // nothing for Ken, who still has his line.
+    let ids = |suffixes: &[u8]| -> Vec<String> {
+        suffixes
+            .iter()
+            .map(|n| format!("65300000000000000000000{n}"))
+            .collect()
+    };
+    assert_eq!(objects, [ids(&[1, 2, 3, 6]), ids(&[1, 2, 3, 4, 6]), vec![]]);
 }
 
 #[test]
@@ -1496,4 +1534,222 @@ keys:
             ("'@alice".to_string(), "a,\"b\"\nc".to_string()),
         ]
     );
+}
+
+const KATHERINE: &str = "651000000000000000000004";
+const SURFACE: &str = "653000000000000000000003";
+
+#[test]
+fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
+    // Traversals show a removal 3 s after it; the first re-read still shows
+    // Katherine's binding to her Surface.
+    let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3));
+    let run = api.run(&["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(!run.stdout.contains("Still granted"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Unverified"), "{}", run.stdout);
+    assert!(run.stdout.contains("Verified after "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "user {KATHERINE} no longer reaches system {SURFACE}"
+        )),
+        "{}",
+        run.stdout
+    );
+    // One write, then the plan's reads and a few re-reads of one traversal.
+    let posts = api
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1);
+    assert!(
+        api.sandbox.stats().requests_total <= 10 + 1 + 5,
+        "{:?}",
+        api.sandbox.stats()
+    );
+}
+
+#[test]
+fn revoke_apply_exits_6_when_a_removal_is_not_yet_visible_by_the_verify_timeout() {
+    let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3600));
+    let apply = ["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"];
+    let run = api.run(&[&apply[..], &["--verify-timeout", "1"]].concat());
+    assert_eq!(run.code, 6, "{run:#?}");
+    for line in [
+        "Unverified: user 651000000000000000000004 -> system 653000000000000000000003",
+        "Not yet visible after 1.",
+        "JumpCloud accepted every removal, but the user graph still shows 1 of them",
+        "Run the same command again later to check: it is safe to repeat.",
+        "The last re-read still shows:",
+    ] {
+        // Long lines are wrapped, with continuations indented by two.
+        let unwrapped = run.stdout.replace("\n  ", " ");
+        assert!(unwrapped.contains(line), "{line:?} not in\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("Still granted"), "{}", run.stdout);
+
+    let run = api.run(&[&apply[..], &["--verify-timeout", "0", "--format", "json"]].concat());
+    assert_eq!(run.code, 6, "{run:#?}");
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let outcome = &value["outcome"];
+    assert_eq!(outcome["verification"], "not_yet_visible", "{outcome}");
+    assert_eq!(outcome["rereads"], 1);
+    assert_eq!(outcome["steps"][0]["status"], "unverified");
+    assert_eq!(
+        outcome["steps"][0]["answer"], "already_absent",
+        "removed by the first run"
+    );
+}
+
+/// A copy of the demo fixture under the test's temporary directory.
+fn demo_file(name: &str) -> String {
+    fixture_file(name, Fixture::demo_yaml())
+}
+
+#[test]
+fn save_keeps_a_revoke_for_the_next_run() {
+    let path = demo_file("saved-revoke.yaml");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let surface = ["systems", "katherine-surface"];
+    let revoke = [
+        "--org",
+        &path,
+        "--save",
+        "revoke",
+        "katherine",
+        surface[0],
+        surface[1],
+    ];
+    let run = jcgraph(&[&revoke[..], &["--apply", "--yes"]].concat());
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains(&format!("jcgraph: saved the changed org to {path}")),
+        "{run:#?}"
+    );
+    // The next run starts from the saved org: Katherine no longer reaches
+    // her Surface, and the rest of the org is as it was.
+    let why = ["--org", &path, "why", "katherine", surface[0], surface[1]];
+    assert_eq!(jcgraph(&why).code, 5, "not reached any more");
+    let ada = jcgraph(&["--org", &path, "access", "ada", "--format", "json"]);
+    assert_eq!(
+        ada.stdout,
+        jcgraph(&["access", "ada", "--format", "json"]).stdout
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640, "the file keeps its permissions");
+    }
+    // A run that changes nothing leaves the file alone.
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let run = jcgraph(&["--org", &path, "--save", "groups", "ada"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(!run.stderr.contains("saved the changed org"), "{run:#?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+    let leftovers: Vec<_> = std::fs::read_dir(std::path::Path::new(&path).parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_revoke_can_be_explored_one_run_at_a_time() {
+    let path = demo_file("step-by-step.yaml");
+    let org = ["--org", path.as_str(), "--save"];
+    let plan = |args: &[&str]| jcgraph(&[&org[..], args].concat());
+    let first = plan(&["revoke", "ada", "systems", "web-01", "--format", "json"]);
+    let steps = |run: &common::Run| -> usize {
+        let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        plan["steps"].as_array().unwrap().len()
+    };
+    assert_eq!(steps(&first), 3);
+    // Run the step jcgraph can run; the next plan holds the other two.
+    let run = plan(&["revoke", "ada", "systems", "web-01", "--apply", "--yes"]);
+    assert_eq!(run.code, 3, "access remains: {run:#?}");
+    let second = plan(&["revoke", "ada", "systems", "web-01", "--format", "json"]);
+    assert_eq!(steps(&second), 2);
+    // Writes of any command are kept: bind Ada directly again.
+    let run = plan(&[
+        "associate",
+        "ada",
+        "system",
+        "web-01",
+        "--sudo",
+        "with-password",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let third = plan(&["revoke", "ada", "systems", "web-01", "--format", "json"]);
+    assert_eq!(third.stdout, first.stdout, "back where it started");
+}
+
+#[test]
+fn save_needs_a_regular_file_and_refuses_before_anything_runs() {
+    let run = jcgraph(&[
+        "--save", "revoke", "ada", "systems", "web-01", "--apply", "--yes",
+    ]);
+    assert_eq!(run.code, 2, "never the embedded demo: {run:#?}");
+    assert!(one_error_line(&run).contains("--org"), "{run:#?}");
+    assert_eq!(run.stdout, "");
+
+    let mut command = command(&[
+        "--org",
+        "/dev/stdin",
+        "--save",
+        "revoke",
+        "ada",
+        "systems",
+        "web-01",
+        "--apply",
+        "--yes",
+    ]);
+    command.env_remove("JCGRAPH_ASSUME_TERMINAL");
+    let run = run_command(command, Fixture::demo_yaml());
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(one_error_line(&run).contains("--save"), "{run:#?}");
+    assert_eq!(run.stdout, "", "nothing was planned or applied");
+}
+
+#[cfg(unix)]
+#[test]
+fn save_through_a_symbolic_link_replaces_its_target_and_keeps_the_link() {
+    let target = demo_file("linked-target.yaml");
+    let link = std::path::Path::new(&target).with_file_name("link-to-target.yaml");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let run = jcgraph(&[
+        "--org",
+        link,
+        "--save",
+        "dissociate",
+        "katherine",
+        "system",
+        "katherine-surface",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let meta = std::fs::symlink_metadata(link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    assert_ne!(
+        std::fs::read_to_string(&target).unwrap(),
+        Fixture::demo_yaml()
+    );
+    let why = [
+        "--org",
+        target.as_str(),
+        "why",
+        "katherine",
+        "systems",
+        "katherine-surface",
+    ];
+    assert_eq!(jcgraph(&why).code, 5, "the target holds the change");
 }

@@ -3939,7 +3939,7 @@ pub mod operations {
 }
 /// Each operation's request, built without a client: a function per
 /// operation that takes the base URL and the operation's parameters
-/// (the types of the builder of the same name on [`Client`](crate::Client))
+/// (the types of the builder of the same name on [`Client`](super::Client))
 /// and returns the `reqwest::Request` that builder sends, minus the
 /// client's default headers. The `jumpcloud-graph` facade sends
 /// these with its own transport.
@@ -3947,7 +3947,7 @@ pub mod requests {
     #[allow(unused_imports)]
     use super::{encode_path, types};
     /// Builds `GET /users/{user_id}/associations` (`graph_userAssociationsList`): the request
-    /// [`Client::graph_user_associations_list`](crate::Client::graph_user_associations_list) sends, without the client's
+    /// [`Client::graph_user_associations_list`](super::Client::graph_user_associations_list) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -3985,7 +3985,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `POST /users/{user_id}/associations` (`graph_userAssociationsPost`): the request
-    /// [`Client::graph_user_associations_post`](crate::Client::graph_user_associations_post) sends, without the client's
+    /// [`Client::graph_user_associations_post`](super::Client::graph_user_associations_post) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4012,7 +4012,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/memberof` (`graph_userMemberOf`): the request
-    /// [`Client::graph_user_member_of`](crate::Client::graph_user_member_of) sends, without the client's
+    /// [`Client::graph_user_member_of`](super::Client::graph_user_member_of) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4057,7 +4057,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/activedirectories` (`graph_userTraverseActiveDirectory`): the request
-    /// [`Client::graph_user_traverse_active_directory`](crate::Client::graph_user_traverse_active_directory) sends, without the client's
+    /// [`Client::graph_user_traverse_active_directory`](super::Client::graph_user_traverse_active_directory) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4097,7 +4097,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/applications` (`graph_userTraverseApplication`): the request
-    /// [`Client::graph_user_traverse_application`](crate::Client::graph_user_traverse_application) sends, without the client's
+    /// [`Client::graph_user_traverse_application`](super::Client::graph_user_traverse_application) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4137,7 +4137,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/directories` (`graph_userTraverseDirectory`): the request
-    /// [`Client::graph_user_traverse_directory`](crate::Client::graph_user_traverse_directory) sends, without the client's
+    /// [`Client::graph_user_traverse_directory`](super::Client::graph_user_traverse_directory) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4177,7 +4177,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/gsuites` (`graph_userTraverseGSuite`): the request
-    /// [`Client::graph_user_traverse_g_suite`](crate::Client::graph_user_traverse_g_suite) sends, without the client's
+    /// [`Client::graph_user_traverse_g_suite`](super::Client::graph_user_traverse_g_suite) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4217,7 +4217,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/ldapservers` (`graph_userTraverseLdapServer`): the request
-    /// [`Client::graph_user_traverse_ldap_server`](crate::Client::graph_user_traverse_ldap_server) sends, without the client's
+    /// [`Client::graph_user_traverse_ldap_server`](super::Client::graph_user_traverse_ldap_server) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4257,7 +4257,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/office365s` (`graph_userTraverseOffice365`): the request
-    /// [`Client::graph_user_traverse_office365`](crate::Client::graph_user_traverse_office365) sends, without the client's
+    /// [`Client::graph_user_traverse_office365`](super::Client::graph_user_traverse_office365) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4297,7 +4297,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/radiusservers` (`graph_userTraverseRadiusServer`): the request
-    /// [`Client::graph_user_traverse_radius_server`](crate::Client::graph_user_traverse_radius_server) sends, without the client's
+    /// [`Client::graph_user_traverse_radius_server`](super::Client::graph_user_traverse_radius_server) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4337,7 +4337,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/systems` (`graph_userTraverseSystem`): the request
-    /// [`Client::graph_user_traverse_system`](crate::Client::graph_user_traverse_system) sends, without the client's
+    /// [`Client::graph_user_traverse_system`](super::Client::graph_user_traverse_system) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4377,7 +4377,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `GET /users/{user_id}/systemgroups` (`graph_userTraverseSystemGroup`): the request
-    /// [`Client::graph_user_traverse_system_group`](crate::Client::graph_user_traverse_system_group) sends, without the client's
+    /// [`Client::graph_user_traverse_system_group`](super::Client::graph_user_traverse_system_group) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///
@@ -4417,7 +4417,7 @@ pub mod requests {
         Ok(request.finish())
     }
     /// Builds `POST /users/{user_id}/emails` (`users_sendEmails`): the request
-    /// [`Client::users_send_emails`](crate::Client::users_send_emails) sends, without the client's
+    /// [`Client::users_send_emails`](super::Client::users_send_emails) sends, without the client's
     /// default headers. Fails only on a base URL that does not make a URL
     /// with the path, or a header value that cannot be sent.
     ///

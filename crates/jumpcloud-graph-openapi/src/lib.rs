@@ -69,6 +69,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue};
 mod generated;
 
 pub use generated::*;
+pub mod directory;
 mod operation;
 mod request;
 pub use operation::Operation;

@@ -18,7 +18,7 @@ pub struct RequestError {
 }
 
 impl RequestError {
-    fn new(part: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(part: &'static str, reason: impl Into<String>) -> Self {
         Self {
             part,
             reason: reason.into(),

@@ -87,10 +87,11 @@ pub(crate) enum Precedence {
     UserGroupSystemGroup,
 }
 
-/// One edge of a path, oriented away from the user.
+/// One edge of a path, oriented away from the user: where it leads and the
+/// edge's own attributes. (Where it starts is the previous hop's `to`, or
+/// the user.)
 #[derive(Clone, Debug)]
 pub(crate) struct Hop<'a> {
-    pub(crate) from: &'a Object,
     pub(crate) to: &'a Object,
     pub(crate) attributes: Option<&'a Attributes>,
 }
@@ -118,13 +119,27 @@ impl Path<'_> {
         }
     }
 
-    /// The attributes this path grants: its edges' attributes merged from the
-    /// user outwards, so on a key conflict the edge nearest the object wins.
+    /// The attributes this path grants; see [`compile_attributes`], rule 1.
     fn attributes(&self) -> Attributes {
         let mut merged = Attributes::new();
+        let mut group_setting = false;
         for hop in &self.hops {
-            if let Some(attributes) = hop.attributes {
-                merged.extend(attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+            for (key, value) in hop.attributes.into_iter().flatten() {
+                // "Permissions set at the user group level supersede any
+                // permissions previously set on the user group's bind to a
+                // device group."
+                if key == SUDO && group_setting {
+                    continue;
+                }
+                merged.insert(key.clone(), value.clone());
+            }
+            for (key, value) in hop.to.attributes().into_iter().flatten() {
+                if key != SUDO {
+                    merged.insert(key.clone(), value.clone());
+                } else if hop.to.kind() == Kind::UserGroup && sudo_enabled(value) {
+                    group_setting = true;
+                    merged.insert(key.clone(), value.clone());
+                }
             }
         }
         merged
@@ -203,7 +218,6 @@ impl<'a> Walk<'a> {
                 continue;
             }
             self.stack.push(Hop {
-                from: node,
                 to: next,
                 attributes,
             });
@@ -256,19 +270,27 @@ impl<'a> Walk<'a> {
 
 /// Compiles the attributes of an object reached over several paths into one
 /// `compiledAttributes` map (`None`, sent as `null`, when no path carries
-/// any).
+/// any). One rule, JumpCloud's where its documentation speaks ("Set
+/// Admin/Sudo Permissions": "Permissions that are granted directly on a
+/// user supersede permissions granted at a user group level" and
+/// "Permissions set at the user group level supersede any permissions
+/// previously set on the user group's bind to a device group"), and the
+/// README's "What explanations assume" where it does not:
 ///
-/// The rule, from JumpCloud's documentation ("Permissions that are granted
-/// directly on a user supersede permissions granted at a User Group level";
-/// "Permissions set at the User Group level supersede any permissions
-/// previously set on the User Group's bind to a Device Group"):
-///
-/// 1. Each path's attributes are its edges' attributes merged from the user
-///    outwards; on a key conflict within one path the edge nearest the object
-///    wins.
-/// 2. Paths are ranked by [`Precedence`]: a direct user → object binding
-///    first, then user → system group, then user group → object, then user
-///    group → system group.
+/// 1. A path's attributes are everything it carries, walked from the user
+///    outwards: each edge's attributes, then the own attributes of the
+///    object the edge reaches (a user group's `ldapGroups`, custom keys);
+///    on a key conflict the later one, nearest the object, wins. `sudo`
+///    differs: an object's own `sudo` counts only on a user group and only
+///    when enabled (the group-level setting; one that is off is no
+///    setting), and once a path has passed such a group, the `sudo` of the
+///    binds after it no longer counts (the group level supersedes them).
+/// 2. Paths are ranked by [`Precedence`]: user → object first, then user →
+///    system group, then user group → object, then user group → system
+///    group (the first rank is documented, the order within each pair is
+///    assumed). Nested groups, which JumpCloud's API does not create, rank
+///    by their first edge here; the client ranks them last, so a fixture
+///    with nested groups shows a disagreement on purpose.
 /// 3. For each attribute key, the highest-ranked path that has the key
 ///    decides its value. A path that lacks a key (e.g. a direct binding with
 ///    no `sudo`) does not take the key away.
@@ -292,7 +314,7 @@ pub(crate) fn compile_attributes(paths: &[Path<'_>]) -> Option<Attributes> {
                     decided_at.insert(key.clone(), rank);
                     compiled.insert(key, value);
                 }
-                Some(decided) if *decided == rank && key == "sudo" => {
+                Some(decided) if *decided == rank && key == SUDO => {
                     if let Some(current) = compiled.get_mut(&key) {
                         *current = most_permissive_sudo(current, &value);
                     }
@@ -302,6 +324,14 @@ pub(crate) fn compile_attributes(paths: &[Path<'_>]) -> Option<Attributes> {
         }
     }
     (!compiled.is_empty()).then_some(compiled)
+}
+
+/// The key of sudo rights in graph attributes.
+const SUDO: &str = "sudo";
+
+/// Whether a `sudo` value grants sudo (`{"enabled": true, ..}`).
+fn sudo_enabled(value: &Value) -> bool {
+    value.get("enabled").and_then(Value::as_bool) == Some(true)
 }
 
 /// `sudo` granted by either of two equally ranked paths.
@@ -442,6 +472,64 @@ keys: [{ key: k, org: o }]
             Some(&json!({"enabled": true, "withoutPassword": true}))
         );
         assert_eq!(compiled.get("note"), Some(&json!("from-a")));
+    }
+
+    /// u is in g (own sudo `group`) and h (own sudo off), both bound to
+    /// system group x (binding sudo `bind`) holding s; h also carries a
+    /// custom key of its own.
+    fn group_setting_org(group: &str, bind: &str) -> Fixture {
+        let yaml = format!(
+            r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: O
+    users: {{ u: {{ id: "651000000000000000000001" }} }}
+    user_groups:
+      g: {{ id: "652000000000000000000001", attributes: {{ sudo: {group} }} }}
+      h:
+        id: "652000000000000000000002"
+        attributes: {{ sudo: {{ enabled: false, withoutPassword: false }}, "acme:tier": 2 }}
+    systems: {{ s: {{ id: "653000000000000000000001" }} }}
+    system_groups: {{ x: {{ id: "654000000000000000000001" }} }}
+    members: {{ g: [u], h: [u], x: [s] }}
+    bindings:
+      - {{ from: g, to: x, attributes: {{ sudo: {bind} }} }}
+      - {{ from: h, to: x, attributes: {{ sudo: {bind} }} }}
+keys: [{{ key: k, org: o }}]
+"#
+        );
+        Fixture::from_yaml_str(&yaml).expect("valid")
+    }
+
+    const PASSWORDLESS: &str = "{ enabled: true, withoutPassword: true }";
+    const WITH_PASSWORD: &str = "{ enabled: true, withoutPassword: false }";
+
+    #[test]
+    fn a_group_level_setting_supersedes_its_bindings_sudo() {
+        let sudo = |without: bool| json!({"enabled": true, "withoutPassword": without});
+        // (g's setting, the bindings' sudo) -> (g's path, h's path, compiled).
+        for (group, bind, expected) in [
+            // More permissive than g's binding: it wins; h's setting is off,
+            // so h's binding counts.
+            (PASSWORDLESS, WITH_PASSWORD, [true, false, true]),
+            // Less permissive: it still wins over g's binding ("supersede",
+            // not "the most permissive"); the two equal paths then give the
+            // most permissive.
+            (WITH_PASSWORD, PASSWORDLESS, [false, true, true]),
+        ] {
+            let fixture = group_setting_org(group, bind);
+            let org = fixture.first_org();
+            let reached = traverse(org, &org["u"], Traversal::Systems);
+            let paths: Vec<Attributes> = reached[0].paths.iter().map(Path::attributes).collect();
+            let compiled = reached[0].compiled_attributes().expect("attributes");
+            let context = format!("group {group}, binding {bind}");
+            assert_eq!(paths[0].get("sudo"), Some(&sudo(expected[0])), "{context}");
+            assert_eq!(paths[1].get("sudo"), Some(&sudo(expected[1])), "{context}");
+            assert_eq!(compiled.get("sudo"), Some(&sudo(expected[2])), "{context}");
+            // A node's own custom key is compiled.
+            assert_eq!(compiled.get("acme:tier"), Some(&json!(2)), "{context}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! An in-memory JumpCloud organisation that serves JumpCloud's v2 user-graph
-//! API over real HTTP, on loopback: for tests (the way wiremock is used, but
+//! API, and the v1 and v2 lookups that name its ids, over real HTTP, on
+//! loopback: for tests (the way wiremock is used, but
 //! with a real graph behind it), for demos, and as the quickstart's default.
 //!
 //! # A guided tour
@@ -65,8 +66,9 @@
 //! ## What the sandbox serves
 //!
 //! All thirteen operations of `openapi/jumpcloud-user-graph.yaml`, under
-//! `/api/v2`, with the fragment's JSON shapes ([`served_operations`] lists
-//! them), and the service accounts' token route at `/oauth2/token`:
+//! `/api/v2`, with the fragment's JSON shapes, the fourteen directory lookups
+//! (below; [`served_operations`] lists all 27), and the service accounts'
+//! token route at `/oauth2/token`:
 //!
 //! * the nine traversals (`/users/{id}/systems`, `/systemgroups`,
 //!   `/applications`, `/directories`, `/gsuites`, `/office365s`,
@@ -92,6 +94,43 @@
 //! 404 for an unknown user, target, edge or org; 409 for adding an existing
 //! edge; 413 for a body over 2 MiB.
 //!
+//! Association changes can lag, as JumpCloud processes them
+//! asynchronously: with [`SandboxBuilder::association_lag`] (or
+//! [`Sandbox::set_association_lag`], `--association-lag-ms`), a
+//! `POST associations` is checked and answered at once, and the association
+//! list and later writes see it at once, but the traversals show each
+//! write the lag later, in the order the writes were
+//! made, on tokio's clock. [`Sandbox::live_fixture`] is the orgs as every
+//! write left them, and [`Fixture::to_yaml`] saves it in a form
+//! [`Fixture::from_yaml_str`] loads again.
+//!
+//! ## The directory lookups: names for ids
+//!
+//! The fourteen lookups of `openapi/jumpcloud-directory-v1.yaml` (under
+//! `/api`, [`Sandbox::v1_base_url`]) and `-v2.yaml` (under `/api/v2`) answer
+//! with the fixture's own fields: users (`username`, `email`, `firstname`,
+//! `lastname`, ...), systems (`hostname`, `displayName`, `os`), applications
+//! (`name`, `displayLabel`), RADIUS servers, user and system groups
+//! (`name`, `type`), LDAP servers, Active Directory (`domain`), G Suite and
+//! Office 365 (`name`), and every directory at once (`type`).
+//!
+//! * v1 lists answer `{"totalCount", "results"}` and take `filter=<field>:$<op>:<value>`
+//!   (`$eq $ne $gt $gte $lt $lte`, and `$in` with `|`-separated values),
+//!   space-separated `fields` and `sort`; `POST /search/systemusers` and
+//!   `/search/systems` also take a body `{"filter": {"or": [{"_id": ...},
+//!   {"email": ...}]}, "searchFilter": {"searchTerm", "fields"}, "fields"}`.
+//! * v2 lists answer arrays with `x-total-count` and take the graph's
+//!   filters (`filter=id:in:<id>|<id>`), comma-separated `fields` and
+//!   `sort`.
+//! * `fields` projects every record, which keeps its id; `limit` above 100 is
+//!   JumpCloud's 400; a filter on a field the record does not declare, or an
+//!   operator the sandbox does not model, is a 400 naming it.
+//!
+//! Keys, `x-org-id`, the request log ([`RecordedRequest`]: method, path and
+//! query of each request, so a test can count the lookups a client sends),
+//! latency and faults work as for the user graph; a short page drops the
+//! last of a v1 list's `results` too.
+//!
 //! A traversal is computed once per (org, user, traversal) and cached, so
 //! the pages after the first cost a slice (for a user bound to 10,000
 //! systems, well under 0.1 ms a page on loopback, against about 5 ms to
@@ -116,7 +155,13 @@
 //! `x-api-key`, with the same `x-org-id` rules. Errors are RFC 6749's:
 //! `invalid_client` (401) for a missing Basic header, an unknown client or
 //! a wrong secret; `invalid_request`, `unsupported_grant_type` and
-//! `invalid_scope` (400), each with an `error_description`.
+//! `invalid_scope` (400), each with an `error_description`. As RFC 6749
+//! §3.1 and §3.2 say, a parameter sent without a value counts as omitted
+//! (`grant_type=` is `invalid_request`, a missing parameter), one of the
+//! RFC's own parameters (`grant_type`, `scope`, `client_id`,
+//! `client_secret`, `code`, `redirect_uri`, `username`, `password`,
+//! `refresh_token`) sent twice is `invalid_request`, and any other
+//! parameter is ignored, however often it is sent.
 //!
 //! Tokens live [`SandboxBuilder::token_lifetime`] (an hour by default, on
 //! tokio's clock, so a paused clock can run past it);
@@ -186,15 +231,19 @@
 //!
 //! `cargo run -p jumpcloud-graph-sandbox --features cli -- --port 8080`
 //! serves the demo org and prints the base URL, the keys, the service
-//! accounts and `curl` lines; `--org FILE`, `--generate-users N`,
-//! `--latency-ms`, `--rate-limit-per-key`, `--fault '429,every=3,retry-after=2'`, `--seed`,
+//! accounts and `curl` lines (a script may read the first line, the URL,
+//! and close the pipe: the server carries on); `--org FILE`,
+//! `--generate-users N`, `--latency-ms`, `--association-lag-ms`,
+//! `--rate-limit-per-key`,
+//! `--fault '429,every=3,retry-after=2'`, `--seed`,
 //! `--token-lifetime-secs`, `--max-connections` and
 //! `--header-read-timeout-secs` configure it (see `--help`). A running
 //! sandbox is driven from outside through `/__sandbox/stats`,
 //! `/__sandbox/requests`, `/__sandbox/outbox`, `/__sandbox/edges?org=...`,
 //! `PUT /__sandbox/faults` (one rule per line), `PUT /__sandbox/latency`
-//! (milliseconds), `PUT /__sandbox/token-lifetime` (seconds),
-//! `POST /__sandbox/tokens/expire` and `POST /__sandbox/tokens/revoke`.
+//! and `PUT /__sandbox/association-lag` (milliseconds), `PUT
+//! /__sandbox/token-lifetime` (seconds), `POST /__sandbox/tokens/expire`
+//! and `POST /__sandbox/tokens/revoke`.
 //!
 //! ## The public API, by topic
 //!
@@ -231,6 +280,13 @@
 //!   organization selected"` (CognotektGmbH/terraform-provider-jumpcloud#12).
 //! * Lists carry `x-total-count` (recorded traffic on other v2 traversals;
 //!   JumpCloud's PowerShell module relies on it).
+//! * Graph bodies have the recorded shape (traffic recorded against
+//!   console.jumpcloud.com in 2021, JupiterOne/graph-jumpcloud): each edge
+//!   exactly `attributes` and `to`, never `from`; each `to` exactly
+//!   `attributes` (the node's own, e.g. a user group's `ldapGroups`, or
+//!   `null`), `id` and `type`; `compiledAttributes` derived from what the
+//!   paths carry, `null` when they carry nothing. `tests/it/contract/`
+//!   holds bodies of that shape, which a test compares with the sandbox's.
 //!
 //! Assumed:
 //!
@@ -261,14 +317,28 @@
 //! * `sudo` is accepted on a binding to any target, not only on systems and
 //!   system groups; its shape is checked (`withoutPassword` needs
 //!   `enabled`).
-//! * `compiledAttributes` among equally ranked paths: `sudo` is the most
-//!   permissive of them (JumpCloud documents the ranking, not the tie).
+//! * `compiledAttributes` follow JumpCloud's two documented sudo rules (the
+//!   user's own permissions supersede a user group's; a user group's own
+//!   `sudo` supersedes its bindings') and, where JumpCloud is silent, the
+//!   rules the README lists under "What explanations assume" (the order
+//!   within the user's and within a group's bindings, the most permissive
+//!   among equals, a path without sudo never deciding, a group setting
+//!   that is off being none). Other keys: a path's edge attributes, then
+//!   each node's own, nearest the object winning; for each key the
+//!   strongest path that has it, the first among equals. Nested groups
+//!   rank by their first edge (the client ranks them last, so a fixture
+//!   with nested groups shows a disagreement).
 //! * A request with both `x-api-key` and `Authorization: Bearer` is judged
 //!   by the key.
 //! * The token route: a missing `scope` is `invalid_scope` (RFC 6749 lets a
 //!   server default it instead); errors are checked in the order the `oauth`
 //!   module gives; the 401 bodies for expired and invalid tokens are the
 //!   sandbox's own, in JumpCloud's error style; tokens live an hour.
+//! * Association lag delays the traversals only: writes
+//!   are checked against, and the association list shows, every write made
+//!   (JumpCloud's status page names association *processing* delays, not
+//!   which reads they affect); lagged writes show in order, never out of
+//!   it.
 //! * A body over 2 MiB is 413 (the limit is the sandbox's).
 //! * The per-key rate limit, when set: JumpCloud publishes no limit, no 429
 //!   body and no rate-limit headers. The sandbox counts per API key or
@@ -278,6 +348,36 @@
 //!   would most like to have; no source shows JumpCloud sending it), and
 //!   does not limit the token route.
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
+//!
+//! Assumed for the directory lookups (the fragments' headers say which forms
+//! JumpCloud documents):
+//!
+//! * v1 `filter=_id:$in:<id>|<id>`: upstream documents `$eq`, `$ne`, `$gt`,
+//!   `$gte`, `$lt`, `$lte` and ORs only in the indexed form
+//!   `filter[or][0]=...`, which the sandbox refuses (400) rather than
+//!   ignores; operators without `$` are 400 (upstream: "undefined
+//!   behavior"). Repeated `filter` parameters are AND-ed.
+//! * v2 `filter=id:in:<id>|<id>`: `in` is documented, `|` and `id` as a
+//!   filter field are not (upstream lists user groups' filter fields
+//!   without `id`). Filters may name the record's declared properties only:
+//!   the sandbox refuses JumpCloud's other documented ones (`disabled`,
+//!   `suggestionCounts.*`), which its records do not have.
+//! * Search bodies: `{"or": [...]}` and `{"and": [...]}` over query
+//!   expressions are documented, as is one expression; `_id` as an
+//!   expression's field, and `{"<field>": {"$in": [...]}}` or another v1
+//!   operator as its value, are assumed; `$regex` (which JumpCloud's
+//!   PowerShell module sends) is a 400, not modelled. Upstream's sample that
+//!   sends `filter` as an array contradicts its schema (an object) and is
+//!   refused. `searchFilter` matches a substring, ignoring case. A request
+//!   carries at most 1,000 expressions and listed values (the sandbox's
+//!   cap). The body's `fields` win over the query string's.
+//! * `fields` keeps the record's id (`_id`, `id`), as MongoDB projections
+//!   keep `_id`; either space or comma separates names in both APIs; an
+//!   unknown name is ignored.
+//! * `directories_list` lists G Suite, LDAP and Office 365 (upstream: "all
+//!   active directories (LDAP, O365 Suite, G-Suite)"), not Active Directory,
+//!   and ignores `filter`, which it does not declare. A v1
+//!   `systemusers_get` whose `filter` excludes the user is 404.
 
 // The source, by topic. The org and its graph: `model/` (kinds, objects,
 // edges, orgs) and `graph.rs` (traversal and compiled attributes). Where orgs
@@ -286,8 +386,9 @@
 // (the handle a test holds), `state.rs` (what connections share), `live.rs`
 // and `cache.rs` (the graph as writes leave it, and cached traversals),
 // `tokens.rs`, `settings.rs`, `faults/`. The HTTP side: `server/` (routes,
-// handlers, auth, connections), `query.rs` (list parameters), `wire/` (every
-// JSON shape) and `errors.rs` (JumpCloud's error answers).
+// handlers, auth, connections), `query.rs` (list parameters), `lookup/` (what
+// the directory lookups list, select and project), `wire/` (every JSON shape)
+// and `errors.rs` (JumpCloud's error answers).
 mod cache;
 mod credentials;
 mod errors;
@@ -295,7 +396,9 @@ mod faults;
 mod fixture;
 mod generate;
 mod graph;
+mod lag;
 mod live;
+mod lookup;
 mod model;
 mod query;
 mod sandbox;
@@ -320,17 +423,23 @@ pub use crate::state::{CredentialKind, RecordedRequest, ResponseHold, SentEmail,
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Every operation the API serves, e.g. `graph_userTraverseSystem`, `GET`
-/// `/users/{user_id}/systems`; paths are relative to [`Sandbox::base_url`]
-/// (`/api/v2`). These are the thirteen operations of the OpenAPI fragment,
-/// registered from one table, so that a test can check them against the
-/// spec. The token route (`/oauth2/token`, at the root) is not one of them.
+/// `/users/{user_id}/systems`; each path is relative to its
+/// [`base_path`](ServedOperation::base_path) (`/api/v2`, or `/api` for the
+/// v1 lookups). These are the thirteen operations of the user-graph
+/// fragment and the fourteen directory lookups, registered from the
+/// generated tables, so that a test can check them against the specs. The
+/// token route (`/oauth2/token`, at the root) is not one of them.
 ///
 /// ```
 /// let served = jumpcloud_graph_sandbox::served_operations();
-/// assert_eq!(served.len(), 13);
+/// assert_eq!(served.len(), 13 + 14);
 /// assert!(served.iter().any(|operation| operation.operation_id == "users_sendEmails"
 ///     && operation.method == "POST"
+///     && operation.base_path == "/api/v2"
 ///     && operation.path == "/users/{user_id}/emails"));
+/// assert!(served.iter().any(|operation| operation.operation_id == "search_systemusers_post"
+///     && operation.base_path == "/api"
+///     && operation.path == "/search/systemusers"));
 /// ```
 pub fn served_operations() -> Vec<ServedOperation> {
     server::served_operations()

@@ -302,7 +302,7 @@ fn compare_text(actual: &str, wanted: &str) -> Ordering {
 }
 
 /// A field value as text, for comparing with a filter's value.
-fn value_text(value: &Value) -> String {
+pub(crate) fn value_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),

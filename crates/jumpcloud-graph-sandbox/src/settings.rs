@@ -1,7 +1,7 @@
 //! The limits of a sandbox's settings, and the checks that keep a setting
-//! it cannot honour (an hour of latency, a zero connection cap) from being
-//! accepted anywhere: the builder, the runtime setters, the admin
-//! endpoints and the command line all go through these.
+//! it cannot honour (an hour of latency, a zero connection cap, a year of
+//! association lag) from being accepted anywhere: the builder, the runtime
+//! setters, the admin endpoints and the command line all go through these.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -20,6 +20,9 @@ pub(crate) const MAX_MAX_CONNECTIONS: usize = 65_536;
 pub(crate) const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// The longest token lifetime.
 pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// The longest association lag: a day (JumpCloud's worst recorded delays
+/// lasted hours).
+pub(crate) const MAX_ASSOCIATION_LAG: Duration = Duration::from_secs(24 * 3600);
 
 /// A sandbox setting that is out of range. Nothing is changed when a
 /// setter returns one.
@@ -110,6 +113,20 @@ pub(crate) fn check_token_lifetime(lifetime: Duration) -> Result<Duration, Setti
     Ok(lifetime)
 }
 
+pub(crate) fn check_association_lag(lag: Duration) -> Result<Duration, SettingError> {
+    if lag > MAX_ASSOCIATION_LAG {
+        return Err(SettingError::new(
+            "association lag",
+            format!(
+                "{} ms is more than the maximum, {} ms",
+                lag.as_millis(),
+                MAX_ASSOCIATION_LAG.as_millis()
+            ),
+        ));
+    }
+    Ok(lag)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +148,9 @@ mod tests {
         assert!(check_rate_limit_per_key(0).is_err());
         assert!(check_rate_limit_per_key(200).is_ok());
         assert!(check_rate_limit_per_key(crate::server::MAX_PER_MINUTE + 1).is_err());
+        assert!(check_association_lag(Duration::ZERO).is_ok());
+        assert!(check_association_lag(MAX_ASSOCIATION_LAG).is_ok());
+        assert!(check_association_lag(MAX_ASSOCIATION_LAG + Duration::from_millis(1)).is_err());
+        assert!(check_association_lag(Duration::MAX).is_err());
     }
 }

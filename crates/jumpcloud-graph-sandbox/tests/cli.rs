@@ -1,5 +1,6 @@
 //! The standalone binary: it prints its URL first, serves the fixture it is
-//! given, and applies the faults and latency from its options.
+//! given, and applies the faults, latency and association lag from its
+//! options; `jcgraph` reaches it over HTTP as it reaches JumpCloud.
 
 mod common;
 
@@ -212,4 +213,109 @@ async fn binary_refuses_a_trigger_that_never_fires() {
 async fn binary_refuses_a_latency_above_the_cap() {
     let stderr = refused(&["--latency-ms", "18446744073709551615"]).await;
     assert!(stderr.contains("latency"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn binary_keeps_serving_and_stops_cleanly_when_its_stdout_is_gone() {
+    // A script reads the first line and closes the pipe (`| head -1`): the
+    // server must not die on its next line of output.
+    let (mut child, base) = start(&[]).await;
+    let systems = format!("{base}/users/{}/systems", id("ada"));
+    assert_eq!(status(&systems).await, 200);
+    // SIGTERM makes it print "Stopping." to the closed pipe.
+    let pid = child.id().expect("running").to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill runs");
+    assert!(killed.success());
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("it stops")
+        .expect("an exit status");
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
+}
+
+/// `jcgraph`, which the workspace's tests build next to this binary (CI's
+/// `cargo test --workspace` runs before the binary's tests; run alone,
+/// `cargo build -p jumpcloud-graph-cli` first).
+fn jcgraph() -> std::path::PathBuf {
+    let path = std::path::Path::new(BINARY)
+        .with_file_name(format!("jcgraph{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build -p jumpcloud-graph-cli` first",
+        path.display()
+    );
+    path
+}
+
+#[tokio::test]
+async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0() {
+    let (mut child, base) = start(&["--association-lag-ms", "3000"]).await;
+    let mut command = Command::new(jcgraph());
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with("JUMPCLOUD_") || name.starts_with("JCGRAPH_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .args([
+            "revoke",
+            &id("katherine"),
+            "systems",
+            &id("katherine-surface"),
+        ])
+        .args(["--apply", "--yes"])
+        .env("JUMPCLOUD_API_KEY", ACME_KEY)
+        .env("JUMPCLOUD_BASE_URL", &base)
+        .env_remove("COLUMNS")
+        .kill_on_drop(true);
+    // A guard only: jcgraph gives up by itself after --verify-timeout (120 s).
+    let output = tokio::time::timeout(std::time::Duration::from_secs(300), command.output())
+        .await
+        .expect("jcgraph ends")
+        .expect("jcgraph runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("Still granted"), "{stdout}");
+    assert!(stdout.contains("Verified after "), "{stdout}");
+    // One removal, and re-reads of one traversal, not whole access reports.
+    let root = base.trim_end_matches("/api/v2");
+    let requests: Value = http()
+        .get(format!("{root}/__sandbox/requests"))
+        .send()
+        .await
+        .expect("admin answers")
+        .json()
+        .await
+        .expect("JSON");
+    let sent: Vec<(&str, &str)> = requests
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| {
+            let path = r["path"].as_str().unwrap_or_default();
+            (
+                r["method"].as_str().unwrap_or_default(),
+                path.rsplit('/').next().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let after_write = sent
+        .iter()
+        .skip_while(|(method, _)| *method != "POST")
+        .collect::<Vec<_>>();
+    assert_eq!(after_write[0], &("POST", "associations"), "{sent:?}");
+    let rereads = &after_write[1..];
+    assert!((2..=5).contains(&rereads.len()), "{sent:?}");
+    assert!(
+        rereads.iter().all(|r| **r == ("GET", "systems")),
+        "{sent:?}"
+    );
+    child.kill().await.expect("stopped");
 }

@@ -128,6 +128,14 @@ fn show_outcome(plan: &RevokePlan, done: &RevokeOutcome, name: &Names) {
             applied.step().edge().display_with(name)
         );
     }
+    // JumpCloud may take a while to show removals; apply reads again until
+    // it does (or the plan's verify deadline passes).
+    println!(
+        "  {} after {:?} and {} re-read(s)",
+        done.verification(),
+        done.waited(),
+        done.rereads()
+    );
     println!(
         "  still granted: {}; effective sudo now: {} (it was {})",
         done.still_granted(),

@@ -77,10 +77,13 @@
 //!   whether this crate can remove it, the JumpCloud operation that does
 //!   ([`RemovalOperation`]: method, path, body), and what else the user
 //!   loses with it. [`RevokePlan::apply`] runs the steps this crate can
-//!   run, reads the object again, and reports each step's [`StepStatus`]
-//!   (removed or already gone only when the re-read no longer shows the
-//!   edge) and what is left ([`RevokeOutcome`]); when a step fails, its
-//!   [`RevokeError`] carries the outcome so far.
+//!   run, reads the object again (with backoff, until JumpCloud shows the
+//!   removals or the plan's verify deadline passes: association changes
+//!   are processed asynchronously), and reports each step's [`StepStatus`]
+//!   (removed or already gone only when a re-read no longer shows the
+//!   edge), whether the removals were seen ([`Verification`]) and what is
+//!   left ([`RevokeOutcome`]); when a step fails, its [`RevokeError`]
+//!   carries the outcome so far.
 //! - [`User::access_report`]: everything the user reaches, across the
 //!   nine traversals and the user's groups, with sudo per object
 //!   ([`AccessReport`]).
@@ -111,19 +114,24 @@
 //! # }
 //! ```
 //!
-//! **Sudo precedence.** JumpCloud documents it in "Set Admin/Sudo
+//! **Sudo precedence.** JumpCloud documents two rules in "Set Admin/Sudo
 //! Permissions" (<https://jumpcloud.com/support/set-admin-sudo-permissions>):
 //! "Permissions that are granted directly on a user supersede permissions
-//! granted at a User Group level", which "supersede any permissions
-//! previously set on the User Group's bind to a Device Group". This crate
-//! ranks paths accordingly ([`Precedence`]: the user's binding to the
-//! device, then to a device group holding it, then a user group's binding,
-//! then a user group's binding to a device group); among equals the most
-//! permissive sudo wins. The user's global sudo flag (`sudo` and
-//! `passwordless_sudo` on the v1 user, `/systemusers/{id}`) can grant sudo
-//! on every device the user reaches; it is outside the user graph's
-//! operations, so results about devices carry
-//! [`AccessWarning::GlobalSudoNotVisible`].
+//! granted at a user group level", and "Permissions set at the user group
+//! level supersede any permissions previously set on the user group's bind
+//! to a device group". The first ranks paths ([`Precedence`]: the user's own
+//! bindings before any path through a user group); the second is about one
+//! path: a user group's own sudo setting, which the server sends as the
+//! group node's attributes, replaces the sudo of the group's bindings
+//! ([`GrantPath::sudo`]). Where the documentation is silent (the order
+//! within the user's bindings and within a user group's, nested groups,
+//! ties, paths without sudo, a group setting that is off) the crate follows
+//! the rules the README lists under "What explanations assume"
+//! ([`Assumption`]), and a disagreement with the server names the ones it
+//! relied on. The user's global sudo flag (`sudo` and `passwordless_sudo`
+//! on the v1 user, `/systemusers/{id}`) can grant sudo on every device the
+//! user reaches; it is outside the user graph's operations, so results
+//! about devices carry [`AccessWarning::GlobalSudoNotVisible`].
 //!
 //! **Names.** Traversals return ids and types, not names; nodes print as
 //! `type id`. [`GrantPath::display_with`] prints names you looked up
@@ -148,7 +156,7 @@
 //! | [`RevokeStep`] | `{"edge", "executable", "affects_other_users", "operation", "paths_cut": [index, ..], "collateral": [node, ..]}` |
 //! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "smallest", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}`; `smallest`: the fewest steps is proven; `exact`: the choice among the smallest plans is proven best too |
 //! | [`AppliedStep`] | `{"step": step, "status": "removed" \| "already_absent" \| "unverified" \| "failed" \| "not_attempted", "answer": "removed" \| "already_absent" \| null, "error": string \| null}` |
-//! | [`RevokeOutcome`] | `{"target", "steps": [applied step, ..], "left_to_admin", "reread", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}`; `steps` holds every executable step in order, also when a step failed ([`RevokeError::outcome`]) |
+//! | [`RevokeOutcome`] | `{"target", "steps": [applied step, ..], "left_to_admin", "verification": "verified" \| "not_yet_visible" \| "failed", "waited_ms", "rereads", "reread", "still_granted", "remaining_paths", "effective_sudo", "deciding_path", "matches_prediction", "warnings"}`; `steps` holds every executable step in order, also when a step failed ([`RevokeError::outcome`]) |
 //! | [`AccessReport`] | `{"user", "objects": [explanation, ..], "groups": [explanation, ..], "warnings"}` |
 //! | [`AccessWarning`] | `{"kind": "sudo_would_rise", "from": .., "to": .., "message": ".."}` and so on: `kind`, the variant's fields, `message` |
 //!
@@ -252,8 +260,8 @@ mod user;
 mod write;
 
 pub use access::{
-    AccessReport, AccessWarning, AppliedStep, Explanation, Precedence, RemovalOperation,
-    RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+    AccessReport, AccessWarning, AppliedStep, Assumption, Explanation, Precedence,
+    RemovalOperation, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
 };
 pub use api_error::ApiError;
 pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};

@@ -318,16 +318,6 @@ impl GrantPath {
         let via: Vec<&GraphNode> = self.via().collect();
         Grant::classify(&via)
     }
-
-    /// The sudo this path alone grants: the sudo attribute of the edge
-    /// nearest the object that has one (a binding's sudo, not a
-    /// membership's), or `None` when no edge on the path says.
-    pub fn sudo(&self) -> Option<Sudo> {
-        self.edges
-            .iter()
-            .rev()
-            .find_map(|edge| edge.attributes.sudo())
-    }
 }
 
 impl GrantPath {

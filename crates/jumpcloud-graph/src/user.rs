@@ -216,7 +216,7 @@ impl User {
 
     /// Why the user reaches the object `id` that the `kind` traversal
     /// lists: every path with its classification and its own sudo, the
-    /// effective sudo under JumpCloud's documented precedence and the path
+    /// effective sudo under JumpCloud's documented rules and the path
     /// that decides it, and the server's `compiledAttributes`
     /// ([`Explanation`]). `None` when the object is not bound to the user.
     ///

@@ -1,9 +1,11 @@
 //! The exact request the generated client sends for each of the thirteen
-//! operations (method, path, query string, headers with the key masked, JSON
-//! body), captured by a wiremock server on loopback and snapshotted; and,
-//! for every operation with every parameter set, the proof that the facade
-//! (which builds its requests with the generated crate's `requests`
-//! functions, not with the client) sends the very same bytes.
+//! user-graph operations and the fourteen directory lookups (method, path,
+//! query string, headers with the key masked, JSON body), captured by a
+//! wiremock server on loopback and snapshotted; and, for every operation
+//! with every parameter set, the proof that what the facade sends (it
+//! builds its requests with the generated crate's `requests` functions, not
+//! with the client), and what the lookups' `requests` functions build, are
+//! the very same bytes as the client's.
 
 use std::collections::BTreeSet;
 
@@ -450,4 +452,411 @@ async fn same_activation_email() {
         },
     )
     .await;
+}
+
+// The directory lookups (issue 22): the `requests` functions of
+// `directory::v1` and `directory::v2`, which the name resolver will send
+// with, against progenitor's clients for the same fragments. Every
+// operation is built with every parameter set, sent by both, and the two
+// requests compared exactly; progenitor's side is snapshotted per
+// operation.
+
+use jumpcloud_graph_openapi::directory::{v1, v2};
+use wiremock::matchers::path_regex;
+
+const LOOKUP_KEY: &str = "secret-lookup-key";
+
+/// A server that answers each lookup with an empty answer of its shape: v1
+/// lists `{"totalCount": 0, "results": []}`, v2 lists `[]`, one record `{}`.
+async fn lookup_server() -> MockServer {
+    let server = MockServer::start().await;
+    let answers = [
+        (r"^/api/v2/(gsuites|office365s)/[^/]+$", json!({})),
+        (r"^/api/v2/", json!([])),
+        (r"^/api/systemusers/[^/]+$", json!({})),
+        (r"^/api/", json!({"totalCount": 0, "results": []})),
+    ];
+    for (priority, (pattern, body)) in answers.into_iter().enumerate() {
+        Mock::given(path_regex(pattern))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .with_priority(u8::try_from(priority + 1).unwrap_or(u8::MAX))
+            .mount(&server)
+            .await;
+    }
+    jumpcloud_graph_tests::install_tls_provider();
+    server
+}
+
+/// The one request `server` received.
+async fn the_request(server: &MockServer) -> wiremock::Request {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "exactly one request per call");
+    requests.into_iter().next().unwrap()
+}
+
+/// Sends `built` (from a `requests` function, given the server's URI) and
+/// runs `generated` (progenitor's client, given the same URI) against
+/// servers of their own; checks that both sent the same request and
+/// snapshots progenitor's as `name`.
+async fn same_lookup<G>(name: &str, built: impl FnOnce(&str) -> reqwest::Request, generated: G)
+where
+    G: AsyncFnOnce(&str),
+{
+    let (by_function, by_client) = (lookup_server().await, lookup_server().await);
+    let mut request = built(&by_function.uri());
+    request.headers_mut().insert(
+        "x-api-key",
+        reqwest::header::HeaderValue::from_static(LOOKUP_KEY),
+    );
+    let answer = reqwest::Client::new().execute(request).await.unwrap();
+    assert_eq!(answer.status(), 200, "{name}");
+    generated(&by_client.uri()).await;
+    let (function_sent, client_sent) = (
+        the_request(&by_function).await,
+        the_request(&by_client).await,
+    );
+    assert_eq!(exact(&function_sent), exact(&client_sent), "{name}");
+    let rendered = render(&client_sent);
+    assert!(!rendered.contains(LOOKUP_KEY), "the key is masked");
+    insta::assert_snapshot!(name, rendered);
+}
+
+fn lookup_defaults() -> RequestDefaults {
+    RequestDefaults::new().with_api_key(LOOKUP_KEY).unwrap()
+}
+
+fn v1_client(uri: &str) -> v1::Client {
+    v1::Client::new_with_client(
+        &format!("{uri}/api"),
+        reqwest::Client::new(),
+        lookup_defaults(),
+    )
+}
+
+fn v2_client(uri: &str) -> v2::Client {
+    v2::Client::new_with_client(
+        &format!("{uri}/api/v2"),
+        reqwest::Client::new(),
+        lookup_defaults(),
+    )
+}
+
+/// The batched search body the fragment documents: an `or` over ids and
+/// emails, with a projection.
+fn search_body() -> v1::types::Search {
+    let filter = json!({"or": [{"_id": USER}, {"email": "ada@acme.example"}]});
+    let search_filter = json!({"searchTerm": ["web"], "fields": ["hostname"]});
+    v1::types::Search {
+        fields: Some("_id username email".into()),
+        filter: filter.as_object().cloned().unwrap_or_default(),
+        search_filter: search_filter.as_object().cloned().unwrap_or_default(),
+    }
+}
+
+const IDS_IN: &str = "_id:$in:5f1b0c2e9c1a4b0012345678|60aa11bb22cc33dd44ee55ff";
+
+#[tokio::test]
+async fn every_v1_lookup_request_function_sends_what_the_generated_client_sends() {
+    let mut covered: BTreeSet<&str> = BTreeSet::new();
+    v1_user_lookups(&mut covered).await;
+    v1_other_lookups(&mut covered).await;
+    let all: BTreeSet<&str> = v1::operations::ALL
+        .iter()
+        .map(|op| op.operation_id)
+        .collect();
+    assert_eq!(covered, all, "every v1 lookup is compared");
+}
+
+async fn v1_user_lookups(covered: &mut BTreeSet<&'static str>) {
+    const EMAIL: &str = "email:$eq:ada+ops@acme.example";
+    same_lookup(
+        "directory_v1_systemusers_list",
+        |uri| {
+            let (base, fields) = (format!("{uri}/api"), Some("_id email"));
+            let page = (Some(100), Some(200), Some("-username email"));
+            v1::requests::systemusers_list(
+                &base,
+                fields,
+                Some(EMAIL),
+                page.0,
+                page.1,
+                page.2,
+                Some(ORG),
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client.systemusers_list().fields("_id email").filter(EMAIL);
+            let request = request.limit(100).skip(200).sort("-username email");
+            request.x_org_id(ORG).send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::SYSTEMUSERS_LIST.operation_id);
+    const ACTIVATED: &str = "activated:$eq:true";
+    same_lookup(
+        "directory_v1_systemusers_get",
+        |uri| {
+            let base = format!("{uri}/api");
+            v1::requests::systemusers_get(
+                &base,
+                USER,
+                Some("_id username"),
+                Some(ACTIVATED),
+                Some(ORG),
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client.systemusers_get().id(USER).fields("_id username");
+            request
+                .filter(ACTIVATED)
+                .x_org_id(ORG)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::SYSTEMUSERS_GET.operation_id);
+    same_lookup(
+        "directory_v1_search_systemusers_post",
+        |uri| {
+            let (base, body) = (format!("{uri}/api"), search_body());
+            let page = (Some(100), Some(0));
+            v1::requests::search_systemusers_post(
+                &base,
+                Some("_id"),
+                Some(ACTIVATED),
+                page.0,
+                page.1,
+                Some(ORG),
+                &body,
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client
+                .search_systemusers_post()
+                .fields("_id")
+                .filter(ACTIVATED);
+            let request = request.limit(100).skip(0).x_org_id(ORG);
+            request.body(search_body()).send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::SEARCH_SYSTEMUSERS_POST.operation_id);
+}
+
+async fn v1_other_lookups(covered: &mut BTreeSet<&'static str>) {
+    const UBUNTU: &str = "os:$eq:Ubuntu";
+    const HOSTS: &str = "_id hostname displayName";
+    same_lookup(
+        "directory_v1_systems_list",
+        |uri| {
+            let base = format!("{uri}/api");
+            let page = (Some(100), Some(0), Some("hostname"));
+            v1::requests::systems_list(
+                &base,
+                Some(HOSTS),
+                Some(UBUNTU),
+                page.0,
+                page.1,
+                page.2,
+                Some(ORG),
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client.systems_list().fields(HOSTS).filter(UBUNTU);
+            let request = request.limit(100).skip(0).sort("hostname").x_org_id(ORG);
+            request.send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::SYSTEMS_LIST.operation_id);
+    same_lookup(
+        "directory_v1_search_systems_post",
+        |uri| {
+            let (base, body) = (format!("{uri}/api"), search_body());
+            v1::requests::search_systems_post(&base, None, None, Some(100), Some(0), None, &body)
+                .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client.search_systems_post().limit(100).skip(0);
+            request.body(search_body()).send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::SEARCH_SYSTEMS_POST.operation_id);
+    const APPS: &str = "_id name displayLabel";
+    same_lookup(
+        "directory_v1_applications_list",
+        |uri| {
+            let base = format!("{uri}/api");
+            let page = (Some(100), Some(0), Some("name"));
+            v1::requests::applications_list(
+                &base,
+                Some(APPS),
+                Some(IDS_IN),
+                page.0,
+                page.1,
+                page.2,
+                Some(ORG),
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client.applications_list().fields(APPS).filter(IDS_IN);
+            let request = request.limit(100).skip(0).sort("name").x_org_id(ORG);
+            request.send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::APPLICATIONS_LIST.operation_id);
+    same_lookup(
+        "directory_v1_radius_servers_list",
+        |uri| {
+            let base = format!("{uri}/api");
+            v1::requests::radius_servers_list(
+                &base,
+                Some("_id name"),
+                Some(IDS_IN),
+                Some(100),
+                Some(0),
+                None,
+                None,
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v1_client(uri);
+            let request = client
+                .radius_servers_list()
+                .fields("_id name")
+                .filter(IDS_IN);
+            request.limit(100).skip(0).send().await.unwrap();
+        },
+    )
+    .await;
+    covered.insert(v1::operations::RADIUS_SERVERS_LIST.operation_id);
+}
+
+/// The v2 lists' filters: ids in one `in`, and a second, repeated filter.
+fn v2_filters() -> Vec<String> {
+    vec![
+        "id:in:652000000000000000000001|652000000000000000000002".to_string(),
+        "name:search:eng ops".to_string(),
+    ]
+}
+
+/// The v2 lists share one parameter set: the same request for each.
+macro_rules! same_v2_lists {
+    ($covered:ident, $($operation:ident => $constant:ident,)+) => {$(
+        same_lookup(
+            concat!("directory_v2_", stringify!($operation)),
+            |uri| {
+                let (base, filters) = (format!("{uri}/api/v2"), v2_filters());
+                let page = (Some(100), Some(0), Some("-name,id"));
+                v2::requests::$operation(&base, Some("id,name"), Some(&filters), page.0, page.1, page.2, Some(ORG))
+                    .unwrap()
+            },
+            async |uri| {
+                let client = v2_client(uri);
+                let request = client.$operation().fields("id,name").filter(v2_filters());
+                let request = request.limit(100).skip(0).sort("-name,id").x_org_id(ORG);
+                request.send().await.unwrap();
+            },
+        )
+        .await;
+        $covered.insert(v2::operations::$constant.operation_id);
+    )+};
+}
+
+#[tokio::test]
+async fn every_v2_lookup_request_function_sends_what_the_generated_client_sends() {
+    let mut covered: BTreeSet<&str> = BTreeSet::new();
+    same_v2_lists!(covered,
+        groups_user_list => GROUPS_USER_LIST,
+        groups_system_list => GROUPS_SYSTEM_LIST,
+        ldapservers_list => LDAPSERVERS_LIST,
+        activedirectories_list => ACTIVEDIRECTORIES_LIST,
+    );
+    v2_directory_lookups(&mut covered).await;
+    let all: BTreeSet<&str> = v2::operations::ALL
+        .iter()
+        .map(|op| op.operation_id)
+        .collect();
+    assert_eq!(covered, all, "every v2 lookup is compared");
+}
+
+async fn v2_directory_lookups(covered: &mut BTreeSet<&'static str>) {
+    const GSUITE: &str = "657000000000000000000001";
+    same_lookup(
+        "directory_v2_gsuites_get",
+        |uri| v2::requests::gsuites_get(&format!("{uri}/api/v2"), GSUITE, Some(ORG)).unwrap(),
+        async |uri| {
+            let client = v2_client(uri);
+            client
+                .gsuites_get()
+                .id(GSUITE)
+                .x_org_id(ORG)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    covered.insert(v2::operations::GSUITES_GET.operation_id);
+    const OFFICE: &str = "658000000000000000000001";
+    same_lookup(
+        "directory_v2_office365s_get",
+        |uri| v2::requests::office365s_get(&format!("{uri}/api/v2"), OFFICE, None).unwrap(),
+        async |uri| {
+            let client = v2_client(uri);
+            client
+                .office365s_get()
+                .office365_id(OFFICE)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    covered.insert(v2::operations::OFFICE365S_GET.operation_id);
+    same_lookup(
+        "directory_v2_directories_list",
+        |uri| {
+            let base = format!("{uri}/api/v2");
+            let page = (Some(100), Some(0), Some("type"));
+            v2::requests::directories_list(
+                &base,
+                Some("id,name,type"),
+                page.0,
+                page.1,
+                page.2,
+                Some(ORG),
+            )
+            .unwrap()
+        },
+        async |uri| {
+            let client = v2_client(uri);
+            let request = client.directories_list().fields("id,name,type").limit(100);
+            request
+                .skip(0)
+                .sort("type")
+                .x_org_id(ORG)
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    covered.insert(v2::operations::DIRECTORIES_LIST.operation_id);
 }

@@ -4,22 +4,15 @@
 use std::path::Path;
 use std::process::Command;
 
-use xtask::Workspace;
+use xtask::{DIRECTORY_V1, DIRECTORY_V2, Fragment, USER_GRAPH, Workspace};
 
-use crate::support::xtask;
+use crate::support::{copy_fragments, xtask};
 
-/// A scratch workspace holding copies of the spec and the generated file.
+/// A scratch workspace holding copies of the fragments and the generated
+/// files.
 fn scratch_workspace() -> tempfile::TempDir {
-    let real = Workspace::locate().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let scratch = Workspace::at(dir.path());
-    for (from, to) in [
-        (real.spec_path(), scratch.spec_path()),
-        (real.generated_path(), scratch.generated_path()),
-    ] {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
+    copy_fragments(&Workspace::locate().unwrap(), dir.path());
     dir
 }
 
@@ -68,6 +61,97 @@ fn generate_fixes_drift_and_is_idempotent() {
     let second = std::fs::read(Workspace::at(dir.path()).generated_path()).unwrap();
     assert_eq!(first, second, "running generate twice changes nothing");
     assert!(xtask(dir.path(), &["generate", "--check"]).status.success());
+}
+
+fn edit_fragment(root: &Path, fragment: &Fragment, from: &str, to: &str) {
+    let path = Workspace::at(root).fragment_spec(fragment);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "the edit must apply");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn check_covers_every_fragment_and_names_the_file_that_drifted() {
+    let dir = scratch_workspace();
+    edit_fragment(
+        dir.path(),
+        &DIRECTORY_V1,
+        "Limited to 100.",
+        "Limited to 100 (v1).",
+    );
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(&format!("+++ b/{}", DIRECTORY_V1.generated)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Limited to 100 (v1)."), "{stdout}");
+    for fragment in [USER_GRAPH, DIRECTORY_V2] {
+        let line = format!(
+            "{} is up to date with {}",
+            fragment.generated, fragment.spec
+        );
+        assert!(stdout.contains(&line), "{stdout}");
+    }
+    assert!(
+        stderr.contains(&format!("{} has drifted", DIRECTORY_V1.generated)),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_broken_fragment_does_not_stop_the_others_from_being_checked() {
+    let dir = scratch_workspace();
+    edit_fragment(
+        dir.path(),
+        &DIRECTORY_V2,
+        "openapi: 3.0.3",
+        "openapi: 3.1.0",
+    );
+    edit_fragment(
+        dir.path(),
+        &DIRECTORY_V1,
+        "Limited to 100.",
+        "Limited to 100 (v1).",
+    );
+    let out = xtask(dir.path(), &["generate", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a broken input wins over a diff"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("Limited to 100 (v1)."),
+        "the v1 diff still shows: {stdout}"
+    );
+    assert!(stderr.contains(DIRECTORY_V2.spec), "{stderr}");
+    assert!(
+        stderr.contains("OpenAPI 3.1.0 is not supported"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_writes_a_missing_directory_module() {
+    let dir = scratch_workspace();
+    let generated = Workspace::at(dir.path()).fragment_generated(&DIRECTORY_V2);
+    std::fs::remove_dir_all(generated.parent().unwrap()).unwrap();
+    assert_eq!(
+        xtask(dir.path(), &["generate", "--check"]).status.code(),
+        Some(1)
+    );
+    assert!(xtask(dir.path(), &["generate"]).status.success());
+    let real = Workspace::locate()
+        .unwrap()
+        .fragment_generated(&DIRECTORY_V2);
+    assert_eq!(
+        std::fs::read(generated).unwrap(),
+        std::fs::read(real).unwrap()
+    );
 }
 
 #[test]

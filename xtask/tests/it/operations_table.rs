@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use jumpcloud_graph_openapi::{Operation, operations};
-use xtask::{Spec, Workspace, render};
+use xtask::{DIRECTORY_V1, DIRECTORY_V2, Spec, Workspace, render};
 
 fn spec() -> Spec {
     let ws = Workspace::locate().expect("cargo test runs inside the workspace");
@@ -108,4 +108,46 @@ fn two_ids_with_the_same_constant_name_are_an_error() {
         error.contains("GRAPH_USER_TRAVERSE_SYSTEM") && error.contains("already taken"),
         "{error}"
     );
+}
+
+/// (operationId, METHOD, path) of a generated table.
+fn table(operations: &[Operation]) -> Vec<(String, String, String)> {
+    operations
+        .iter()
+        .map(|op| {
+            (
+                op.operation_id.to_string(),
+                op.method.to_string(),
+                op.path.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_directory_table_lists_its_fragments_operations_in_order() {
+    use jumpcloud_graph_openapi::directory::{v1, v2};
+    let ws = Workspace::locate().unwrap();
+    for (fragment, generated) in [
+        (DIRECTORY_V1, table(v1::operations::ALL)),
+        (DIRECTORY_V2, table(v2::operations::ALL)),
+    ] {
+        let from_spec: Vec<(String, String, String)> = Spec::load(&ws.fragment_spec(&fragment))
+            .unwrap()
+            .operations()
+            .into_iter()
+            .map(|op| (op.operation_id, op.method, op.path))
+            .collect();
+        assert_eq!(generated, from_spec, "{}", fragment.spec);
+        assert_eq!(generated.len(), 7);
+    }
+    assert_eq!(
+        v1::operations::SEARCH_SYSTEMUSERS_POST,
+        Operation {
+            operation_id: "search_systemusers_post",
+            method: "POST",
+            path: "/search/systemusers",
+        }
+    );
+    assert_eq!(v2::operations::GROUPS_USER_LIST.path, "/usergroups");
 }

@@ -7,11 +7,20 @@ use std::collections::BTreeSet;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
 fn fragment() -> OpenAPI {
+    fragment_of(&xtask::USER_GRAPH)
+}
+
+fn fragment_of(fragment: &xtask::Fragment) -> OpenAPI {
     let ws = xtask::Workspace::locate().unwrap();
-    xtask::Spec::load(&ws.spec_path())
+    xtask::Spec::load(&ws.fragment_spec(fragment))
         .expect("the checked-in fragment is valid")
         .document()
         .clone()
+}
+
+fn fragment_text(fragment: &xtask::Fragment) -> String {
+    let ws = xtask::Workspace::locate().unwrap();
+    std::fs::read_to_string(ws.fragment_spec(fragment)).unwrap()
 }
 
 fn operations(spec: &OpenAPI) -> Vec<(String, String, String)> {
@@ -116,7 +125,12 @@ fn servers_are_the_us_eu_and_in_hosts() {
 
 #[test]
 fn every_operation_requires_the_api_key_and_takes_an_org_id_header() {
-    let spec = fragment();
+    for fragment in &xtask::FRAGMENTS {
+        requires_the_api_key_and_takes_an_org_id_header(&fragment_of(fragment));
+    }
+}
+
+fn requires_the_api_key_and_takes_an_org_id_header(spec: &OpenAPI) {
     let scheme = spec
         .components
         .as_ref()
@@ -137,7 +151,7 @@ fn every_operation_requires_the_api_key_and_takes_an_org_id_header() {
                 security.iter().any(|req| req.contains_key("x-api-key")),
                 "{method} {path} must require x-api-key"
             );
-            let params = parameters(&spec, &item.parameters, &op.parameters);
+            let params = parameters(spec, &item.parameters, &op.parameters);
             let org = params
                 .iter()
                 .find(|p| p.parameter_data_ref().name == "x-org-id");
@@ -336,4 +350,197 @@ fn the_fragment_adds_no_top_level_security_or_tags() {
     let spec = fragment();
     assert!(spec.security.is_none());
     assert!(spec.tags.is_empty());
+}
+
+// The directory lookups: two hand-written fragments (see their headers).
+
+#[test]
+fn the_directory_fragments_hold_exactly_the_lookups() {
+    let v1 = [
+        ("applications_list", "GET", "/applications"),
+        ("radius_servers_list", "GET", "/radiusservers"),
+        ("search_systems_post", "POST", "/search/systems"),
+        ("search_systemusers_post", "POST", "/search/systemusers"),
+        ("systems_list", "GET", "/systems"),
+        ("systemusers_get", "GET", "/systemusers/{id}"),
+        ("systemusers_list", "GET", "/systemusers"),
+    ];
+    let v2 = [
+        ("activedirectories_list", "GET", "/activedirectories"),
+        ("directories_list", "GET", "/directories"),
+        ("groups_system_list", "GET", "/systemgroups"),
+        ("groups_user_list", "GET", "/usergroups"),
+        ("gsuites_get", "GET", "/gsuites/{id}"),
+        ("ldapservers_list", "GET", "/ldapservers"),
+        ("office365s_get", "GET", "/office365s/{office365_id}"),
+    ];
+    for (fragment, expected) in [(xtask::DIRECTORY_V1, v1), (xtask::DIRECTORY_V2, v2)] {
+        let expected: Vec<(String, String, String)> = expected
+            .iter()
+            .map(|(id, m, p)| (id.to_string(), m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(
+            operations(&fragment_of(&fragment)),
+            expected,
+            "{}",
+            fragment.spec
+        );
+    }
+}
+
+#[test]
+fn the_directory_fragments_live_under_the_v1_and_v2_base_paths() {
+    for (fragment, base) in [
+        (xtask::DIRECTORY_V1, "/api"),
+        (xtask::DIRECTORY_V2, "/api/v2"),
+    ] {
+        let urls: Vec<String> = fragment_of(&fragment)
+            .servers
+            .iter()
+            .map(|s| s.url.clone())
+            .collect();
+        let expected: Vec<String> = ["console", "console.eu", "console.in"]
+            .iter()
+            .map(|host| format!("https://{host}.jumpcloud.com{base}"))
+            .collect();
+        assert_eq!(urls, expected);
+    }
+    assert_eq!(fragment_of(&xtask::DIRECTORY_V1).info.version, "1.0");
+    assert_eq!(fragment_of(&xtask::DIRECTORY_V2).info.version, "2.0");
+}
+
+#[test]
+fn every_lookup_list_pages_by_at_most_100_with_fields() {
+    for fragment in [xtask::DIRECTORY_V1, xtask::DIRECTORY_V2] {
+        let spec = fragment_of(&fragment);
+        for (path, item) in spec.paths.iter() {
+            let item = item.as_item().unwrap();
+            for (method, op) in item.iter() {
+                let params = parameters(&spec, &item.parameters, &op.parameters);
+                let find = |name: &str| {
+                    params
+                        .iter()
+                        .find(|p| p.parameter_data_ref().name == name)
+                        .map(|p| serde_json::to_value(&p.parameter_data_ref().format).unwrap())
+                };
+                if path.contains('{') {
+                    assert!(
+                        find("limit").is_none(),
+                        "{method} {path} returns one record"
+                    );
+                    continue;
+                }
+                let limit = find("limit").unwrap_or_else(|| panic!("{method} {path}: limit"));
+                assert_eq!(limit["schema"]["default"], 10, "{method} {path}");
+                let skip = find("skip").unwrap_or_else(|| panic!("{method} {path}: skip"));
+                assert_eq!(skip["schema"]["minimum"], 0, "{method} {path}");
+                let fields = find("fields").unwrap_or_else(|| panic!("{method} {path}: fields"));
+                assert_eq!(
+                    fields["schema"]["type"], "string",
+                    "{method} {path}: one string"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_v2_filter_is_repeated_and_the_v1_filter_one_string() {
+    let v2 = fragment_of(&xtask::DIRECTORY_V2);
+    let v2_filter =
+        serde_json::to_value(&v2.components.as_ref().unwrap().parameters["filter"]).unwrap();
+    assert_eq!(v2_filter["explode"], true);
+    assert_eq!(v2_filter["schema"]["type"], "array");
+    let v1 = fragment_of(&xtask::DIRECTORY_V1);
+    let v1_filter =
+        serde_json::to_value(&v1.components.as_ref().unwrap().parameters["filter"]).unwrap();
+    assert_eq!(v1_filter["schema"]["type"], "string");
+}
+
+#[test]
+fn no_lookup_record_requires_a_property_that_fields_can_leave_out() {
+    for fragment in [xtask::DIRECTORY_V1, xtask::DIRECTORY_V2] {
+        let text = fragment_text(&fragment);
+        let tree: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        for (name, schema) in tree["components"]["schemas"].as_object().unwrap() {
+            assert!(
+                schema.get("required").is_none(),
+                "{}: {name}",
+                fragment.spec
+            );
+        }
+    }
+}
+
+#[test]
+fn every_lookup_keeps_its_oauth_scopes() {
+    for fragment in [xtask::DIRECTORY_V1, xtask::DIRECTORY_V2] {
+        let spec = fragment_of(&fragment);
+        for (path, item) in spec.paths.iter() {
+            for (method, op) in item.as_item().unwrap().iter() {
+                let scopes: Vec<String> =
+                    serde_json::from_value(op.extensions["x-scopes"].clone()).unwrap();
+                assert!(
+                    scopes.iter().any(|s| s.ends_with(".readonly")),
+                    "{method} {path}: a read-only scope reaches every lookup: {scopes:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The names a fragment's header declares under "Deliberate differences",
+/// and those its `DIFFERS (name)` marks use.
+fn declared_and_used_differences(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    let start = header
+        .iter()
+        .position(|l| l.starts_with("# Deliberate differences"))
+        .expect("a list of deliberate differences");
+    // The list ends where the next paragraph of the header starts.
+    let mut declared = BTreeSet::new();
+    for line in &header[start + 1..] {
+        if let Some(item) = line.strip_prefix("#  - ") {
+            declared.extend(item.split_once(':').map(|(name, _)| name.to_string()));
+        } else if !declared.is_empty() && line.starts_with("# ") && !line.starts_with("#  ") {
+            break;
+        }
+    }
+    let used = text
+        .match_indices("DIFFERS (")
+        .filter_map(|(at, _)| text[at + 9..].split_once(')').map(|(n, _)| n.to_string()))
+        .filter(|name| name != "name")
+        .collect();
+    (declared, used)
+}
+
+#[test]
+fn every_difference_a_fragment_declares_is_marked_where_it_is_made_and_no_other() {
+    for fragment in &xtask::FRAGMENTS {
+        let (declared, used) = declared_and_used_differences(&fragment_text(fragment));
+        assert!(!declared.is_empty(), "{}", fragment.spec);
+        assert_eq!(declared, used, "{}: declared vs marked", fragment.spec);
+    }
+}
+
+#[test]
+fn the_directory_fragments_say_they_are_pinned_and_which_lookups_are_assumed() {
+    for fragment in [xtask::DIRECTORY_V1, xtask::DIRECTORY_V2] {
+        let text = fragment_text(&fragment);
+        assert!(
+            text.contains("# Pinned: `cargo xtask sync` does not produce this file"),
+            "{}",
+            fragment.spec
+        );
+        assert!(
+            text.contains("DOCUMENTED") && text.contains("ASSUMED"),
+            "{}",
+            fragment.spec
+        );
+        assert!(
+            text.contains("at most 100 values a request"),
+            "{}",
+            fragment.spec
+        );
+    }
 }

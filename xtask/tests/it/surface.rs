@@ -4,18 +4,52 @@
 
 use std::path::Path;
 
-use xtask::{Spec, Workspace, render, surface_summary};
+use xtask::{
+    DIRECTORY_V1, DIRECTORY_V2, Fragment, Spec, USER_GRAPH, Workspace, render, surface_summary,
+};
 
 fn checked_in_summary() -> String {
+    summary_of(&USER_GRAPH)
+}
+
+fn summary_of(fragment: &Fragment) -> String {
     let ws = Workspace::locate().unwrap();
-    let spec = Spec::load(&ws.spec_path()).unwrap();
-    let code = std::fs::read_to_string(ws.generated_path()).unwrap();
+    let spec = Spec::load(&ws.fragment_spec(fragment)).unwrap();
+    let code = std::fs::read_to_string(ws.fragment_generated(fragment)).unwrap();
     surface_summary(&spec, &code).unwrap()
 }
 
 #[test]
 fn generated_surface() {
     insta::assert_snapshot!("generated_surface", checked_in_summary());
+}
+
+#[test]
+fn directory_v1_surface() {
+    insta::assert_snapshot!("directory_v1_surface", summary_of(&DIRECTORY_V1));
+}
+
+#[test]
+fn directory_v2_surface() {
+    insta::assert_snapshot!("directory_v2_surface", summary_of(&DIRECTORY_V2));
+}
+
+#[test]
+fn every_directory_operation_has_a_method_and_every_parameter_a_setter() {
+    for (fragment, operations) in [(DIRECTORY_V1, 7), (DIRECTORY_V2, 7)] {
+        let summary = summary_of(&fragment);
+        assert_eq!(
+            summary.matches("  Client::").count(),
+            operations,
+            "{}",
+            fragment.spec
+        );
+        assert!(
+            !summary.contains("(no generated method found)"),
+            "{summary}"
+        );
+        assert!(!summary.contains("(no setter)"), "{summary}");
+    }
 }
 
 #[test]

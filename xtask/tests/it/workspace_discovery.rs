@@ -7,16 +7,13 @@ use std::process::{Command, Output};
 
 use xtask::{GENERATED, SPEC, Workspace};
 
-/// A minimal copy of the workspace: a manifest, the fragment, the generated
-/// file and the xtask directory `cargo run` would report.
+use crate::support::copy_fragments;
+
+/// A minimal copy of the workspace: a manifest, the fragments, the
+/// generated files and the xtask directory `cargo run` would report.
 fn clone_of_the_workspace() -> tempfile::TempDir {
-    let real = Workspace::locate().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED] {
-        let to = dir.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(real.root().join(file), to).unwrap();
-    }
+    copy_fragments(&Workspace::locate().unwrap(), dir.path());
     std::fs::write(
         dir.path().join("Cargo.toml"),
         "[workspace]\nmembers = [\"xtask\"]\n",

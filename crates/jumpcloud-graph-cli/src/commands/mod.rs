@@ -15,7 +15,7 @@ use crate::backend::Backend;
 use crate::cli::{Cli, Command};
 use crate::directory::Directory;
 use crate::error::{CliError, Exit};
-use crate::output::{Format, Out};
+use crate::output::{Format, Out, note};
 use crate::terminal::Terminal;
 
 /// What every command works with.
@@ -77,20 +77,17 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
         csv,
         terminal,
     };
-    let exit = match cli.command {
-        Command::Access(args) => access::run(&mut ctx, args).await?,
-        Command::Why(args) => why::run(&mut ctx, args).await?,
-        Command::Revoke(args) => revoke::run(&mut ctx, args).await?,
-        Command::Groups(args) => lists::groups(&mut ctx, args).await?,
-        Command::Associations(args) => lists::associations(&mut ctx, args).await?,
-        Command::Associate(args) => writes::associate(&mut ctx, args).await?,
-        Command::Dissociate(args) => writes::dissociate(&mut ctx, args).await?,
-        Command::Update(args) => writes::update(&mut ctx, args).await?,
-        Command::SendActivation(args) => writes::send_activation(&mut ctx, args).await?,
-        Command::Review(args) => review::run(&mut ctx, args).await?,
-        // Two files; the org is only asked for names (the sandbox's).
-        Command::Diff(args) => diff::run(&mut ctx, args)?,
-        Command::Completions { .. } => Exit::Ok,
+    let ran = dispatch(&mut ctx, cli.command).await;
+    // Whatever the command ended with, what it changed is kept.
+    let saved = ctx.backend.save();
+    let exit = match (ran, saved) {
+        (Ok(exit), saved) => saved.map(|()| exit)?,
+        (Err(error), Ok(())) => return Err(error),
+        (Err(error), Err(CliError::Usage(unsaved) | CliError::Failed(unsaved))) => {
+            note(&format!("jcgraph: {unsaved}"));
+            return Err(error);
+        }
+        (Err(error), Err(CliError::BrokenPipe)) => return Err(error),
     };
     ctx.out.flush()?;
     Ok(exit)
@@ -102,4 +99,23 @@ fn takes_csv(command: &Command) -> bool {
         command,
         Command::Access(_) | Command::Groups(_) | Command::Review(_) | Command::Diff(_)
     )
+}
+
+/// Runs one command.
+async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<Exit, CliError> {
+    Ok(match command {
+        Command::Access(args) => access::run(ctx, args).await?,
+        Command::Why(args) => why::run(ctx, args).await?,
+        Command::Revoke(args) => revoke::run(ctx, args).await?,
+        Command::Groups(args) => lists::groups(ctx, args).await?,
+        Command::Associations(args) => lists::associations(ctx, args).await?,
+        Command::Associate(args) => writes::associate(ctx, args).await?,
+        Command::Dissociate(args) => writes::dissociate(ctx, args).await?,
+        Command::Update(args) => writes::update(ctx, args).await?,
+        Command::SendActivation(args) => writes::send_activation(ctx, args).await?,
+        Command::Review(args) => review::run(ctx, args).await?,
+        // Two files; the org is only asked for names (the sandbox's).
+        Command::Diff(args) => diff::run(ctx, args)?,
+        Command::Completions { .. } => Exit::Ok,
+    })
 }

@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use jumpcloud_graph::{
     AccessWarning, AppliedStep, Ensured, RevokeOutcome, RevokePlan, RevokeStep, StepStatus,
+    Verification,
 };
 use serde::Serialize;
 
@@ -28,7 +29,10 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
     }
     let user = ctx.user(&args.object.user)?;
     let id = super::why::object(ctx.directory(), kind, &args.object.id)?;
-    let plan = user.revoke_plan(kind, id).await?;
+    let plan = user
+        .revoke_plan(kind, id)
+        .await?
+        .with_verify_timeout(args.verify_timeout);
     match ctx.format {
         Format::Table => plan_text(&mut ctx.out, &ctx.backend.directory, &plan)?,
         Format::Ndjson => ctx.out.ndjson(&plan)?,
@@ -79,10 +83,10 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
         // What changed is on stdout; the error ends the run with exit 1.
         return Err(CliError::Failed(message));
     }
-    Ok(if outcome.still_granted() {
-        Exit::AccessRemains
-    } else {
-        Exit::Ok
+    Ok(match outcome.verification() {
+        Verification::NotYetVisible => Exit::NotYetVisible,
+        _ if outcome.still_granted() => Exit::AccessRemains,
+        _ => Exit::Ok,
     })
 }
 
@@ -260,6 +264,7 @@ fn outcome_text(
 ) -> std::io::Result<()> {
     out.line("")?;
     steps_done_text(out, directory, outcome)?;
+    verification_text(out, outcome)?;
     match (outcome.explanation(), outcome.was_reread()) {
         (_, false) => {
             out.line("")?;
@@ -270,7 +275,12 @@ fn outcome_text(
         }
         (Some(still), true) => {
             out.line("")?;
-            out.line("Still granted:")?;
+            // Under lag the re-read may be out of date: say so, rather than
+            // "still granted".
+            out.line(match outcome.verification() {
+                Verification::NotYetVisible => "The last re-read still shows:",
+                _ => "Still granted:",
+            })?;
             // The plan's warnings already said what the notes would.
             super::why::explain(out, directory, still, false)?;
         }
@@ -312,6 +322,33 @@ fn outcome_text(
         )?;
     }
     Ok(())
+}
+
+/// How long JumpCloud took to show the removals, when it took a while or
+/// had not by the deadline.
+fn verification_text(out: &mut Out, outcome: &RevokeOutcome) -> std::io::Result<()> {
+    let waited = format!(
+        "{:.1} s ({})",
+        outcome.waited().as_secs_f64(),
+        render::plural(outcome.rereads() as usize, "re-read", "re-reads")
+    );
+    match outcome.verification() {
+        Verification::Verified if !outcome.waited().is_zero() => out.wrapped(
+            &format!("Verified after {waited}: JumpCloud took that long to show the removals"),
+            2,
+        ),
+        Verification::NotYetVisible => out.wrapped(
+            &format!(
+                "Not yet visible after {waited}: JumpCloud accepted every removal, but the \
+                 user graph still shows {} of them (JumpCloud processes association changes \
+                 asynchronously). Run the same command again later to check: it is safe to \
+                 repeat.",
+                outcome.unverified().count()
+            ),
+            2,
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// Each executable step by its status. Only edges the re-read no longer

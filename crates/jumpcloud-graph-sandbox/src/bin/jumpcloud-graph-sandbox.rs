@@ -12,6 +12,17 @@ use jumpcloud_graph_sandbox::{
     Sandbox, SandboxBuilder,
 };
 
+/// Prints a line on stdout, ignoring a reader that went away: a script that
+/// reads the first line and closes the pipe (`| head -1`) must not stop
+/// the server (`println!` would panic on the closed pipe).
+macro_rules! say {
+    () => { say!("") };
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// `--help`'s text after the options: the fault syntax (from the fault
 /// table itself) and the admin endpoints.
 fn after_help() -> String {
@@ -30,6 +41,7 @@ RUNTIME CONTROL
   PUT  /__sandbox/faults          (body: one --fault spec per line, optional seed=<n>)
   DELETE /__sandbox/faults
   PUT  /__sandbox/latency         (body: milliseconds, at most 60000)
+  PUT  /__sandbox/association-lag (body: milliseconds, at most 86400000)
   PUT  /__sandbox/token-lifetime  (body: seconds)
   POST /__sandbox/tokens/expire, /__sandbox/tokens/revoke
   POST /__sandbox/stats/reset",
@@ -91,6 +103,14 @@ struct Args {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
 
+    /// How long an association change takes to show in traversals, in
+    /// milliseconds (at most 86400000, a day): writes are answered at once,
+    /// and the association list sees them at once, but the traversals show
+    /// each write this much later, in order, as JumpCloud
+    /// processes association changes asynchronously.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    association_lag_ms: u64,
+
     /// How long service-account tokens live, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_TOKEN_LIFETIME.as_secs())]
     token_lifetime_secs: u64,
@@ -131,7 +151,8 @@ struct Args {
 async fn main() -> ExitCode {
     let args = Args::parse();
     if args.print_demo {
-        print!("{}", Fixture::demo_yaml());
+        use std::io::Write as _;
+        let _ = std::io::stdout().write_all(Fixture::demo_yaml().as_bytes());
         return ExitCode::SUCCESS;
     }
     tracing_subscriber::fmt()
@@ -169,6 +190,7 @@ async fn main() -> ExitCode {
         .ip(args.host)
         .port(args.port)
         .latency(Duration::from_millis(args.latency_ms))
+        .association_lag(Duration::from_millis(args.association_lag_ms))
         .faults(plan.clone())
         .token_lifetime(Duration::from_secs(args.token_lifetime_secs))
         .max_connections(args.max_connections)
@@ -182,38 +204,51 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let stop = stop_signal();
     print_banner(&sandbox, &plan, &args);
 
-    stop_signal().await;
-    println!("Stopping.");
+    stop.await;
+    say!("Stopping.");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM (how process managers and `docker stop`
-/// ask a server to stop).
-async fn stop_signal() {
-    let ctrl_c = async {
+/// ask a server to stop). The handlers are installed when this is called,
+/// not when the future is first polled: a signal that arrives while the
+/// banner is printed still stops the server cleanly.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let streams = {
+        use tokio::signal::unix::{SignalKind, signal};
+        [SignalKind::interrupt(), SignalKind::terminate()].map(|kind| {
+            signal(kind)
+                .map_err(|error| eprintln!("error: cannot wait for a stop signal: {error}"))
+                .ok()
+        })
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let [interrupt, terminate] = streams;
+            let wait = |stream: Option<tokio::signal::unix::Signal>| async move {
+                match stream {
+                    Some(mut stream) => {
+                        stream.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(interrupt) => {}
+                () = wait(terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(error) = tokio::signal::ctrl_c().await {
             eprintln!("error: cannot wait for Ctrl-C: {error}");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
 
@@ -237,25 +272,60 @@ fn load_fixture(args: &Args) -> Result<Fixture, FixtureError> {
     Ok(Fixture::demo())
 }
 
+/// `curl` lines to start from: a traversal, the names of its ids in one
+/// lookup, and a service account's token.
+fn print_examples(sandbox: &Sandbox) {
+    let fixture = sandbox.fixture();
+    let Some(user) = fixture.first_org().objects_of(Kind::User).next() else {
+        return;
+    };
+    say!("\nTry:");
+    say!(
+        "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
+        sandbox.api_key(),
+        sandbox.base_url(),
+        user.id()
+    );
+    say!(
+        "  curl -s -H 'x-api-key: {}' -H 'content-type: application/json' \\\n      \
+         -d '{{\"filter\": {{\"or\": [{{\"_id\": \"{}\"}}]}}, \"fields\": \"username email\"}}' \\\n      \
+         '{}/search/systemusers?limit=100'",
+        sandbox.api_key(),
+        user.id(),
+        sandbox.v1_base_url()
+    );
+    if let Some(account) = sandbox.service_account() {
+        say!(
+            "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
+            account.client_id(),
+            account.client_secret(),
+            sandbox.token_url()
+        );
+    }
+}
+
 fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
-    let latency_ms = args.latency_ms;
     let fixture = sandbox.fixture();
     // The first line is machine-readable: scripts wait for it.
-    println!(
+    say!(
         "JumpCloud graph sandbox listening on {}",
         sandbox.base_url()
     );
-    println!();
+    say!(
+        "  (the v1 lookups, users, systems, applications and RADIUS servers by id or name, on {})",
+        sandbox.v1_base_url()
+    );
+    say!();
     for org in fixture.orgs() {
         let users = org.objects_of(Kind::User).count();
         let systems = org.objects_of(Kind::System).count();
-        println!(
+        say!(
             "  org {:?} ({}): {users} users, {systems} systems",
             org.name(),
             org.id()
         );
     }
-    println!();
+    say!();
     for key in fixture.keys() {
         let reach = match key.scope() {
             KeyScope::SingleTenant(org) => format!("single-tenant, org {org}"),
@@ -264,10 +334,10 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
             }
             _ => "other".to_owned(),
         };
-        println!("  x-api-key: {:<28} {} ({reach})", key.key(), key.name());
+        say!("  x-api-key: {:<28} {} ({reach})", key.key(), key.name());
     }
     if !fixture.service_accounts().is_empty() {
-        println!("\n  service accounts (token URL {}):", sandbox.token_url());
+        say!("\n  service accounts (token URL {}):", sandbox.token_url());
     }
     for account in fixture.service_accounts() {
         let reach = if account.scope().is_multi_tenant() {
@@ -275,43 +345,31 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
         } else {
             "single-tenant"
         };
-        println!(
+        say!(
             "    client id {}  secret {}  {} ({reach})",
             account.client_id(),
             account.client_secret(),
             account.name()
         );
     }
-    if latency_ms > 0 || !plan.is_empty() || args.rate_limit_per_key.is_some() {
-        println!();
+    let (latency_ms, lag_ms) = (args.latency_ms, args.association_lag_ms);
+    if latency_ms > 0 || lag_ms > 0 || !plan.is_empty() || args.rate_limit_per_key.is_some() {
+        say!();
     }
     if latency_ms > 0 {
-        println!("  latency: {latency_ms} ms per request");
+        say!("  latency: {latency_ms} ms per request");
+    }
+    if lag_ms > 0 {
+        say!("  association lag: traversals show a write {lag_ms} ms after it");
     }
     if let Some(per_minute) = args.rate_limit_per_key {
-        println!("  rate limit: {per_minute} requests a minute per key");
+        say!("  rate limit: {per_minute} requests a minute per key");
     }
     for rule in plan.rules() {
-        println!("  fault: {rule}");
+        say!("  fault: {rule}");
     }
-    if let Some(user) = fixture.first_org().objects_of(Kind::User).next() {
-        println!("\nTry:");
-        println!(
-            "  curl -s -H 'x-api-key: {}' '{}/users/{}/systems?limit=100'",
-            sandbox.api_key(),
-            sandbox.base_url(),
-            user.id()
-        );
-        if let Some(account) = sandbox.service_account() {
-            println!(
-                "  curl -s -u '{}:{}' -d grant_type=client_credentials -d scope=api '{}'",
-                account.client_id(),
-                account.client_secret(),
-                sandbox.token_url()
-            );
-        }
-    }
-    println!(
+    print_examples(sandbox);
+    say!(
         "\nStats: {}/__sandbox/stats    Stop: Ctrl-C",
         sandbox.root_url()
     );

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::edge::normalise;
 use super::{Attributes, Kind};
 
 /// One object of an org: a user, a group, a system, an application, a
@@ -14,6 +15,7 @@ pub struct Object {
     kind: Kind,
     handle: String,
     fields: Attributes,
+    attributes: Option<Attributes>,
 }
 
 impl Object {
@@ -23,7 +25,14 @@ impl Object {
             kind,
             handle,
             fields,
+            attributes: None,
         }
+    }
+
+    /// The object with its own graph attributes (empty ones are none).
+    pub(crate) fn with_attributes(mut self, attributes: Option<Attributes>) -> Self {
+        self.attributes = normalise(attributes);
+        self
     }
 
     /// The ObjectID (24 hex digits).
@@ -51,6 +60,15 @@ impl Object {
     /// One of the object's own fields.
     pub fn field(&self, name: &str) -> Option<&Value> {
         self.fields.get(name)
+    }
+
+    /// The object's own graph attributes, which traversals send as
+    /// `to.attributes` on every edge that reaches the object: a user
+    /// group's `sudo` (its group-level setting, "for all associated device
+    /// groups"), `ldapGroups`, `posixGroups`, custom keys. `None` (sent as
+    /// `null`) when it has none, as for most objects.
+    pub fn attributes(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.attributes.as_ref()
     }
 
     /// The value `filter` and `sort` see for `field`: `id` (also spelt `_id`

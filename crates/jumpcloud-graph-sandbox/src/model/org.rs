@@ -141,7 +141,9 @@ impl Org {
             .filter_map(|other| self.objects.get(other))
     }
 
-    /// Adds an object; the id and the handle must be new to the org.
+    /// Adds an object; the id and the handle must be new to the org, and its
+    /// own attributes obey the rules of edge attributes (a `sudo` is
+    /// `{"enabled", "withoutPassword"}`).
     pub(crate) fn insert_object(&mut self, object: Object) -> Result<(), String> {
         if !is_object_id(object.id()) {
             return Err(format!(
@@ -156,6 +158,9 @@ impl Org {
         if self.handles.contains_key(object.handle()) {
             return Err(format!("the handle {:?} is used twice", object.handle()));
         }
+        validate_attributes(object.attributes()).map_err(|problem| {
+            format!("{:?} has invalid attributes: {problem}", object.handle())
+        })?;
         self.handles
             .insert(object.handle().to_owned(), object.id().to_owned());
         self.objects.insert(object.id().to_owned(), object);

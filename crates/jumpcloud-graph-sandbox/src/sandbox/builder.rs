@@ -20,8 +20,8 @@ use crate::tokens::TokenStore;
 /// the demo fixture, `127.0.0.1`, an OS-chosen port, no latency, no faults,
 /// a [`DEFAULT_HEADER_READ_TIMEOUT`](Self::DEFAULT_HEADER_READ_TIMEOUT),
 /// [`DEFAULT_MAX_CONNECTIONS`](Self::DEFAULT_MAX_CONNECTIONS), tokens that
-/// live [`DEFAULT_TOKEN_LIFETIME`](Self::DEFAULT_TOKEN_LIFETIME), and the
-/// traversal cache on. Settings out of range make
+/// live [`DEFAULT_TOKEN_LIFETIME`](Self::DEFAULT_TOKEN_LIFETIME), no
+/// association lag, and the traversal cache on. Settings out of range make
 /// [`start`](Self::start) fail with [`StartError::Setting`].
 #[derive(Debug)]
 pub struct SandboxBuilder {
@@ -33,6 +33,7 @@ pub struct SandboxBuilder {
     header_read_timeout: Option<Duration>,
     max_connections: usize,
     token_lifetime: Duration,
+    association_lag: Duration,
     traversal_cache: bool,
     rate_limit_per_key: Option<u32>,
 }
@@ -48,6 +49,7 @@ impl Default for SandboxBuilder {
             header_read_timeout: Some(settings::DEFAULT_HEADER_READ_TIMEOUT),
             max_connections: settings::DEFAULT_MAX_CONNECTIONS,
             token_lifetime: settings::DEFAULT_TOKEN_LIFETIME,
+            association_lag: Duration::ZERO,
             traversal_cache: true,
             rate_limit_per_key: None,
         }
@@ -65,6 +67,8 @@ impl SandboxBuilder {
     pub const DEFAULT_TOKEN_LIFETIME: Duration = settings::DEFAULT_TOKEN_LIFETIME;
     /// The longest token lifetime: a day.
     pub const MAX_TOKEN_LIFETIME: Duration = settings::MAX_TOKEN_LIFETIME;
+    /// The longest association lag: a day.
+    pub const MAX_ASSOCIATION_LAG: Duration = settings::MAX_ASSOCIATION_LAG;
     /// The largest request body: 2 MiB. Larger ones get 413.
     pub const BODY_LIMIT: usize = server::BODY_LIMIT;
 
@@ -133,6 +137,43 @@ impl SandboxBuilder {
     /// tokio's, so a test on a paused clock can advance past it.
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = lifetime;
+        self
+    }
+
+    /// How long an association change takes to show in traversals (default
+    /// none; at most [`MAX_ASSOCIATION_LAG`](Self::MAX_ASSOCIATION_LAG)), as
+    /// JumpCloud processes association changes asynchronously, sometimes
+    /// for hours. A `POST /users/{id}/associations` is checked and answered
+    /// at once, and the association list and further writes see it at once;
+    /// the traversals show it `lag` later, and only after
+    /// every earlier write (so they always show the orgs as some prefix of
+    /// the writes left them). Time is tokio's, so a test on a paused clock
+    /// can advance past it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use jumpcloud_graph::{AssociationTarget, ObjectId};
+    /// use jumpcloud_graph_sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::builder()
+    ///     .association_lag(Duration::from_secs(3))
+    ///     .start()
+    ///     .await?;
+    /// let acme = &sandbox.fixture()["acme"];
+    /// let ada = sandbox.client().user(acme.id_of("ada"))?;
+    /// let web = ObjectId::try_from(acme.id_of("web-01"))?;
+    /// ada.dissociate(AssociationTarget::System, web)?.await?;
+    /// // Still three paths to web-01, the direct one included, for 3 s.
+    /// let systems = ada.systems().try_collect().await?;
+    /// let web01 = systems.iter().find(|s| *s.id() == web);
+    /// assert_eq!(web01.map(|s| s.paths().len()), Some(3));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn association_lag(mut self, lag: Duration) -> Self {
+        self.association_lag = lag;
         self
     }
 
@@ -213,6 +254,7 @@ impl SandboxBuilder {
                 .transpose()?,
         };
         let token_lifetime = settings::check_token_lifetime(self.token_lifetime)?;
+        let association_lag = settings::check_association_lag(self.association_lag)?;
         let wanted = SocketAddr::new(
             self.ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             self.port,
@@ -224,12 +266,9 @@ impl SandboxBuilder {
         let listener = TcpListener::bind(wanted).await.map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
         let fixture = self.fixture.unwrap_or_else(Fixture::demo);
-        let shared = Shared::new(
-            LiveGraph::new(fixture.clone(), self.traversal_cache),
-            TokenStore::new(token_lifetime),
-            latency,
-            self.faults,
-        );
+        let mut live = LiveGraph::new(fixture.clone(), self.traversal_cache);
+        live.set_association_lag(association_lag);
+        let shared = Shared::new(live, TokenStore::new(token_lifetime), latency, self.faults);
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared), limits));
         tracing::info!(%addr, "JumpCloud sandbox listening");
         Ok(Sandbox {

@@ -2,6 +2,7 @@
 //! the live edges as the API's writes left them.
 
 use super::Sandbox;
+use crate::fixture::Fixture;
 use crate::model::{Org, OrgEdge};
 use crate::state::{self, RecordedRequest, SentEmail, Stats};
 
@@ -38,6 +39,14 @@ impl Sandbox {
             .org(org)
             .map(Org::edges)
             .unwrap_or_default()
+    }
+
+    /// The orgs, keys and service accounts as the API's writes left them
+    /// (every write, including those that association lag still hides from
+    /// traversals): a fixture to save with [`Fixture::to_yaml`] and serve
+    /// again later, so that a sandbox's state outlives it.
+    pub fn live_fixture(&self) -> Fixture {
+        state::lock(&self.shared.live).fixture().clone()
     }
 
     /// The live edges that start at one object (a user's memberships and

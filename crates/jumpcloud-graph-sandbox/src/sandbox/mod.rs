@@ -70,6 +70,14 @@ impl Sandbox {
         format!("{}{}", self.root_url(), server::API_PREFIX)
     }
 
+    /// The v1 API's base URL, e.g. `http://127.0.0.1:53211/api`, to use where
+    /// `https://console.jumpcloud.com/api` would go: the v1 directory lookups
+    /// (users, systems, applications, RADIUS servers by id or name) live
+    /// there.
+    pub fn v1_base_url(&self) -> String {
+        format!("{}{}", self.root_url(), server::V1_PREFIX)
+    }
+
     /// The server's root URL, e.g. `http://127.0.0.1:53211`; the admin
     /// endpoints live under `/__sandbox` there.
     pub fn root_url(&self) -> String {

@@ -1,5 +1,5 @@
-//! Steering a running sandbox: its faults, latency and tokens, and holding
-//! requests to line them up without sleeps.
+//! Steering a running sandbox: its faults, latency, association lag and
+//! tokens, and holding requests to line them up without sleeps.
 
 use std::time::Duration;
 
@@ -30,6 +30,22 @@ impl Sandbox {
     /// is then unchanged.
     pub fn set_latency(&self, latency: Duration) -> Result<(), SettingError> {
         self.shared.set_latency(settings::check_latency(latency)?);
+        Ok(())
+    }
+
+    /// Sets the association lag of writes made from now on (see
+    /// [`SandboxBuilder::association_lag`](crate::SandboxBuilder::association_lag));
+    /// writes already made keep the time they were due to show, and every
+    /// write still shows only after the earlier ones.
+    ///
+    /// # Errors
+    ///
+    /// [`SettingError`] above
+    /// [`SandboxBuilder::MAX_ASSOCIATION_LAG`](crate::SandboxBuilder::MAX_ASSOCIATION_LAG);
+    /// the lag is then unchanged.
+    pub fn set_association_lag(&self, lag: Duration) -> Result<(), SettingError> {
+        let lag = settings::check_association_lag(lag)?;
+        state::lock(&self.shared.live).set_association_lag(lag);
         Ok(())
     }
 

@@ -1,8 +1,8 @@
 //! The admin endpoints under `/__sandbox`, for driving a standalone sandbox
 //! from outside: stats, the request log, the outbox, the live edges, and the
-//! switches for faults, latency and tokens. Settings are checked as the
-//! Rust API checks them: a value the sandbox cannot honour is 400 and
-//! changes nothing.
+//! switches for faults, latency, association lag and tokens. Settings are
+//! checked as the Rust API checks them: a value the sandbox cannot honour is
+//! 400 and changes nothing.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +52,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             }),
         )
         .route("/latency", put(put_latency))
+        .route("/association-lag", put(put_association_lag))
         .route("/token-lifetime", put(put_token_lifetime))
         .route(
             "/tokens/expire",
@@ -104,20 +105,39 @@ async fn put_faults(State(shared): SharedState, body: Result<RequestBody, ApiErr
 }
 
 async fn put_latency(State(shared): SharedState, body: Result<RequestBody, ApiError>) -> Response {
-    let latency = text(body).and_then(|text| {
-        let ms = text.trim().parse::<u64>().map_err(|_| {
-            ApiError::bad_request("the body must be a whole number of milliseconds")
-        })?;
-        settings::check_latency(Duration::from_millis(ms))
-            .map_err(|e| ApiError::bad_request(e.to_string()))
-    });
-    match latency {
+    match milliseconds(body, settings::check_latency) {
         Ok(latency) => {
             shared.set_latency(latency);
             StatusCode::NO_CONTENT.into_response()
         }
         Err(error) => error.into_response(),
     }
+}
+
+async fn put_association_lag(
+    State(shared): SharedState,
+    body: Result<RequestBody, ApiError>,
+) -> Response {
+    match milliseconds(body, settings::check_association_lag) {
+        Ok(lag) => {
+            lock(&shared.live).set_association_lag(lag);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A body of whole milliseconds, within the setting's range.
+fn milliseconds(
+    body: Result<RequestBody, ApiError>,
+    check: fn(Duration) -> Result<Duration, settings::SettingError>,
+) -> Result<Duration, ApiError> {
+    let text = text(body)?;
+    let ms = text
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| ApiError::bad_request("the body must be a whole number of milliseconds"))?;
+    check(Duration::from_millis(ms)).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 async fn put_token_lifetime(

@@ -12,6 +12,7 @@ use super::auth::UserRequest;
 use super::body::RequestBody;
 use crate::errors::ApiError;
 use crate::graph::Traversal;
+use crate::lag::EdgeWrite;
 use crate::live;
 use crate::model::EdgeError;
 use crate::query::{Accepts, ListQuery};
@@ -50,7 +51,6 @@ pub(crate) async fn list_associations(
         .into_iter()
         .map(|(target, attributes)| GraphConnection {
             attributes: *attributes,
-            from: None,
             to: (*target).into(),
         })
         .collect();
@@ -58,6 +58,8 @@ pub(crate) async fn list_associations(
 }
 
 /// `POST /users/{id}/associations`: add, remove or update one direct edge.
+/// Checked against every write made so far; under association lag,
+/// traversals show it later.
 pub(crate) async fn post_associations(
     State(shared): SharedState,
     request: UserRequest,
@@ -74,13 +76,21 @@ pub(crate) async fn post_associations(
         .object_by_id(&target_id)
         .filter(|target| target.kind() == kind)
         .ok_or_else(|| ApiError::not_found(format!("{kind} {target_id} not found")))?;
-    let org = live.org_mut(&request.org_id)?;
-    let result = match operation.op {
-        AssociationOp::Add => org.insert_edge(&user_id, &target_id, operation.attributes),
-        AssociationOp::Update => org.update_edge(&user_id, &target_id, operation.attributes),
-        AssociationOp::Remove => org.remove_edge(&user_id, &target_id),
+    let (from, to) = (user_id.clone(), target_id.clone());
+    let write = match operation.op {
+        AssociationOp::Add => EdgeWrite::Add {
+            from,
+            to,
+            attributes: operation.attributes,
+        },
+        AssociationOp::Update => EdgeWrite::Update {
+            from,
+            to,
+            attributes: operation.attributes,
+        },
+        AssociationOp::Remove => EdgeWrite::Remove { from, to },
     };
-    result.map_err(|error| match error {
+    live.write(&request.org_id, write, |error| match error {
         EdgeError::Exists => ApiError::conflict(format!(
             "Already Exists: user {user_id} is already associated with {kind} {target_id}"
         )),

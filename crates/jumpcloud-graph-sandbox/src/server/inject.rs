@@ -146,17 +146,30 @@ async fn truncated(served: Response<Body>) -> Response<Body> {
     rebuild(parts, cut)
 }
 
-/// The real answer without the last item of its list (a 200 list only).
+/// The real answer without the last item of its list (a 200 list only: a
+/// v2 array, or a v1 list's `results`), its total unchanged.
 async fn short_page(served: Response<Body>) -> Response<Body> {
     let (parts, bytes) = collect(served).await;
-    let shortened = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Array(mut items))
-            if parts.status == StatusCode::OK && !items.is_empty() =>
-        {
-            items.pop();
-            serde_json::to_vec(&items).map(Bytes::from).unwrap_or(bytes)
-        }
-        _ => bytes,
+    if parts.status != StatusCode::OK {
+        return rebuild(parts, bytes);
+    }
+    let mut body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(body) => body,
+        Err(_) => return rebuild(parts, bytes),
+    };
+    let items = match &mut body {
+        serde_json::Value::Array(items) => Some(items),
+        serde_json::Value::Object(list) => match list.get_mut("results") {
+            Some(serde_json::Value::Array(items)) => Some(items),
+            _ => None,
+        },
+        _ => None,
+    };
+    let popped = items.and_then(Vec::pop).is_some();
+    let shortened = if popped {
+        serde_json::to_vec(&body).map(Bytes::from).unwrap_or(bytes)
+    } else {
+        bytes
     };
     rebuild(parts, shortened)
 }

@@ -1,6 +1,6 @@
 //! The HTTP side, one room each: the router built from the generated
-//! operations table (`routes.rs`), the handlers of the thirteen
-//! operations (`api.rs`), authentication (`auth.rs`), the token route
+//! operations tables (`routes.rs`), the handlers of the thirteen user-graph
+//! operations (`api.rs`) and of the directory lookups (`lookups.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
 //! (`admin.rs`), what happens to each request (`dispatch.rs`) and how an
 //! injected fault answers it (`inject.rs`), the per-key rate limit
@@ -17,6 +17,7 @@ mod body;
 mod connection;
 mod dispatch;
 mod inject;
+mod lookups;
 mod oauth;
 mod rate_limit;
 mod routes;
@@ -27,8 +28,12 @@ pub(crate) use rate_limit::MAX_PER_MINUTE;
 pub use routes::ServedOperation;
 pub(crate) use routes::served_operations;
 
-/// Where the API lives, as on console.jumpcloud.com.
+/// Where both of JumpCloud's APIs live, as on console.jumpcloud.com.
+pub(crate) const API_ROOT: &str = "/api";
+/// Where the v2 API (the user graph, the v2 lookups) lives.
 pub(crate) const API_PREFIX: &str = "/api/v2";
+/// Where the v1 API (the v1 lookups) lives.
+pub(crate) const V1_PREFIX: &str = "/api";
 /// Where service accounts get tokens: at the root, as on
 /// `admin-oauth.id.jumpcloud.com`.
 pub(crate) const TOKEN_PATH: &str = "/oauth2/token";

@@ -9,7 +9,10 @@
 //! authentication (`invalid_client`, 401 with a `WWW-Authenticate: Basic`
 //! challenge), the grant type (`invalid_request` when missing,
 //! `unsupported_grant_type` otherwise, 400), the scope (`invalid_scope`,
-//! 400). Neither the secret nor the token is ever logged or recorded.
+//! 400). As RFC 6749 §3.1 and §3.2 say, a parameter sent without a value
+//! counts as omitted, one of the RFC's own parameters sent twice is
+//! `invalid_request`, and any other parameter is ignored, repeated or not.
+//! Neither the secret nor the token is ever logged or recorded.
 
 use std::sync::Arc;
 
@@ -166,7 +169,25 @@ fn issue(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<TokenRespo
     })
 }
 
-/// The form parameters, each at most once (RFC 6749 §3.2).
+/// The parameters RFC 6749 defines for the token endpoint (§2.3.1, §4.1.3,
+/// §4.3.2, §4.4.2, §6): each may be sent at most once (§3.2). Any other
+/// parameter is ignored, however often it is sent (§3.2: "The
+/// authorization server MUST ignore unrecognized request parameters").
+const RFC_PARAMETERS: [&str; 9] = [
+    "grant_type",
+    "scope",
+    "client_id",
+    "client_secret",
+    "code",
+    "redirect_uri",
+    "username",
+    "password",
+    "refresh_token",
+];
+
+/// The form's parameters, those without a value left out (RFC 6749 §3.1:
+/// "Parameters sent without a value MUST be treated as if they were omitted
+/// from the request").
 struct Form(Vec<(String, String)>);
 
 impl Form {
@@ -191,6 +212,9 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<Form, OAuthError> {
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (key, value) in form_urlencoded::parse(body) {
+        if value.is_empty() || !RFC_PARAMETERS.contains(&key.as_ref()) {
+            continue;
+        }
         if pairs.iter().any(|(seen, _)| *seen == key) {
             return Err(OAuthError::invalid_request(format!(
                 "The request includes the parameter \"{key}\" more than once"

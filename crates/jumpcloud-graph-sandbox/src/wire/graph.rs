@@ -2,16 +2,27 @@
 //! `GraphObjectWithPaths`, as the traversals and the associations list send
 //! them. How a path or an edge looks on the wire is decided here and only
 //! here.
+//!
+//! The shape is the one real JumpCloud bodies have (traffic recorded
+//! against console.jumpcloud.com in 2021, JupiterOne/graph-jumpcloud's
+//! `fetchApplications` recording; see `tests/it/contract/`): every edge has
+//! exactly `attributes` and `to`, never `from` (the spec allows leaving it
+//! out "if it is clear from context", and JumpCloud always does); every
+//! `to` has exactly `attributes`, `id` and `type`, its `attributes` being
+//! the node's own (a user group's `sudo`, `ldapGroups`, custom keys) or
+//! `null`; an item has `compiledAttributes` (`null` when no path carries
+//! any), `id`, `paths` and `type`.
 
 use serde::Serialize;
 
 use crate::graph::{Path, Reached};
 use crate::model::{Attributes, Object};
 
-/// `GraphObject`: an edge end. `attributes` is left out, as JumpCloud does
-/// on path edges.
+/// `GraphObject`: an edge's end, with the object's own attributes (`null`
+/// when it has none).
 #[derive(Serialize)]
 pub(crate) struct GraphObject<'a> {
+    pub(crate) attributes: Option<&'a Attributes>,
     pub(crate) id: &'a str,
     #[serde(rename = "type")]
     pub(crate) kind: &'static str,
@@ -20,20 +31,20 @@ pub(crate) struct GraphObject<'a> {
 impl<'a> From<&'a Object> for GraphObject<'a> {
     fn from(object: &'a Object) -> Self {
         GraphObject {
+            attributes: object.attributes(),
             id: object.id(),
             kind: object.kind().as_str(),
         }
     }
 }
 
-/// `GraphConnection`: one edge. `attributes` is `null` when the edge has
-/// none; `from` is left out where it is clear from context (the first edge of
-/// a path, and the user's own associations), as JumpCloud does.
+/// `GraphConnection`: one edge, `attributes` (`null` when the edge has
+/// none) and `to`. `from` is never sent: the first edge of a path starts at
+/// the user, each later one where the previous ended, and an association
+/// starts at the user of the request.
 #[derive(Serialize)]
 pub(crate) struct GraphConnection<'a> {
     pub(crate) attributes: Option<&'a Attributes>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) from: Option<GraphObject<'a>>,
     pub(crate) to: GraphObject<'a>,
 }
 
@@ -62,10 +73,8 @@ impl<'a> From<&Reached<'a>> for GraphObjectWithPaths<'a> {
 fn path<'a>(path: &Path<'a>) -> Vec<GraphConnection<'a>> {
     path.hops
         .iter()
-        .enumerate()
-        .map(|(i, hop)| GraphConnection {
+        .map(|hop| GraphConnection {
             attributes: hop.attributes,
-            from: (i > 0).then(|| GraphObject::from(hop.from)),
             to: GraphObject::from(hop.to),
         })
         .collect()

@@ -1,7 +1,8 @@
 //! Every JSON shape the sandbox sends or reads, in one place, as the OpenAPI
 //! fragment describes it: the graph's objects, edges and paths
 //! (`graph.rs`), list responses with `x-total-count` (`lists.rs`), the
-//! request bodies it reads (`requests.rs`) and the error body (here).
+//! directory lookups' search body and answers (`lookups.rs`), the request
+//! bodies it reads (`requests.rs`) and the error body (here).
 //!
 //! These are the sandbox's own serde structs, not the generated types: the
 //! conformance tests decode the sandbox's output with the generated types,
@@ -11,12 +12,14 @@
 
 mod graph;
 mod lists;
+mod lookups;
 mod requests;
 
 use serde::Serialize;
 
 pub(crate) use graph::{GraphConnection, GraphObjectWithPaths};
 pub(crate) use lists::{json_list_response, list_response};
+pub(crate) use lookups::{Record, SearchBody, record_response, v1_list_response};
 pub(crate) use requests::{AssociationOp, AssociationRequest, BadBody, parse_email_type};
 
 /// An error body: `{"error"?, "message"}`.

@@ -3,8 +3,8 @@
 //! `dead_code` allowance.
 #![allow(dead_code)]
 
-use jumpcloud_graph_sandbox::{Fixture, Sandbox};
-use serde_json::Value;
+use jumpcloud_graph_sandbox::{Fixture, Sandbox, ServedOperation};
+use serde_json::{Value, json};
 
 pub const ACME_KEY: &str = "jc-sandbox-acme-admin";
 pub const GLOBEX_KEY: &str = "jc-sandbox-globex-admin";
@@ -49,6 +49,36 @@ pub fn generated(sandbox: &Sandbox, key: &str) -> jumpcloud_graph_openapi::Clien
         .with_api_key(key)
         .expect("a valid header value");
     jumpcloud_graph_openapi::Client::new_with_client(&sandbox.base_url(), http(), defaults)
+}
+
+/// The generated v1 lookup client, authenticated with `key`.
+pub fn generated_v1(
+    sandbox: &Sandbox,
+    key: &str,
+) -> jumpcloud_graph_openapi::directory::v1::Client {
+    let defaults = jumpcloud_graph_openapi::RequestDefaults::new()
+        .with_api_key(key)
+        .expect("a valid header value");
+    jumpcloud_graph_openapi::directory::v1::Client::new_with_client(
+        &sandbox.v1_base_url(),
+        http(),
+        defaults,
+    )
+}
+
+/// The generated v2 lookup client, authenticated with `key`.
+pub fn generated_v2(
+    sandbox: &Sandbox,
+    key: &str,
+) -> jumpcloud_graph_openapi::directory::v2::Client {
+    let defaults = jumpcloud_graph_openapi::RequestDefaults::new()
+        .with_api_key(key)
+        .expect("a valid header value");
+    jumpcloud_graph_openapi::directory::v2::Client::new_with_client(
+        &sandbox.base_url(),
+        http(),
+        defaults,
+    )
 }
 
 /// `GET {base_url}{path}` with the Acme key.
@@ -130,4 +160,31 @@ pub fn item<'a>(list: &'a Value, id: &str) -> &'a Value {
         .iter()
         .find(|item| item["id"] == id)
         .unwrap_or_else(|| panic!("{id} not in {list}"))
+}
+
+/// The URL of a served operation on `sandbox`, its path parameters filled
+/// with demo objects of the right kind: `user` (a handle) for `{user_id}`
+/// and for the `{id}` of `systemusers_get`, Acme's G Suite and Office 365
+/// for theirs.
+pub fn served_url(sandbox: &Sandbox, operation: &ServedOperation, user: &str) -> String {
+    let id = match operation.operation_id {
+        "gsuites_get" => id("acme-workspace"),
+        _ => id(user),
+    };
+    let path = operation
+        .path
+        .replace("{user_id}", &id)
+        .replace("{id}", &id)
+        .replace("{office365_id}", &self::id("acme-m365"));
+    format!("{}{}{path}", sandbox.root_url(), operation.base_path)
+}
+
+/// A body each served POST accepts: an activation email, an empty search,
+/// or adding web-01 to the user.
+pub fn served_body(operation: &ServedOperation) -> Value {
+    match operation.operation_id {
+        "users_sendEmails" => json!({"emailType": "activation"}),
+        id if id.starts_with("search_") => json!({}),
+        _ => json!({"op": "add", "type": "system", "id": self::id("web-01")}),
+    }
 }

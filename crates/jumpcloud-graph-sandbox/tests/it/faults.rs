@@ -310,6 +310,44 @@ async fn short_page_has_fewer_items_but_the_same_total() {
 }
 
 #[tokio::test]
+async fn a_short_v1_page_drops_a_result_but_keeps_the_total_count() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    sandbox.set_faults(FaultRule::first(1, Fault::ShortPage).path_contains("/api/systemusers"));
+    let url = format!("{}/systemusers?limit=4", sandbox.v1_base_url());
+    let page = || http().get(&url).header("x-api-key", ACME_KEY).send();
+    let short: Value = page().await.expect("answers").json().await.expect("JSON");
+    let full: Value = page().await.expect("answers").json().await.expect("JSON");
+    assert_eq!(short["totalCount"], 5);
+    assert_eq!(full["totalCount"], 5);
+    assert_eq!(full["results"].as_array().map(Vec::len), Some(4));
+    assert_eq!(short["results"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        short["results"].as_array().map(|r| &r[..]),
+        full["results"].as_array().map(|r| &r[..3])
+    );
+}
+
+#[tokio::test]
+async fn faults_reach_the_lookups_by_their_paths() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    sandbox.set_faults(FaultRule::always(Fault::status(503)).path_contains("/api/v2/usergroups"));
+    let groups = format!("{}/usergroups", sandbox.base_url());
+    let status = |url: String| async move {
+        let sent = http().get(url).header("x-api-key", ACME_KEY).send();
+        sent.await.expect("answers").status().as_u16()
+    };
+    assert_eq!(status(groups).await, 503);
+    assert_eq!(
+        status(format!("{}/systemgroups", sandbox.base_url())).await,
+        200
+    );
+    assert_eq!(
+        status(format!("{}/systems", sandbox.v1_base_url())).await,
+        200
+    );
+}
+
+#[tokio::test]
 async fn lost_response_applies_the_write_and_a_retried_add_is_409() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     sandbox.set_faults(FaultRule::first(1, Fault::LostResponse { status: None }).method("POST"));

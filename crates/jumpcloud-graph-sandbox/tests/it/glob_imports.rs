@@ -45,7 +45,7 @@ fn every_sandbox_export_resolves_under_both_globs() {
             .iter()
             .all(|name| name.starts_with("jumpcloud_graph_sandbox::"))
     );
-    assert_eq!(served_operations().len(), 13);
+    assert_eq!(served_operations().len(), 13 + 14);
     assert_eq!(DEFAULT_SEED, GeneratorConfig::default().seed);
     // The client's names of the kind the sandbox used to clash with.
     assert!(std::any::type_name::<Attributes>().starts_with("jumpcloud_graph::"));

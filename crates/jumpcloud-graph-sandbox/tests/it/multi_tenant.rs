@@ -275,3 +275,29 @@ async fn client_for_an_org_whose_key_the_client_refuses_is_an_error_not_a_panic(
     assert!(matches!(refused, ClientForError::Client(_)), "{refused:?}");
     assert!(sandbox.client_builder_for("omega").is_ok());
 }
+
+#[tokio::test]
+async fn lookups_follow_the_same_org_rules() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let users = |key: &'static str, org: Option<&'static str>| {
+        let mut request = common::http()
+            .get(format!("{}/systemusers", sandbox.v1_base_url()))
+            .header("x-api-key", key);
+        if let Some(org) = org {
+            request = request.header("x-org-id", org);
+        }
+        async move { json(request.send().await.expect("answers")).await }
+    };
+    let (status, _, body) = users(MSP_KEY, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["message"], "Unauthorized: no organization selected");
+    let (status, _, globex) = users(MSP_KEY, Some(GLOBEX_ORG)).await;
+    assert_eq!((status, globex["totalCount"].clone()), (200, json!(1)));
+    assert_eq!(globex["results"][0]["email"], "hank@globex.example");
+    let (status, _, _) = users(GLOBEX_KEY, Some(ACME_ORG)).await;
+    assert_eq!(status, 404, "an org the key cannot reach");
+    let groups = get_with(&sandbox, "/usergroups", Some(GLOBEX_KEY), None).await;
+    let (status, total, body) = json(groups).await;
+    assert_eq!((status, total), (200, Some(1)));
+    assert_eq!(body[0]["name"], "Henchmen");
+}

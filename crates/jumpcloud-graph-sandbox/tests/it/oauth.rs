@@ -6,10 +6,10 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{GLOBEX_ORG, http, id};
+use common::{GLOBEX_ORG, http, id, served_body, served_url};
 use jumpcloud_graph_sandbox::{
     CredentialKind, Fault, FaultRule, Fixture, GeneratorConfig, OAuthClient, Sandbox,
-    ServedOperation, served_operations,
+    served_operations,
 };
 use serde_json::{Value, json};
 
@@ -121,30 +121,13 @@ async fn the_token_route_answers_a_bearer_token_for_an_hour() {
 async fn a_bearer_token_is_accepted_on_every_api_route() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let token = token_for(&sandbox, &acme_account(&sandbox)).await;
-    let ken = id("ken");
-    for ServedOperation {
-        operation_id,
-        method,
-        path,
-        ..
-    } in served_operations()
-    {
-        let path = path.replace("{user_id}", &ken);
-        let request = match method {
-            "GET" => http()
-                .get(format!("{}{path}", sandbox.base_url()))
-                .query(&[("targets", "system")]),
-            _ => {
-                let body = if operation_id == "users_sendEmails" {
-                    json!({"emailType": "activation"})
-                } else {
-                    json!({"op": "add", "type": "system", "id": id("web-01")})
-                };
-                http()
-                    .post(format!("{}{path}", sandbox.base_url()))
-                    .json(&body)
-            }
+    for operation in served_operations() {
+        let url = served_url(&sandbox, &operation, "ken");
+        let request = match operation.method {
+            "GET" => http().get(url).query(&[("targets", "system")]),
+            _ => http().post(url).json(&served_body(&operation)),
         };
+        let operation_id = operation.operation_id;
         let response = request.bearer_auth(&token).send().await.expect("answers");
         assert!(
             response.status().is_success(),
@@ -230,6 +213,72 @@ async fn malformed_grants_are_400_with_rfc_6749_errors() {
         let response = token_request(&sandbox, credentials, content_type, body).await;
         let (status, error, full) = oauth_error(response).await;
         assert_eq!((status, error.as_str()), (400, expected), "{body}: {full}");
+    }
+    assert_eq!(sandbox.stats().tokens_issued, 0);
+}
+
+#[tokio::test]
+async fn unrecognised_parameters_are_ignored_even_when_repeated() {
+    // RFC 6749 §3.2: "The authorization server MUST ignore unrecognized
+    // request parameters"; only its own parameters may not repeat.
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let account = acme_account(&sandbox);
+    let credentials = Some((account.client_id(), account.client_secret()));
+    let form = "application/x-www-form-urlencoded";
+    for body in [
+        "grant_type=client_credentials&scope=api&audience=x&audience=y",
+        "trace=1&grant_type=client_credentials&trace=2&scope=api&trace=3",
+        "grant_type=client_credentials&scope=api&&=&=v&x",
+        // An empty value counts as omitted (§3.1), so scope is given once.
+        "grant_type=client_credentials&scope=&scope=api",
+    ] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        assert_eq!(response.status(), 200, "{body}");
+    }
+    assert_eq!(sandbox.stats().tokens_issued, 4);
+    for body in [
+        "grant_type=client_credentials&scope=api&scope=api",
+        "grant_type=client_credentials&scope=api&client_id=a&client_id=b",
+        "grant_type=client_credentials&scope=api&refresh_token=a&refresh_token=b",
+    ] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        let (status, error, full) = oauth_error(response).await;
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
+        assert!(
+            full["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains("more than once")),
+            "{full}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_grant_type_counts_as_omitted() {
+    // RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if
+    // they were omitted from the request."
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let account = acme_account(&sandbox);
+    let credentials = Some((account.client_id(), account.client_secret()));
+    let form = "application/x-www-form-urlencoded";
+    for body in ["grant_type=&scope=api", "scope=api&grant_type"] {
+        let response = token_request(&sandbox, credentials, form, body).await;
+        let (status, error, full) = oauth_error(response).await;
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{body}: {full}"
+        );
+        assert!(
+            full["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains("missing the required parameter")),
+            "{full}"
+        );
     }
     assert_eq!(sandbox.stats().tokens_issued, 0);
 }

@@ -20,12 +20,19 @@ async fn list(sandbox: &Sandbox, user: &str, operation: &str) -> Value {
     body
 }
 
-fn edge(from: Option<(&str, &str)>, to: (&str, &str), attributes: Value) -> Value {
-    let mut edge = json!({"attributes": attributes, "to": {"id": id(to.0), "type": to.1}});
-    if let Some((handle, kind)) = from {
-        edge["from"] = json!({"id": id(handle), "type": kind});
-    }
-    edge
+/// An edge as JumpCloud sends it: its attributes and `to`, which carries
+/// the demo object's own attributes (`null` for most); never `from`.
+fn edge(to: (&str, &str), attributes: Value) -> Value {
+    let demo = Fixture::demo();
+    let own = demo
+        .orgs()
+        .iter()
+        .find_map(|org| org.object(to.0))
+        .and_then(|o| o.attributes());
+    json!({
+        "attributes": attributes,
+        "to": {"attributes": own, "id": id(to.0), "type": to.1}
+    })
 }
 
 #[tokio::test]
@@ -37,30 +44,21 @@ async fn ada_reaches_web_01_directly_and_through_two_groups() {
     assert_eq!(
         web["paths"],
         json!([
-            [edge(None, ("web-01", "system"), sudo(false))],
+            [edge(("web-01", "system"), sudo(false))],
             [
-                edge(None, ("ops", "user_group"), Value::Null),
-                edge(
-                    Some(("ops", "user_group")),
-                    ("web-01", "system"),
-                    sudo(true)
-                ),
+                edge(("ops", "user_group"), Value::Null),
+                edge(("web-01", "system"), sudo(true)),
             ],
             [
-                edge(None, ("engineering", "user_group"), Value::Null),
+                edge(("engineering", "user_group"), Value::Null),
                 edge(
-                    Some(("engineering", "user_group")),
                     ("production-servers", "system_group"),
                     json!({
                         "sudo": {"enabled": true, "withoutPassword": false},
                         "posixGroups": [{"id": 5001, "name": "engineering"}]
                     })
                 ),
-                edge(
-                    Some(("production-servers", "system_group")),
-                    ("web-01", "system"),
-                    Value::Null
-                ),
+                edge(("web-01", "system"), Value::Null),
             ],
         ])
     );
@@ -71,11 +69,13 @@ async fn direct_binding_sudo_supersedes_group_sudo() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let systems = list(&sandbox, "ada", "systems").await;
     // Ops grants passwordless sudo on web-01, but Ada's direct binding asks
-    // for a password, and direct bindings win.
+    // for a password, and direct bindings win. Engineering's own ldapGroups
+    // reach the compiled attributes too.
     assert_eq!(
         item(&systems, &id("web-01"))["compiledAttributes"],
         json!({
             "sudo": {"enabled": true, "withoutPassword": false},
+            "ldapGroups": [{"name": "engineering"}],
             "posixGroups": [{"id": 5001, "name": "engineering"}]
         })
     );
@@ -106,6 +106,30 @@ async fn group_sudo_applies_when_there_is_no_direct_binding() {
 }
 
 #[tokio::test]
+async fn a_group_level_setting_supersedes_the_groups_binding() {
+    // Fails before issue 21, which ignored a group's own attributes: Ops's
+    // Laptops binding asks for a password, but Ops's own setting is
+    // passwordless, and "Permissions set at the user group level supersede
+    // any permissions previously set on the user group's bind to a device
+    // group".
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let linus = list(&sandbox, "linus", "systems").await;
+    let thinkpad = item(&linus, &id("grace-thinkpad"));
+    assert_eq!(
+        thinkpad["paths"][0][1]["attributes"]["sudo"],
+        json!({"enabled": true, "withoutPassword": false})
+    );
+    assert_eq!(
+        thinkpad["paths"][0][0]["to"]["attributes"]["sudo"],
+        json!({"enabled": true, "withoutPassword": true})
+    );
+    assert_eq!(
+        thinkpad["compiledAttributes"],
+        json!({"sudo": {"enabled": true, "withoutPassword": true}})
+    );
+}
+
+#[tokio::test]
 async fn system_without_attributes_has_null_compiled_attributes() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let katherine = list(&sandbox, "katherine", "systems").await;
@@ -129,9 +153,8 @@ async fn system_groups_are_reached_through_user_groups() {
     assert_eq!(
         item(&groups, &id("laptops"))["paths"],
         json!([[
-            edge(None, ("ops", "user_group"), Value::Null),
+            edge(("ops", "user_group"), Value::Null),
             edge(
-                Some(("ops", "user_group")),
                 ("laptops", "system_group"),
                 json!({"sudo": {"enabled": true, "withoutPassword": false}})
             ),
@@ -175,7 +198,7 @@ async fn active_directories_list_only_active_directory_with_every_path() {
         json!([{
             "compiledAttributes": null,
             "id": id("acme-ad"),
-            "paths": [[edge(None, ("acme-ad", "active_directory"), Value::Null)]],
+            "paths": [[edge(("acme-ad", "active_directory"), Value::Null)]],
             "type": "active_directory"
         }])
     );
@@ -188,14 +211,10 @@ async fn active_directories_list_only_active_directory_with_every_path() {
     assert_eq!(
         katherine[0]["paths"],
         json!([
-            [edge(None, ("acme-ad", "active_directory"), Value::Null)],
+            [edge(("acme-ad", "active_directory"), Value::Null)],
             [
-                edge(None, ("finance", "user_group"), Value::Null),
-                edge(
-                    Some(("finance", "user_group")),
-                    ("acme-ad", "active_directory"),
-                    Value::Null
-                ),
+                edge(("finance", "user_group"), Value::Null),
+                edge(("acme-ad", "active_directory"), Value::Null),
             ],
         ])
     );
@@ -237,12 +256,30 @@ async fn memberof_lists_groups_with_one_edge_paths() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let groups = list(&sandbox, "ada", "memberof").await;
     assert_eq!(ids(&groups), [id("engineering"), id("ops"), id("everyone")]);
+    // A group's own attributes arrive on its node and compiled; a group
+    // without any has null in both.
+    let passwordless = json!({"sudo": {"enabled": true, "withoutPassword": true}});
     assert_eq!(
         item(&groups, &id("ops")),
         &json!({
-            "compiledAttributes": null,
+            "compiledAttributes": passwordless,
             "id": id("ops"),
-            "paths": [[{"attributes": null, "to": {"id": id("ops"), "type": "user_group"}}]],
+            "paths": [[{
+                "attributes": null,
+                "to": {"attributes": passwordless, "id": id("ops"), "type": "user_group"}
+            }]],
+            "type": "user_group"
+        })
+    );
+    assert_eq!(
+        item(&groups, &id("everyone")),
+        &json!({
+            "compiledAttributes": null,
+            "id": id("everyone"),
+            "paths": [[{
+                "attributes": null,
+                "to": {"attributes": null, "id": id("everyone"), "type": "user_group"}
+            }]],
             "type": "user_group"
         })
     );

@@ -1,9 +1,14 @@
-//! Writes (`POST associations`, `POST emails`) and what reads see afterwards.
+//! Writes (`POST associations`, `POST emails`) and what reads see
+//! afterwards, at once or, under association lag, later.
 
 use crate::common;
 
+use std::time::Duration;
+
 use common::{get, id, ids, item, json, post};
-use jumpcloud_graph_sandbox::{EdgeRole, Fixture, Kind, Sandbox, SentEmail};
+use jumpcloud_graph_sandbox::{
+    EdgeRole, Fixture, Kind, Sandbox, SandboxBuilder, SentEmail, StartError,
+};
 use serde_json::{Value, json};
 
 async fn associate(sandbox: &Sandbox, user: &str, body: Value) -> u16 {
@@ -37,7 +42,7 @@ async fn added_binding_is_listed_and_traversed() {
         associations,
         json!([{
             "attributes": {"sudo": {"enabled": true, "withoutPassword": false}},
-            "to": {"id": id("db-01"), "type": "system"}
+            "to": {"attributes": null, "id": id("db-01"), "type": "system"}
         }])
     );
     let systems = list(&sandbox, "ken", "systems").await;
@@ -144,8 +149,8 @@ async fn binding_a_system_group_creates_exactly_one_edge() {
     let systems = list(&sandbox, "ken", "systems").await;
     assert_eq!(ids(&systems), [id("web-01"), id("db-01")]);
     assert_eq!(
-        systems[0]["paths"][0][1]["from"],
-        json!({"id": id("production-servers"), "type": "system_group"})
+        systems[0]["paths"][0][0]["to"],
+        json!({"attributes": null, "id": id("production-servers"), "type": "system_group"})
     );
 }
 
@@ -158,6 +163,89 @@ async fn writes_change_the_live_graph_not_the_starting_fixture() {
     assert_eq!(sandbox.edges("acme").len(), before + 1);
     assert_eq!(sandbox.fixture()["acme"].edges().len(), before);
     assert_eq!(sandbox.edges("globex"), sandbox.fixture()["globex"].edges());
+}
+
+/// How many paths `user`'s systems traversal shows to `system` (handles).
+async fn paths_to(sandbox: &Sandbox, user: &str, system: &str) -> usize {
+    let systems = list(sandbox, user, "systems?limit=100").await;
+    item(&systems, &id(system))["paths"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_association_lag_traversals_show_a_write_only_once_it_is_due() {
+    let sandbox = Sandbox::builder()
+        .association_lag(Duration::from_secs(3))
+        .start()
+        .await
+        .expect("started");
+    assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 3);
+    let remove = json!({"op": "remove", "type": "system", "id": id("web-01")});
+    assert_eq!(associate(&sandbox, "ada", remove.clone()).await, 204);
+    // The write itself is checked and seen at once: by the association
+    // list, a second removal (404), the live edges and the live fixture.
+    let associations = list(&sandbox, "ada", "associations?targets=system").await;
+    assert!(
+        !ids_to(&associations).contains(&id("web-01")),
+        "{associations}"
+    );
+    assert_eq!(associate(&sandbox, "ada", remove).await, 404);
+    let live = sandbox.live_fixture();
+    assert_eq!(live["acme"].edges(), sandbox.edges("acme"));
+    assert_eq!(
+        live["acme"].edges().len() + 1,
+        sandbox.fixture()["acme"].edges().len()
+    );
+    // Traversals show it 3 s later, not before.
+    tokio::time::advance(Duration::from_millis(2999)).await;
+    assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 3);
+    tokio::time::advance(Duration::from_millis(1)).await;
+    assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_association_lag_is_checked_and_can_change_at_runtime() {
+    let too_long = SandboxBuilder::MAX_ASSOCIATION_LAG + Duration::from_millis(1);
+    let refused = Sandbox::builder().association_lag(too_long).start().await;
+    assert!(
+        matches!(refused, Err(StartError::Setting(_))),
+        "{refused:?}"
+    );
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    assert!(sandbox.set_association_lag(too_long).is_err());
+    let admin = format!("{}/__sandbox/association-lag", sandbox.root_url());
+    for (body, status) in [("86400001", 400), ("soon", 400), ("60000", 204)] {
+        let response = common::http()
+            .put(&admin)
+            .body(body)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), status, "{body}");
+    }
+    let remove = json!({"op": "remove", "type": "system", "id": id("web-01")});
+    assert_eq!(associate(&sandbox, "ada", remove).await, 204);
+    tokio::time::advance(Duration::from_secs(59)).await;
+    assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 3);
+    // A write made without lag still shows only after the earlier one.
+    sandbox
+        .set_association_lag(Duration::ZERO)
+        .expect("in range");
+    let remove = json!({"op": "remove", "type": "system", "id": id("ada-macbook")});
+    assert_eq!(associate(&sandbox, "ada", remove).await, 204);
+    assert_eq!(paths_to(&sandbox, "ada", "ada-macbook").await, 2);
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(paths_to(&sandbox, "ada", "web-01").await, 2);
+    assert_eq!(paths_to(&sandbox, "ada", "ada-macbook").await, 1);
+}
+
+fn ids_to(list: &Value) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|edge| edge["to"]["id"].as_str().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]

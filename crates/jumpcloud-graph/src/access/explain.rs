@@ -2,15 +2,17 @@
 
 use std::fmt;
 
-use super::AccessWarning;
 use super::precedence::{self, SudoDecision};
+use super::{AccessWarning, assumption};
 use crate::{
-    AssociationTarget, Attributes, BoundObject, GrantPath, GraphNode, GraphType, NodeId, Sudo,
+    AssociationTarget, Assumption, Attributes, BoundObject, GrantPath, GraphNode, GraphType,
+    NodeId, Sudo,
 };
 
 /// Why a user is bound to one object: every path that grants it with its
 /// classification and its own sudo, the effective sudo under JumpCloud's
-/// documented precedence and the path that decides it, and what the server
+/// documented rules (and the assumptions where they are silent) and the
+/// path that decides it, and what the server
 /// compiled (`compiledAttributes`). Made by
 /// [`User::explain`](crate::User::explain) and found in an
 /// [`AccessReport`](crate::AccessReport).
@@ -36,11 +38,19 @@ use crate::{
 ///
 /// # Sudo
 ///
-/// A path's own sudo is the sudo attribute of the edge nearest the object
-/// that has one ([`GrantPath::sudo`]); a path without one does not decide
-/// sudo. The effective sudo is decided by the paths of the strongest
-/// [`Precedence`](crate::Precedence) that carry sudo; among those, the most
-/// permissive wins. No path with sudo means [`Sudo::Disabled`].
+/// A path's own sudo ([`GrantPath::sudo`]) is the own setting of a user
+/// group on it, when one is on (JumpCloud: "Permissions set at the user
+/// group level supersede any permissions previously set on the user
+/// group's bind to a device group"), and otherwise the sudo attribute of
+/// the edge nearest the object that has one; a path with neither does not
+/// decide sudo. The effective sudo is decided by the paths of the strongest
+/// [`Precedence`](crate::Precedence) that carry sudo ("Permissions that are
+/// granted directly on a user supersede permissions granted at a user group
+/// level"); among those, the most permissive wins. No path with sudo means
+/// [`Sudo::Disabled`]. Where JumpCloud's documentation is silent the
+/// explanation follows the README's "What explanations assume";
+/// [`assumptions`](Self::assumptions) says which of those this one relied
+/// on.
 ///
 /// The user's global sudo flag (`sudo` / `passwordless_sudo` on the v1 user
 /// record, outside the user graph's thirteen operations) can grant sudo on
@@ -60,6 +70,7 @@ pub struct Explanation {
     user: GraphNode,
     object: BoundObject,
     decision: SudoDecision,
+    assumptions: Vec<Assumption>,
     warnings: Vec<AccessWarning>,
 }
 
@@ -68,6 +79,7 @@ impl Explanation {
     /// sudo warning to an explanation of a device.
     pub(crate) fn new(user: GraphNode, object: BoundObject, caveat: bool) -> Self {
         let decision = precedence::decide(object.paths());
+        let assumptions = assumption::relied_on(object.paths(), &decision);
         let mut warnings = Vec::new();
         let server = object.sudo();
         if decision.sudo != server.unwrap_or(Sudo::Disabled) {
@@ -75,6 +87,7 @@ impl Explanation {
                 object: object.node().clone(),
                 client: decision.sudo,
                 server,
+                assumptions: assumptions.clone(),
             });
         }
         if caveat && takes_sudo(object.kind()) {
@@ -84,6 +97,7 @@ impl Explanation {
             user,
             object,
             decision,
+            assumptions,
             warnings,
         }
     }
@@ -114,8 +128,9 @@ impl Explanation {
         self.object.paths()
     }
 
-    /// The effective sudo under JumpCloud's documented precedence (see the
-    /// type's docs); [`Sudo::Disabled`] when no path carries sudo.
+    /// The effective sudo under JumpCloud's documented rules and the
+    /// README's assumptions (see the type's docs); [`Sudo::Disabled`] when
+    /// no path carries sudo.
     pub fn effective_sudo(&self) -> Sudo {
         self.decision.sudo
     }
@@ -131,6 +146,14 @@ impl Explanation {
         self.decision.deciding
     }
 
+    /// The rules JumpCloud does not document that the effective sudo
+    /// relied on: those that, read otherwise, could have given another
+    /// sudo (see [`Assumption`] and the README's "What explanations
+    /// assume"). Empty when the documented rules alone decide.
+    pub fn assumptions(&self) -> &[Assumption] {
+        &self.assumptions
+    }
+
     /// What the server compiled over all paths (`compiledAttributes`).
     pub fn compiled_attributes(&self) -> &Attributes {
         self.object.attributes()
@@ -141,8 +164,8 @@ impl Explanation {
         self.object.sudo()
     }
 
-    /// Whether the documented precedence gives the sudo the server compiled
-    /// (an absent sudo counts as [`Sudo::Disabled`]). When it does not, the
+    /// Whether the client's rules give the sudo the server compiled (an
+    /// absent sudo counts as [`Sudo::Disabled`]). When it does not, the
     /// server's [`compiled_sudo`](Self::compiled_sudo) is what the user has,
     /// and [`warnings`](Self::warnings) hold
     /// [`AccessWarning::PrecedenceDisagrees`].
@@ -184,9 +207,12 @@ impl fmt::Display for Explanation {
         }
         for (i, path) in self.paths().iter().enumerate() {
             write!(f, "\n  {}. {}: {path}", i + 1, path.kind())?;
-            match path.sudo() {
-                Some(sudo) => write!(f, ", sudo {sudo}")?,
-                None => f.write_str(", no sudo")?,
+            match (path.sudo(), path.sudo_group()) {
+                (Some(sudo), Some(group)) => {
+                    write!(f, ", sudo {sudo} (the group-level setting of {group})")?;
+                }
+                (Some(sudo), None) => write!(f, ", sudo {sudo}")?,
+                (None, _) => f.write_str(", no sudo")?,
             }
             if self.decision.deciding == Some(i) {
                 f.write_str("  <- decides sudo")?;

@@ -9,6 +9,7 @@
 //! deprovision" it. Cutting one edge of every path is therefore enough, and
 //! anything less leaves access.
 
+mod assumption;
 mod explain;
 mod hitting;
 mod operation;
@@ -17,11 +18,14 @@ mod report;
 mod revoke;
 mod warning;
 
+pub use assumption::Assumption;
 pub use explain::Explanation;
 pub use operation::RemovalOperation;
 pub use precedence::Precedence;
 pub use report::AccessReport;
-pub use revoke::{AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus};
+pub use revoke::{
+    AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
+};
 pub use warning::AccessWarning;
 
 use futures::TryStreamExt;

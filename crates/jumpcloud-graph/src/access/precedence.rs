@@ -1,28 +1,36 @@
-//! Which path decides a user's sudo on a device when several grant it.
+//! Which path decides a user's sudo on a device when several grant it, and
+//! what one path grants on its own.
 
 use std::fmt;
 
-use crate::{Grant, GrantPath, Sudo};
+use crate::{Edge, Grant, GrantPath, GraphNode, GraphType, Sudo};
 
 /// How much a path's sudo counts when several paths grant the same object,
 /// strongest first (`Direct < SystemGroup < ...` in `Ord`).
 ///
-/// JumpCloud documents the order ("Set Admin/Sudo Permissions",
-/// <https://jumpcloud.com/support/set-admin-sudo-permissions>):
+/// JumpCloud documents one part of the order ("Set Admin/Sudo
+/// Permissions", <https://jumpcloud.com/support/set-admin-sudo-permissions>):
 /// "Permissions that are granted directly on a user supersede permissions
-/// granted at a User Group level", and "Permissions set at the User Group
-/// level supersede any permissions previously set on the User Group's bind
-/// to a Device Group". So a binding of the user (to the device, or to a
-/// device group holding it) beats a user group's binding to the device,
-/// which beats a user group's binding to a device group.
+/// granted at a user group level". So the user's own bindings (to the
+/// device, or to a device group holding it) beat every path through a user
+/// group. (Its other sentence, "Permissions set at the user group level
+/// supersede any permissions previously set on the user group's bind to a
+/// device group", is about one path: a user group's own setting against its
+/// binding's, see [`GrantPath::sudo`].)
 ///
-/// JumpCloud does not say how the user's binding to the device itself
-/// compares with the user's binding to a device group; this crate ranks the
-/// more specific binding (the device) first, as the sandbox does. Paths of
-/// other shapes (nested groups, [`Grant::Hops`]) are not covered by the
-/// documentation and rank last. Wherever this order disagrees with the
-/// server's `compiledAttributes`, the [`Explanation`](crate::Explanation)
-/// says so ([`AccessWarning::PrecedenceDisagrees`](crate::AccessWarning)).
+/// The rest of the order is assumed, each part listed in the README's
+/// "What explanations assume" ([`Assumption`](crate::Assumption)): the
+/// user's binding to the device before the user's binding to a device group
+/// ([`DeviceBeforeDeviceGroup`](crate::Assumption::DeviceBeforeDeviceGroup));
+/// a user's binding to a device group counts as granted directly on the
+/// user ([`UserDeviceGroupBindIsDirect`](crate::Assumption::UserDeviceGroupBindIsDirect));
+/// a user group's binding to the device before its binding to a device
+/// group ([`GroupDeviceBeforeGroupDeviceGroup`](crate::Assumption::GroupDeviceBeforeGroupDeviceGroup));
+/// paths of other shapes (nested groups, [`Grant::Hops`]) last
+/// ([`OtherShapesLast`](crate::Assumption::OtherShapesLast)). Wherever the
+/// result disagrees with the server's `compiledAttributes`, the
+/// [`Explanation`](crate::Explanation) says so and names the assumptions it
+/// relied on ([`AccessWarning::PrecedenceDisagrees`](crate::AccessWarning)).
 ///
 /// ```
 /// use jumpcloud_graph::{Grant, Precedence};
@@ -124,4 +132,69 @@ pub(crate) fn decide<'a>(paths: impl IntoIterator<Item = &'a GrantPath>) -> Sudo
             deciding: None,
         },
     }
+}
+
+impl GrantPath {
+    /// The sudo this path alone grants, or `None` when nothing on it says:
+    /// the own setting of the user group nearest the object that has one
+    /// enabled (its group-level setting), otherwise the sudo attribute of
+    /// the edge nearest the object that has one (a binding's sudo, not a
+    /// membership's).
+    ///
+    /// A user group's own `sudo` attribute is its setting "for all
+    /// associated device groups"; the server sends it on the group's node,
+    /// as the `to.attributes` of the edge that reaches the group
+    /// ([`Edge::to_attributes`]). JumpCloud ("Set Admin/Sudo Permissions",
+    /// <https://jumpcloud.com/support/set-admin-sudo-permissions>):
+    /// "Permissions set at the user group level supersede any permissions
+    /// previously set on the user group's bind to a device group." So it
+    /// replaces the sudo of the bindings after the group, whichever of the
+    /// two is more permissive. A group setting that is off (`enabled:
+    /// false`) is taken as no setting
+    /// ([`GroupSettingOffIsUnset`](crate::Assumption::GroupSettingOffIsUnset)),
+    /// and the setting is taken to apply to devices bound to the group
+    /// directly too
+    /// ([`GroupSettingOnDeviceBinds`](crate::Assumption::GroupSettingOnDeviceBinds)).
+    pub fn sudo(&self) -> Option<Sudo> {
+        self.sudo_and_group().map(|(sudo, _)| sudo)
+    }
+
+    /// The user group whose own setting decides this path's sudo
+    /// ([`sudo`](Self::sudo)), when one does.
+    pub fn sudo_group(&self) -> Option<&GraphNode> {
+        self.sudo_and_group().and_then(|(_, group)| group)
+    }
+
+    fn sudo_and_group(&self) -> Option<(Sudo, Option<&GraphNode>)> {
+        let mut nearest_edge = None;
+        // From the object back to the user: a group's setting supersedes
+        // the bindings after it, which are the edges already passed.
+        for edge in self.edges.iter().rev() {
+            if let Some(sudo) = group_setting(edge) {
+                return Some((sudo, Some(&edge.to)));
+            }
+            if nearest_edge.is_none() {
+                nearest_edge = edge.attributes.sudo();
+            }
+        }
+        nearest_edge.map(|sudo| (sudo, None))
+    }
+}
+
+/// The group-level setting of the node `edge` reaches: its own `sudo`
+/// when it is a user group and the setting is on.
+fn group_setting(edge: &Edge) -> Option<Sudo> {
+    if *edge.to.kind() != GraphType::UserGroup {
+        return None;
+    }
+    edge.to_attributes
+        .sudo()
+        .filter(|sudo| *sudo != Sudo::Disabled)
+}
+
+/// Whether `path` passes a user group whose own `sudo` is present but off.
+pub(crate) fn has_group_setting_off(path: &GrantPath) -> bool {
+    path.edges.iter().any(|edge| {
+        *edge.to.kind() == GraphType::UserGroup && edge.to_attributes.sudo() == Some(Sudo::Disabled)
+    })
 }

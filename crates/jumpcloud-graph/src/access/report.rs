@@ -176,7 +176,7 @@ impl AccessReport {
         self.objects.iter().chain(&self.groups)
     }
 
-    /// The entries whose sudo by the documented precedence differs from
+    /// The entries whose sudo by the client's rules differs from
     /// the server's `compiledAttributes`.
     pub fn disagreements(&self) -> impl Iterator<Item = &Explanation> {
         self.all().filter(|entry| !entry.agrees_with_server())

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Edge, GraphNode, Sudo};
+use crate::{Assumption, Edge, GraphNode, Sudo};
 
 /// Something to know about an [`Explanation`](crate::Explanation), a
 /// [`RevokePlan`](crate::RevokePlan), a [`RevokeOutcome`](crate::RevokeOutcome)
@@ -12,7 +12,9 @@ use crate::{Edge, GraphNode, Sudo};
 /// With the `serde` feature each serializes as an object with a `kind` (the
 /// [`name`](Self::name)), the variant's fields in snake_case and a
 /// `message` (the `Display` text), e.g. `{"kind": "sudo_would_rise",
-/// "from": "with-password", "to": "without-password", "message": "..."}`.
+/// "from": "with-password", "to": "without-password", "message": "..."}`;
+/// `precedence_disagrees` adds `readme_section`, the title of the README
+/// section its `assumptions` are listed in.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AccessWarning {
@@ -42,17 +44,23 @@ pub enum AccessWarning {
         /// The effective sudo now.
         to: Sudo,
     },
-    /// The documented precedence ([`Precedence`](crate::Precedence)) gives
-    /// another sudo than the server's `compiledAttributes`: the server's
-    /// value is what the user has now, and which path decides it is unknown.
+    /// The client's rules (JumpCloud's documented ones, and where it is
+    /// silent the [`Assumption`]s) give another sudo than the server's
+    /// `compiledAttributes`: the server's value is what the user has now,
+    /// and which path decides it is unknown. `assumptions` are the
+    /// undocumented rules the client's answer relied on, each listed in
+    /// the README's "What explanations assume"; none means the server
+    /// departs from the documented rules themselves.
     #[non_exhaustive]
     PrecedenceDisagrees {
         /// The object.
         object: GraphNode,
-        /// The sudo by the documented precedence.
+        /// The sudo by the client's rules.
         client: Sudo,
         /// The sudo in `compiledAttributes` (`None` when it has none).
         server: Option<Sudo>,
+        /// The assumptions the client's answer relied on.
+        assumptions: Vec<Assumption>,
     },
     /// The user's global sudo flag (`sudo` and `passwordless_sudo` on the
     /// v1 user, `/systemusers/{id}`) also grants sudo on every device the
@@ -155,17 +163,18 @@ impl fmt::Display for AccessWarning {
                 object,
                 client,
                 server,
+                assumptions,
             } => {
                 write!(
                     f,
-                    "on {object}, the documented precedence gives sudo {client} but \
-                     compiledAttributes say "
+                    "on {object}, the client's rules give sudo {client} but compiledAttributes say "
                 )?;
                 match server {
                     Some(sudo) => write!(f, "{sudo}")?,
                     None => f.write_str("nothing")?,
                 }
-                f.write_str("; the server's value is what the user has, from an unknown path")
+                f.write_str("; the server's value is what the user has, from an unknown path; ")?;
+                disagreement_cause(f, assumptions)
             }
             AccessWarning::GlobalSudoNotVisible => f.write_str(
                 "the user's global sudo flag (a v1 user field, /systemusers/{id}) can also grant \
@@ -203,6 +212,25 @@ impl fmt::Display for AccessWarning {
     }
 }
 
+/// What a disagreement with the server points at: the assumptions the
+/// client relied on, or the documented rules themselves.
+fn disagreement_cause(f: &mut fmt::Formatter<'_>, assumptions: &[Assumption]) -> fmt::Result {
+    if assumptions.is_empty() {
+        return f.write_str(
+            "the client's answer rests on JumpCloud's documented rules alone, so the server \
+             follows some other rule",
+        );
+    }
+    f.write_str("the client's answer relied on ")?;
+    for (i, assumption) in assumptions.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{assumption}")?;
+    }
+    write!(f, " (README: \"{}\")", Assumption::README_SECTION)
+}
+
 /// `1 edge is`, `2 edges are`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -230,10 +258,13 @@ impl serde::Serialize for AccessWarning {
                 object,
                 client,
                 server,
+                assumptions,
             } => {
                 map.serialize_entry("object", object)?;
                 map.serialize_entry("client", client)?;
                 map.serialize_entry("server", server)?;
+                map.serialize_entry("assumptions", assumptions)?;
+                map.serialize_entry("readme_section", Assumption::README_SECTION)?;
             }
             AccessWarning::GlobalSudoNotVisible => {}
             AccessWarning::SearchTooLarge { edges, paths }

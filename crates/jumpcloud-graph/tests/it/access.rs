@@ -1,13 +1,20 @@
 //! Explanations, revoke plans, applying them, and access reports, on the
 //! sandbox's demo org and on small orgs made for one case each.
 
+use crate::common;
+
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{USER, object_id};
 
 use jumpcloud_graph::{
-    AccessWarning, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode, Precedence,
-    RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User,
+    AccessWarning, Assumption, Client, Ensured, ErrorKind, Explanation, Grant, GraphNode,
+    Precedence, RetryPolicy, RevokePlan, StepStatus, Sudo, TraversalKind, User, Verification,
 };
-use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, Sandbox};
+use jumpcloud_graph_sandbox::{Fault, FaultPlan, FaultRule, Fixture, RecordedRequest, Sandbox};
 use serde_json::json;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -251,6 +258,175 @@ async fn an_object_granted_by_ten_paths_is_decided_by_the_strongest_path_with_su
     assert!(ex.agrees_with_server());
 }
 
+/// An org where user u is a member of group g, whose own setting (its
+/// group-level sudo) is passwordless, and of group h, whose own setting is
+/// off; both are bound to device group sg with sudo that asks for a
+/// password. sg holds s1, which u reaches only through the groups, and s2,
+/// to which u is also bound directly with a password. u is also a member of
+/// group d (passwordless setting), bound to device s3 directly with a
+/// password.
+const GROUP_SETTING: &str = r#"
+orgs:
+  - handle: o
+    id: "650000000000000000000001"
+    name: Group-level sudo
+    users: { u: { id: "651000000000000000000001" } }
+    user_groups:
+      g: { id: "652000000000000000000001", attributes: { sudo: { enabled: true, withoutPassword: true } } }
+      h: { id: "652000000000000000000002", attributes: { sudo: { enabled: false, withoutPassword: false } } }
+      d: { id: "652000000000000000000003", attributes: { sudo: { enabled: true, withoutPassword: true } } }
+    systems:
+      s1: { id: "653000000000000000000001" }
+      s2: { id: "653000000000000000000002" }
+      s3: { id: "653000000000000000000003" }
+    system_groups: { sg: { id: "654000000000000000000001" } }
+    members: { g: [u], h: [u], d: [u], sg: [s1, s2] }
+    bindings:
+      - { from: g, to: sg, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: h, to: sg, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: u, to: s2, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+      - { from: d, to: s3, attributes: { sudo: { enabled: true, withoutPassword: false } } }
+keys: [{ key: jc-sandbox-group-setting-admin, org: o }]
+"#;
+
+#[tokio::test]
+async fn a_group_level_setting_supersedes_its_device_group_binding() {
+    // Fails before issue 21: the group's own setting was not read, so the
+    // path through g was reported with the binding's sudo (with a password).
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s1").await;
+    let shapes: Vec<(String, Option<Sudo>, Option<String>)> = ex
+        .paths()
+        .iter()
+        .map(|p| {
+            let group = p.kind().user_group().map(|g| handle(&sandbox, "o", g));
+            let set_by = p.sudo_group().map(|g| handle(&sandbox, "o", g));
+            (group.unwrap_or_default(), p.sudo(), set_by)
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            // g's passwordless setting supersedes its binding's password.
+            (
+                "g".to_string(),
+                Some(Sudo::WithoutPassword),
+                Some("g".to_string())
+            ),
+            // h's setting is off: its binding decides.
+            ("h".to_string(), Some(Sudo::WithPassword), None),
+        ]
+    );
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    assert!(
+        ex.to_string()
+            .contains("(the group-level setting of user_group 652000000000000000000001)")
+    );
+    // The sandbox compiles the same, by its own implementation of the rule.
+    assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
+    assert!(ex.agrees_with_server(), "{ex}");
+    // Two paths of equal rank with different sudo, one through a group
+    // whose setting is off: both rules are assumptions.
+    assert_eq!(
+        ex.assumptions(),
+        [
+            Assumption::MostPermissiveAmongEquals,
+            Assumption::GroupSettingOffIsUnset
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_group_level_setting_applies_to_the_groups_own_device_bindings() {
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let ex = explain(&sandbox, "o", "u", TraversalKind::System, "s3").await;
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    assert!(ex.agrees_with_server(), "{ex}");
+    assert_eq!(ex.assumptions(), [Assumption::GroupSettingOnDeviceBinds]);
+}
+
+#[tokio::test]
+async fn a_group_level_setting_in_a_recorded_body_decides_its_path() {
+    // The shape JumpCloud sends: the group's own sudo on the group node
+    // (`to.attributes`), the binding's on the edge, no `from`. Fails before
+    // issue 21, which read the binding's sudo only (with a password) and so
+    // reported a disagreement with compiledAttributes.
+    let server = MockServer::start().await;
+    let user_id = "5f1b0c2e9c1a4b0012345678";
+    let (group, device_group, system) = (
+        "64b000000000000000000009",
+        "64b00000000000000000000a",
+        "64b000000000000000000003",
+    );
+    let sudo = |without: bool| json!({"sudo": {"enabled": true, "withoutPassword": without}});
+    let body = json!([{
+        "compiledAttributes": sudo(true),
+        "id": system,
+        "paths": [[
+            {"attributes": null, "to": {"attributes": sudo(true), "id": group, "type": "user_group"}},
+            {"attributes": sudo(false), "to": {"attributes": null, "id": device_group, "type": "system_group"}},
+            {"attributes": null, "to": {"attributes": null, "id": system, "type": "system"}}
+        ]],
+        "type": "system"
+    }]);
+    Mock::given(method("GET"))
+        .and(path_regex(r"/systems$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "1")
+                .set_body_json(body),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key("test-api-key-7f3e9a2c41d8")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap();
+    let ex = client
+        .user(user_id)
+        .unwrap()
+        .explain(TraversalKind::System, system)
+        .await
+        .unwrap()
+        .expect("bound");
+    assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
+    let deciding = ex.deciding_path().expect("a path decides");
+    assert_eq!(
+        deciding.sudo_group().map(|g| g.id().to_string()),
+        Some(group.to_string())
+    );
+    assert!(ex.agrees_with_server(), "{ex}");
+    assert!(
+        ex.assumptions().is_empty(),
+        "documented: {:?}",
+        ex.assumptions()
+    );
+}
+
+#[tokio::test]
+async fn a_plan_warns_that_sudo_would_rise_to_a_group_level_setting() {
+    // Fails before issue 21: after the direct binding goes, the path through
+    // g remains, and g's own passwordless setting (not its binding's
+    // password) decides it.
+    let sandbox = start(Fixture::from_yaml_str(GROUP_SETTING).unwrap()).await;
+    let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s2").await;
+    assert_eq!(plan.sudo_now(), Sudo::WithPassword);
+    assert_eq!(plan.sudo_after_apply(), Sudo::WithoutPassword);
+    assert!(plan.warnings().iter().any(|w| matches!(
+        w,
+        AccessWarning::SudoWouldRise {
+            from: Sudo::WithPassword,
+            to: Sudo::WithoutPassword,
+            ..
+        }
+    )));
+    // And the rise happens.
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.effective_sudo(), Sudo::WithoutPassword);
+    assert!(done.matches_prediction(), "{done}");
+}
+
 #[tokio::test]
 async fn an_object_not_bound_is_none_and_its_plan_is_empty() {
     let sandbox = start(Fixture::demo()).await;
@@ -349,6 +525,14 @@ async fn a_server_that_compiles_other_sudo_is_reported_not_second_guessed() {
         ex.to_string()
             .contains("compiledAttributes say without-password")
     );
+    // A direct binding over a user group's is documented: the warning says
+    // the server departs from the documented rules, not from an assumption.
+    assert!(ex.assumptions().is_empty(), "{:?}", ex.assumptions());
+    assert!(
+        ex.to_string()
+            .contains("rests on JumpCloud's documented rules alone"),
+        "{ex}"
+    );
 }
 
 /// A user reaching `s` through group g1 (sudo with a password) and through
@@ -388,6 +572,25 @@ async fn nested_groups_rank_last_and_the_disagreement_with_the_server_is_reporte
     assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
     assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
     assert!(!ex.agrees_with_server());
+    // The disagreement points at the assumption it rests on, in the README.
+    let named = ex.warnings().iter().find_map(|w| match w {
+        AccessWarning::PrecedenceDisagrees { assumptions, .. } => Some(assumptions.clone()),
+        _ => None,
+    });
+    assert_eq!(named, Some(vec![Assumption::OtherShapesLast]));
+    let warning = ex
+        .warnings()
+        .iter()
+        .find(|w| w.name() == "precedence_disagrees")
+        .map(|w| serde_json::to_value(w).unwrap());
+    let warning = warning.expect("the warning");
+    assert_eq!(warning["assumptions"], json!(["other_shapes_last"]));
+    assert_eq!(warning["readme_section"], "What explanations assume");
+    assert!(
+        ex.to_string()
+            .contains("relied on other_shapes_last (README: \"What explanations assume\")"),
+        "{ex}"
+    );
 
     let plan = plan(&sandbox, "o", "u", TraversalKind::System, "s").await;
     assert_eq!(plan.steps().len(), 2);
@@ -848,7 +1051,9 @@ async fn the_access_report_lists_every_object_once_with_its_sudo() {
     };
     assert_eq!(sudo("ada-macbook"), Some(Sudo::WithoutPassword));
     assert_eq!(sudo("web-01"), Some(Sudo::WithPassword));
-    assert_eq!(sudo("grace-thinkpad"), Some(Sudo::WithPassword));
+    // Through Ops's Laptops binding (with a password), superseded by Ops's
+    // own passwordless setting.
+    assert_eq!(sudo("grace-thinkpad"), Some(Sudo::WithoutPassword));
     assert_eq!(report.disagreements().count(), 0);
     assert!(has(report.warnings(), "global_sudo_not_visible"));
     let ldap = report
@@ -914,7 +1119,7 @@ async fn explain_all_explains_every_object_of_one_kind_from_one_traversal() {
 
 // ---------------------------------------------------------------- apply
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_spurious_404_on_a_dissociate_leaves_the_step_unverified_not_already_absent() {
     let sandbox = start(Fixture::demo()).await;
     let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
@@ -945,9 +1150,13 @@ async fn a_spurious_404_on_a_dissociate_leaves_the_step_unverified_not_already_a
             .starts_with("removed 0 edges, 1 unverified"),
         "{done}"
     );
+    // Re-read until the verify deadline, in case the 404 was only ahead of
+    // a lagging graph.
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert!(done.waited() >= RevokePlan::DEFAULT_VERIFY_TIMEOUT);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_removal_answered_but_not_yet_visible_is_unverified() {
     let sandbox = start(Fixture::demo()).await;
     let plan = plan(&sandbox, "acme", "ada", TraversalKind::System, "web-01").await;
@@ -966,6 +1175,7 @@ async fn a_removal_answered_but_not_yet_visible_is_unverified() {
     assert_eq!(step.answer(), Some(Ensured::Removed));
     assert_eq!(done.removed().count(), 0);
     assert!(done.still_granted());
+    assert_eq!(done.verification(), Verification::NotYetVisible);
 }
 
 /// A user bound to system s directly and to two device groups that hold
@@ -1082,4 +1292,218 @@ async fn a_failed_re_read_leaves_every_answered_step_unverified() {
     );
     // The writes themselves went through.
     assert!(live_edges(&sandbox, "o", "u").is_empty());
+}
+
+// ------------------------------------------------- apply under association lag
+
+/// A demo sandbox whose traversals show a write `lag` after it.
+async fn lagging(lag: Duration) -> Sandbox {
+    Sandbox::builder()
+        .association_lag(lag)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Katherine's plan for her Surface (one direct path: one step, after
+/// which she no longer reaches it).
+async fn katherine_surface(sandbox: &Sandbox) -> RevokePlan {
+    let plan = plan(
+        sandbox,
+        "acme",
+        "katherine",
+        TraversalKind::System,
+        "katherine-surface",
+    )
+    .await;
+    assert_eq!(plan.executable_steps().count(), 1);
+    assert!(!plan.still_granted_after_apply());
+    plan
+}
+
+/// The requests since the last `reset_stats`, as `METHOD last-path-segment`.
+fn sent(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .iter()
+        .map(|r: &RecordedRequest| {
+            let last = r.path.rsplit('/').next().unwrap_or_default();
+            format!("{} {last}", r.method)
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_association_lag_apply_reads_again_until_the_removal_shows() {
+    let sandbox = lagging(Duration::from_secs(3)).await;
+    let plan = katherine_surface(&sandbox).await;
+    sandbox.reset_stats();
+    let done = plan.apply().await.unwrap();
+    // Right after the write the traversal still shows the binding; apply
+    // waits until it does not, rather than calling access "still granted".
+    assert_eq!(done.verification(), Verification::Verified);
+    assert!(!done.still_granted(), "{done}");
+    assert_eq!(done.removed().count(), 1);
+    assert!(done.is_complete() && done.matches_prediction(), "{done}");
+    assert!(!has(done.warnings(), "unexpected_outcome"), "{done}");
+    let waited = done.waited();
+    assert!(
+        (Duration::from_secs(3)..=Duration::from_secs(7)).contains(&waited),
+        "{waited:?}"
+    );
+    // Waits of 0.5-1 s, then 1-2 s, then 2-4 s: three or four re-reads,
+    // each one traversal of the plan's kind, nothing else.
+    let rereads = done.rereads();
+    assert!((3..=4).contains(&rereads), "{rereads} re-reads");
+    let mut expected = vec!["POST associations".to_string()];
+    expected.extend((0..rereads).map(|_| "GET systems".to_string()));
+    assert_eq!(sent(&sandbox), expected);
+    assert!(done.to_string().contains("; verified after "), "{done}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_removal_not_visible_by_the_deadline_is_reported_with_the_time_waited() {
+    let sandbox = lagging(Duration::from_secs(3600)).await;
+    let timeout = Duration::from_secs(30);
+    let plan = katherine_surface(&sandbox)
+        .await
+        .with_verify_timeout(timeout);
+    assert_eq!(plan.verify_timeout(), timeout);
+    sandbox.reset_stats();
+    let started = tokio::time::Instant::now();
+    let done = plan.apply().await.unwrap();
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert_eq!(done.steps()[0].status(), StepStatus::Unverified);
+    assert_eq!(done.steps()[0].answer(), Some(Ensured::Removed));
+    assert!(done.still_granted() && !done.is_complete());
+    // The last re-read starts at the deadline, and none after it.
+    let waited = done.waited();
+    assert!(
+        timeout <= waited && waited < timeout + Duration::from_secs(1),
+        "{waited:?}"
+    );
+    assert!(started.elapsed() < timeout + Duration::from_secs(1));
+    // Waits of at least 0.5, 1, 2, 4, 8, 8, .. s: at most 9 re-reads in 30 s.
+    assert!((2..=9).contains(&done.rereads()), "{}", done.rereads());
+    assert_eq!(sent(&sandbox).len() as u32, 1 + done.rereads());
+    assert!(
+        done.to_string().contains("not yet visible after 30.0 s"),
+        "{done}"
+    );
+    // The write was made: once the lag has passed, applying again finds
+    // the edge gone (404) and verifies at once.
+    tokio::time::advance(Duration::from_secs(3600)).await;
+    let again = plan.apply().await.unwrap();
+    assert_eq!(again.verification(), Verification::Verified);
+    assert_eq!(again.already_absent().count(), 1);
+    assert_eq!((again.rereads(), again.waited()), (1, Duration::ZERO));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_verify_timeout_reads_once_and_the_timeout_is_capped() {
+    let sandbox = lagging(Duration::from_secs(60)).await;
+    let plan = katherine_surface(&sandbox).await;
+    assert_eq!(plan.verify_timeout(), RevokePlan::DEFAULT_VERIFY_TIMEOUT);
+    let capped = plan.clone().with_verify_timeout(Duration::MAX);
+    assert_eq!(capped.verify_timeout(), RevokePlan::MAX_VERIFY_TIMEOUT);
+    let done = plan
+        .with_verify_timeout(Duration::ZERO)
+        .apply()
+        .await
+        .unwrap();
+    assert_eq!(done.verification(), Verification::NotYetVisible);
+    assert_eq!((done.rereads(), done.waited()), (1, Duration::ZERO));
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_apply_stops_its_polling() {
+    let sandbox = lagging(Duration::from_secs(3600)).await;
+    let plan = katherine_surface(&sandbox).await;
+    sandbox.reset_stats();
+    let cut = tokio::time::timeout(Duration::from_secs(10), plan.apply()).await;
+    assert!(cut.is_err(), "still waiting after 10 s");
+    let requests = sandbox.stats().requests_total;
+    assert!(requests >= 2, "a write and a re-read at least: {requests}");
+    tokio::time::advance(Duration::from_secs(600)).await;
+    tokio::task::yield_now().await;
+    assert_eq!(sandbox.stats().requests_total, requests, "nothing polls on");
+}
+
+/// A server whose traversal of the user's systems lists system S with both
+/// paths (user -> S, user -> G -> S) on its first call, and from then on
+/// with only one of them, alternately: it never shows both removed edges
+/// gone at once. Every other list is empty; every write is accepted. Its
+/// traversal calls are counted.
+async fn flip_flopping_server(calls: Arc<AtomicUsize>) -> std::net::SocketAddr {
+    use tokio::io::AsyncWriteExt;
+    let (user, system, group) = (USER, object_id(1), object_id(2));
+    let direct = json!([{"attributes": null, "to": {"id": system, "type": "system"}}]);
+    let via_group = json!([
+        {"attributes": null, "to": {"id": group, "type": "system_group"}},
+        {"attributes": null, "to": {"id": system, "type": "system"}}
+    ]);
+    let body = move |paths: Vec<&serde_json::Value>| {
+        json!([{"id": system, "type": "system", "compiledAttributes": null, "paths": paths}])
+            .to_string()
+    };
+    let bodies = [
+        body(vec![&direct, &via_group]),
+        body(vec![&direct]),
+        body(vec![&via_group]),
+    ];
+    let systems = format!("/api/v2/users/{user}/systems");
+    common::raw_server(move |head, mut stream| {
+        let answer = if head.starts_with("POST ") {
+            "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_string()
+        } else {
+            let list = if head
+                .split(' ')
+                .nth(1)
+                .is_some_and(|p| p.starts_with(&systems))
+            {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                bodies[if n == 0 { 0 } else { 1 + n % 2 }].clone()
+            } else {
+                "[]".to_string()
+            };
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-total-count: {}\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{list}",
+                usize::from(list != "[]"),
+                list.len()
+            )
+        };
+        async move {
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    })
+    .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_flip_flops_cannot_keep_apply_past_the_deadline() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let addr = flip_flopping_server(calls.clone()).await;
+    let user = common::client_at(addr).user(USER).unwrap();
+    let plan = user
+        .revoke_plan(TraversalKind::System, object_id(1))
+        .await
+        .unwrap();
+    assert_eq!(plan.executable_steps().count(), 2, "{plan}");
+    let started = tokio::time::Instant::now();
+    let done = plan.apply().await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(done.verification(), Verification::NotYetVisible, "{done}");
+    // One step shows gone, the other not, in every re-read: never verified.
+    assert_eq!(done.unverified().count(), 1, "{done}");
+    assert_eq!(done.remaining_paths().len(), 1);
+    let deadline = RevokePlan::DEFAULT_VERIFY_TIMEOUT;
+    assert!(
+        deadline <= elapsed && elapsed < deadline + Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+    // Waits of at least 0.5, 1, 2, 4, 8, 8, .. s: at most 20 re-reads in
+    // 2 minutes, each one traversal.
+    assert!((2..=20).contains(&done.rereads()), "{}", done.rereads());
+    assert_eq!(calls.load(Ordering::SeqCst), 1 + done.rereads() as usize);
 }

@@ -66,6 +66,92 @@ async fn traversal_results_survive_every_known_trap() {
     assert_eq!(reached.other()["acme:tier"], 2);
 }
 
+/// The sandbox's recorded-shape bodies (`contract/`), written from the
+/// shapes of real JumpCloud traffic: edges of exactly `attributes` and
+/// `to`, no `from`, `to` of `attributes` (null or the node's own), `id`
+/// and `type`.
+const RECORDED: [(&str, &str); 4] = [
+    (
+        "systems",
+        include_str!("../../../jumpcloud-graph-sandbox/tests/it/contract/systems.json"),
+    ),
+    (
+        "applications",
+        include_str!("../../../jumpcloud-graph-sandbox/tests/it/contract/applications.json"),
+    ),
+    (
+        "memberof",
+        include_str!("../../../jumpcloud-graph-sandbox/tests/it/contract/memberof.json"),
+    ),
+    (
+        "associations",
+        include_str!("../../../jumpcloud-graph-sandbox/tests/it/contract/associations.json"),
+    ),
+];
+
+#[tokio::test]
+async fn recorded_shape_bodies_decode_with_from_filled_and_node_attributes_kept() {
+    let (server, client) = setup().await;
+    for (operation, file) in RECORDED {
+        let recorded: serde_json::Value = serde_json::from_str(file).unwrap();
+        let body = recorded["body"].clone();
+        let count = body.as_array().map_or(0, Vec::len);
+        Mock::given(method("GET"))
+            .and(path_regex(format!("/{operation}$")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-total-count", count.to_string())
+                    .set_body_json(body.clone()),
+            )
+            .mount(&server)
+            .await;
+    }
+    let user = client.user(USER).unwrap();
+    let systems = common::systems_of(&client).await.unwrap();
+    let applications = user.applications().try_collect().await.unwrap();
+    let groups = user.member_of().try_collect().await.unwrap();
+    for bound in systems.iter().chain(&applications).chain(&groups) {
+        for path in bound.paths() {
+            // Each edge starts where the previous one ended, the first at the user.
+            let mut at = USER.to_string();
+            for edge in path.edges() {
+                assert_eq!(edge.from().id().to_string(), at);
+                assert!(edge.from_attributes().is_empty());
+                at = edge.to().id().to_string();
+            }
+            assert_eq!(at, bound.id().to_string());
+        }
+    }
+    // A null `to.attributes` and a null compiledAttributes are empty; a
+    // group's own attributes are kept on its node and compiled.
+    let through_group = &systems[1].paths()[0].edges()[0];
+    assert_eq!(through_group.to().kind(), &GraphType::UserGroup);
+    assert_eq!(
+        through_group.to_attributes().ldap_groups()[0].name,
+        "developers"
+    );
+    assert!(systems[1].paths()[0].edges()[2].to_attributes().is_empty());
+    assert_eq!(systems[0].sudo(), Some(Sudo::WithPassword));
+    assert!(applications[0].attributes().is_empty());
+    assert_eq!(
+        applications[1].attributes().ldap_groups()[0].name,
+        "developers"
+    );
+    assert_eq!(groups[0].attributes().ldap_groups()[0].name, "developers");
+    assert!(groups[1].paths()[0].edges()[0].to_attributes().is_empty());
+
+    // One target, one request: the mock answers every target alike.
+    let associations = user
+        .associations([AssociationTarget::System])
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(associations.len(), 2);
+    assert_eq!(associations[0].sudo(), Some(Sudo::WithoutPassword));
+    assert_eq!(associations[0].edge().from().id().to_string(), USER);
+    assert!(associations[1].attributes().is_empty());
+}
+
 #[tokio::test]
 async fn associations_decode_with_null_attributes_and_unknown_types() {
     let (server, client) = setup().await;

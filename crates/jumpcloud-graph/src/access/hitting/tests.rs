@@ -210,7 +210,7 @@ fn random_problem() -> impl Strategy<Value = Problem> {
                         .into_iter()
                         .map(|bits| {
                             (0..n)
-                                .filter(|e| bits & (1 << e) != 0)
+                                .filter(|e| (u32::from(bits) >> e) & 1 != 0)
                                 .take(3)
                                 .collect::<Vec<_>>()
                         })

@@ -1,7 +1,9 @@
-//! Running a plan's executable steps, then reading the object again to
-//! see which edges are really gone.
+//! Running a plan's executable steps, then reading the object again (with
+//! backoff, under association lag: see `verify.rs`) to see which edges are
+//! really gone.
 
 use super::super::find_bound;
+use super::verify::{self, Verification};
 use super::{AppliedStep, RevokeError, RevokeOutcome, RevokePlan, RevokeStep};
 use crate::{AssociationTarget, Ensured, Error, ObjectId};
 
@@ -12,17 +14,25 @@ impl RevokePlan {
     /// [`StepStatus`](crate::StepStatus), what still grants the object and
     /// the effective sudo now.
     ///
-    /// Only the re-read calls an edge gone: a step JumpCloud answered
+    /// Only a re-read calls an edge gone: a step JumpCloud answered
     /// (removed, or 404) whose edge the re-read still shows on a path to
     /// the object is [`Unverified`](crate::StepStatus::Unverified), never
-    /// "already absent".
+    /// "already absent". JumpCloud processes association changes
+    /// asynchronously, so when the first re-read still shows a removed
+    /// edge, apply reads the object again (one traversal of the plan's
+    /// kind each time), with backoff from 1 s to 16 s, until a re-read
+    /// shows none of them ([`Verification::Verified`]) or
+    /// [`verify_timeout`](Self::verify_timeout) has passed
+    /// ([`Verification::NotYetVisible`], still `Ok`: every write was
+    /// accepted). [`RevokeOutcome::waited`] says how long that took. Dropping
+    /// the future stops it.
     ///
     /// # Errors
     ///
     /// [`RevokeError`] when a write fails (the steps after it are not
-    /// attempted) or the re-read fails. It carries the outcome so far: the
-    /// object is read again after a failed write too, so the steps done
-    /// before it are verified when the re-read works. Applying the plan
+    /// attempted; the object is read once more, so the steps done before
+    /// it are checked when that works) or a re-read fails. It carries the
+    /// outcome so far, with [`Verification::Failed`]. Applying the plan
     /// again is safe.
     pub async fn apply(&self) -> Result<RevokeOutcome, RevokeError> {
         let mut steps = Vec::new();
@@ -40,17 +50,23 @@ impl RevokePlan {
                 }
             }
         }
-        let (reread, reread_error) = match find_bound(&self.user, self.kind, &self.target).await {
-            Ok(after) => (Some(after), None),
-            Err(error) => (None, Some(error)),
-        };
-        let outcome = RevokeOutcome::new(self, steps, reread);
-        match failure.or(reread_error) {
-            None => Ok(outcome),
-            Some(error) => Err(RevokeError {
-                error,
-                outcome: Box::new(outcome),
-            }),
+        match failure {
+            None => verify::verify(self, steps).await,
+            Some(error) => Err(self.after_failed_write(steps, error).await),
+        }
+    }
+
+    /// The error of a failed write, with the steps checked by one re-read
+    /// (when it works): waiting for lagging changes would only delay the
+    /// error.
+    async fn after_failed_write(&self, steps: Vec<AppliedStep>, error: Error) -> RevokeError {
+        let reread = find_bound(&self.user, self.kind, &self.target).await.ok();
+        let mut outcome = RevokeOutcome::new(self, steps, reread);
+        outcome.verification = Verification::Failed;
+        outcome.rereads = u32::from(outcome.reread);
+        RevokeError {
+            error,
+            outcome: Box::new(outcome),
         }
     }
 

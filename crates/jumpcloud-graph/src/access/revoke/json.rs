@@ -3,7 +3,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::{AppliedStep, RevokeOutcome, RevokePlan, RevokeStep, StepStatus};
+use super::{AppliedStep, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification};
 use crate::{GraphType, NodeId};
 
 impl Serialize for RevokeStep {
@@ -21,6 +21,13 @@ impl Serialize for RevokeStep {
 
 impl Serialize for StepStatus {
     /// Its [`name`](StepStatus::name).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl Serialize for Verification {
+    /// Its [`name`](Verification::name).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
     }
@@ -89,11 +96,15 @@ impl Serialize for RevokePlan {
 
 impl Serialize for RevokeOutcome {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(10))?;
+        let mut map = serializer.serialize_map(Some(13))?;
         let kind = self.target_kind.as_ref();
         map.serialize_entry("target", &Target(&self.target, kind))?;
         map.serialize_entry("steps", &self.steps)?;
         map.serialize_entry("left_to_admin", &self.left_to_admin)?;
+        map.serialize_entry("verification", &self.verification)?;
+        let waited_ms = u64::try_from(self.waited.as_millis()).unwrap_or(u64::MAX);
+        map.serialize_entry("waited_ms", &waited_ms)?;
+        map.serialize_entry("rereads", &self.rereads)?;
         map.serialize_entry("reread", &self.reread)?;
         map.serialize_entry("still_granted", &self.still_granted())?;
         map.serialize_entry("remaining_paths", self.remaining_paths())?;

@@ -1,6 +1,7 @@
 //! Taking an object away from a user completely: the plan ([`plan`]), its
-//! steps ([`step`]), applying it and what that did ([`apply`],
-//! [`outcome`]), and their JSON shapes.
+//! steps ([`step`]), applying it, waiting for JumpCloud to show the
+//! removals, and what that did ([`apply`], [`verify`], [`outcome`]), and
+//! their JSON shapes.
 
 mod apply;
 #[cfg(feature = "serde")]
@@ -8,12 +9,14 @@ mod json;
 mod outcome;
 mod plan;
 mod step;
+mod verify;
 
 use std::fmt;
 
 pub use outcome::{AppliedStep, RevokeError, RevokeOutcome, StepStatus};
 pub use plan::RevokePlan;
 pub use step::RevokeStep;
+pub use verify::Verification;
 
 use crate::{AssociationTarget, Edge, GrantPath, GraphNode};
 

@@ -1,10 +1,11 @@
 //! What applying a plan did, step by step, and what the re-read showed.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::super::explain::Explanation;
 use super::super::warning::plural;
-use super::{RevokeStep, same_paths};
+use super::{RevokeStep, Verification, same_paths};
 use crate::{AccessWarning, Ensured, Error, GrantPath, GraphType, NodeId, Sudo};
 
 /// Where one executable step of [`RevokePlan::apply`](crate::RevokePlan::apply)
@@ -20,8 +21,9 @@ pub enum StepStatus {
     /// JumpCloud answered 404 (no such association), and the re-read
     /// agrees: the edge was already gone.
     AlreadyAbsent,
-    /// JumpCloud answered (removed, or 404), but the re-read still shows
-    /// the edge on a path to the object, or no re-read could be made. The
+    /// JumpCloud answered (removed, or 404), but the last re-read still
+    /// showed the edge on a path to the object (up to the verify deadline:
+    /// [`Verification::NotYetVisible`]), or no re-read could be made. The
     /// change may not be visible yet (JumpCloud applies association
     /// changes asynchronously), or the answer was wrong; see
     /// [`AppliedStep::answer`].
@@ -130,17 +132,21 @@ impl AppliedStep {
 
 /// What [`RevokePlan::apply`](crate::RevokePlan::apply) did and found:
 /// each executable step with its [`StepStatus`], the steps left to an
-/// administrator, and the re-read of the object. Returned on success, and
-/// inside [`RevokeError`] when a step or the re-read failed.
+/// administrator, whether the removals were seen to take effect
+/// ([`Verification`]), and the last re-read of the object. Returned on
+/// success (verified, or not yet visible by the deadline), and inside
+/// [`RevokeError`] when a step or a re-read failed.
 ///
 /// # JSON
 ///
 /// `{"target": {"id", "type" | null}, "steps": [applied step, ..],
-/// "left_to_admin": [step, ..], "reread": bool, "still_granted": bool,
-/// "remaining_paths": [path, ..], "effective_sudo": sudo, "deciding_path":
-/// index | null, "matches_prediction": bool, "warnings": [warning, ..]}`;
-/// each applied step is as on [`AppliedStep`]. Without a re-read
-/// (`"reread": false`) `still_granted` is `true`: nothing shows access gone.
+/// "left_to_admin": [step, ..], "verification": "verified" |
+/// "not_yet_visible" | "failed", "waited_ms": n, "rereads": n, "reread":
+/// bool, "still_granted": bool, "remaining_paths": [path, ..],
+/// "effective_sudo": sudo, "deciding_path": index | null,
+/// "matches_prediction": bool, "warnings": [warning, ..]}`; each applied
+/// step is as on [`AppliedStep`]. Without a re-read (`"reread": false`)
+/// `still_granted` is `true`: nothing shows access gone.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RevokeOutcome {
     pub(super) target: NodeId,
@@ -151,9 +157,33 @@ pub struct RevokeOutcome {
     pub(super) after: Option<Explanation>,
     pub(super) matches_prediction: bool,
     pub(super) warnings: Vec<AccessWarning>,
+    pub(super) verification: Verification,
+    pub(super) waited: Duration,
+    pub(super) rereads: u32,
 }
 
 impl RevokeOutcome {
+    /// Whether the removals were seen to take effect: verified, not yet
+    /// visible by the plan's verify deadline, or failed (only inside a
+    /// [`RevokeError`]).
+    pub fn verification(&self) -> Verification {
+        self.verification
+    }
+
+    /// How long apply waited for JumpCloud to show the removals: the time
+    /// from the first re-read to the one this outcome reports (zero when
+    /// the first re-read already showed them; at least the verify timeout
+    /// when they were [not yet visible](Verification::NotYetVisible)).
+    pub fn waited(&self) -> Duration {
+        self.waited
+    }
+
+    /// How many times the object was read again after the writes (each a
+    /// traversal of the plan's kind, stopped at the object).
+    pub fn rereads(&self) -> u32 {
+        self.rereads
+    }
+
     /// Every executable step of the plan, in order, with its status.
     pub fn steps(&self) -> &[AppliedStep] {
         &self.steps
@@ -177,8 +207,8 @@ impl RevokeOutcome {
         self.with_status(StepStatus::AlreadyAbsent)
     }
 
-    /// The steps JumpCloud answered but the re-read still shows (or that
-    /// no re-read checked).
+    /// The steps JumpCloud answered but the last re-read still showed (or
+    /// that no re-read checked).
     pub fn unverified(&self) -> impl Iterator<Item = &RevokeStep> + '_ {
         self.with_status(StepStatus::Unverified)
     }
@@ -244,8 +274,8 @@ impl RevokeOutcome {
     }
 
     /// Access remains (with the edges left to an administrator); sudo rose;
-    /// the outcome differs from the plan; the documented precedence
-    /// disagrees with the server.
+    /// the outcome differs from the plan; the client's rules disagree with
+    /// the server.
     pub fn warnings(&self) -> &[AccessWarning] {
         &self.warnings
     }
@@ -328,13 +358,18 @@ impl RevokeOutcome {
             after,
             matches_prediction,
             warnings,
+            verification: Verification::Failed,
+            waited: Duration::ZERO,
+            rereads: u32::from(was_reread),
         }
     }
 }
 
 impl fmt::Display for RevokeOutcome {
     /// `removed 1 edge, 1 unverified, 2 left to an administrator; still
-    /// granted through 2 paths, sudo without-password`, then the warnings.
+    /// granted through 2 paths, sudo without-password`, then how long apply
+    /// waited (`; verified after 3.5 s`, `; not yet visible after 120.0 s
+    /// and 12 re-reads`), then the warnings.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = |status| self.steps.iter().filter(|s| s.status == status).count();
         write!(
@@ -367,6 +402,18 @@ impl fmt::Display for RevokeOutcome {
                 after.effective_sudo()
             )?,
             (None, true) => f.write_str("no longer granted")?,
+        }
+        let waited = self.waited.as_secs_f64();
+        match self.verification {
+            Verification::Verified if !self.waited.is_zero() => {
+                write!(f, "; verified after {waited:.1} s")?;
+            }
+            Verification::NotYetVisible => write!(
+                f,
+                "; not yet visible after {waited:.1} s and {}",
+                plural(self.rereads as usize, "re-read", "re-reads")
+            )?,
+            _ => {}
         }
         for warning in &self.warnings {
             write!(f, "\n  warning: {warning}")?;

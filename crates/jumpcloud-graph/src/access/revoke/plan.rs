@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
 use super::super::explain::Explanation;
 use super::super::hitting::{Problem, Solution};
@@ -97,6 +98,7 @@ pub struct RevokePlan {
     pub(super) collateral: Vec<GraphNode>,
     pub(super) after: Remaining,
     pub(super) warnings: Vec<AccessWarning>,
+    pub(super) verify_timeout: Duration,
 }
 
 /// The distinct edges on an object's paths, as a hitting-set problem.
@@ -300,6 +302,7 @@ impl RevokePlan {
             collateral,
             after,
             warnings,
+            verify_timeout: Self::DEFAULT_VERIFY_TIMEOUT,
         }
     }
 
@@ -320,6 +323,7 @@ impl RevokePlan {
                 collateral: Vec::new(),
             },
             warnings: Vec::new(),
+            verify_timeout: Self::DEFAULT_VERIFY_TIMEOUT,
         }
     }
 }
@@ -384,6 +388,42 @@ fn plan_warnings(
 }
 
 impl RevokePlan {
+    /// How long [`apply`](Self::apply) waits, by default, for JumpCloud to
+    /// show its removals: 2 minutes.
+    pub const DEFAULT_VERIFY_TIMEOUT: Duration = Duration::from_secs(120);
+    /// The longest verify timeout: a day.
+    pub const MAX_VERIFY_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+    /// How long [`apply`](Self::apply) may keep reading the object again
+    /// after its writes, waiting for JumpCloud to show the removals
+    /// (default [`DEFAULT_VERIFY_TIMEOUT`](Self::DEFAULT_VERIFY_TIMEOUT);
+    /// longer than [`MAX_VERIFY_TIMEOUT`](Self::MAX_VERIFY_TIMEOUT) is taken
+    /// as that). Zero reads the object once, right after the writes, as
+    /// does a plan whose removals show at once.
+    ///
+    /// ```no_run
+    /// # async fn demo(plan: jumpcloud_graph::RevokePlan) -> Result<(), jumpcloud_graph::Error> {
+    /// use std::time::Duration;
+    /// use jumpcloud_graph::Verification;
+    ///
+    /// let done = plan.with_verify_timeout(Duration::from_secs(600)).apply().await?;
+    /// if done.verification() == Verification::NotYetVisible {
+    ///     println!("JumpCloud still shows the removed edges after {:?}", done.waited());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_verify_timeout(mut self, timeout: Duration) -> Self {
+        self.verify_timeout = timeout.min(Self::MAX_VERIFY_TIMEOUT);
+        self
+    }
+
+    /// How long [`apply`](Self::apply) may wait for JumpCloud to show its
+    /// removals ([`with_verify_timeout`](Self::with_verify_timeout)).
+    pub fn verify_timeout(&self) -> Duration {
+        self.verify_timeout
+    }
+
     /// The user.
     pub fn user(&self) -> &User {
         &self.user
@@ -507,7 +547,7 @@ impl RevokePlan {
 
     /// What to know before running the plan: access remains after the
     /// executable steps (naming the edges left to an administrator); sudo
-    /// would rise; the documented precedence disagrees with the server;
+    /// would rise; the client's rules disagree with the server;
     /// the user's global sudo flag is not visible; the plan is not known to
     /// be the smallest or the best among the smallest.
     pub fn warnings(&self) -> &[AccessWarning] {
