@@ -504,11 +504,16 @@ fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() 
     assert!(
         summary.contains(
             " s: 37 objects, 9 group memberships, 18 bindings with sudo (12 without password); \
-             50 requests ("
+             54 requests ("
         ),
         "{summary}"
     );
-    assert!(summary.ends_with("/s), none answered 429"), "{summary}");
+    // The demo has every kind: four lookups find them all, then ten lists
+    // a user.
+    assert!(
+        summary.ends_with("/s, 10.8 a user), none answered 429"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -1290,8 +1295,10 @@ fn failed_users_are_listed_kept_and_retried_in_place() {
 
 #[test]
 fn under_a_per_key_budget_a_review_keeps_429s_under_a_tenth() {
-    // 3,000 requests a minute; 300 users are about 3,000 requests.
-    let fake = FakeJumpCloud::generated(&generated(300), |b| b.rate_limit_per_key(3_000));
+    // 3,000 requests a minute; 750 users at four requests each (the org
+    // has no directories or RADIUS servers: six traversals are skipped)
+    // are about 3,000 requests.
+    let fake = FakeJumpCloud::generated(&generated(750), |b| b.rate_limit_per_key(3_000));
     let (users, _) = fake.users_file("budget-users.txt");
     let out = review_path("budget.ndjson");
     let run = run_command(
@@ -1301,7 +1308,7 @@ fn under_a_per_key_budget_a_review_keeps_429s_under_a_tenth() {
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         line_numbers(&review_file(&out).1),
-        (1..=300).collect::<Vec<_>>()
+        (1..=750).collect::<Vec<_>>()
     );
     let stats = fake.sandbox.stats();
     assert!(
@@ -1317,6 +1324,48 @@ fn under_a_per_key_budget_a_review_keeps_429s_under_a_tenth() {
             && summary.contains(&format!("{} answered 429", stats.rate_limited)),
         "{summary}"
     );
+}
+
+#[test]
+fn a_review_does_not_traverse_the_kinds_the_org_has_none_of() {
+    // Applications, devices, device groups and user groups; no directories
+    // of any kind, no RADIUS servers.
+    let fake = FakeJumpCloud::generated(&generated(20), |b| b);
+    let (users, _) = fake.users_file("kinds-users.txt");
+    let out = review_path("kinds.ndjson");
+    let run = run_command(
+        fake.command(&["review", "--users", &users, "--out", &out]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        line_numbers(&review_file(&out).1),
+        (1..=20).collect::<Vec<_>>()
+    );
+    let requests = fake.sandbox.requests();
+    let traversed: std::collections::BTreeSet<&str> = requests
+        .iter()
+        .filter(|r| r.path.contains("/users/"))
+        .filter_map(|r| r.path.rsplit('/').next())
+        .collect();
+    assert_eq!(
+        traversed,
+        ["applications", "memberof", "systemgroups", "systems"].into(),
+        "{run:#?}"
+    );
+    // Four lookups, then four lists a user (each one page here).
+    assert_eq!(requests.len(), 4 + 20 * 4, "{requests:#?}");
+    assert!(
+        run.stderr.contains(
+            "the org has no directories, gsuites, ldap-servers, office365s, radius-servers, \
+             active-directories: not traversed (6 fewer requests a user)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let summary = run.stderr.lines().last().unwrap_or_default();
+    assert!(summary.contains("84 requests ("), "{summary}");
+    assert!(summary.contains("/s, 4.2 a user)"), "{summary}");
 }
 
 #[test]

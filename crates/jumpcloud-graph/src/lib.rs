@@ -249,6 +249,7 @@ mod ops;
 mod options;
 mod pagination;
 mod printable;
+mod read;
 mod retry;
 mod secrets;
 mod targets;

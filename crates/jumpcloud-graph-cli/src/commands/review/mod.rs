@@ -7,12 +7,14 @@
 //! summary at the end of stderr.
 //!
 //! The pieces: what is reviewed and how one user is fetched (`scope.rs`),
+//! which kinds the org has none of, so they are not traversed (`kinds.rs`),
 //! the users (`inputs.rs`), one user's output (`line.rs`), the `--out`
 //! file (`out_file.rs`), the concurrent run (`schedule.rs`), and where
 //! results go and what ends stderr (`sink.rs`). The file format is
 //! `crate::review_file`, which `jcgraph diff` reads too.
 
 mod inputs;
+mod kinds;
 mod line;
 mod out_file;
 mod schedule;
@@ -53,20 +55,30 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         Some((file, _)) => Target::File(file),
         None => Target::Stdout(&mut ctx.out),
     };
+    let client = ctx.backend.client.clone();
+    let before = client.stats();
+    let started = Instant::now();
+    // A few lookups, once: worth it for any org but the smallest.
+    let skip = if inputs.is_empty() {
+        BTreeSet::new()
+    } else {
+        kinds::absent(&client, &scope.kinds).await
+    };
+    if !skip.is_empty() {
+        note(&skipped_note(&skip));
+    }
     let directory = Arc::new(ctx.backend.directory.clone());
     let worker = Arc::new(Worker {
-        client: ctx.backend.client.clone(),
+        client: client.clone(),
         directory: Arc::clone(&directory),
         scope: Arc::new(scope),
-        skip: Arc::new(BTreeSet::new()),
+        skip: Arc::new(skip),
         shape,
     });
     let order = match target {
         Target::Stdout(_) => Order::Input,
         Target::File(_) => Order::Completion,
     };
-    let client = ctx.backend.client.clone();
-    let before = client.stats();
     let mut sink = Sink::new(
         target,
         shape,
@@ -74,7 +86,6 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         client.clone(),
         inputs.len(),
     )?;
-    let started = Instant::now();
     let concurrency = usize::from(args.concurrency);
     let interrupted = schedule::review(worker, inputs, concurrency, order, &mut sink).await;
     sink.finish(&directory)?;
@@ -179,6 +190,16 @@ fn org_label(ctx: &Ctx) -> String {
             format!("{} {org}", client.base_url())
         }
     }
+}
+
+/// The kinds a review does not traverse, as the org has none.
+fn skipped_note(skip: &BTreeSet<jumpcloud_graph::TraversalKind>) -> String {
+    let names: Vec<&str> = skip.iter().map(|kind| kind.name()).collect();
+    format!(
+        "jcgraph: the org has no {}: not traversed ({} fewer requests a user)",
+        names.join(", "),
+        skip.len()
+    )
 }
 
 /// After Ctrl-C: how far the review got, and the command that continues it.

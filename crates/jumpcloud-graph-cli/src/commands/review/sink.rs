@@ -194,8 +194,8 @@ pub fn summary(totals: &Totals, elapsed: Duration, requests: u64, rate_limited: 
         ),
     };
     format!(
-        "jcgraph: reviewed {} in {seconds:.2} s: {}, {}, {} ({} without password); {} ({:.1}/s), \
-         {limited}{}",
+        "jcgraph: reviewed {} in {seconds:.2} s: {}, {}, {} ({} without password); {} ({:.1}/s, \
+         {:.1} a user), {limited}{}",
         render::plural(totals.users, "user", "users"),
         render::plural(counts.objects, "object", "objects"),
         render::plural(counts.groups, "group membership", "group memberships"),
@@ -203,6 +203,7 @@ pub fn summary(totals: &Totals, elapsed: Duration, requests: u64, rate_limited: 
         counts.passwordless,
         render::plural(requests as usize, "request", "requests"),
         requests as f64 / seconds.max(0.001),
+        requests as f64 / totals.users.max(1) as f64,
         match totals.failed {
             0 => String::new(),
             n => format!("; {n} failed"),
