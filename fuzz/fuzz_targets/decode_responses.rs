@@ -1,5 +1,6 @@
 //! Every decoder the client runs on a response body, fed arbitrary bytes:
-//! none may panic, and attributes must decode without loss.
+//! none may panic, and attributes (an object or `null`) must decode
+//! without loss.
 #![no_main]
 
 use jumpcloud_graph::fuzzing::{decode_associations, decode_bound_objects, parse_error};
@@ -18,7 +19,9 @@ fuzz_target!(|body: &[u8]| {
     for status in [401, 429, 502] {
         let _ = parse_error(status, &http::HeaderMap::new(), body);
     }
-    if let Ok(value @ serde_json::Value::Object(_)) = serde_json::from_slice(body) {
+    if let Ok(value @ (serde_json::Value::Object(_) | serde_json::Value::Null)) =
+        serde_json::from_slice(body)
+    {
         assert_eq!(Attributes::from_json(value.clone()).to_json(), value);
     }
 });

@@ -2,9 +2,11 @@
 //! object) grants, such as sudo on a device or LDAP groups.
 //!
 //! The wire form is a free-form JSON object mixing known keys with
-//! customer-defined ones, and may be `null`. Known keys become typed fields;
-//! everything else, and any known key whose value has an unexpected shape,
-//! is kept verbatim in [`Attributes::other`], so nothing is ever dropped.
+//! customer-defined ones, and may be `null` or left out. Known keys become
+//! typed fields; everything else, and any known key whose value has an
+//! unexpected shape, is kept verbatim in [`Attributes::other`], and
+//! [`Attributes::presence`] remembers whether an object, `null` or nothing
+//! came, so nothing is ever dropped.
 
 use serde_json::{Map, Value, json};
 
@@ -181,10 +183,17 @@ impl RadiusReply {
 /// `[{"id", "name"}]`, `radius` as `{"reply": [{"name", "value"}]}`,
 /// `sambaEnabled` as a bool); anything else stays in [`other`](Self::other)
 /// as it came, so writing the attributes back loses nothing. With the
-/// `serde` feature they serialize as the wire object.
+/// `serde` feature they serialize as the wire value.
+///
+/// The server may send an object, `null`, or leave the key out;
+/// [`presence`](Self::presence) says which, and the result types serialize
+/// exactly that (an object, `null`, or no key). Reading them, all three
+/// without keys are simply empty: [`sudo`](Self::sudo) is `None`,
+/// [`is_empty`](Self::is_empty) is true. Equality compares the presence
+/// too: `null` is not `{}`.
 ///
 /// ```
-/// use jumpcloud_graph::{Attributes, Sudo};
+/// use jumpcloud_graph::{Attributes, Presence, Sudo};
 /// use serde_json::json;
 ///
 /// let attributes = Attributes::from_json(json!({
@@ -197,11 +206,48 @@ impl RadiusReply {
 /// assert_eq!(attributes.other()["acme:costCenter"], "R&D");
 /// // Nothing is lost on the way back.
 /// assert_eq!(attributes.to_json()["acme:costCenter"], "R&D");
+///
+/// let null = Attributes::from_json(json!(null));
+/// assert_eq!(null.presence(), Presence::Null);
+/// assert!(null.is_empty() && null != Attributes::new());
+/// assert_eq!(null.to_json(), json!(null));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attributes {
     // Most attributes on the wire are `null` or `{}`: those cost nothing.
     inner: Option<Box<Typed>>,
+    presence: Presence,
+}
+
+/// Whether the server sent a JSON value for a key it may leave out, and
+/// which kind: the three states `null`, `{}` and no key are told apart.
+///
+/// ```
+/// use jumpcloud_graph::{Attributes, Presence};
+/// use serde_json::json;
+///
+/// assert_eq!(Attributes::absent().presence(), Presence::Absent);
+/// assert_eq!(Attributes::from_json(json!(null)).presence(), Presence::Null);
+/// assert_eq!(Attributes::from_json(json!({})).presence(), Presence::Object);
+/// assert_eq!(Attributes::new().presence(), Presence::Object);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// The key was not sent.
+    Absent,
+    /// The key was sent as `null`.
+    Null,
+    /// The key was sent with an object (perhaps `{}`). A value of another
+    /// kind counts as an object holding it under the key `""` (see
+    /// [`Attributes::from_json`]).
+    #[default]
+    Object,
+}
+
+/// An empty JSON object, for accessors of maps that were never filled.
+pub(crate) fn empty_map() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Map::new)
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -249,6 +295,7 @@ impl Typed {
     fn into_attributes(self) -> Attributes {
         Attributes {
             inner: (self != Typed::default()).then(|| Box::new(self)),
+            presence: Presence::Object,
         }
     }
 }
@@ -278,17 +325,29 @@ fn radius_from(value: Value) -> Result<Vec<RadiusReply>, Value> {
 }
 
 impl Attributes {
-    /// No attributes.
+    /// No attributes: the empty object `{}`.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// From the wire value: an object, or `null` (no attributes). A value of
-    /// any other shape is kept under the key `""` in [`other`](Self::other)
-    /// rather than dropped.
+    /// The attributes of a key the server left out: empty, with
+    /// [`Presence::Absent`].
+    pub fn absent() -> Self {
+        Self {
+            inner: None,
+            presence: Presence::Absent,
+        }
+    }
+
+    /// From the wire value: an object, or `null` (no attributes, with
+    /// [`Presence::Null`]). A value of any other shape is kept under the key
+    /// `""` in [`other`](Self::other) rather than dropped.
     pub fn from_json(value: Value) -> Self {
         match value {
-            Value::Null => Self::default(),
+            Value::Null => Self {
+                inner: None,
+                presence: Presence::Null,
+            },
             Value::Object(map) => Self::from_map(map),
             other => {
                 let mut map = Map::new();
@@ -308,7 +367,8 @@ impl Attributes {
         typed.into_attributes()
     }
 
-    /// The wire object (`{}` when empty): typed fields and `other` merged.
+    /// The wire object (`{}` when empty, `null` or absent): typed fields and
+    /// `other` merged.
     pub fn to_map(&self) -> Map<String, Value> {
         let Some(typed) = &self.inner else {
             return Map::new();
@@ -344,12 +404,21 @@ impl Attributes {
         map
     }
 
-    /// The wire value, as a JSON object.
+    /// The wire value: the object, or `null` when the server sent `null`
+    /// or nothing (see [`presence`](Self::presence)).
     pub fn to_json(&self) -> Value {
-        Value::Object(self.to_map())
+        match self.presence {
+            Presence::Object => Value::Object(self.to_map()),
+            Presence::Null | Presence::Absent => Value::Null,
+        }
     }
 
-    /// Whether there are no attributes at all.
+    /// Whether the server sent an object, `null`, or nothing at all.
+    pub fn presence(&self) -> Presence {
+        self.presence
+    }
+
+    /// Whether there are no attributes at all (`{}`, `null` or absent).
     pub fn is_empty(&self) -> bool {
         self.inner
             .as_deref()
@@ -393,16 +462,16 @@ impl Attributes {
     /// Every other key: customer-defined attributes, keys newer than this
     /// crate, and known keys whose values had an unexpected shape.
     pub fn other(&self) -> &Map<String, Value> {
-        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         match &self.inner {
             Some(typed) => &typed.other,
-            None => EMPTY.get_or_init(Map::new),
+            None => empty_map(),
         }
     }
 
-    /// Sets sudo rights (for writes).
+    /// Sets sudo rights (for writes); the attributes become an object.
     pub fn with_sudo(mut self, sudo: Sudo) -> Self {
         self.inner.get_or_insert_with(Default::default).sudo = Some(sudo);
+        self.presence = Presence::Object;
         self
     }
 }
@@ -478,11 +547,11 @@ impl<'de> serde::de::Visitor<'de> for AttributesVisitor {
     }
 
     fn visit_unit<E>(self) -> Result<Attributes, E> {
-        Ok(Attributes::default())
+        Ok(Attributes::from_json(Value::Null))
     }
 
     fn visit_none<E>(self) -> Result<Attributes, E> {
-        Ok(Attributes::default())
+        Ok(Attributes::from_json(Value::Null))
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(
@@ -523,8 +592,14 @@ impl<'de> serde::de::Visitor<'de> for AttributesVisitor {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Attributes {
+    /// The wire value: the object, or `null` when the server sent `null` or
+    /// nothing (a lone value has no key to leave out; the result types
+    /// leave the key out for [`Presence::Absent`]).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_map().serialize(serializer)
+        match self.presence {
+            Presence::Object => self.to_map().serialize(serializer),
+            Presence::Null | Presence::Absent => serializer.serialize_unit(),
+        }
     }
 }
 
@@ -536,6 +611,27 @@ mod tests {
     #[test]
     fn null_means_no_attributes() {
         assert!(Attributes::from_json(Value::Null).is_empty());
+    }
+
+    #[test]
+    fn null_empty_and_absent_are_told_apart() {
+        let null: Attributes = serde_json::from_str("null").unwrap();
+        let empty: Attributes = serde_json::from_str("{}").unwrap();
+        assert_eq!(null.presence(), Presence::Null);
+        assert_eq!(empty.presence(), Presence::Object);
+        assert_eq!(Attributes::absent().presence(), Presence::Absent);
+        assert_ne!(null, empty);
+        assert_ne!(null, Attributes::absent());
+        assert_eq!(empty, Attributes::new());
+        assert_eq!(null.to_json(), Value::Null);
+        assert_eq!(empty.to_json(), json!({}));
+        for attributes in [null, empty, Attributes::absent()] {
+            assert!(attributes.is_empty() && attributes.sudo().is_none());
+            assert!(attributes.to_map().is_empty());
+        }
+        let granted = Attributes::absent().with_sudo(Sudo::WithPassword);
+        assert_eq!(granted.presence(), Presence::Object);
+        assert_eq!(granted.to_json()["sudo"]["enabled"], true);
     }
 
     #[test]

@@ -139,19 +139,35 @@
 //!
 //! **JSON** (the `serde` feature). Every result serializes in a documented,
 //! stable shape (snake_case fields, ids as strings, types as JumpCloud's
-//! wire names, attributes as the wire object), held by snapshot tests:
+//! wire names, attributes as the wire value), held by snapshot tests.
+//! Nothing the server said is lost: an attribute object, `externalId` or
+//! `syncStatus` comes out as it came (an object or value, `null`, or no
+//! key when the server sent none; [`Presence`] in Rust), and the keys this
+//! crate does not model (a field JumpCloud adds next year) are kept under
+//! `other` (`from_other` / `to_other` for the nodes at an edge's ends),
+//! written only when there are some. `other` holds only keys the crate
+//! does not model: a key it models is never there, so no key appears
+//! twice, and the crate's own keys (present or added later, such as a
+//! `name`) never meet the server's. The documented normalisations:
+//! ObjectIDs in lower case; an edge's `from` filled in from context when
+//! the server left it out or sent `null` (`from_attributes` /
+//! `from_other` only when it sent one); attributes that are not an object
+//! kept under the key `""`; an unknown value nested 128 levels or more
+//! kept as its JSON text ([`BoundObject::other`]). What is kept is bounded
+//! by the response body cap ([`ClientBuilder::max_response_bytes`], 16 MiB
+//! by default), as attribute values always were.
 //!
 //! | type | JSON |
 //! |---|---|
 //! | [`GraphNode`] | `{"id": "653…", "type": "system"}` (also deserializes) |
 //! | [`Sudo`] | `"disabled"`, `"with-password"`, `"without-password"` (also deserializes) |
 //! | [`TraversalKind`] | its name, e.g. `"systems"` (also deserializes) |
-//! | [`Attributes`] | the wire object, e.g. `{"sudo": {"enabled": true, "withoutPassword": false}}` |
-//! | [`Edge`], [`Association`] | `{"from": node, "to": node, "attributes": {..}}`, plus `from_attributes` / `to_attributes` when the server sent any |
+//! | [`Attributes`] | the wire value, e.g. `{"sudo": {"enabled": true, "withoutPassword": false}}`, `{}` or `null` (also for attributes the server left out, which the types below write as no key) |
+//! | [`Edge`], [`Association`] | `{"from": node, "to": node}`, then `attributes`, `from_attributes` and `to_attributes` as sent (object, `null`, or no key), then `other`, `from_other`, `to_other` (keys not modelled, on the edge and its nodes) when there are some |
 //! | [`Grant`] | `{"kind": "direct"}`, `{"kind": "user_group", "user_group": node}`, `{"kind": "system_group", "system_group": node}`, `{"kind": "user_group_then_system_group", "user_group": node, "system_group": node}`, `{"kind": "hops", "hops": [node, ..]}`, `{"kind": "empty"}` (a path with no edges) (also deserializes) |
 //! | [`GrantPath`] | `{"grant": grant, "sudo": sudo \| null, "edges": [edge, ..]}` |
-//! | [`BoundObject`] | `{"id", "type", "compiled_attributes", "sudo", "paths"}`, plus `external_id` / `sync_status` when sent |
-//! | [`Explanation`] | `{"user", "object", "paths", "effective_sudo", "deciding_path": index \| null, "compiled_attributes", "compiled_sudo", "agrees_with_server", "warnings"}` |
+//! | [`BoundObject`] | `{"id", "type", "compiled_attributes", "sudo", "paths"}` (`compiled_attributes` as sent: object, `null`, or no key), plus `external_id` / `sync_status` when sent (`null` included) and `other` when the item had keys not modelled |
+//! | [`Explanation`] | `{"user", "object", "paths", "effective_sudo", "deciding_path": index \| null, "compiled_attributes" (`null` also when the server sent none), "compiled_sudo", "agrees_with_server", "warnings"}` |
 //! | [`RemovalOperation`] | `{"operation_id", "method", "path", "body", "description"}` (the first four `null` when undocumented) |
 //! | [`RevokeStep`] | `{"edge", "executable", "affects_other_users", "operation", "paths_cut": [index, ..], "collateral": [node, ..]}` |
 //! | [`RevokePlan`] | `{"user", "target": {"id", "type"}, "traversal", "bound", "smallest", "exact", "paths", "sudo_now", "steps", "collateral", "after_executable_steps": {"remaining_paths", "still_granted", "effective_sudo", "deciding_path", "collateral"}, "warnings"}`; `smallest`: the fewest steps is proven; `exact`: the choice among the smallest plans is proven best too |
@@ -189,7 +205,9 @@
 //!   newer than this crate as `Unknown(..)` instead of failing; an object
 //!   id that is not an ObjectID is kept ([`NodeId`]).
 //! - **Attributes** ([`Attributes`]): sudo, LDAP and POSIX groups, RADIUS
-//!   replies typed; customer-defined keys kept.
+//!   replies typed; customer-defined keys kept; `null`, `{}` and absent
+//!   told apart ([`Attributes::presence`]). Keys of items, edges and nodes
+//!   that the crate does not model are kept too ([`BoundObject::other`]).
 //! - **Errors** ([`Error`]): one type with a [`kind`](Error::kind),
 //!   predicates and accessors; a 401 says which cause is likely (wrong
 //!   region, missing organization id, bad credential).
@@ -265,7 +283,7 @@ pub use access::{
     RemovalOperation, RevokeError, RevokeOutcome, RevokePlan, RevokeStep, StepStatus, Verification,
 };
 pub use api_error::ApiError;
-pub use attributes::{Attributes, LdapGroup, PosixGroup, RadiusReply, Sudo};
+pub use attributes::{Attributes, LdapGroup, PosixGroup, Presence, RadiusReply, Sudo};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Region, USER_AGENT_VALUE};
 pub use credentials::{ApiKey, ClientSecret};

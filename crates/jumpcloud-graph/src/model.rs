@@ -7,7 +7,25 @@
 //! knows both ends, and they keep every fact the server sent: the edges'
 //! attributes, the attributes of the nodes the edges reach (a group's
 //! `ldapGroups`, custom keys), `compiledAttributes`, `externalId` and
-//! `syncStatus`.
+//! `syncStatus`, whether each optional value came as a value, `null` or
+//! not at all, and every key this crate does not model.
+//!
+//! **Keys this crate does not model** (a field JumpCloud adds next year)
+//! are kept, as sent, at every level of a result: the item
+//! ([`BoundObject::other`]; an association's is its edge's), each edge
+//! ([`Edge::other`]) and the nodes at either end of it
+//! ([`Edge::from_other`], [`Edge::to_other`]); inside attributes and
+//! `syncStatus` everything is kept anyway. Known fields win: `other` holds
+//! only keys the crate does not read, so a key is never in both, and a key
+//! a later release models moves from `other` to its own accessor. A value
+//! nested 128 levels or more (serde_json's limit, which stays on, counted
+//! from the value) is kept as its JSON text, a string, rather than failing
+//! the page (the generated types skip such keys without reading them).
+//! What is kept is bounded by the response body cap
+//! ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes),
+//! 16 MiB by default), as attribute values are: decoded JSON takes up to
+//! about 26 times its text (measured for an array of single digits). An
+//! item without unknown keys allocates nothing for them.
 //!
 //! Traversals return ids and types, not names: JumpCloud's v1 and v2
 //! object endpoints (`/systemusers/{id}`, `/systems/{id}`,
@@ -16,7 +34,33 @@
 
 use std::fmt;
 
+use serde_json::{Map, Value};
+
+use crate::attributes::empty_map;
 use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
+
+/// The keys of a wire object this crate does not model, as sent. Empty
+/// (the usual case) it is one null pointer and allocates nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct OtherKeys(Option<Box<Map<String, Value>>>);
+
+impl OtherKeys {
+    /// Keeps `value` under `key` (a repeated key keeps its last value, as
+    /// serde_json's own maps do).
+    pub(crate) fn insert(&mut self, key: String, value: Value) {
+        self.0.get_or_insert_default().insert(key, value);
+    }
+
+    /// The keys, as a JSON object (empty when there are none).
+    pub(crate) fn as_map(&self) -> &Map<String, Value> {
+        self.0.as_deref().unwrap_or_else(|| empty_map())
+    }
+
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(Map::is_empty)
+    }
+}
 
 /// One object in the graph: its id and type.
 ///
@@ -103,6 +147,11 @@ impl<F: Fn(&GraphNode) -> Option<String>> fmt::Display for Named<'_, F> {
 }
 
 /// One edge of a path: a membership or a binding, with its attributes.
+///
+/// What the server sent about the edge and about the nodes at its ends is
+/// kept: their attributes (each knows whether it came as an object, `null`
+/// or not at all: [`Attributes::presence`]) and the keys this crate does
+/// not model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     pub(crate) from: GraphNode,
@@ -110,6 +159,9 @@ pub struct Edge {
     pub(crate) attributes: Attributes,
     pub(crate) from_attributes: Attributes,
     pub(crate) to_attributes: Attributes,
+    pub(crate) other: OtherKeys,
+    pub(crate) from_other: OtherKeys,
+    pub(crate) to_other: OtherKeys,
 }
 
 impl Edge {
@@ -128,16 +180,36 @@ impl Edge {
         &self.attributes
     }
 
-    /// The attributes the server sent on the node the edge reaches (e.g. a
-    /// user group's `ldapGroups` and custom keys).
+    /// The node's own attributes, as the server sent them on the node the
+    /// edge reaches (`to.attributes`: e.g. a user group's `ldapGroups`,
+    /// its group-wide `sudo` and custom keys).
     pub fn to_attributes(&self) -> &Attributes {
         &self.to_attributes
     }
 
-    /// The attributes the server sent on the node the edge starts at, when
-    /// it sent that node.
+    /// The attributes the server sent on the node the edge starts at
+    /// (`from.attributes`); [absent](crate::Presence::Absent) when it did
+    /// not send that node.
     pub fn from_attributes(&self) -> &Attributes {
         &self.from_attributes
+    }
+
+    /// The keys of the edge this crate does not model, as sent (empty when
+    /// none; [`BoundObject::other`] says which keys are kept).
+    pub fn other(&self) -> &Map<String, Value> {
+        self.other.as_map()
+    }
+
+    /// The keys of the node the edge reaches (`to`) other than `id`, `type`
+    /// and `attributes`, as sent.
+    pub fn to_other(&self) -> &Map<String, Value> {
+        self.to_other.as_map()
+    }
+
+    /// The keys of the node the edge starts at (`from`, when the server
+    /// sent it) other than `id`, `type` and `attributes`, as sent.
+    pub fn from_other(&self) -> &Map<String, Value> {
+        self.from_other.as_map()
     }
 }
 
@@ -376,8 +448,11 @@ pub struct BoundObject {
     pub(crate) node: GraphNode,
     pub(crate) compiled_attributes: Attributes,
     pub(crate) paths: Vec<GrantPath>,
-    pub(crate) external_id: Option<String>,
-    pub(crate) sync_status: Option<serde_json::Value>,
+    /// Absent (`None`), `null` (`Some(None)`) or the string.
+    pub(crate) external_id: Option<Option<String>>,
+    /// Absent (`None`) or the value as sent, `null` included.
+    pub(crate) sync_status: Option<Value>,
+    pub(crate) other: OtherKeys,
 }
 
 impl BoundObject {
@@ -397,7 +472,9 @@ impl BoundObject {
     }
 
     /// The attributes JumpCloud compiled over all paths
-    /// (`compiledAttributes`): what the user effectively gets.
+    /// (`compiledAttributes`): what the user effectively gets. Their
+    /// [`presence`](Attributes::presence) says whether the server sent an
+    /// object, `null` or nothing.
     pub fn attributes(&self) -> &Attributes {
         &self.compiled_attributes
     }
@@ -444,14 +521,36 @@ impl BoundObject {
         groups
     }
 
-    /// The id of the synced resource, when JumpCloud sends it.
+    /// The id of the synced resource, when JumpCloud sends one (`None` for
+    /// `null` too; the JSON shape keeps the difference).
     pub fn external_id(&self) -> Option<&str> {
-        self.external_id.as_deref()
+        self.external_id.as_ref().and_then(Option::as_deref)
     }
 
-    /// The sync status, as JumpCloud sent it, when it did.
-    pub fn sync_status(&self) -> Option<&serde_json::Value> {
+    /// The sync status, as JumpCloud sent it (`Some(Value::Null)` for
+    /// `null`), when it sent the key.
+    pub fn sync_status(&self) -> Option<&Value> {
         self.sync_status.as_ref()
+    }
+
+    /// The keys of the item this crate does not model, as sent: a field
+    /// JumpCloud added after this release, say. Empty when there are none.
+    ///
+    /// Known fields win: a key the crate reads (`id`, `type`, `paths`,
+    /// `compiledAttributes`, `externalId`, `syncStatus`) is never here, and
+    /// a key a later release models moves from here to its own accessor.
+    /// Edges and their nodes keep theirs too ([`Edge::other`],
+    /// [`Edge::to_other`], [`Edge::from_other`]).
+    ///
+    /// ```
+    /// # fn show(bound: jumpcloud_graph::BoundObject) {
+    /// if let Some(risk) = bound.other().get("riskScore") {
+    ///     println!("{}: risk {risk}", bound.id());
+    /// }
+    /// # }
+    /// ```
+    pub fn other(&self) -> &Map<String, Value> {
+        self.other.as_map()
     }
 }
 
@@ -486,6 +585,12 @@ impl Association {
     pub fn edge(&self) -> &Edge {
         &self.edge
     }
+
+    /// The keys of the association this crate does not model, as sent (its
+    /// edge's [`Edge::other`]).
+    pub fn other(&self) -> &Map<String, Value> {
+        self.edge.other()
+    }
 }
 
 /// The user a result belongs to, as the node every path starts at.
@@ -495,31 +600,61 @@ pub(crate) fn user_node(user: ObjectId) -> GraphNode {
 
 /// The JSON shapes of the results (the `serde` feature). Field names are
 /// snake_case; ids are strings; graph types their wire names; attributes
-/// the wire object. The shapes are part of the API: a change is a breaking
-/// change, and the snapshot tests in `tests/it/access_json.rs` hold them.
+/// the wire value, as sent (an object, `null`, or no key when the server
+/// sent none); keys the crate does not model under `other` (`from_other`,
+/// `to_other` for an edge's nodes), only when there are some, so they never
+/// meet the crate's own keys. The shapes are part of the API: a change is a
+/// breaking change, and the snapshot tests in `tests/it/access_json.rs`
+/// hold them.
 #[cfg(feature = "serde")]
 mod json {
     use serde::de::Error as _;
     use serde::ser::SerializeMap;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
+    use super::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode, OtherKeys};
+    use crate::{Attributes, Presence};
+
+    /// `key: attributes` as sent: no entry when the server sent none.
+    fn attributes_as_sent<M: SerializeMap>(
+        map: &mut M,
+        key: &'static str,
+        attributes: &Attributes,
+    ) -> Result<(), M::Error> {
+        match attributes.presence() {
+            Presence::Absent => Ok(()),
+            Presence::Null | Presence::Object => map.serialize_entry(key, attributes),
+        }
+    }
+
+    /// `key: {..}` with the keys the crate does not model, when any.
+    fn other_keys<M: SerializeMap>(
+        map: &mut M,
+        key: &'static str,
+        other: &OtherKeys,
+    ) -> Result<(), M::Error> {
+        if other.is_empty() {
+            return Ok(());
+        }
+        map.serialize_entry(key, other.as_map())
+    }
 
     impl Serialize for Edge {
-        /// `{"from": node, "to": node, "attributes": {..}}`, plus
-        /// `from_attributes` / `to_attributes` when the server sent
-        /// attributes on those nodes.
+        /// `{"from": node, "to": node}`, then `attributes`,
+        /// `from_attributes` and `to_attributes` as the server sent them
+        /// (an object, `null`, or no key), then `other`, `from_other` and
+        /// `to_other` when the edge or its nodes had keys this crate does
+        /// not model.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("from", &self.from)?;
             map.serialize_entry("to", &self.to)?;
-            map.serialize_entry("attributes", &self.attributes)?;
-            if !self.from_attributes.is_empty() {
-                map.serialize_entry("from_attributes", &self.from_attributes)?;
-            }
-            if !self.to_attributes.is_empty() {
-                map.serialize_entry("to_attributes", &self.to_attributes)?;
-            }
+            attributes_as_sent(&mut map, "attributes", &self.attributes)?;
+            attributes_as_sent(&mut map, "from_attributes", &self.from_attributes)?;
+            attributes_as_sent(&mut map, "to_attributes", &self.to_attributes)?;
+            other_keys(&mut map, "other", &self.other)?;
+            other_keys(&mut map, "from_other", &self.from_other)?;
+            other_keys(&mut map, "to_other", &self.to_other)?;
             map.end()
         }
     }
@@ -609,14 +744,16 @@ mod json {
     }
 
     impl Serialize for BoundObject {
-        /// `{"id", "type", "compiled_attributes": {..}, "sudo": ..|null,
-        /// "paths": [path, ..]}`, plus `external_id` and `sync_status` when
-        /// the server sent them.
+        /// `{"id", "type", "compiled_attributes": {..} | null, "sudo":
+        /// ..|null, "paths": [path, ..]}`, `compiled_attributes` left out
+        /// when the server sent none; plus `external_id` and `sync_status`
+        /// (`null` included) when the server sent them, and `other` when
+        /// the item had keys this crate does not model.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", self.id())?;
             map.serialize_entry("type", self.kind())?;
-            map.serialize_entry("compiled_attributes", &self.compiled_attributes)?;
+            attributes_as_sent(&mut map, "compiled_attributes", &self.compiled_attributes)?;
             map.serialize_entry("sudo", &self.sudo())?;
             map.serialize_entry("paths", &self.paths)?;
             if let Some(external_id) = &self.external_id {
@@ -625,6 +762,7 @@ mod json {
             if let Some(sync_status) = &self.sync_status {
                 map.serialize_entry("sync_status", sync_status)?;
             }
+            other_keys(&mut map, "other", &self.other)?;
             map.end()
         }
     }

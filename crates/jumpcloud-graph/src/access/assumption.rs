@@ -185,7 +185,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::decode::WireBound;
+    use crate::decode::bound_object_from_json;
     use crate::{GraphNode, GraphType, ObjectId};
 
     const PW: Option<Sudo> = Some(Sudo::WithPassword);
@@ -228,9 +228,7 @@ mod tests {
             ObjectId::parse("5f1b0c2e9c1a4b0012345678").unwrap(),
             GraphType::User,
         );
-        let bound = serde_json::from_value::<WireBound>(wire)
-            .unwrap()
-            .into_bound(&user);
+        let bound = bound_object_from_json(wire, &user).unwrap();
         let decision = precedence::decide(bound.paths());
         (decision.sudo, relied_on(bound.paths(), &decision))
     }

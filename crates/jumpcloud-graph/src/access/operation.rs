@@ -197,6 +197,9 @@ mod tests {
             attributes: Attributes::new(),
             from_attributes: Attributes::new(),
             to_attributes: Attributes::new(),
+            other: Default::default(),
+            from_other: Default::default(),
+            to_other: Default::default(),
         }
     }
 

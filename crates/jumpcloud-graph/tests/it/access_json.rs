@@ -1,7 +1,8 @@
 //! The JSON shapes of the results are stable: snapshots of an explanation,
 //! a revoke plan, an outcome (complete, and stopped by a failed step) and
-//! an access report on the demo org (whose ids are fixed), and round trips
-//! of the types that deserialize.
+//! an access report on the demo org (whose ids are fixed), a bound object
+//! with every wire state (`null`, `{}`, absent, keys the crate does not
+//! model), and round trips of the types that deserialize.
 
 use jumpcloud_graph::{
     AssociationTarget, Grant, GraphNode, GraphType, ObjectId, RetryPolicy, Sudo, TraversalKind,
@@ -130,4 +131,30 @@ async fn revoke_outcome_of_a_step_that_failed() {
         .set_faults(FaultPlan::new().rule(FaultRule::at([2], Fault::status(503)).method("POST")));
     let failed = plan.apply().await.unwrap_err();
     insta::assert_json_snapshot!("revoke_outcome_failed_katherine_surface", failed.outcome());
+}
+
+#[test]
+fn a_bound_object_keeps_every_wire_state_and_unknown_key() {
+    // The shapes of `null`, `{}` and absent, and of keys the crate does not
+    // model, at every level (the item, an edge, its `from` and `to`).
+    let body = json!([{
+        "id": "653000000000000000000004", "type": "system",
+        "compiledAttributes": {"sudo": {"enabled": true, "withoutPassword": false}},
+        "externalId": null, "riskScore": 7,
+        "paths": [[
+            {"attributes": null, "addedBy": "scim",
+             "to": {"id": "652000000000000000000002", "type": "user_group",
+                    "attributes": {"ldapGroups": [{"name": "ops"}]}, "memberCount": 12}},
+            {"attributes": {"sudo": {"enabled": true, "withoutPassword": false}},
+             "from": {"id": "652000000000000000000002", "type": "user_group", "attributes": null, "memberCount": 12},
+             "to": {"id": "653000000000000000000004", "type": "system", "attributes": {}}}
+        ], [
+            {"to": {"id": "653000000000000000000004", "type": "system"}}
+        ]]
+    }]);
+    let user = ObjectId::parse("651000000000000000000001").unwrap();
+    let items =
+        jumpcloud_graph::fuzzing::decode_bound_objects(user, body.to_string().as_bytes(), 100)
+            .unwrap();
+    insta::assert_json_snapshot!("bound_object_every_wire_state", items[0]);
 }

@@ -100,6 +100,16 @@ fn decode_everything(body: &[u8]) {
     }
 }
 
+/// The keys of `sent` other than `known`, as sent.
+fn unmodelled(sent: &Value, known: &[&str]) -> Map<String, Value> {
+    sent.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| !known.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -132,6 +142,26 @@ proptest! {
     #[test]
     fn attributes_decode_without_loss(value in json_object()) {
         prop_assert_eq!(Attributes::from_json(value.clone()).to_json(), value);
+    }
+
+    #[test]
+    fn every_key_an_item_does_not_model_is_in_other_and_no_other(
+        items in proptest::collection::vec(json_object(), 0..6),
+    ) {
+        const BOUND: &[&str] = &["id", "type", "paths", "compiledAttributes", "externalId", "syncStatus"];
+        const EDGE: &[&str] = &["from", "to", "attributes"];
+        let body = serde_json::to_vec(&items).unwrap();
+        if let Ok(page) = decode_bound_objects(user(), &body, 100) {
+            for (item, sent) in page.iter().zip(&items) {
+                prop_assert_eq!(item.other(), &unmodelled(sent, BOUND));
+            }
+        }
+        if let Ok(page) = decode_associations(user(), &body, 100) {
+            for (item, sent) in page.iter().zip(&items) {
+                prop_assert_eq!(item.other(), &unmodelled(sent, EDGE));
+                prop_assert_eq!(item.edge().to_other(), &unmodelled(&sent["to"], &["id", "type", "attributes"]));
+            }
+        }
     }
 
     // Printable text (not category C, and not the line and paragraph
