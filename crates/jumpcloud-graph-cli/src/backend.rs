@@ -57,7 +57,7 @@ impl Backend {
         Ok(Self {
             describe: format!("your JumpCloud org ({})", client.base_url()),
             client,
-            directory: Directory::Api,
+            directory: Directory::Api(None),
             sandbox: None,
             save: None,
         })

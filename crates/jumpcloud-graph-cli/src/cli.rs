@@ -29,10 +29,12 @@ life of the process only; with --org FILE --save they are written back to \
 FILE, so that the next run sees them.
 
 Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
-JUMPCLOUD_CLIENT_SECRET), users and objects are given by id (24 hex \
-digits): the user graph returns ids and types only, and names live behind \
-other JumpCloud endpoints (/systemusers, /systems, /usergroups, ...) that \
-jcgraph does not call.";
+JUMPCLOUD_CLIENT_SECRET), a user is given by id (24 hex digits), email or \
+username, and an object by id or unique name (jcgraph why ada@acme.example \
+systems web-01). The user graph returns ids and types only: names in tables \
+and JSON are looked up in JumpCloud's directory (one request per kind of \
+object per 100 ids; a failed lookup leaves ids and a note). --no-names skips \
+those lookups.";
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -165,6 +167,11 @@ pub struct Global {
     /// At most this many requests per second [default: unlimited]
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
+
+    /// Skip the name lookups: tables and JSON show ids only (users and
+    /// objects given by name are still looked up)
+    #[arg(long, global = true)]
+    pub no_names: bool,
 
     /// Log requests and retries to stderr (-vv debug, -vvv trace); the
     /// credential is never shown
@@ -590,10 +597,10 @@ pub enum DiffOnly {
 }
 
 const REVIEW_HELP: &str = "\
-Reads user ids (or, in the sandbox, names), one a line, from --users FILE or \
-from stdin with --users -; blank lines and lines starting with # are skipped. \
-In the sandbox without --users it reviews every user of the org. Users are \
-fetched concurrently (--concurrency, within --max-in-flight and --rate-limit); \
+Reads users (ids, emails or usernames; in the sandbox, names), one a line, \
+from --users FILE or from stdin with --users -; blank lines and lines \
+starting with # are skipped. Without --users it reviews every user of the \
+org (against JumpCloud, listed 100 a page). Users are fetched concurrently (--concurrency, within --max-in-flight and --rate-limit); \
 the client slows down on HTTP 429 (and Retry-After) and speeds up again \
 carefully, so no rate limit has to be known.
 
@@ -616,7 +623,9 @@ are listed at the end and kept in the output; exit 1 says some failed, and \
 
 --kind K (repeatable) reviews only those kinds, and --sudo any|without-password \
 lists only devices and device groups with that effective sudo: fewer \
-requests per user. A progress line (done/total, users and requests a \
+requests per user. Before the first user, one lookup per optional kind (at \
+most four requests) finds the kinds the org has none of (applications, \
+directories, RADIUS servers); they are not traversed. A progress line (done/total, users and requests a \
 second, 429s, failures, time left) is drawn on stderr when it is a \
 terminal; a summary (users, objects, bindings with sudo, requests, 429s, \
 elapsed time) always ends stderr.

@@ -98,7 +98,10 @@ pub fn grant_fields(directory: &Directory, entry: &Explanation) -> Vec<String> {
         name(directory, entry.user()),
         object.kind().to_string(),
         object.id().to_string(),
-        name(directory, object),
+        directory
+            .name(object)
+            .or_else(|| entry.name().map(str::to_owned))
+            .unwrap_or_default(),
         if sudo {
             entry.effective_sudo().to_string()
         } else {

@@ -3,10 +3,12 @@
 //! In the sandbox the fixture knows every object, so users and objects may
 //! be named by their fixture handle (`ada`, `web-01`) or a display field
 //! (`Ada's MacBook Pro`, `ada@acme.example`), and tables show handles next
-//! to ids. Against JumpCloud the user graph returns ids and types only;
-//! names would need other endpoints, so arguments must be ids.
+//! to ids. Against JumpCloud the user graph returns ids and types only:
+//! users are found by email or username and objects by name through the
+//! client's lookups (`api_names.rs`), and tables show the names the
+//! resolver found (none with `--no-names`).
 
-use jumpcloud_graph::{GraphNode, GraphType, ObjectId};
+use jumpcloud_graph::{GraphNode, GraphType, NameSource, ObjectId, Resolved};
 use jumpcloud_graph_sandbox::{Kind, Object, Org};
 
 use crate::error::CliError;
@@ -26,8 +28,15 @@ const NAME_FIELDS: &[&str] = &[
 pub enum Directory {
     /// The sandbox's org, as its fixture describes it.
     Sandbox(Box<Org>),
-    /// JumpCloud: ids only.
-    Api,
+    /// JumpCloud: what the resolver has named so far (`None` before any
+    /// lookup, and with `--no-names`).
+    Api(Option<Resolved>),
+}
+
+impl NameSource for Directory {
+    fn name_of(&self, node: &GraphNode) -> Option<String> {
+        self.name(node)
+    }
 }
 
 impl Directory {
@@ -59,10 +68,8 @@ impl Directory {
         }
         let Directory::Sandbox(org) = self else {
             return Err(CliError::Usage(format!(
-                "{text:?} is not an id: against JumpCloud, give the {what}'s id (24 hex digits). \
-                 The user graph returns ids and types only; names need other JumpCloud \
-                 endpoints (/systemusers, /systems, /usergroups, ...), which jcgraph does not \
-                 call. Names work in the sandbox (--sandbox)"
+                "{text:?} is not an id: against JumpCloud, give the {what}'s id (24 hex digits), \
+                 its name, or for a user an email or username"
             )));
         };
         let candidates: Vec<&Object> = org
@@ -114,22 +121,34 @@ impl Directory {
         )))
     }
 
-    /// The fixture name of a node, in the sandbox.
+    /// The fixture name of a node in the sandbox; the looked-up name
+    /// against JumpCloud.
     pub fn name(&self, node: &GraphNode) -> Option<String> {
-        self.name_of_id(&node.id().to_string())
+        match self {
+            Directory::Sandbox(_) => self.name_of_id(&node.id().to_string()),
+            Directory::Api(resolved) => resolved.as_ref()?.get(node).map(str::to_owned),
+        }
     }
 
     /// The fixture name of an id, in the sandbox.
     pub fn name_of_id(&self, id: &str) -> Option<String> {
         match self {
             Directory::Sandbox(org) => org.object(id).map(|o| o.handle().to_string()),
-            Directory::Api => None,
+            Directory::Api(_) => None,
         }
     }
 
     /// Whether names are known (tables then show a NAME column).
     pub fn has_names(&self) -> bool {
-        matches!(self, Directory::Sandbox(_))
+        matches!(self, Directory::Sandbox(_) | Directory::Api(Some(_)))
+    }
+
+    /// Keeps what the resolver found, for tables (against JumpCloud; the
+    /// sandbox's tables show fixture names).
+    pub fn learn(&mut self, resolved: &Resolved) {
+        if let Directory::Api(known) = self {
+            *known = Some(resolved.clone());
+        }
     }
 
     /// Every user of the sandbox org, by id; `None` against JumpCloud.
@@ -140,7 +159,7 @@ impl Directory {
                     .map(|u| u.id().to_string())
                     .collect(),
             ),
-            Directory::Api => None,
+            Directory::Api(_) => None,
         }
     }
 }

@@ -18,6 +18,7 @@
 //! confirmation prompt and the progress line can then be exercised under
 //! pipes ([`terminal`]).
 
+mod api_names;
 mod backend;
 mod cli;
 mod commands;

@@ -6,6 +6,7 @@
 //! [`CliError::BrokenPipe`](crate::error::CliError::BrokenPipe) ends the
 //! process with no message.
 
+use jumpcloud_graph::WithNames;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -58,6 +59,9 @@ pub enum Format {
 pub struct Out {
     stdout: io::Stdout,
     width: usize,
+    /// Names every JSON value written gets on its nodes (see
+    /// [`set_names`](Self::set_names)).
+    names: Option<jumpcloud_graph::Resolved>,
 }
 
 impl Out {
@@ -66,7 +70,14 @@ impl Out {
         Self {
             stdout: io::stdout(),
             width,
+            names: None,
         }
+    }
+
+    /// From now on, JSON and ndjson name every node `names` knows (for
+    /// results without their own `with_names`: lists, revoke plans).
+    pub fn set_names(&mut self, names: jumpcloud_graph::Resolved) {
+        self.names = Some(names);
     }
 
     /// The width text is fitted to.
@@ -104,13 +115,23 @@ impl Out {
 
     /// A JSON document, pretty-printed.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.stdout, value).map_err(io::Error::from)?;
+        match &self.names {
+            Some(names) => {
+                serde_json::to_writer_pretty(&mut self.stdout, &WithNames::new(value, names))
+            }
+            None => serde_json::to_writer_pretty(&mut self.stdout, value),
+        }
+        .map_err(io::Error::from)?;
         writeln!(self.stdout)
     }
 
     /// A JSON value on one line.
     pub fn ndjson<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.stdout, value).map_err(io::Error::from)?;
+        match &self.names {
+            Some(names) => serde_json::to_writer(&mut self.stdout, &WithNames::new(value, names)),
+            None => serde_json::to_writer(&mut self.stdout, value),
+        }
+        .map_err(io::Error::from)?;
         writeln!(self.stdout)
     }
 

@@ -11,12 +11,12 @@ use crate::table::{Column, Table};
 
 /// `system web-01` in the sandbox, `system 653…` against JumpCloud.
 pub fn node(directory: &Directory, node: &GraphNode) -> String {
-    node.display_with(|n| directory.name(n)).to_string()
+    node.display_with(directory).to_string()
 }
 
 /// `user ada -> user_group ops`.
 pub fn edge(directory: &Directory, edge: &Edge) -> String {
-    edge.display_with(|n| directory.name(n)).to_string()
+    edge.display_with(directory).to_string()
 }
 
 /// How a path grants: `direct`, `via user_group ops`, `via user_group

@@ -92,8 +92,15 @@ fn against_the_api_ids_work_and_give_the_same_answers() {
     let sandboxed = jcgraph(&["access", "ada", "--format", "json"]);
     assert_eq!(run.stdout, sandboxed.stdout);
 
-    // Tables show types and ids, no names.
-    let run = api.run(&["why", ADA, "systems", "653000000000000000000004"]);
+    // With --no-names, tables show types and ids, and nothing is looked up.
+    let before = api.sandbox.requests().len();
+    let run = api.run(&[
+        "why",
+        ADA,
+        "systems",
+        "653000000000000000000004",
+        "--no-names",
+    ]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         run.stdout
@@ -101,19 +108,130 @@ fn against_the_api_ids_work_and_give_the_same_answers() {
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("ops"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Ops"), "{}", run.stdout);
+    let lookups = api.sandbox.requests()[before..]
+        .iter()
+        .filter(|r| !r.path.contains("/v2/users/"))
+        .count();
+    assert_eq!(lookups, 0, "--no-names sends no lookup");
+}
+
+/// Lookup requests among `requests`, by path (the graph's own are under
+/// `/api/v2/users/`).
+fn lookups_by_path(
+    requests: &[jumpcloud_graph_sandbox::RecordedRequest],
+) -> std::collections::BTreeMap<String, usize> {
+    let mut paths = std::collections::BTreeMap::new();
+    for request in requests.iter().filter(|r| !r.path.contains("/v2/users/")) {
+        *paths.entry(request.path.clone()).or_insert(0) += 1;
+    }
+    paths
 }
 
 #[test]
-fn against_the_api_names_are_a_usage_error_that_explains_why() {
+fn against_the_api_a_user_by_email_shows_names_with_one_lookup_per_kind() {
     let api = FakeJumpCloud::start();
-    let run = api.run(&["access", "ada"]);
+    for format in ["table", "json"] {
+        let before = api.sandbox.requests().len();
+        let run = api.run(&[
+            "access",
+            "ada@acme.example",
+            "--kind",
+            "all",
+            "--format",
+            format,
+        ]);
+        assert_eq!(run.code, 0, "{run:#?}");
+        for name in ["web-01", "Engineering", "Ops"] {
+            assert!(
+                run.stdout.contains(name),
+                "{format}: no {name}: {}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+        let lookups = lookups_by_path(&api.sandbox.requests()[before..]);
+        assert_eq!(
+            lookups.get("/api/search/systemusers"),
+            Some(&1),
+            "{lookups:?}"
+        );
+        assert!(lookups.contains_key("/api/search/systems"), "{lookups:?}");
+        assert!(
+            lookups.values().all(|&n| n == 1),
+            "one per kind: {lookups:?}"
+        );
+        assert!(
+            lookups.keys().all(|path| !path.contains("/v2/users")),
+            "{lookups:?}"
+        );
+    }
+    let run = api.run(&["access", "ada@acme.example", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["user"]["name"], "ada");
+    let named = |list: &str, name: &str| {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["object"]["name"] == name)
+    };
+    assert!(named("objects", "web-01 (nginx)"), "{report}");
+    assert!(
+        named("groups", "Engineering") && named("groups", "Ops"),
+        "{report}"
+    );
+    // Objects by unique name, users by username.
+    let run = api.run(&["why", "ada", "systems", "web-01"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("via user_group Ops"), "{}", run.stdout);
+}
+
+#[test]
+fn against_the_api_lists_writes_and_plans_take_and_show_names() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["groups", "grace"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.contains("user grace is a member of"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Engineering"), "{}", run.stdout);
+    let run = api.run(&["associate", "ken@acme.example", "system", "db-01"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let run = api.run(&["revoke", "ken", "systems", "db-01"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("user ken"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("system db-01 (PostgreSQL)"),
+        "{}",
+        run.stdout
+    );
+    let run = api.run(&["associate", "ken", "system", "no-such-host"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+}
+
+#[test]
+fn against_the_api_names_that_match_nothing_are_a_usage_error() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["access", "nobody@acme.example"]);
     assert_eq!(run.code, 2, "{run:#?}");
     let line = one_error_line(&run);
-    assert!(line.contains("\"ada\" is not an id"), "{line}");
-    assert!(line.contains("/systemusers"), "{line}");
-    assert!(line.contains("--sandbox"), "{line}");
-    assert_eq!(api.sandbox.stats().requests_total, 0, "nothing was sent");
+    assert!(line.contains("no user with email"), "{line}");
+    let run = api.run(&["why", ADA, "systems", "web-99"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(line.contains("no systems named"), "{line}");
+    assert!(line.contains("did you mean \"web-01 (nginx)\""), "{line}");
+    let before = api.sandbox.requests().len();
+    let run = api.run(&["access", "ada\u{7}"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert_eq!(
+        api.sandbox.requests().len(),
+        before,
+        "bad input sends nothing"
+    );
 }
 
 #[test]
@@ -146,11 +264,24 @@ fn verbose_logs_requests_on_stderr_without_the_key() {
 }
 
 #[test]
-fn review_needs_a_list_of_users_against_the_api() {
+fn review_without_users_lists_the_orgs_users_against_the_api() {
     let api = FakeJumpCloud::start();
     let run = api.run(&["review"]);
-    assert_eq!(run.code, 2, "{run:#?}");
-    assert!(one_error_line(&run).contains("--users"), "{run:#?}");
+    assert_eq!(run.code, 0, "{run:#?}");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "Acme's five users: {}", run.stdout);
+    assert_eq!(lines[0]["user"]["name"], "ada");
+    let listed = api
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/systemusers")
+        .count();
+    assert_eq!(listed, 1, "one page of users");
 }
 
 #[test]
@@ -480,7 +611,8 @@ fn review_reads_names_and_ids_skips_comments_and_keeps_input_order() {
 
 #[test]
 fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() {
-    let run = jcgraph(&["review"]);
+    // Without names, whose lookups would add to the requests counted.
+    let run = jcgraph(&["--no-names", "review"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.stdout.lines().count(), 5, "every user of the demo org");
     assert!(
@@ -911,6 +1043,7 @@ fn revoke_apply_never_calls_an_edge_gone_that_the_re_read_still_shows() {
         "systems",
         web,
         "--apply",
+        "--no-names",
         "--yes",
         "--verify-timeout",
         "0.5",
@@ -967,6 +1100,7 @@ fn revoke_failing_midway(args: &[&str]) -> common::Run {
         "systems",
         "653000000000000000000001",
         "--apply",
+        "--no-names",
         "--yes",
     ];
     all.extend_from_slice(args);
@@ -1039,9 +1173,10 @@ impl FakeJumpCloud {
         }
     }
 
-    /// `jcgraph args` against it, not started yet.
+    /// `jcgraph args` against it, not started yet; with `--no-names`,
+    /// since these tests count requests (names have tests of their own).
     fn command(&self, args: &[&str]) -> std::process::Command {
-        let mut command = command(args);
+        let mut command = command(&[&["--no-names"], args].concat());
         command
             .env("JUMPCLOUD_API_KEY", self.sandbox.api_key())
             .env("JUMPCLOUD_BASE_URL", self.sandbox.base_url());
@@ -1194,7 +1329,9 @@ fn ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume() {
         drop(hold);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(130), "{signal}: {stderr}");
-        let resume = format!("continue with: jcgraph review --users {users} --out {out} --resume");
+        let resume = format!(
+            "continue with: jcgraph --no-names review --users {users} --out {out} --resume"
+        );
         assert!(stderr.contains(&resume), "{signal}: {stderr}");
         let (_, before) = review_file(&out);
         assert!(before.len() < 100, "{signal}: interrupted before the end");
@@ -1595,7 +1732,15 @@ fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
     // Traversals show a removal 3 s after it; the first re-read still shows
     // Katherine's binding to her Surface.
     let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3));
-    let run = api.run(&["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"]);
+    let run = api.run(&[
+        "revoke",
+        KATHERINE,
+        "systems",
+        SURFACE,
+        "--apply",
+        "--yes",
+        "--no-names",
+    ]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(!run.stdout.contains("Still granted"), "{}", run.stdout);
     assert!(!run.stdout.contains("Unverified"), "{}", run.stdout);
@@ -1625,7 +1770,15 @@ fn revoke_apply_under_association_lag_waits_for_the_removal_and_exits_0() {
 #[test]
 fn revoke_apply_exits_6_when_a_removal_is_not_yet_visible_by_the_verify_timeout() {
     let api = FakeJumpCloud::lagging(std::time::Duration::from_secs(3600));
-    let apply = ["revoke", KATHERINE, "systems", SURFACE, "--apply", "--yes"];
+    let apply = [
+        "revoke",
+        KATHERINE,
+        "systems",
+        SURFACE,
+        "--apply",
+        "--yes",
+        "--no-names",
+    ];
     let run = api.run(&[&apply[..], &["--verify-timeout", "1"]].concat());
     assert_eq!(run.code, 6, "{run:#?}");
     for line in [

@@ -58,15 +58,7 @@ async fn binary_serves_the_demo_org_with_its_faults() {
     let systems = format!("{base}/users/{}/systems", id("ada"));
     assert_eq!(status(&systems).await, 503);
     assert_eq!(status(&systems).await, 200);
-    let root = base.trim_end_matches("/api/v2");
-    let stats: Value = http()
-        .get(format!("{root}/__sandbox/stats"))
-        .send()
-        .await
-        .expect("admin answers")
-        .json()
-        .await
-        .expect("JSON");
+    let stats = admin(&base, "stats").await;
     assert_eq!(stats["requests_total"], 2);
     assert_eq!(stats["by_fault"]["503"], 1);
     child.kill().await.expect("stopped");
@@ -252,9 +244,9 @@ fn jcgraph() -> std::path::PathBuf {
     path
 }
 
-#[tokio::test]
-async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0() {
-    let (mut child, base) = start(&["--association-lag-ms", "3000"]).await;
+/// `jcgraph args` against the binary at `base` with Acme's key, as it
+/// reaches a real org: stdout, stderr and the exit code.
+async fn jcgraph_against(base: &str, args: &[&str]) -> (String, String, Option<i32>) {
     let mut command = Command::new(jcgraph());
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
@@ -263,37 +255,109 @@ async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0(
         }
     }
     command
-        .args([
-            "revoke",
-            &id("katherine"),
-            "systems",
-            &id("katherine-surface"),
-        ])
-        .args(["--apply", "--yes"])
+        .args(args)
         .env("JUMPCLOUD_API_KEY", ACME_KEY)
-        .env("JUMPCLOUD_BASE_URL", &base)
-        .env_remove("COLUMNS")
+        .env("JUMPCLOUD_BASE_URL", base)
+        .env("COLUMNS", "200")
         .kill_on_drop(true);
-    // A guard only: jcgraph gives up by itself after --verify-timeout (120 s).
+    // A guard only: every command ends by itself (revoke's --verify-timeout
+    // is 120 s).
     let output = tokio::time::timeout(std::time::Duration::from_secs(300), command.output())
         .await
         .expect("jcgraph ends")
         .expect("jcgraph runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(!stdout.contains("Still granted"), "{stdout}");
-    assert!(stdout.contains("Verified after "), "{stdout}");
-    // One removal, and re-reads of one traversal, not whole access reports.
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+/// The JSON an admin endpoint (`/__sandbox/ROUTE`) of the binary at
+/// `base` answers.
+async fn admin(base: &str, route: &str) -> Value {
     let root = base.trim_end_matches("/api/v2");
-    let requests: Value = http()
-        .get(format!("{root}/__sandbox/requests"))
+    http()
+        .get(format!("{root}/__sandbox/{route}"))
         .send()
         .await
         .expect("admin answers")
         .json()
         .await
-        .expect("JSON");
+        .expect("JSON")
+}
+
+/// The sandbox's request log: each request's path.
+async fn logged_paths(base: &str) -> Vec<String> {
+    admin(base, "requests")
+        .await
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| r["path"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn jcgraph_access_by_email_over_http_shows_names_with_one_lookup_per_kind() {
+    let (mut child, base) = start(&[]).await;
+    let mut seen = 0;
+    for format in ["table", "json"] {
+        let args = [
+            "access",
+            "ada@acme.example",
+            "--kind",
+            "all",
+            "--format",
+            format,
+        ];
+        let (stdout, stderr, code) = jcgraph_against(&base, &args).await;
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        for name in ["web-01", "Engineering", "Ops"] {
+            assert!(stdout.contains(name), "{format}: no {name} in\n{stdout}");
+        }
+        let paths = logged_paths(&base).await;
+        let lookups: Vec<&String> = paths[seen..]
+            .iter()
+            .filter(|path| !path.contains("/api/v2/users/"))
+            .collect();
+        seen = paths.len();
+        let kinds: std::collections::BTreeSet<&String> = lookups.iter().copied().collect();
+        assert_eq!(
+            kinds.len(),
+            lookups.len(),
+            "one request per kind: {lookups:?}"
+        );
+        assert!(
+            kinds.contains(&"/api/search/systemusers".to_owned()),
+            "{lookups:?}"
+        );
+        assert!(
+            kinds.contains(&"/api/v2/usergroups".to_owned()),
+            "{lookups:?}"
+        );
+        assert!(
+            kinds.len() <= 9,
+            "at most one per kind present, and the user: {kinds:?}"
+        );
+    }
+    child.kill().await.expect("stopped");
+}
+
+#[tokio::test]
+async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0() {
+    let (mut child, base) = start(&["--association-lag-ms", "3000"]).await;
+    let (katherine, surface) = (id("katherine"), id("katherine-surface"));
+    let args = [
+        "revoke", &katherine, "systems", &surface, "--apply", "--yes",
+    ];
+    // jcgraph gives up by itself after --verify-timeout (120 s).
+    let (stdout, stderr, code) = jcgraph_against(&base, &args).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("Still granted"), "{stdout}");
+    assert!(stdout.contains("Verified after "), "{stdout}");
+    // One removal, and re-reads of one traversal, not whole access reports.
+    let requests = admin(&base, "requests").await;
     let sent: Vec<(&str, &str)> = requests
         .as_array()
         .expect("a list")
@@ -306,9 +370,11 @@ async fn jcgraph_revoke_under_association_lag_over_http_is_verified_and_exits_0(
             )
         })
         .collect();
+    // (The name lookups before it are POSTs too: the write is the first
+    // POST to `associations`.)
     let after_write = sent
         .iter()
-        .skip_while(|(method, _)| *method != "POST")
+        .skip_while(|request| **request != ("POST", "associations"))
         .collect::<Vec<_>>();
     assert_eq!(after_write[0], &("POST", "associations"), "{sent:?}");
     let rereads = &after_write[1..];

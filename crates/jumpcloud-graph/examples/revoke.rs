@@ -10,16 +10,15 @@
 //! verified by reading web-01 again), and shows what is left to an
 //! administrator.
 
-use std::collections::HashMap;
 use std::process::ExitCode;
 
-use jumpcloud_graph::{Explanation, GraphNode, NodeId, RevokeOutcome, RevokePlan, TraversalKind};
+use jumpcloud_graph::{Explanation, Resolved, RevokeOutcome, RevokePlan, TraversalKind};
 use jumpcloud_graph_sandbox::{Fixture, Sandbox};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Names by node, from the fixture.
-type Names = dyn Fn(&GraphNode) -> Option<String>;
+type Names = Resolved;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,15 +34,8 @@ async fn main() -> ExitCode {
 async fn run() -> Result<()> {
     let sandbox = Sandbox::start(Fixture::demo()).await;
     let acme = &sandbox.fixture()["acme"];
-    // Traversals return ids and types only; the names here come from the
-    // fixture (against JumpCloud: /systemusers/{id}, /systems/{id},
-    // /usergroups/{id}, /systemgroups/{id}).
-    let names: HashMap<NodeId, String> = acme
-        .objects()
-        .map(|o| (NodeId::from_server(o.id()), o.handle().to_string()))
-        .collect();
-    let name = move |node: &GraphNode| names.get(node.id()).cloned();
-    let ada = sandbox.client().user(acme.id_of("ada"))?;
+    let client = sandbox.client();
+    let ada = client.user(acme.id_of("ada"))?;
     let web01 = acme.id_of("web-01");
 
     println!("== Why can Ada log in to web-01, and with what sudo?\n");
@@ -51,6 +43,12 @@ async fn run() -> Result<()> {
         .explain(TraversalKind::System, web01)
         .await?
         .ok_or("web-01 is not bound to Ada")?;
+    // Traversals return ids and types only; the resolver names every node
+    // of the paths in one lookup request per kind.
+    let name = client
+        .names()
+        .resolve(ex.paths().iter().flat_map(|path| path.nodes()))
+        .await;
     show_explanation(&ex, &name);
 
     println!("\n== What would it take to remove web-01 from Ada completely?\n");

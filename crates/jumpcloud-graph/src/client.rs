@@ -51,6 +51,8 @@ pub(crate) struct Shared {
     pub(crate) user_agent: HeaderValue,
     pub(crate) token_host: String,
     pub(crate) token_path: String,
+    /// The name resolver's cache.
+    pub(crate) names: crate::name_cache::NameCache,
 }
 
 impl Client {

@@ -158,6 +158,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     max_response_bytes: usize,
     prefetch: usize,
+    name_cache: (usize, Duration),
 }
 
 impl Default for ClientBuilder {
@@ -180,6 +181,10 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             prefetch: DEFAULT_PREFETCH,
+            name_cache: (
+                crate::name_cache::DEFAULT_CAPACITY,
+                crate::name_cache::DEFAULT_TTL,
+            ),
         }
     }
 }
@@ -471,6 +476,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The name resolver's cache ([`Client::names`](crate::Client::names)):
+    /// at most `capacity` objects (default 10,000; the oldest go first),
+    /// each trusted for `ttl` (default 10 minutes). Shared by the client's
+    /// clones. `capacity` 0 or a zero `ttl` turns caching off.
+    pub fn name_cache(mut self, capacity: usize, ttl: Duration) -> Self {
+        self.name_cache = (capacity, ttl);
+        self
+    }
+
     /// Accepts plain `http://` base and token URLs on non-loopback hosts,
     /// sending the credential unencrypted. Off by default.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -520,6 +534,7 @@ impl ClientBuilder {
                 user_agent,
                 token_host,
                 token_path,
+                names: crate::name_cache::NameCache::new(self.name_cache.0, self.name_cache.1),
             }),
         })
     }

@@ -35,6 +35,9 @@ pub enum ErrorKind {
     /// answering without progress, or, while its own count said more
     /// existed, repeated items or left a page empty with items after it.
     Pagination,
+    /// A lookup by email, username or name matched no object or several
+    /// ([`Error::matches`] lists them): nothing was chosen.
+    NoUniqueMatch,
 }
 
 /// Everything a call can fail with.
@@ -105,6 +108,13 @@ enum Repr {
         /// Where a page came back empty twice while later pages held
         /// items; `None` when pages repeated items instead.
         empty_at: Option<u64>,
+    },
+    NoUniqueMatch {
+        /// What was looked for, e.g. `user with email`.
+        what: &'static str,
+        value: String,
+        /// Each match as `name (id)`; empty when none matched.
+        matches: Vec<String>,
     },
 }
 
@@ -209,6 +219,14 @@ impl Error {
         error
     }
 
+    pub(crate) fn no_unique_match(what: &'static str, value: &str, matches: Vec<String>) -> Self {
+        Self::new(Repr::NoUniqueMatch {
+            what,
+            value: value.to_owned(),
+            matches,
+        })
+    }
+
     pub(crate) fn stalled(path: String, skip: u64, pages: u32) -> Self {
         Self::new(Repr::Stalled { path, skip, pages })
     }
@@ -293,6 +311,7 @@ impl Error {
             Repr::Timeout { .. } => ErrorKind::Timeout,
             Repr::Decode { .. } => ErrorKind::Decode,
             Repr::Stalled { .. } | Repr::Incomplete { .. } => ErrorKind::Pagination,
+            Repr::NoUniqueMatch { .. } => ErrorKind::NoUniqueMatch,
         }
     }
 
@@ -338,7 +357,7 @@ impl Error {
             | Repr::Timeout { request, .. }
             | Repr::Decode { request, .. } => Some(&request.path),
             Repr::Stalled { path, .. } | Repr::Incomplete { path, .. } => Some(path),
-            Repr::InvalidInput { .. } => None,
+            Repr::InvalidInput { .. } | Repr::NoUniqueMatch { .. } => None,
         }
     }
 
@@ -372,9 +391,20 @@ impl Error {
     }
 
     /// 404: the user or object does not exist (or, for a removal, the
-    /// association does not).
+    /// association does not); also a lookup by email, username or name
+    /// that matched nothing ([`ErrorKind::NoUniqueMatch`]).
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        self.status() == Some(404) || self.matches().is_some_and(<[String]>::is_empty)
+    }
+
+    /// For a lookup by email, username or name that matched no object or
+    /// several ([`ErrorKind::NoUniqueMatch`]): each match as `name (id)`,
+    /// empty when none matched.
+    pub fn matches(&self) -> Option<&[String]> {
+        match &self.inner.repr {
+            Repr::NoUniqueMatch { matches, .. } => Some(matches),
+            _ => None,
+        }
     }
 
     /// 409: the association already exists.
@@ -485,6 +515,20 @@ impl fmt::Display for Error {
                     )?,
                 }
             }
+            Repr::NoUniqueMatch {
+                what,
+                value,
+                matches,
+            } => match matches.as_slice() {
+                [] => write!(f, "no {what} {:?}", excerpt(value, 120))?,
+                many => write!(
+                    f,
+                    "{} {what} {:?}: {}",
+                    many.len(),
+                    excerpt(value, 120),
+                    excerpt(&many.join(", "), 400)
+                )?,
+            },
         }
         if self.inner.attempts > 1 {
             write!(
@@ -537,6 +581,16 @@ impl fmt::Debug for Error {
                     .field("expected", expected)
                     .field("yielded", yielded)
                     .field("empty_at", empty_at);
+            }
+            Repr::NoUniqueMatch {
+                what,
+                value,
+                matches,
+            } => {
+                debug
+                    .field("what", what)
+                    .field("value", value)
+                    .field("matches", matches);
             }
         }
         if self.inner.attempts > 1 {

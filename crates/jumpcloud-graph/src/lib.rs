@@ -134,8 +134,15 @@
 //! about devices carry [`AccessWarning::GlobalSudoNotVisible`].
 //!
 //! **Names.** Traversals return ids and types, not names; nodes print as
-//! `type id`. [`GrantPath::display_with`] prints names you looked up
-//! elsewhere (see the README).
+//! `type id`. [`Client::names`] is the name resolver: [`Names::resolve`]
+//! names any set of nodes in at most one lookup request per kind per 100
+//! ids, through the client's request path and a cache shared by clones,
+//! and never fails (a failed lookup leaves ids and a [`NameWarning`]);
+//! [`Client::user_by_email`] and [`Client::user_by_username`] find a user in
+//! one request. [`GrantPath::display_with`] prints names from any
+//! [`NameSource`] (the resolver's [`Resolved`], your own maps), and
+//! [`AccessReport::with_names`] / [`Explanation::with_names`] add `"name"`
+//! to every named node of their JSON (see the README's "Names").
 //!
 //! **JSON** (the `serde` feature). Every result serializes in a documented,
 //! stable shape (snake_case fields, ids as strings, types as JumpCloud's
@@ -159,7 +166,7 @@
 //!
 //! | type | JSON |
 //! |---|---|
-//! | [`GraphNode`] | `{"id": "653…", "type": "system"}` (also deserializes) |
+//! | [`GraphNode`] | `{"id": "653…", "type": "system"}` (also deserializes); inside an [`Explanation`] or [`AccessReport`] that carries names, `{"id", "type", "name"}` for each named node |
 //! | [`Sudo`] | `"disabled"`, `"with-password"`, `"without-password"` (also deserializes) |
 //! | [`TraversalKind`] | its name, e.g. `"systems"` (also deserializes) |
 //! | [`Attributes`] | the wire value, e.g. `{"sudo": {"enabled": true, "withoutPassword": false}}`, `{}` or `null` (also for attributes the server left out, which the types below write as no key) |
@@ -263,6 +270,8 @@ mod ids;
 mod limits;
 mod list;
 mod model;
+mod name_cache;
+mod names;
 mod ops;
 mod options;
 mod pagination;
@@ -292,7 +301,13 @@ pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
 pub use limits::ClientStats;
 pub use list::{AssociationList, MemberOf, Traversal};
-pub use model::{Association, BoundObject, Edge, Grant, GrantPath, GraphNode};
+#[cfg(feature = "serde")]
+pub use model::WithNames;
+pub use model::{
+    Association, BoundObject, Edge, Grant, GrantPath, GraphNode, NameFn, NameSource, NameWarning,
+    Resolved,
+};
+pub use names::Names;
 pub use pagination::{Items, Page, Pages};
 pub use printable::shown_escaped;
 pub use retry::RetryPolicy;

@@ -27,17 +27,26 @@
 //! about 26 times its text (measured for an array of single digits). An
 //! item without unknown keys allocates nothing for them.
 //!
-//! Traversals return ids and types, not names: JumpCloud's v1 and v2
-//! object endpoints (`/systemusers/{id}`, `/systems/{id}`,
-//! `/usergroups/{id}`, `/systemgroups/{id}`, ...) give names; they are
-//! outside this crate's thirteen operations.
+//! Traversals return ids and types, not names: the client's resolver
+//! ([`Client::names`](crate::Client::names)) looks names up, and
+//! `display_with` shows them from any [`NameSource`].
+
+mod name_source;
 
 use std::fmt;
 
 use serde_json::{Map, Value};
 
 use crate::attributes::empty_map;
+use crate::printable::write_printable;
 use crate::{Attributes, GraphType, NodeId, ObjectId, Sudo};
+
+pub(crate) use name_source::NameTable;
+#[cfg(feature = "serde")]
+pub use name_source::WithNames;
+#[cfg(feature = "serde")]
+pub(crate) use name_source::with_names_in_json;
+pub use name_source::{NameFn, NameSource, NameWarning, Resolved};
 
 /// The keys of a wire object this crate does not model, as sent. Empty
 /// (the usual case) it is one null pointer and allocates nothing.
@@ -66,8 +75,11 @@ impl OtherKeys {
 ///
 /// With the `serde` feature it serializes as `{"id": "64b…", "type":
 /// "system"}`, the wire's own shape, and deserializes from it.
+///
+/// Inside a result that carries names (`with_names`), a named node also
+/// has `"name"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct GraphNode {
     id: NodeId,
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
@@ -102,43 +114,50 @@ impl fmt::Display for GraphNode {
 }
 
 impl GraphNode {
-    /// Displays the node as `type name` when `name` knows it (e.g. from your
-    /// own lookup of `/systems/{id}`), otherwise as `type id`.
+    /// Displays the node as `type name` when `names` knows it (the
+    /// resolver's [`Resolved`](crate::Resolved), a map, a [`NameFn`]),
+    /// otherwise as `type id`. Control and invisible characters in a name
+    /// are shown escaped.
     ///
     /// ```
-    /// use jumpcloud_graph::{GraphNode, GraphType, ObjectId};
+    /// use std::collections::HashMap;
+    /// use jumpcloud_graph::{GraphNode, GraphType, NameFn, ObjectId};
     ///
     /// let web = GraphNode::new(ObjectId::parse("653000000000000000000004")?, GraphType::System);
-    /// let named = web.display_with(|_| Some("web-01".to_string())).to_string();
-    /// assert_eq!(named, "system web-01");
-    /// assert_eq!(web.display_with(|_| None).to_string(), web.to_string());
+    /// let names = HashMap::from([(web.clone(), "web-01".to_string())]);
+    /// assert_eq!(web.display_with(&names).to_string(), "system web-01");
+    /// let none = NameFn(|_: &GraphNode| None);
+    /// assert_eq!(web.display_with(&none).to_string(), web.to_string());
     /// # Ok::<(), jumpcloud_graph::Error>(())
     /// ```
-    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    pub fn display_with<'a, N>(&'a self, names: &'a N) -> impl fmt::Display + 'a
     where
-        F: Fn(&GraphNode) -> Option<String>,
+        N: NameSource + ?Sized,
     {
         Named {
-            nodes: std::iter::once(self).collect(),
-            name,
+            nodes: vec![self],
+            names,
         }
     }
 }
 
 /// Nodes joined by ` -> `, each shown with its name when known.
-struct Named<'a, F> {
+struct Named<'a, N: ?Sized> {
     nodes: Vec<&'a GraphNode>,
-    name: F,
+    names: &'a N,
 }
 
-impl<F: Fn(&GraphNode) -> Option<String>> fmt::Display for Named<'_, F> {
+impl<N: NameSource + ?Sized> fmt::Display for Named<'_, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, node) in self.nodes.iter().enumerate() {
             if i > 0 {
                 f.write_str(" -> ")?;
             }
-            match (self.name)(node) {
-                Some(name) => write!(f, "{} {name}", node.kind)?,
+            match self.names.name_of(node) {
+                Some(name) => {
+                    write!(f, "{} ", node.kind)?;
+                    write_printable(f, &name)?;
+                }
                 None => write!(f, "{node}")?,
             }
         }
@@ -221,15 +240,15 @@ impl fmt::Display for Edge {
 }
 
 impl Edge {
-    /// Displays the edge with names where `name` knows them, e.g.
+    /// Displays the edge with names where `names` knows them, e.g.
     /// `user ada -> user_group Ops` (see [`GraphNode::display_with`]).
-    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    pub fn display_with<'a, N>(&'a self, names: &'a N) -> impl fmt::Display + 'a
     where
-        F: Fn(&GraphNode) -> Option<String>,
+        N: NameSource + ?Sized,
     {
         Named {
             nodes: vec![&self.from, &self.to],
-            name,
+            names,
         }
     }
 }
@@ -393,27 +412,32 @@ impl GrantPath {
 }
 
 impl GrantPath {
-    /// Displays the path with names where `name` knows them, e.g.
+    /// Displays the path with names where `names` knows them, e.g.
     /// `user ada -> user_group Ops -> system web-01` (traversals return ids
-    /// only; see [`GraphNode::display_with`]).
+    /// only; [`Client::names`](crate::Client::names) looks names up).
     ///
     /// ```
-    /// # fn show(path: &jumpcloud_graph::GrantPath, names: std::collections::HashMap<jumpcloud_graph::NodeId, String>) {
-    /// println!("{}", path.display_with(|node| names.get(node.id()).cloned()));
+    /// # fn show(path: &jumpcloud_graph::GrantPath, names: std::collections::HashMap<String, String>) {
+    /// println!("{}", path.display_with(&names));
     /// # }
     /// ```
-    pub fn display_with<F>(&self, name: F) -> impl fmt::Display
+    pub fn display_with<'a, N>(&'a self, names: &'a N) -> impl fmt::Display + 'a
     where
-        F: Fn(&GraphNode) -> Option<String>,
+        N: NameSource + ?Sized,
     {
-        let nodes = self
-            .edges
+        Named {
+            nodes: self.nodes().collect(),
+            names,
+        }
+    }
+
+    /// Every node of the path, from the user to the object.
+    pub fn nodes(&self) -> impl Iterator<Item = &GraphNode> {
+        self.edges
             .first()
             .map(|first| &first.from)
             .into_iter()
             .chain(self.edges.iter().map(|edge| &edge.to))
-            .collect();
-        Named { nodes, name }
     }
 }
 

@@ -130,6 +130,11 @@ struct NotYetWired {
 struct OperationMapping {
     entry: Vec<String>,
     params: BTreeMap<String, Vec<String>>,
+    /// Parameters the facade sends fixed or never, each with the reason
+    /// (the name resolver's lookups choose their own projection, sort and
+    /// filters).
+    #[serde(default)]
+    unset: BTreeMap<String, String>,
 }
 
 fn mapping(text: &str) -> Mapping {
@@ -170,6 +175,14 @@ fn problems(surfaces: &[String], public_api: &str, mapping_text: &str) -> Vec<St
             continue;
         };
         for name in params {
+            if let Some(reason) = mapped.unset.get(name) {
+                if reason.trim().is_empty() || mapped.params.contains_key(name) {
+                    problems.push(format!(
+                        "{id}: `{name}` under `unset` needs a reason and no setters"
+                    ));
+                }
+                continue;
+            }
             match mapped.params.get(name) {
                 None => problems.push(format!(
                     "{id}: parameter `{name}` has no facade setter. Facade users cannot send it \
@@ -183,7 +196,8 @@ fn problems(surfaces: &[String], public_api: &str, mapping_text: &str) -> Vec<St
                 Some(_) => {}
             }
         }
-        for name in mapped.params.keys().filter(|name| !params.contains(*name)) {
+        let mapped_names = mapped.params.keys().chain(mapped.unset.keys());
+        for name in mapped_names.filter(|name| !params.contains(*name)) {
             problems.push(format!(
                 "{id}: {MAPPING} maps `{name}`, which the generated operation no longer \
                  takes; remove the entry (and the facade method, if nothing else uses it)"
@@ -267,7 +281,7 @@ fn every_generated_parameter_has_a_facade_setter() {
 }
 
 #[test]
-fn the_directory_lookups_are_generated_and_waiting_for_the_resolver() {
+fn the_directory_lookups_are_wired_to_the_resolver_or_waiting() {
     let inputs = inputs_of(&all_surfaces());
     let mapping = mapping(&read(MAPPING));
     let waiting: BTreeSet<String> = mapping.not_yet_wired.operations.into_iter().collect();
@@ -276,9 +290,16 @@ fn the_directory_lookups_are_generated_and_waiting_for_the_resolver() {
         .flat_map(|path| generated_inputs(&read(path)).into_keys())
         .collect();
     assert_eq!(directory.len(), 14);
+    let wired: BTreeSet<String> = directory
+        .iter()
+        .filter(|id| mapping.operations.contains_key(*id))
+        .cloned()
+        .collect();
+    assert_eq!(wired.len(), 10, "the resolver's ten lookups: {wired:?}");
     assert_eq!(
-        waiting, directory,
-        "every lookup, and only the lookups, wait"
+        waiting,
+        directory.difference(&wired).cloned().collect(),
+        "every other lookup, and only the lookups, wait"
     );
     assert_eq!(
         inputs.len(),
@@ -286,6 +307,22 @@ fn the_directory_lookups_are_generated_and_waiting_for_the_resolver() {
         "operation ids are unique across fragments"
     );
     assert!(inputs["search_systemusers_post"].contains("body.filter"));
+}
+
+#[test]
+fn an_unset_parameter_needs_a_reason_and_no_setters() {
+    let mapping = read(MAPPING).replacen(
+        "      sort: the list is read whole",
+        "      sort: \"\"\n      # the list is read whole",
+        1,
+    );
+    let problems = problems(&all_surfaces(), &read(PUBLIC_API), &mapping);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("directories_list: `sort` under `unset` needs a reason")),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -309,8 +346,8 @@ fn a_waiting_operation_that_is_not_generated_fails() {
 #[test]
 fn an_operation_both_wired_and_waiting_fails() {
     let mapping = read(MAPPING).replacen(
-        "    - groups_user_list\n",
-        "    - graph_userMemberOf\n    - groups_user_list\n",
+        "    - systems_list\n",
+        "    - graph_userMemberOf\n    - systems_list\n",
         1,
     );
     let problems = problems(&all_surfaces(), &read(PUBLIC_API), &mapping);

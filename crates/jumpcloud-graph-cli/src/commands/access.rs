@@ -12,25 +12,30 @@ use crate::render;
 use crate::table::Column;
 
 pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     // Everything: the report reads all nine traversals and the groups,
     // concurrently. One kind: that one traversal, explained.
-    let (report, one_kind) = match args.kind {
+    let (mut report, mut one_kind) = match args.kind {
         KindChoice::All => (Some(user.access_report().await?), Vec::new()),
         KindChoice::One(kind) => (None, user.explain_all(kind).await?),
     };
+    if ctx.names {
+        let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+        match report.take() {
+            Some(found) => {
+                report = Some(crate::api_names::named_report(client, directory, found).await);
+            }
+            None => {
+                one_kind = crate::api_names::named_explanations(client, directory, one_kind).await;
+            }
+        }
+    }
     let entries: Vec<&Explanation> = match &report {
         Some(report) => report.all().collect(),
         None => one_kind.iter().collect(),
     };
     if ctx.csv {
-        let directory = &ctx.backend.directory;
-        let rows = entries
-            .iter()
-            .map(|entry| csv_out::grant_fields(directory, entry));
-        ctx.out
-            .bytes(&csv_out::table(&csv_out::GRANT_COLUMNS, rows))?;
-        return Ok(Exit::Ok);
+        return write_csv(ctx, &entries);
     }
     match (ctx.format, &report) {
         (Format::Json, Some(report)) => ctx.out.json(report)?,
@@ -84,5 +89,16 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
             }
         }
     }
+    Ok(Exit::Ok)
+}
+
+/// `--format csv`: one row per grant.
+fn write_csv(ctx: &mut Ctx, entries: &[&Explanation]) -> Result<Exit, CliError> {
+    let directory = &ctx.backend.directory;
+    let rows = entries
+        .iter()
+        .map(|entry| csv_out::grant_fields(directory, entry));
+    ctx.out
+        .bytes(&csv_out::table(&csv_out::GRANT_COLUMNS, rows))?;
     Ok(Exit::Ok)
 }

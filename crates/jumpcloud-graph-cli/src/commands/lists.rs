@@ -12,12 +12,18 @@ use crate::render;
 use crate::table::Column;
 
 pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     let mut list = user.member_of().filters(args.filter);
     for key in args.sort {
         list = list.sort(key);
     }
     let groups = list.try_collect().await?;
+    let nodes = groups
+        .iter()
+        .flat_map(|g| g.paths())
+        .flat_map(|p| p.nodes());
+    let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+    crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
     if ctx.csv {
         let (directory, node) = (&ctx.backend.directory, user.node());
         let rows = groups
@@ -52,7 +58,7 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
 }
 
 pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     let mut targets: Vec<AssociationTarget> = Vec::new();
     for target in args.target {
         if !targets.contains(&target) {
@@ -61,6 +67,11 @@ pub async fn associations(ctx: &mut Ctx, args: AssociationsArgs) -> Result<Exit,
     }
     let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
     let associations = user.associations(targets).try_collect().await?;
+    let nodes = associations
+        .iter()
+        .flat_map(|a| [a.edge().from(), a.edge().to()]);
+    let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+    crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &associations)?,
         Format::Table => {

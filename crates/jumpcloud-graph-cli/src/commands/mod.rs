@@ -31,6 +31,8 @@ pub struct Ctx {
     pub csv: bool,
     /// Which streams are terminals.
     pub terminal: Terminal,
+    /// Whether results are named (not `--no-names`).
+    pub names: bool,
 }
 
 impl Ctx {
@@ -39,10 +41,10 @@ impl Ctx {
         &self.backend.directory
     }
 
-    /// The user `text` names.
-    pub fn user(&self, text: &str) -> Result<User, CliError> {
-        let id = self.directory().user(text)?;
-        Ok(self.backend.client.user(id)?)
+    /// The user `text` names (an id, a name in the sandbox, an email or a
+    /// username against JumpCloud).
+    pub async fn user(&self, text: &str) -> Result<User, CliError> {
+        crate::api_names::user(&self.backend.client, self.directory(), text).await
     }
 }
 
@@ -76,6 +78,7 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
         format,
         csv,
         terminal,
+        names: !cli.global.no_names,
     };
     let ran = dispatch(&mut ctx, cli.command).await;
     // Whatever the command ended with, what it changed is kept.

@@ -27,12 +27,17 @@ pub async fn run(ctx: &mut Ctx, args: RevokeArgs) -> Result<Exit, CliError> {
                 .into(),
         ));
     }
-    let user = ctx.user(&args.object.user)?;
-    let id = super::why::object(ctx.directory(), kind, &args.object.id)?;
+    let user = ctx.user(&args.object.user).await?;
+    let id = super::why::object(ctx, kind, &args.object.id).await?;
     let plan = user
         .revoke_plan(kind, id)
         .await?
         .with_verify_timeout(args.verify_timeout);
+    let user_node = plan.user().node();
+    let paths = plan.explanation().map(|e| e.paths()).unwrap_or_default();
+    let nodes = std::iter::once(&user_node).chain(paths.iter().flat_map(|p| p.nodes()));
+    let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
+    crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
     match ctx.format {
         Format::Table => plan_text(&mut ctx.out, &ctx.backend.directory, &plan)?,
         Format::Ndjson => ctx.out.ndjson(&plan)?,

@@ -12,9 +12,17 @@ use crate::render;
 use crate::table::{Column, Table};
 
 pub async fn run(ctx: &mut Ctx, args: ObjectArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
-    let id = object(ctx.directory(), args.kind, &args.id)?;
-    let explanation = user.explain(args.kind, id).await?;
+    let user = ctx.user(&args.user).await?;
+    let id = object(ctx, args.kind, &args.id).await?;
+    let mut explanation = user.explain(args.kind, id).await?;
+    if ctx.names
+        && let Some(found) = explanation.take()
+    {
+        let client = &ctx.backend.client;
+        let named =
+            crate::api_names::named_explanations(client, &mut ctx.backend.directory, vec![found]);
+        explanation = named.await.pop();
+    }
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.value(ctx.format, &explanation)?,
         Format::Table => match &explanation {
@@ -41,12 +49,12 @@ pub async fn run(ctx: &mut Ctx, args: ObjectArgs) -> Result<Exit, CliError> {
 }
 
 /// The object named on the command line, among those `kind` lists.
-pub fn object(
-    directory: &Directory,
+pub async fn object(
+    ctx: &Ctx,
     kind: TraversalKind,
     text: &str,
 ) -> Result<jumpcloud_graph::ObjectId, CliError> {
-    directory.object(text, kind.name(), &|t| kind.returns(t))
+    crate::api_names::object(&ctx.backend.client, ctx.directory(), kind, text).await
 }
 
 /// An explanation as text: a header, one row per path, and the notes when

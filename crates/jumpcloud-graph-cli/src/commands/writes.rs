@@ -27,12 +27,13 @@ struct Done {
 }
 
 /// The user, the target and the object of a write.
-fn parts(ctx: &Ctx, write: &WriteTarget) -> Result<(User, ObjectId, GraphNode), CliError> {
-    let user = ctx.user(&write.user)?;
+async fn parts(ctx: &Ctx, write: &WriteTarget) -> Result<(User, ObjectId, GraphNode), CliError> {
+    let user = ctx.user(&write.user).await?;
     let target = &write.target;
-    let id = ctx.directory().object(&write.id, target.as_str(), &|t| {
-        t.as_str() == target.as_str()
-    })?;
+    let accepts = |t: &GraphType| t.as_str() == target.as_str();
+    let (client, directory) = (&ctx.backend.client, ctx.directory());
+    let id = crate::api_names::object_of(client, directory, target.as_str(), &accepts, &write.id)
+        .await?;
     let node = GraphNode::new(id, GraphType::from_wire(target.as_str()));
     Ok((user, id, node))
 }
@@ -42,7 +43,7 @@ fn result_name(ensured: Ensured) -> &'static str {
 }
 
 pub async fn associate(ctx: &mut Ctx, args: AssociateArgs) -> Result<Exit, CliError> {
-    let (user, id, node) = parts(ctx, &args.write)?;
+    let (user, id, node) = parts(ctx, &args.write).await?;
     let target: AssociationTarget = args.write.target.clone();
     let result = if args.ensure {
         let mut write = user.ensure_associated(target, id)?;
@@ -70,7 +71,7 @@ pub async fn associate(ctx: &mut Ctx, args: AssociateArgs) -> Result<Exit, CliEr
 }
 
 pub async fn dissociate(ctx: &mut Ctx, args: DissociateArgs) -> Result<Exit, CliError> {
-    let (user, id, node) = parts(ctx, &args.write)?;
+    let (user, id, node) = parts(ctx, &args.write).await?;
     let target = args.write.target.clone();
     let result = if args.ensure {
         result_name(user.ensure_dissociated(target, id)?.await?)
@@ -90,7 +91,7 @@ pub async fn dissociate(ctx: &mut Ctx, args: DissociateArgs) -> Result<Exit, Cli
 }
 
 pub async fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<Exit, CliError> {
-    let (user, id, node) = parts(ctx, &args.write)?;
+    let (user, id, node) = parts(ctx, &args.write).await?;
     let target = args.write.target.clone();
     user.update_association(target, id)?.sudo(args.sudo).await?;
     let done = Done {
@@ -105,7 +106,7 @@ pub async fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<Exit, CliError> {
 }
 
 pub async fn send_activation(ctx: &mut Ctx, args: UserArgs) -> Result<Exit, CliError> {
-    let user = ctx.user(&args.user)?;
+    let user = ctx.user(&args.user).await?;
     user.send_activation_email().await?;
     let done = Done {
         operation: "send_activation",

@@ -4,9 +4,10 @@ use std::fmt;
 
 use super::precedence::{self, SudoDecision};
 use super::{AccessWarning, assumption};
+use crate::model::NameTable;
 use crate::{
     AssociationTarget, Assumption, Attributes, BoundObject, GrantPath, GraphNode, GraphType,
-    NodeId, Sudo,
+    NodeId, Resolved, Sudo,
 };
 
 /// Why a user is bound to one object: every path that grants it with its
@@ -74,6 +75,8 @@ pub struct Explanation {
     decision: SudoDecision,
     assumptions: Vec<Assumption>,
     warnings: Vec<AccessWarning>,
+    /// Names for the JSON, when [`with_names`](Self::with_names) set them.
+    names: Option<NameTable>,
 }
 
 impl Explanation {
@@ -101,7 +104,39 @@ impl Explanation {
             decision,
             assumptions,
             warnings,
+            names: None,
         }
+    }
+
+    /// The explanation carrying `names`: its JSON then has `"name"` on
+    /// every node the resolver named (the user, the object, each path's
+    /// nodes), and [`name`](Self::name) answers.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph::TraversalKind;
+    ///
+    /// for explanation in user.explain_all(TraversalKind::System).await? {
+    ///     let nodes = explanation.paths().iter().flat_map(|p| p.nodes());
+    ///     let names = user.client().names().resolve(nodes).await;
+    ///     let explanation = explanation.with_names(&names);
+    ///     println!("{}", explanation.name().unwrap_or("(unnamed)"));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_names(mut self, names: &Resolved) -> Self {
+        self.names = Some(names.table().clone());
+        self
+    }
+
+    pub(crate) fn set_names(&mut self, names: &NameTable) {
+        self.names = Some(names.clone());
+    }
+
+    /// The object's name, when [`with_names`](Self::with_names) gave one.
+    pub fn name(&self) -> Option<&str> {
+        self.names.as_ref()?.get(self.node())
     }
 
     /// The user the paths start at.
@@ -229,18 +264,34 @@ impl fmt::Display for Explanation {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Explanation {
+    /// The shape documented on the type; with names (see
+    /// [`with_names`](Self::with_names)), each named node also has `"name"`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::model::with_names_in_json(self.names.as_ref(), || {
+            Unnamed(self).serialize(serializer)
+        })
+    }
+}
+
+/// An explanation's JSON without names.
+#[cfg(feature = "serde")]
+struct Unnamed<'a>(&'a Explanation);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Unnamed<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        let Unnamed(this) = self;
         let mut map = serializer.serialize_map(Some(9))?;
-        map.serialize_entry("user", &self.user)?;
-        map.serialize_entry("object", self.node())?;
-        map.serialize_entry("paths", self.paths())?;
-        map.serialize_entry("effective_sudo", &self.effective_sudo())?;
-        map.serialize_entry("deciding_path", &self.decision.deciding)?;
-        map.serialize_entry("compiled_attributes", self.compiled_attributes())?;
-        map.serialize_entry("compiled_sudo", &self.compiled_sudo())?;
-        map.serialize_entry("agrees_with_server", &self.agrees_with_server())?;
-        map.serialize_entry("warnings", &self.warnings)?;
+        map.serialize_entry("user", &this.user)?;
+        map.serialize_entry("object", this.node())?;
+        map.serialize_entry("paths", this.paths())?;
+        map.serialize_entry("effective_sudo", &this.effective_sudo())?;
+        map.serialize_entry("deciding_path", &this.decision.deciding)?;
+        map.serialize_entry("compiled_attributes", this.compiled_attributes())?;
+        map.serialize_entry("compiled_sudo", &this.compiled_sudo())?;
+        map.serialize_entry("agrees_with_server", &this.agrees_with_server())?;
+        map.serialize_entry("warnings", &this.warnings)?;
         map.end()
     }
 }

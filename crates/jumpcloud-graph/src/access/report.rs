@@ -7,7 +7,8 @@ use futures::future::{try_join, try_join_all};
 
 use super::AccessWarning;
 use super::explain::{Explanation, takes_sudo};
-use crate::{BoundObject, Error, GraphNode, TraversalKind, User};
+use crate::model::NameTable;
+use crate::{BoundObject, Error, GrantPath, GraphNode, Resolved, TraversalKind, User};
 
 /// Everything bound to a user across the nine traversals, and the user's
 /// groups, each with its paths, their classification and the effective
@@ -49,6 +50,8 @@ pub struct AccessReport {
     listed_by: Vec<Vec<TraversalKind>>,
     groups: Vec<Explanation>,
     warnings: Vec<AccessWarning>,
+    /// Names for the JSON, when [`with_names`](Self::with_names) set them.
+    names: Option<NameTable>,
 }
 
 impl AccessReport {
@@ -129,7 +132,47 @@ impl AccessReport {
             listed_by,
             groups,
             warnings,
+            names: None,
         }
+    }
+
+    /// Every node the report mentions (the user, each object and group,
+    /// every node of every path), for [`Names::resolve`](crate::Names::resolve).
+    pub fn nodes(&self) -> impl Iterator<Item = &GraphNode> {
+        std::iter::once(&self.user).chain(self.all().flat_map(|explanation| {
+            std::iter::once(explanation.node())
+                .chain(explanation.paths().iter().flat_map(GrantPath::nodes))
+        }))
+    }
+
+    /// The report carrying `names`: its JSON then has `"name"` on every
+    /// node the resolver named, and each explanation's
+    /// [`name`](Explanation::name) answers.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: jumpcloud_graph::Client) -> Result<(), jumpcloud_graph::Error> {
+    /// let ada = client.user_by_email("ada@acme.example").await?;
+    /// let report = ada.access_report().await?;
+    /// let names = client.names().resolve(report.nodes()).await;
+    /// let report = report.with_names(&names);
+    /// for object in report.all() {
+    ///     println!("{} {}", object.node().kind(), object.name().unwrap_or("(unnamed)"));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_names(mut self, names: &Resolved) -> Self {
+        let table = names.table();
+        for explanation in self.objects.iter_mut().chain(self.groups.iter_mut()) {
+            explanation.set_names(table);
+        }
+        self.names = Some(table.clone());
+        self
+    }
+
+    /// The user's name, when [`with_names`](Self::with_names) gave one.
+    pub fn user_name(&self) -> Option<&str> {
+        self.names.as_ref()?.get(&self.user)
     }
 
     /// The user the report is about.
@@ -221,13 +264,17 @@ impl fmt::Display for AccessReport {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for AccessReport {
+    /// The shape documented on the type; with names (see
+    /// [`with_names`](Self::with_names)), each named node also has `"name"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("user", &self.user)?;
-        map.serialize_entry("objects", &self.objects)?;
-        map.serialize_entry("groups", &self.groups)?;
-        map.serialize_entry("warnings", &self.warnings)?;
-        map.end()
+        crate::model::with_names_in_json(self.names.as_ref(), || {
+            let mut map = serializer.serialize_map(Some(4))?;
+            map.serialize_entry("user", &self.user)?;
+            map.serialize_entry("objects", &self.objects)?;
+            map.serialize_entry("groups", &self.groups)?;
+            map.serialize_entry("warnings", &self.warnings)?;
+            map.end()
+        })
     }
 }

@@ -133,6 +133,68 @@ async fn revoke_outcome_of_a_step_that_failed() {
     insta::assert_json_snapshot!("revoke_outcome_failed_katherine_surface", failed.outcome());
 }
 
+#[tokio::test]
+async fn a_report_with_names_carries_name_on_every_named_node_and_nothing_else_changes() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = sandbox.client();
+    let report = user(&sandbox, "ada").access_report().await.unwrap();
+    let plain = serde_json::to_value(&report).unwrap();
+    let names = client.names().resolve(report.nodes()).await;
+    assert!(names.warnings().is_empty(), "{:?}", names.warnings());
+    let named = report.with_names(&names);
+    let value = serde_json::to_value(&named).unwrap();
+    assert_eq!(value["user"]["name"], "ada");
+    let name_of = |list: &str, id: &str| {
+        value[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["object"]["id"] == id)
+            .map(|e| e["object"]["name"].clone())
+    };
+    assert_eq!(
+        name_of("objects", "653000000000000000000004"),
+        Some(json!("web-01 (nginx)"))
+    );
+    assert_eq!(
+        name_of("groups", "652000000000000000000001"),
+        Some(json!("Engineering"))
+    );
+    assert_eq!(
+        name_of("groups", "652000000000000000000002"),
+        Some(json!("Ops"))
+    );
+    // Path nodes are named too, attributes are left alone.
+    let text = value.to_string();
+    assert!(
+        text.contains(r#""id":"652000000000000000000002","name":"Ops""#),
+        "{text}"
+    );
+    let web = named
+        .all()
+        .find(|e| e.id().to_string() == "653000000000000000000004")
+        .unwrap();
+    assert_eq!(web.name(), Some("web-01 (nginx)"));
+    // Without the names, the JSON is exactly as before.
+    let mut stripped = value.clone();
+    strip_names(&mut stripped);
+    assert_eq!(stripped, plain);
+}
+
+/// Removes every `name` key that sits beside an `id` and a `type`.
+fn strip_names(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_names),
+        serde_json::Value::Object(map) => {
+            if map.contains_key("id") && map.contains_key("type") {
+                map.remove("name");
+            }
+            map.values_mut().for_each(strip_names);
+        }
+        _ => {}
+    }
+}
+
 #[test]
 fn a_bound_object_keeps_every_wire_state_and_unknown_key() {
     // The shapes of `null`, `{}` and absent, and of keys the crate does not
@@ -157,4 +219,26 @@ fn a_bound_object_keeps_every_wire_state_and_unknown_key() {
         jumpcloud_graph::fuzzing::decode_bound_objects(user, body.to_string().as_bytes(), 100)
             .unwrap();
     insta::assert_json_snapshot!("bound_object_every_wire_state", items[0]);
+}
+
+#[tokio::test]
+async fn any_result_serializes_with_names_and_without_them_afterwards() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let ada = user(&sandbox, "ada");
+    let groups = ada.member_of().try_collect().await.unwrap();
+    let plain = serde_json::to_value(&groups).unwrap();
+    let nodes = groups
+        .iter()
+        .flat_map(|g| g.paths())
+        .flat_map(|p| p.nodes());
+    let names = sandbox.client().names().resolve(nodes).await;
+    let named = serde_json::to_value(jumpcloud_graph::WithNames::new(&groups, &names)).unwrap();
+    let edge = &named[1]["paths"][0]["edges"][0];
+    assert_eq!(edge["to"]["name"], "Ops", "{named}");
+    assert_eq!(edge["from"]["name"], "ada", "{named}");
+    let mut stripped = named.clone();
+    strip_names(&mut stripped);
+    assert_eq!(stripped, plain);
+    // The names were in effect only for that value.
+    assert_eq!(serde_json::to_value(&groups).unwrap(), plain);
 }

@@ -344,3 +344,37 @@ async fn server_text_cannot_reorder_or_hide_what_is_printed_around_it() {
         "system\u{202e}"
     );
 }
+
+#[tokio::test]
+async fn lookups_name_only_what_was_asked_cut_long_names_and_display_them_escaped() {
+    let asked = object_id(1);
+    let long = format!("\u{1b}[2J{}", "x".repeat(100_000));
+    let body = json!({"totalCount": 3, "results": [
+        {"_id": asked, "displayName": long},
+        {"_id": object_id(2), "displayName": "not asked for"},
+        {"displayName": "no id"},
+    ]});
+    let server = answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let client = client_for(&server, |b| b);
+    let node = jumpcloud_graph::GraphNode::new(
+        jumpcloud_graph::NodeId::from_server(&asked),
+        jumpcloud_graph::GraphType::System,
+    );
+    let other = jumpcloud_graph::GraphNode::new(
+        jumpcloud_graph::NodeId::from_server(&object_id(2)),
+        jumpcloud_graph::GraphType::System,
+    );
+    let resolved = client.names().resolve([&node]).await;
+    assert_eq!(resolved.len(), 1, "only the asked node");
+    assert!(resolved.get(&other).is_none());
+    assert!(
+        client.names().cached(&other).is_none(),
+        "nothing cached for it"
+    );
+    let name = resolved.get(&node).unwrap();
+    assert_eq!(name.chars().count(), 257, "256 characters and the ellipsis");
+    let shown = node.display_with(&resolved).to_string();
+    assert!(!shown.contains('\u{1b}'), "{shown:.40}");
+    assert!(shown.starts_with("system \\u{1b}[2J"), "{shown:.40}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -466,3 +466,206 @@ async fn under_a_per_key_budget_429s_stay_under_a_tenth_of_the_requests() {
     let bound = Duration::from_secs(60);
     assert!(elapsed <= bound.mul_f64(1.5), "{elapsed:?}");
 }
+
+/// The fan-out user's systems as nodes, each repeated in 30 "paths", plus
+/// the org's user groups: what a report over many paths asks names for.
+async fn bound_nodes(setup: &Setup) -> Vec<jumpcloud_graph::GraphNode> {
+    let user = setup.client.user(setup.user.as_str()).unwrap();
+    let systems = user.systems().try_collect().await.unwrap();
+    let groups = user.member_of().try_collect().await.unwrap();
+    let mut nodes = Vec::new();
+    for _ in 0..30 {
+        nodes.extend(systems.iter().map(|s| s.node().clone()));
+    }
+    nodes.extend(groups.iter().map(|g| g.node().clone()));
+    nodes.push(user.node());
+    nodes
+}
+
+/// Requests the sandbox saw whose path ends with `path`.
+fn lookups(sandbox: &Sandbox, path: &str) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with(path))
+        .count()
+}
+
+#[tokio::test]
+async fn names_cost_one_request_per_kind_per_100_ids_and_none_from_the_cache() {
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    let resolved = names.resolve(&nodes).await;
+    assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+    let systems = nodes.iter().filter(|n| n.kind().to_string() == "system");
+    for system in systems {
+        assert!(resolved.get(system).is_some(), "{system} unnamed");
+    }
+    assert!(resolved.get(nodes.last().unwrap()).is_some(), "the user");
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        3,
+        "250 ids: 3 requests"
+    );
+    assert_eq!(lookups(&setup.sandbox, "/search/systemusers"), 1);
+    assert!(lookups(&setup.sandbox, "/usergroups") <= 1);
+    let before = setup.sandbox.requests().len();
+
+    // A second resolve, from a clone: all from the shared cache.
+    let again = setup.client.clone().names().resolve(&nodes).await;
+    assert_eq!(setup.sandbox.requests().len(), before, "no request");
+    assert_eq!(again.len(), resolved.len());
+    let first = nodes.first().unwrap();
+    assert_eq!(names.cached(first).as_deref(), resolved.get(first));
+}
+
+#[tokio::test]
+async fn a_failed_lookup_leaves_ids_and_a_warning_and_never_an_error() {
+    let plan = FaultPlan::new()
+        .seed(7)
+        .rule(FaultRule::always(Fault::status(502)).path_contains("/search/systems"));
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    setup.sandbox.set_faults(plan);
+    let resolved = setup.client.names().resolve(&nodes).await;
+    let [warning] = resolved.warnings() else {
+        panic!(
+            "one warning per failed operation: {:?}",
+            resolved.warnings()
+        );
+    };
+    assert_eq!(warning.operation(), "search_systems_post");
+    assert_eq!(warning.nodes(), 250, "{warning}");
+    assert!(warning.reason().contains("502"), "{warning}");
+    assert!(
+        nodes
+            .iter()
+            .filter(|n| n.kind().to_string() == "system")
+            .all(|n| resolved.get(n).is_none())
+    );
+    // The other kinds are named; the failed ones are not cached, so they
+    // are asked for again once the server recovers.
+    assert!(resolved.get(nodes.last().unwrap()).is_some(), "the user");
+    setup.sandbox.clear_faults();
+    let retried = setup.client.names().resolve(&nodes).await;
+    assert!(retried.warnings().is_empty());
+    assert!(retried.get(&nodes[0]).is_some());
+}
+
+#[tokio::test]
+async fn users_by_email_or_username_take_one_request_and_name_none_clearly() {
+    let sandbox = Sandbox::start(Fixture::demo()).await;
+    let client = sandbox.client_with(|b| b.retry(fast_retries()));
+    let ada = client.user_by_email("ada@acme.example").await.unwrap();
+    assert_eq!(ada.id().to_string(), "651000000000000000000001");
+    assert_eq!(lookups(&sandbox, "/search/systemusers"), 1);
+    assert_eq!(client.names().cached(&ada.node()).as_deref(), Some("ada"));
+    let grace = client.user_by_username("grace").await.unwrap();
+    assert_eq!(grace.id().to_string(), "651000000000000000000002");
+    let none = client
+        .user_by_email("nobody@acme.example")
+        .await
+        .unwrap_err();
+    assert_eq!(none.kind(), jumpcloud_graph::ErrorKind::NoUniqueMatch);
+    assert!(none.is_not_found(), "{none}");
+    assert_eq!(none.matches(), Some(&[][..]));
+    assert_eq!(lookups(&sandbox, "/search/systemusers"), 3);
+    for bad in ["", "ada", "ada@acme.example\u{1b}[2J"] {
+        let error = client.user_by_email(bad).await.unwrap_err();
+        assert!(error.is_invalid_input(), "{bad:?}: {error}");
+    }
+    // A filter operator in the text is only text: it matches nobody.
+    let sneaky = client
+        .user_by_username("{\"$ne\": \"\"}")
+        .await
+        .unwrap_err();
+    assert!(sneaky.is_not_found(), "{sneaky}");
+    assert_eq!(
+        lookups(&sandbox, "/search/systemusers"),
+        4,
+        "bad input sends nothing"
+    );
+}
+
+#[tokio::test]
+async fn names_expire_after_the_caches_ttl_and_are_looked_up_again() {
+    let ttl = Duration::from_secs(60);
+    let setup = setup(250, FaultPlan::new(), |b| b.name_cache(10_000, ttl)).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    assert_eq!(names.resolve(&nodes).await.warnings().len(), 0);
+    assert_eq!(lookups(&setup.sandbox, "/search/systems"), 3);
+    // The clock moves without waiting: paused, advanced past the TTL, and
+    // resumed before the next requests go out.
+    tokio::time::pause();
+    tokio::time::advance(ttl - Duration::from_secs(1)).await;
+    tokio::time::resume();
+    names.resolve(&nodes).await;
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        3,
+        "still cached"
+    );
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(1)).await;
+    tokio::time::resume();
+    let again = names.resolve(&nodes).await;
+    assert!(again.get(&nodes[0]).is_some());
+    assert_eq!(
+        lookups(&setup.sandbox, "/search/systems"),
+        6,
+        "expired: asked again"
+    );
+}
+
+#[tokio::test]
+async fn a_large_resolve_sends_its_chunks_eight_at_a_time() {
+    let setup = setup(2_500, FaultPlan::new(), |b| b).await;
+    let nodes: Vec<jumpcloud_graph::GraphNode> = setup
+        .expected
+        .iter()
+        .map(|id| {
+            jumpcloud_graph::GraphNode::new(
+                jumpcloud_graph::NodeId::from_server(id),
+                jumpcloud_graph::GraphType::System,
+            )
+        })
+        .collect();
+    setup.sandbox.reset_stats();
+    let hold = setup.sandbox.hold_responses();
+    let names = setup.client.names();
+    let resolving = tokio::spawn(async move { names.resolve(&nodes).await });
+    // Every response is held: the resolve has as many requests out as it
+    // ever will at once.
+    setup.sandbox.wait_for_in_flight(8).await;
+    drop(hold);
+    let resolved = resolving.await.unwrap();
+    assert_eq!(resolved.len(), 2_500);
+    let stats = setup.sandbox.stats();
+    assert_eq!(stats.requests_total, 25, "2,500 ids, 100 a request");
+    assert_eq!(stats.max_in_flight, 8);
+}
+
+#[tokio::test]
+async fn every_user_of_the_org_is_listed_a_page_of_100_at_a_time() {
+    let config = GeneratorConfig {
+        users: 250,
+        ..GeneratorConfig::default()
+    };
+    let sandbox = Sandbox::start(Fixture::generated(config.clone())).await;
+    let client = sandbox.client_with(|b| b.api_key(config.api_key()));
+    let expected: BTreeSet<String> = sandbox
+        .fixture()
+        .first_org()
+        .objects_of(jumpcloud_graph_sandbox::Kind::User)
+        .map(|user| user.id().to_string())
+        .collect();
+    let users = client.names().users().await.unwrap();
+    let listed: BTreeSet<String> = users.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(users.len(), listed.len(), "no user twice");
+    assert_eq!(listed, expected);
+    let pages = expected.len().div_ceil(100);
+    assert_eq!(lookups(&sandbox, "/api/systemusers"), pages);
+    assert!(users.iter().all(|(_, name)| name.is_some()), "usernames");
+}

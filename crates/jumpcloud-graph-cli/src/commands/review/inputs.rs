@@ -19,16 +19,13 @@ pub type Input = (usize, String);
 
 /// The users of `--users` (or the org's, in the sandbox), with their line
 /// numbers; blank lines and `#` comments skipped.
-pub fn listed(ctx: &Ctx, users: Option<&Path>) -> Result<Vec<Input>, CliError> {
+pub async fn listed(ctx: &Ctx, users: Option<&Path>) -> Result<Vec<Input>, CliError> {
     let lines: Vec<String> = match users {
         Some(path) => read_users(path)?.lines().map(str::to_string).collect(),
-        None => ctx.directory().all_users().ok_or_else(|| {
-            CliError::Usage(
-                "review needs --users FILE (user ids, one a line; - reads stdin) against \
-                 JumpCloud: the user graph has no list of users"
-                    .into(),
-            )
-        })?,
+        None => match ctx.directory().all_users() {
+            Some(users) => users,
+            None => crate::api_names::all_users(&ctx.backend.client).await?,
+        },
     };
     Ok(lines
         .into_iter()

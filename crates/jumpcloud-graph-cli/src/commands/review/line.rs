@@ -193,10 +193,33 @@ impl Serialize for Listed<'_> {
         let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("line", &self.line)?;
         map.serialize_entry("input", self.input)?;
-        map.serialize_entry("user", self.report.user())?;
+        let user = NamedUser {
+            node: self.report.user(),
+            name: self.report.user_name(),
+        };
+        map.serialize_entry("user", &user)?;
         map.serialize_entry("objects", &Seq(|| self.objects()))?;
         map.serialize_entry("groups", self.groups())?;
         map.serialize_entry("warnings", self.report.warnings())?;
+        map.end()
+    }
+}
+
+/// The report's user as the client writes a node: `{"id", "type"}`, and
+/// `"name"` when the resolver named it.
+struct NamedUser<'a> {
+    node: &'a jumpcloud_graph::GraphNode,
+    name: Option<&'a str>,
+}
+
+impl Serialize for NamedUser<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.node.id().to_string())?;
+        map.serialize_entry("type", self.node.kind())?;
+        if let Some(name) = self.name {
+            map.serialize_entry("name", name)?;
+        }
         map.end()
     }
 }
@@ -258,6 +281,13 @@ fn csv_rows(directory: &Directory, listed: &Listed<'_>) -> Vec<u8> {
     let mut bytes = Vec::new();
     for entry in listed.objects().chain(listed.groups()) {
         let mut fields = csv_out::grant_fields(directory, entry);
+        // The resolver's name where the directory knows none.
+        if let (Some(empty), Some(name)) = (
+            fields.get_mut(1).filter(|f| f.is_empty()),
+            listed.report.user_name(),
+        ) {
+            *empty = name.to_owned();
+        }
         fields.push(String::new());
         csv_out::record(&mut bytes, &fields);
     }
@@ -269,7 +299,10 @@ fn table_row(directory: &Directory, report: &AccessReport, counts: Counts) -> Ve
     let user = report.user();
     let mut cells = Vec::new();
     if directory.has_names() {
-        cells.push(directory.name(user).unwrap_or_else(|| "?".into()));
+        let name = directory
+            .name(user)
+            .or_else(|| report.user_name().map(str::to_owned));
+        cells.push(name.unwrap_or_else(|| "?".into()));
     }
     cells.push(user.id().to_string());
     cells.push(counts.objects.to_string());

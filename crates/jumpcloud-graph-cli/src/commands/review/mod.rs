@@ -49,7 +49,7 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
                 .into(),
         ));
     }
-    let (inputs, out) = plan(ctx, &args, &scope)?;
+    let (inputs, out) = plan(ctx, &args, &scope).await?;
     let mode = out.as_ref().map(|(_, mode)| *mode);
     let target = match out {
         Some((file, _)) => Target::File(file),
@@ -74,6 +74,7 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         scope: Arc::new(scope),
         skip: Arc::new(skip),
         shape,
+        names: ctx.names,
     });
     let order = match target {
         Target::Stdout(_) => Order::Input,
@@ -120,14 +121,14 @@ type Out = (OutFile, Mode);
 
 /// The users this run reviews, and the `--out` file it writes (opened as
 /// its mode says), checked against the options before any request.
-fn plan(
+async fn plan(
     ctx: &Ctx,
     args: &ReviewArgs,
     scope: &Scope,
 ) -> Result<(Vec<Input>, Option<Out>), CliError> {
     let (inputs, retried_header) = match &args.retry_failed {
         Some(path) => inputs::failed_in(path)?,
-        None => (inputs::listed(ctx, args.users.as_deref())?, None),
+        None => (inputs::listed(ctx, args.users.as_deref()).await?, None),
     };
     let seal = UsersSeal::of(inputs.iter().map(|(line, input)| (*line, input.as_str())));
     let header = scope.header(org_label(ctx), seal);
@@ -181,7 +182,7 @@ fn out_mode(args: &ReviewArgs, out: &Path) -> Mode {
 fn org_label(ctx: &Ctx) -> String {
     match ctx.directory() {
         Directory::Sandbox(org) => format!("sandbox org {}", org.id()),
-        Directory::Api => {
+        Directory::Api(_) => {
             let client = &ctx.backend.client;
             let org = client.org_id().map_or_else(
                 || "the credential's own org".to_string(),

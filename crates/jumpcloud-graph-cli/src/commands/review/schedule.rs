@@ -39,6 +39,9 @@ pub struct Worker {
     pub skip: Arc<BTreeSet<TraversalKind>>,
     /// How each user is written.
     pub shape: Shape,
+    /// Whether reports are named by the client's resolver (not
+    /// `--no-names`).
+    pub names: bool,
 }
 
 /// A user reviewed.
@@ -157,18 +160,7 @@ async fn review_one(
     line: usize,
     input: String,
 ) -> (usize, Done) {
-    let user = worker
-        .directory
-        .user(&input)
-        .and_then(|id| worker.client.user(id).map_err(CliError::from));
-    let result = match user {
-        Ok(user) => worker
-            .scope
-            .fetch(&user, &worker.skip)
-            .await
-            .map_err(CliError::from),
-        Err(error) => Err(error),
-    };
+    let result = fetch(&worker, &input).await;
     let rendered = line::render(
         worker.shape,
         &worker.directory,
@@ -184,6 +176,23 @@ async fn review_one(
             rendered,
         },
     )
+}
+
+/// One user's report: the user as `input` names them (an id, an email or
+/// a username against JumpCloud), the scope's lists, and with names on,
+/// the names of what it reaches (the client's cache keeps what users
+/// share from costing a request twice).
+async fn fetch(worker: &Worker, input: &str) -> Result<jumpcloud_graph::AccessReport, CliError> {
+    let user = crate::api_names::user(&worker.client, &worker.directory, input).await?;
+    let report = worker.scope.fetch(&user, &worker.skip).await?;
+    if !worker.names {
+        return Ok(report);
+    }
+    let resolved = worker.client.names().resolve(report.nodes()).await;
+    for warning in resolved.warnings() {
+        crate::output::note(&format!("jcgraph: note: {warning}"));
+    }
+    Ok(report.with_names(&resolved))
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM; never, when neither can be

@@ -1,0 +1,156 @@
+//! The name resolver's cache: what a lookup answered for each node, kept
+//! for a while and within a size cap, shared by a client's clones.
+//!
+//! A leaf so that `client.rs` can hold it without importing the resolver
+//! (`names/`), which sits above the transport.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::GraphNode;
+
+/// The default number of nodes the cache keeps.
+pub(crate) const DEFAULT_CAPACITY: usize = 10_000;
+
+/// The default time a looked-up name is trusted.
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(600);
+
+/// Names by node, bounded: when full, the oldest entries go first; an entry
+/// older than the TTL is never answered.
+pub(crate) struct NameCache {
+    capacity: usize,
+    ttl: Duration,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<GraphNode, Entry>,
+    /// Insertion order, for eviction; an entry re-inserted later leaves a
+    /// stale stamp here, skipped when it comes up.
+    order: VecDeque<(GraphNode, u64)>,
+    next_stamp: u64,
+}
+
+struct Entry {
+    /// `None`: the lookup answered, and the object was not among its records.
+    name: Option<Arc<str>>,
+    stored: Instant,
+    stamp: u64,
+}
+
+impl NameCache {
+    /// A cache of at most `capacity` nodes (0 keeps nothing), each for `ttl`.
+    pub(crate) fn new(capacity: usize, ttl: Duration) -> Self {
+        Self {
+            capacity,
+            ttl,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// What the cache knows of `node`: `Some(Some(name))`, `Some(None)` for
+    /// an object the lookup did not find, `None` when not cached (or expired).
+    pub(crate) fn get(&self, node: &GraphNode) -> Option<Option<Arc<str>>> {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = inner.entries.get(node)?;
+        if entry.stored.elapsed() >= self.ttl {
+            inner.entries.remove(node);
+            return None;
+        }
+        Some(entry.name.clone())
+    }
+
+    /// Keeps what a lookup answered for `node`.
+    pub(crate) fn insert(&self, node: GraphNode, name: Option<Arc<str>>) {
+        if self.capacity == 0 || self.ttl.is_zero() {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let stamp = inner.next_stamp;
+        inner.next_stamp = stamp.wrapping_add(1);
+        inner.order.push_back((node.clone(), stamp));
+        let stored = Instant::now();
+        inner.entries.insert(
+            node,
+            Entry {
+                name,
+                stored,
+                stamp,
+            },
+        );
+        while inner.entries.len() > self.capacity {
+            let Some((oldest, stamp)) = inner.order.pop_front() else {
+                break;
+            };
+            if inner.entries.get(&oldest).is_some_and(|e| e.stamp == stamp) {
+                inner.entries.remove(&oldest);
+            }
+        }
+        // Re-inserted nodes leave stale stamps; keep the queue within twice
+        // the cap so it cannot grow without bound.
+        if inner.order.len() > self.capacity.saturating_mul(2) {
+            let Inner { entries, order, .. } = &mut *inner;
+            order.retain(|(node, stamp)| entries.get(node).is_some_and(|e| e.stamp == *stamp));
+        }
+    }
+
+    /// How many nodes are cached (expired ones included until read).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .len()
+    }
+}
+
+impl std::fmt::Debug for NameCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NameCache")
+            .field("capacity", &self.capacity)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GraphType;
+
+    fn node(i: u32) -> GraphNode {
+        GraphNode::new(
+            crate::NodeId::from_server(&format!("{i:024x}")),
+            GraphType::System,
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_cache_keeps_at_most_its_capacity_and_forgets_after_the_ttl() {
+        let cache = NameCache::new(3, Duration::from_secs(60));
+        for i in 0..10 {
+            cache.insert(node(i), Some(format!("n{i}").into()));
+            // Re-inserting the same node must not grow the queue forever.
+            cache.insert(node(i), Some(format!("n{i}").into()));
+        }
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(&node(0)).is_none(), "the oldest went first");
+        assert_eq!(cache.get(&node(9)), Some(Some("n9".into())));
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert!(cache.get(&node(9)).is_none(), "expired");
+        let inner = cache.inner.lock().unwrap();
+        assert!(inner.order.len() <= 6, "{}", inner.order.len());
+    }
+
+    #[test]
+    fn a_cache_of_zero_keeps_nothing() {
+        let cache = NameCache::new(0, Duration::from_secs(60));
+        cache.insert(node(1), None);
+        assert!(cache.get(&node(1)).is_none());
+    }
+}
