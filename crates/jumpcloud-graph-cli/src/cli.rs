@@ -8,7 +8,7 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use jumpcloud_graph::{AssociationTarget, Filter, Region, Sort, Sudo, TraversalKind};
 
-use crate::output::Format;
+use crate::output::FormatArg;
 
 const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user graph";
 
@@ -16,9 +16,8 @@ const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user g
 // each command's help and the README.
 const LONG_ABOUT: &str = "\
 Access reviews and complete revokes over JumpCloud's user graph: what a user \
-reaches, how, with what sudo, and how to take it away. Without a credential it \
-uses an embedded demo org (users ada, grace, ken; devices web-01, db-01). Give \
-users by id, email or username, objects by id or name.";
+reaches, how, with what sudo, and how to take it away. No credential set: an \
+embedded demo org (ada, ken, web-01, ...).";
 
 /// The top-level help: the options come as clap lists them in short help,
 /// one line each (see [`options_listing`]), in both `-h` and `--help`.
@@ -38,7 +37,7 @@ Environment: JUMPCLOUD_API_KEY, or a service account's JUMPCLOUD_CLIENT_ID and
   JUMPCLOUD_CLIENT_SECRET (used when both are set; -v says which; never printed);
   JUMPCLOUD_REGION, JUMPCLOUD_ORG_ID, JUMPCLOUD_BASE_URL, JUMPCLOUD_TOKEN_URL.
 Exit codes: 0 done, 1 error, 2 bad input, 3 revoke --apply: access remains, 4 declined,
-  5 why: not reached, 6 revoke --apply: not yet visible. More: jcgraph help <command>, README.";
+  5 why: not reached, 6 revoke --apply: not yet visible, 130 review: interrupted.";
 
 /// Each command's help, after its own options: the global ones are listed
 /// once, in `jcgraph --help`.
@@ -75,7 +74,7 @@ pub struct Cli {
 /// help line fits one line of it).
 #[derive(Debug, Args)]
 pub struct Global {
-    /// table, json or ndjson [default: table; review: ndjson]
+    /// table, json, ndjson or csv [default: table; review: ndjson]
     #[arg(
         long,
         global = true,
@@ -84,7 +83,7 @@ pub struct Global {
         value_name = "FORMAT",
         hide_possible_values = true
     )]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     /// Use the embedded demo org even when a credential is set
     #[arg(long, global = true, hide = true)]
@@ -341,30 +340,13 @@ Examples:
   jcgraph send-activation ken")]
     SendActivation(UserArgs),
 
-    /// Review many users at once: everything each reaches, as one JSON line
-    /// per user
-    #[command(after_help = "\
-Reads users (ids, emails or usernames; in the sandbox, names), one a line, \
-from --users FILE or from stdin with --users -; blank lines and lines \
-starting with # are skipped. Without --users it reviews every user of the \
-org (against JumpCloud, listed 100 a page). Users are \
-fetched concurrently (--concurrency, within --max-in-flight and --rate-limit), \
-and printed in input order.
-
-Output: one access report per line ({\"user\", \"objects\", \"groups\", \
-\"warnings\"}); a user that fails gives {\"line\", \"input\", \"error\"} \
-instead, and the exit code is then 1. --format json prints one array; \
---format table one row per user. A progress line is drawn on stderr when it \
-is a terminal; a summary (users, objects, bindings with sudo, elapsed time) \
-always ends stderr.
-
-Examples:
-  jcgraph review > review.ndjson
-  jcgraph review --users ids.txt --concurrency 16 --rate-limit 20
-  jq -r .id users.json | jcgraph review --users - \\
-      | jq -c '{user: .user.id, sudo: [.objects[]
-               | select(.effective_sudo != \"disabled\") | .object.id]}'")]
+    /// Review many users at once, one JSON line per user; resumable, rate-aware
+    #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
+
+    /// Compare two reviews: access and sudo gained or lost, groups joined or left
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
@@ -534,13 +516,168 @@ pub struct UpdateArgs {
 pub struct ReviewArgs {
     /// A file of user ids, one a line, at most 32 MiB; - reads stdin
     /// [default in the sandbox: every user of the org]
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "retry_failed")]
     pub users: Option<PathBuf>,
 
     /// How many users are fetched at once
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+
+    /// Write the review to FILE (ndjson, one line per user as it completes,
+    /// flushed) instead of stdout; resumable with --resume
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Continue the review in --out FILE where it stopped: users already
+    /// in it are not reviewed again
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+
+    /// Review only the users that failed in FILE (a review's output); with
+    /// --out FILE (the same file), their lines are replaced in place
+    #[arg(long, value_name = "FILE")]
+    pub retry_failed: Option<PathBuf>,
+
+    /// Only these kinds (repeatable): a traversal (systems, system-groups,
+    /// ...) or groups (the user's groups) [default: all nine and groups;
+    /// with --sudo: systems and system-groups]
+    #[arg(long, value_name = "KIND", value_parser = review_kind_parser())]
+    pub kind: Vec<ReviewKind>,
+
+    /// Only devices and device groups where the effective sudo is any
+    /// (with or without password) or without-password
+    #[arg(long, value_name = "SUDO", value_parser = sudo_filter_parser())]
+    pub sudo: Option<SudoFilter>,
 }
+
+/// `review --kind`: a traversal, or the user's groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewKind {
+    /// One of the nine traversals.
+    Traversal(TraversalKind),
+    /// `memberof`: the user's groups.
+    Groups,
+}
+
+/// `review --sudo`: which effective sudo a device must have to be listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SudoFilter {
+    /// Sudo with or without a password.
+    Any,
+    /// Passwordless sudo only.
+    WithoutPassword,
+}
+
+impl SudoFilter {
+    /// The name `--sudo` takes (and the review file's header records).
+    pub fn name(self) -> &'static str {
+        match self {
+            SudoFilter::Any => "any",
+            SudoFilter::WithoutPassword => "without-password",
+        }
+    }
+
+    /// Whether an effective sudo passes.
+    pub fn admits(self, sudo: Sudo) -> bool {
+        match self {
+            SudoFilter::Any => sudo.enabled(),
+            SudoFilter::WithoutPassword => sudo == Sudo::WithoutPassword,
+        }
+    }
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier review's output (ndjson from `review`, or its --out file)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later review's output
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Only these changes (repeatable): sudo (sudo raised or lowered, and
+    /// objects gained or lost with sudo), access (objects gained or lost,
+    /// sudo changes), groups (groups joined or left)
+    #[arg(long, value_name = "WHAT", value_enum)]
+    pub only: Vec<DiffOnly>,
+}
+
+/// `diff --only`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffOnly {
+    /// Sudo raised or lowered, and objects gained or lost with sudo.
+    Sudo,
+    /// Objects gained or lost, and sudo changes.
+    Access,
+    /// Groups joined or left.
+    Groups,
+}
+
+const REVIEW_HELP: &str = "\
+Reads users (ids, emails or usernames; in the sandbox, names), one a line, \
+from --users FILE or from stdin with --users -; blank lines and lines \
+starting with # are skipped. Without --users it reviews every user of the \
+org (against JumpCloud, listed 100 a page). Users are fetched concurrently (--concurrency, within --max-in-flight and --rate-limit); \
+the client slows down on HTTP 429 (and Retry-After) and speeds up again \
+carefully, so no rate limit has to be known.
+
+Output: one line per user, in input order on stdout: the access report \
+({\"line\", \"input\", \"user\", \"objects\", \"groups\", \"warnings\"}; line \
+is the input line), or {\"line\", \"input\", \"error\"} for a user that \
+failed. --format json prints one array, table one row per user, csv one row \
+per user-object grant (columns user_id, user_name, object_type, object_id, \
+object_name, effective_sudo, sudo_granted_by, granted, error; names empty \
+when unknown).
+
+--out FILE writes the lines to FILE as each user completes (after a header \
+line with the review's options; each line carries its input line number), \
+flushed line by line; --out FILE --resume continues after Ctrl-C, a crash \
+or a kill: users already in FILE are skipped, a line cut short by a kill is \
+dropped and that user reviewed again. Ctrl-C stops cleanly, keeps every \
+line written and prints the command that resumes (exit 130). Failed users \
+are listed at the end and kept in the output; exit 1 says some failed, and \
+--retry-failed FILE reviews only those (with --out FILE, in place).
+
+--kind K (repeatable) reviews only those kinds, and --sudo any|without-password \
+lists only devices and device groups with that effective sudo: fewer \
+requests per user. Before the first user, one lookup per optional kind (at \
+most four requests) finds the kinds the org has none of (applications, \
+directories, RADIUS servers); they are not traversed. A progress line (done/total, users and requests a \
+second, 429s, failures, time left) is drawn on stderr when it is a \
+terminal; a summary (users, objects, bindings with sudo, requests, 429s, \
+elapsed time) always ends stderr.
+
+Examples:
+  jcgraph review > review.ndjson
+  jcgraph review --users ids.txt --out review.ndjson      (Ctrl-C, then:)
+  jcgraph review --users ids.txt --out review.ndjson --resume
+  jcgraph review --retry-failed review.ndjson --out review.ndjson
+  jcgraph review --kind systems --sudo without-password --format csv \\
+      > passwordless.csv
+  jq -r .id users.json | jcgraph review --users - \\
+      | jq -c '{user: .user.id, sudo: [.objects[]
+               | select(.effective_sudo != \"disabled\") | .object.id]}'";
+
+const DIFF_HELP: &str = "\
+Matches users by id. A user in only one review is compared with nothing (a \
+new user gains everything); a user that failed in either is not compared \
+(listed on stderr, exit 1). Both reviews must have been made with the same \
+--kind and --sudo (their --out headers say; output without a header counts \
+as a full review).
+
+Output: table by default; JSON {\"user\", \"object\", \"change\", \"before\", \
+\"after\"} per change, where change is gained, lost, sudo_raised, \
+sudo_lowered, joined or left and before/after are the effective sudo on \
+devices and device groups (null where absent or without sudo); --format \
+json prints one array, ndjson one per line, csv the columns user_id, \
+user_name, change, object_type, object_id, object_name, before, after.
+
+Examples:
+  jcgraph diff last-month.ndjson today.ndjson
+  jcgraph diff last-month.ndjson today.ndjson --only sudo   (who gained sudo)
+  jcgraph diff old.ndjson new.ndjson --format csv > changes.csv";
 
 /// `--kind`'s value: one traversal, or all of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -654,6 +791,36 @@ fn target_parser() -> Lenient<AssociationTarget> {
     Lenient {
         names: TARGET_NAMES.to_vec(),
         parse: parse_target,
+    }
+}
+
+/// A traversal kind, or `groups`.
+fn review_kind_parser() -> Lenient<ReviewKind> {
+    Lenient {
+        names: KIND_NAMES.iter().copied().chain(["groups"]).collect(),
+        parse: |text| {
+            if matches!(
+                text.trim().to_ascii_lowercase().as_str(),
+                "groups" | "user-groups" | "memberof"
+            ) {
+                return Ok(ReviewKind::Groups);
+            }
+            device_alias(text)
+                .parse::<TraversalKind>()
+                .map(ReviewKind::Traversal)
+                .map_err(|e| format!("{e}, or groups"))
+        },
+    }
+}
+
+fn sudo_filter_parser() -> Lenient<SudoFilter> {
+    Lenient {
+        names: vec!["any", "without-password"],
+        parse: |text| match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "any" => Ok(SudoFilter::Any),
+            "without-password" | "passwordless" => Ok(SudoFilter::WithoutPassword),
+            _ => Err("expected any or without-password".into()),
+        },
     }
 }
 

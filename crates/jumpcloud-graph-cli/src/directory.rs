@@ -24,6 +24,7 @@ const NAME_FIELDS: &[&str] = &[
 ];
 
 /// Where names come from.
+#[derive(Clone)]
 pub enum Directory {
     /// The sandbox's org, as its fixture describes it.
     Sandbox(Box<Org>),

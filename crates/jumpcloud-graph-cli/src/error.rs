@@ -22,6 +22,9 @@ pub enum Exit {
     /// 6: `revoke --apply`: JumpCloud accepted every removal, but until
     /// `--verify-timeout` the user graph still showed at least one of them.
     NotYetVisible,
+    /// 130: `review` was interrupted (Ctrl-C, SIGTERM), as a shell reports
+    /// a process SIGINT ended; what was written is kept.
+    Interrupted,
 }
 
 impl Exit {
@@ -35,6 +38,7 @@ impl Exit {
             Exit::Declined => 4,
             Exit::NotBound => 5,
             Exit::NotYetVisible => 6,
+            Exit::Interrupted => 130,
         }
     }
 }

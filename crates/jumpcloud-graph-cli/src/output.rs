@@ -15,8 +15,37 @@ use serde::Serialize;
 use crate::table;
 use crate::terminal::{Terminal, stderr_width};
 
-/// How results are printed.
+/// `--format`'s values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Readable tables and text, fitted to the terminal's width.
+    Table,
+    /// One JSON document, pretty-printed: the jumpcloud-graph client's
+    /// serde shapes.
+    Json,
+    /// One compact JSON value per line, for scripts and `jq`.
+    Ndjson,
+    /// RFC 4180 rows under a header row: `access`, `groups`, `review` and
+    /// `diff` (one row per user-object grant or change).
+    Csv,
+}
+
+impl FormatArg {
+    /// The format a command writes with, and whether its rows are CSV
+    /// (commands that print a table print its rows as CSV instead).
+    pub fn split(self) -> (Format, bool) {
+        match self {
+            FormatArg::Table => (Format::Table, false),
+            FormatArg::Json => (Format::Json, false),
+            FormatArg::Ndjson => (Format::Ndjson, false),
+            FormatArg::Csv => (Format::Table, true),
+        }
+    }
+}
+
+/// How results are printed (`--format csv` is a table whose rows are CSV:
+/// [`Ctx::csv`](crate::commands::Ctx::csv)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Readable tables and text, fitted to the terminal's width.
     Table,

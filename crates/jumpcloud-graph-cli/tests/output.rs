@@ -529,3 +529,105 @@ fn the_top_level_short_help() {
     assert!(run.stdout.lines().count() < long, "{}", run.stdout);
     assert_snapshot!(run.stdout);
 }
+
+/// The grant columns every grant CSV starts with, as documented.
+const GRANT_COLUMNS: [&str; 8] = [
+    "user_id",
+    "user_name",
+    "object_type",
+    "object_id",
+    "object_name",
+    "effective_sudo",
+    "sudo_granted_by",
+    "granted",
+];
+
+/// `jcgraph args` that must succeed; its CSV, read back by the `csv`
+/// crate: the header and the records.
+fn csv_of(args: &[&str]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let run = jcgraph(args);
+    assert_eq!(run.code, 0, "{args:?}: {run:#?}");
+    assert!(run.stdout.ends_with("\r\n"), "RFC 4180 line ends");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records = reader.records().map(Result::unwrap).collect();
+    (header, records)
+}
+
+#[test]
+fn review_csv_parses_with_its_documented_header_one_row_per_grant() {
+    let (header, records) = csv_of(&["review", "--format", "csv"]);
+    let mut expected: Vec<&str> = GRANT_COLUMNS.to_vec();
+    expected.push("error");
+    assert_eq!(header, expected);
+    // 37 objects and 9 group memberships.
+    assert_eq!(records.len(), 46);
+    let web_01 = records
+        .iter()
+        .find(|r| &r[1] == "ada" && &r[4] == "web-01")
+        .expect("ada's web-01");
+    assert_eq!(&web_01[2], "system");
+    assert_eq!(&web_01[3], "653000000000000000000004");
+    assert_eq!(&web_01[5], "with-password");
+    assert_eq!(&web_01[6], "direct");
+    assert_eq!(
+        &web_01[7],
+        "direct; via user_group ops; via user_group engineering then system_group \
+         production-servers"
+    );
+    let slack = records
+        .iter()
+        .find(|r| &r[1] == "ada" && &r[4] == "slack")
+        .expect("ada's slack");
+    assert_eq!((&slack[5], &slack[6]), ("", ""), "no sudo on applications");
+    assert!(records.iter().all(|r| r.len() == 9 && r[8].is_empty()));
+}
+
+#[test]
+fn access_and_groups_csv_have_the_grant_columns() {
+    let (header, records) = csv_of(&["access", "ada", "--format", "csv"]);
+    assert_eq!(header, GRANT_COLUMNS);
+    assert_eq!(records.len(), 16, "13 objects and 3 groups");
+    let (header, records) = csv_of(&["groups", "ada", "--format", "csv"]);
+    assert_eq!(header, GRANT_COLUMNS);
+    let groups: Vec<&str> = records.iter().map(|r| &r[4]).collect();
+    assert_eq!(groups, ["engineering", "ops", "everyone"]);
+    assert!(
+        records
+            .iter()
+            .all(|r| &r[2] == "user_group" && &r[7] == "direct")
+    );
+}
+
+#[test]
+fn a_failed_user_is_a_csv_row_with_its_error() {
+    let run = common::run_command(
+        common::command(&["review", "--users", "-", "--format", "csv"]),
+        "ken\nnobody\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1, "ken reaches nothing; nobody failed");
+    assert_eq!(&records[0][0], "nobody");
+    assert!(
+        records[0][8].starts_with("line 2: no user named"),
+        "{:?}",
+        records[0]
+    );
+}
+
+#[test]
+fn csv_is_refused_where_there_are_no_rows() {
+    let run = jcgraph(&["why", "ada", "systems", "web-01", "--format", "csv"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("--format csv is for access, groups, review and diff")
+    );
+}

@@ -45,8 +45,9 @@ impl FakeJumpCloud {
         }
     }
 
-    /// `jcgraph args` against it with its key, not started yet.
-    fn command(&self, args: &[&str]) -> std::process::Command {
+    /// `jcgraph args` against it with its key, not started yet (names
+    /// looked up).
+    fn named_command(&self, args: &[&str]) -> std::process::Command {
         let mut command = command(args);
         command
             .env("JUMPCLOUD_API_KEY", self.sandbox.api_key())
@@ -279,7 +280,7 @@ fn a_bad_region_is_a_usage_error_that_names_the_variable() {
     let api = FakeJumpCloud::start();
     let mut sandboxed = command(&["groups", "ada"]);
     sandboxed.env("JUMPCLOUD_REGION", "mars");
-    let mut against_api = api.command(&["groups", ADA]);
+    let mut against_api = api.named_command(&["groups", ADA]);
     against_api.env("JUMPCLOUD_REGION", "mars");
     for command in [sandboxed, against_api] {
         let run = run_command(command, "");
@@ -780,7 +781,8 @@ fn review_reads_names_and_ids_skips_comments_and_keeps_input_order() {
 
 #[test]
 fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() {
-    let run = jcgraph(&["review"]);
+    // Without names, whose lookups would add to the requests counted.
+    let run = jcgraph(&["--no-names", "review"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.stdout.lines().count(), 5, "every user of the demo org");
     assert!(
@@ -802,9 +804,16 @@ fn review_summary_ends_stderr_and_the_progress_line_is_off_without_a_terminal() 
         "{summary}"
     );
     assert!(
-        summary.ends_with(
-            " s: 37 objects, 9 group memberships, 18 bindings with sudo (12 without password)"
+        summary.contains(
+            " s: 37 objects, 9 group memberships, 18 bindings with sudo (12 without password); \
+             54 requests ("
         ),
+        "{summary}"
+    );
+    // The demo has every kind: four lookups find them all, then ten lists
+    // a user.
+    assert!(
+        summary.ends_with("/s, 10.8 a user), none answered 429"),
         "{summary}"
     );
 }
@@ -881,7 +890,7 @@ fn completions_for_bash_zsh_and_fish() {
 }
 
 /// Every command, as `jcgraph help` names them.
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 12] = [
     "access",
     "why",
     "revoke",
@@ -892,6 +901,7 @@ const COMMANDS: [&str; 11] = [
     "update",
     "send-activation",
     "review",
+    "diff",
     "completions",
 ];
 
@@ -1376,6 +1386,591 @@ fn revoke_apply_that_fails_midway_prints_what_changed_and_exits_1() {
     ] {
         assert!(run.stdout.contains(line), "{line:?} not in\n{}", run.stdout);
     }
+}
+
+// --- The org-wide review at JumpCloud's limits: resumable, rate-aware,
+// --- partial results, filters, diff. Against a sandbox served over HTTP.
+
+/// A generated org of `users` users, each reaching a few dozen objects.
+fn generated(users: usize) -> jumpcloud_graph_sandbox::GeneratorConfig {
+    jumpcloud_graph_sandbox::GeneratorConfig {
+        users,
+        systems: 60,
+        user_groups: 10,
+        system_groups: 4,
+        applications: 5,
+        fan_out_user_systems: 0,
+        direct_binding_every: 5,
+        ..jumpcloud_graph_sandbox::GeneratorConfig::default()
+    }
+}
+
+impl FakeJumpCloud {
+    /// A sandbox serving a generated org, as `configure` sets it up.
+    fn generated(
+        config: &jumpcloud_graph_sandbox::GeneratorConfig,
+        configure: impl FnOnce(
+            jumpcloud_graph_sandbox::SandboxBuilder,
+        ) -> jumpcloud_graph_sandbox::SandboxBuilder,
+    ) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let builder = Sandbox::builder().fixture(Fixture::generated(config.clone()));
+        let sandbox = runtime.block_on(configure(builder).start()).unwrap();
+        Self {
+            sandbox,
+            _runtime: runtime,
+        }
+    }
+
+    /// `jcgraph args` against it, not started yet; with `--no-names`,
+    /// since these tests count requests (names have tests of their own).
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = command(&[&["--no-names"], args].concat());
+        command
+            .env("JUMPCLOUD_API_KEY", self.sandbox.api_key())
+            .env("JUMPCLOUD_BASE_URL", self.sandbox.base_url());
+        command
+    }
+
+    /// A file of the org's user ids, one a line.
+    fn users_file(&self, name: &str) -> (String, Vec<String>) {
+        let org = self.sandbox.fixture().first_org();
+        let ids: Vec<String> = org
+            .objects_of(jumpcloud_graph_sandbox::Kind::User)
+            .map(|user| user.id().to_string())
+            .collect();
+        (fixture_file(name, &(ids.join("\n") + "\n")), ids)
+    }
+}
+
+/// A path for a review file, removed if a run before left it.
+fn review_path(name: &str) -> String {
+    let path = fixture_file(name, "");
+    std::fs::remove_file(&path).unwrap();
+    path
+}
+
+/// A review file's header and user lines, each checked to be JSON.
+fn review_file(path: &str) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.ends_with('\n'), "whole lines only");
+    let mut lines = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
+    let header = lines.next().expect("a header line");
+    assert_eq!(header["jcgraph_review"]["version"], 1, "{header}");
+    (header, lines.collect())
+}
+
+/// Each user's input line number, sorted: every user exactly once when it
+/// is `1..=n`.
+fn line_numbers(lines: &[serde_json::Value]) -> Vec<u64> {
+    let mut numbers: Vec<u64> = lines.iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers
+}
+
+/// Waits (polling the file) until `path` holds at least `n` lines.
+fn wait_for_lines(path: &str, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::fs::read_to_string(path).map_or(0, |t| t.lines().count()) < n {
+        assert!(std::time::Instant::now() < deadline, "{path}: no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_killed_review_resumes_with_every_user_once_for_at_most_a_tenth_more_requests() {
+    let fake = FakeJumpCloud::generated(&generated(300), |b| {
+        b.latency(std::time::Duration::from_millis(10))
+    });
+    let (users, _) = fake.users_file("resume-users.txt");
+    // What one uninterrupted review costs.
+    let whole = review_path("resume-whole.ndjson");
+    let run = run_command(
+        fake.command(&["review", "--users", &users, "--out", &whole]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        line_numbers(&review_file(&whole).1),
+        (1..=300).collect::<Vec<_>>()
+    );
+    let one_review = fake.sandbox.stats().requests_total;
+    fake.sandbox.reset_stats();
+
+    let out = review_path("resume-killed.ndjson");
+    let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+    let mut child = fake.command(&args).stderr(Stdio::null()).spawn().unwrap();
+    wait_for_lines(&out, 100);
+    // Requests in flight stay in flight: the kill lands mid-review.
+    let hold = fake.sandbox.hold_responses();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    drop(hold);
+    let (_, before) = review_file(&out);
+    assert!(before.len() < 300, "the kill came too late");
+
+    let resume = [&args[..], &["--resume"]].concat();
+    let run = run_command(fake.command(&resume), "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    let (_, lines) = review_file(&out);
+    assert_eq!(line_numbers(&lines), (1..=300).collect::<Vec<_>>());
+    let both = fake.sandbox.stats().requests_total;
+    assert!(
+        both * 10 <= one_review * 11,
+        "{both} requests for the killed and resumed review, {one_review} for one review"
+    );
+}
+
+#[test]
+fn a_line_cut_short_is_dropped_and_its_user_reviewed_again() {
+    let fake = FakeJumpCloud::generated(&generated(20), |b| b);
+    let (users, _) = fake.users_file("torn-users.txt");
+    let out = review_path("torn.ndjson");
+    let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+    assert_eq!(run_command(fake.command(&args), "").code, 0);
+    // A kill in the middle of the last write.
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::write(&out, &text[..text.len() - 40]).unwrap();
+    let resume = [&args[..], &["--resume"]].concat();
+    let run = run_command(fake.command(&resume), "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("cut short"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("jcgraph: reviewed 1 user in "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        line_numbers(&review_file(&out).1),
+        (1..=20).collect::<Vec<_>>()
+    );
+    // Nothing left: a resume of a complete review sends nothing.
+    fake.sandbox.reset_stats();
+    assert_eq!(run_command(fake.command(&resume), "").code, 0);
+    assert_eq!(fake.sandbox.stats().requests_total, 0);
+}
+
+#[test]
+fn ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume() {
+    let fake = FakeJumpCloud::generated(&generated(100), |b| {
+        b.latency(std::time::Duration::from_millis(10))
+    });
+    let (users, _) = fake.users_file("interrupt-users.txt");
+    for signal in ["INT", "TERM"] {
+        let out = review_path(&format!("interrupted-{signal}.ndjson"));
+        let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+        let child = fake
+            .command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_lines(&out, 30);
+        let hold = fake.sandbox.hold_responses();
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let output = child.wait_with_output().unwrap();
+        drop(hold);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{signal}: {stderr}");
+        let resume = format!(
+            "continue with: jcgraph --no-names review --users {users} --out {out} --resume"
+        );
+        assert!(stderr.contains(&resume), "{signal}: {stderr}");
+        let (_, before) = review_file(&out);
+        assert!(before.len() < 100, "{signal}: interrupted before the end");
+        let run = run_command(fake.command(&[&args[..], &["--resume"]].concat()), "");
+        assert_eq!(run.code, 0, "{run:#?}");
+        assert_eq!(
+            line_numbers(&review_file(&out).1),
+            (1..=100).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_resume_with_other_options_is_refused_before_any_request() {
+    let fake = FakeJumpCloud::generated(&generated(5), |b| b);
+    let (users, ids) = fake.users_file("options-users.txt");
+    let out = review_path("options.ndjson");
+    let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+    assert_eq!(run_command(fake.command(&args), "").code, 0);
+    let again = run_command(fake.command(&args), "");
+    assert_eq!(
+        again.code, 2,
+        "an existing review is not overwritten: {again:#?}"
+    );
+    fake.sandbox.reset_stats();
+    let other_kind = [&args[..], &["--resume", "--kind", "systems"]].concat();
+    let run = run_command(fake.command(&other_kind), "");
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr.contains("cannot be continued by this run"),
+        "{}",
+        run.stderr
+    );
+    let fewer = fixture_file("options-fewer.txt", &ids[..3].join("\n"));
+    let other_users = ["review", "--users", &fewer, "--out", &out, "--resume"];
+    let run = run_command(fake.command(&other_users), "");
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("another users list"), "{}", run.stderr);
+    assert_eq!(fake.sandbox.stats().requests_total, 0);
+}
+
+#[test]
+fn failed_users_are_listed_kept_and_retried_in_place() {
+    let fake = FakeJumpCloud::generated(&generated(10), |b| b);
+    let (users, ids) = fake.users_file("retry-users.txt");
+    // Every request about two users fails, whatever the retries.
+    fake.sandbox.set_faults(
+        FaultPlan::new()
+            .rule(FaultRule::always(Fault::status(502)).path_contains(&ids[3]))
+            .rule(FaultRule::always(Fault::status(502)).path_contains(&ids[7])),
+    );
+    let out = review_path("retry.ndjson");
+    let args = ["review", "--users", users.as_str(), "--out", out.as_str()];
+    let run = run_command(fake.command(&args), "");
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr.contains("2 users failed: line 4 ("),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("jcgraph review --retry-failed {out} --out {out}")),
+        "{}",
+        run.stderr
+    );
+    let (_, lines) = review_file(&out);
+    let mut failed: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.get("error").is_some())
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(lines.len(), 10);
+    assert_eq!(failed, [4, 8]);
+
+    fake.sandbox.clear_faults();
+    fake.sandbox.reset_stats();
+    let retry = [
+        "review",
+        "--retry-failed",
+        out.as_str(),
+        "--out",
+        out.as_str(),
+    ];
+    let run = run_command(fake.command(&retry), "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr.contains("jcgraph: reviewed 2 users in "),
+        "{}",
+        run.stderr
+    );
+    let (_, lines) = review_file(&out);
+    assert_eq!(line_numbers(&lines), (1..=10).collect::<Vec<_>>());
+    assert!(lines.iter().all(|l| l.get("error").is_none()));
+    // Only the two failed users were reviewed again: the kind lookups,
+    // then four lists each (the org has no directories or RADIUS servers).
+    assert_eq!(fake.sandbox.stats().requests_total, 4 + 2 * 4);
+}
+
+#[test]
+fn under_a_per_key_budget_a_review_keeps_429s_under_a_tenth() {
+    // 3,000 requests a minute; 750 users at four requests each (the org
+    // has no directories or RADIUS servers: six traversals are skipped)
+    // are about 3,000 requests.
+    let fake = FakeJumpCloud::generated(&generated(750), |b| b.rate_limit_per_key(3_000));
+    let (users, _) = fake.users_file("budget-users.txt");
+    let out = review_path("budget.ndjson");
+    let run = run_command(
+        fake.command(&["review", "--users", &users, "--out", &out]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        line_numbers(&review_file(&out).1),
+        (1..=750).collect::<Vec<_>>()
+    );
+    let stats = fake.sandbox.stats();
+    assert!(
+        stats.rate_limited * 10 <= stats.requests_total,
+        "{} of {} requests answered 429",
+        stats.rate_limited,
+        stats.requests_total
+    );
+    // The review says so itself.
+    let summary = run.stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.contains(&format!("{} requests (", stats.requests_total))
+            && summary.contains(&format!("{} answered 429", stats.rate_limited)),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_review_does_not_traverse_the_kinds_the_org_has_none_of() {
+    // Applications, devices, device groups and user groups; no directories
+    // of any kind, no RADIUS servers.
+    let fake = FakeJumpCloud::generated(&generated(20), |b| b);
+    let (users, _) = fake.users_file("kinds-users.txt");
+    let out = review_path("kinds.ndjson");
+    let run = run_command(
+        fake.command(&["review", "--users", &users, "--out", &out]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        line_numbers(&review_file(&out).1),
+        (1..=20).collect::<Vec<_>>()
+    );
+    let requests = fake.sandbox.requests();
+    let traversed: std::collections::BTreeSet<&str> = requests
+        .iter()
+        .filter(|r| r.path.contains("/users/"))
+        .filter_map(|r| r.path.rsplit('/').next())
+        .collect();
+    assert_eq!(
+        traversed,
+        ["applications", "memberof", "systemgroups", "systems"].into(),
+        "{run:#?}"
+    );
+    // Four lookups, then four lists a user (each one page here).
+    assert_eq!(requests.len(), 4 + 20 * 4, "{requests:#?}");
+    assert!(
+        run.stderr.contains(
+            "the org has no directories, gsuites, ldap-servers, office365s, radius-servers, \
+             active-directories: not traversed (6 fewer requests a user)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let summary = run.stderr.lines().last().unwrap_or_default();
+    assert!(summary.contains("84 requests ("), "{summary}");
+    assert!(summary.contains("/s, 4.2 a user)"), "{summary}");
+}
+
+#[test]
+fn kind_and_sudo_filters_fetch_and_list_only_what_they_ask_for() {
+    let fake = FakeJumpCloud::start();
+    let args = [
+        "review",
+        "--users",
+        "-",
+        "--kind",
+        "systems",
+        "--sudo",
+        "without-password",
+    ];
+    let run = run_command(
+        fake.command(&args),
+        &format!("{ADA}\n651000000000000000000003\n651000000000000000000005\n"),
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        fake.sandbox.stats().requests_total,
+        3,
+        "one traversal per user"
+    );
+    let objects: Vec<Vec<String>> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["groups"], serde_json::json!([]));
+            v["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| {
+                    assert_eq!(o["effective_sudo"], "without-password");
+                    o["object"]["id"].as_str().unwrap().to_string()
+                })
+                .collect()
+        })
+        .collect();
+    // Ada and Linus are in Ops, whose own sudo setting (passwordless)
+    // supersedes its bindings' on every device they reach through it;
+    // nothing for Ken, who still has his line.
+    let ids = |suffixes: &[u8]| -> Vec<String> {
+        suffixes
+            .iter()
+            .map(|n| format!("65300000000000000000000{n}"))
+            .collect()
+    };
+    assert_eq!(objects, [ids(&[1, 2, 3, 6]), ids(&[1, 2, 3, 4, 6]), vec![]]);
+}
+
+#[test]
+fn diff_refuses_unlike_reviews_and_leaves_failed_users_out() {
+    let full = review_path("diff-full.ndjson");
+    let systems = review_path("diff-systems.ndjson");
+    assert_eq!(jcgraph(&["review", "--out", &full]).code, 0);
+    assert_eq!(
+        jcgraph(&["review", "--out", &systems, "--kind", "systems"]).code,
+        0
+    );
+    let run = jcgraph(&["diff", &full, &systems]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr.contains("covered different things"),
+        "{}",
+        run.stderr
+    );
+    // Stdout without a header counts as a full review.
+    let piped = fixture_file("diff-piped.ndjson", &jcgraph(&["review"]).stdout);
+    let run = jcgraph(&["diff", &piped, &full]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.starts_with("0 changes for 0 users"),
+        "{}",
+        run.stdout
+    );
+    // Ken failed in the later review: he is not compared, and the exit
+    // code says so.
+    let text = std::fs::read_to_string(&full).unwrap();
+    let failed: String = text
+        .lines()
+        .map(|line| {
+            if line.contains("\"input\":\"651000000000000000000005\"") {
+                r#"{"line":5,"input":"651000000000000000000005","error":"502"}"#.to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let later = fixture_file("diff-failed.ndjson", &(failed + "\n"));
+    let run = jcgraph(&["diff", &full, &later]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("1 user not compared (failed in OLD or NEW): 651000000000000000000005"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.starts_with("0 changes"), "{}", run.stdout);
+}
+
+#[test]
+fn diff_of_two_reviews_around_one_added_sudo_binding_names_exactly_that() {
+    let fake = FakeJumpCloud::start();
+    let before = review_path("diff-before.ndjson");
+    let after = review_path("diff-after.ndjson");
+    let ids = fixture_file(
+        "diff-ids.txt",
+        "651000000000000000000001\n651000000000000000000005\n651000000000000000000002\n",
+    );
+    let review =
+        |out: &str| run_command(fake.command(&["review", "--users", &ids, "--out", out]), "");
+    assert_eq!(review(&before).code, 0);
+    let run = run_command(
+        fake.command(&[
+            "associate",
+            "651000000000000000000005",
+            "system",
+            "653000000000000000000004",
+            "--sudo",
+            "without-password",
+        ]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(review(&after).code, 0);
+    let run = run_command(
+        fake.command(&["diff", &before, &after, "--format", "json"]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    let changes: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        changes,
+        serde_json::json!([{
+            "user": {"id": "651000000000000000000005", "type": "user"},
+            "object": {"id": "653000000000000000000004", "type": "system"},
+            "change": "gained",
+            "before": null,
+            "after": "without-password"
+        }])
+    );
+    let run = run_command(
+        fake.command(&["diff", &before, &after, "--only", "groups"]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.starts_with("0 changes for 0 users"),
+        "{}",
+        run.stdout
+    );
+    let run = run_command(
+        fake.command(&[
+            "diff", &after, &before, "--only", "sudo", "--format", "ndjson",
+        ]),
+        "",
+    );
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("\"change\":\"lost\""), "{}", run.stdout);
+}
+
+#[test]
+fn csv_quotes_hostile_names_and_neutralizes_formulas() {
+    let file = &fixture_file(
+        "hostile-names.yaml",
+        r#"
+orgs:
+  - handle: tiny
+    id: "6500000000000000000000ab"
+    name: Tiny Co
+    users:
+      "@alice": { id: "6510000000000000000000ab", username: alice }
+    systems:
+      "=HYPERLINK(\"http://evil.example\",\"x\")": { id: "6530000000000000000000ab" }
+      "a,\"b\"\nc": { id: "6530000000000000000000ac" }
+    bindings:
+      - from: "@alice"
+        to: "=HYPERLINK(\"http://evil.example\",\"x\")"
+      - from: "@alice"
+        to: "a,\"b\"\nc"
+keys:
+  - key: tiny-admin-key-0123456789
+    name: Tiny admin
+    org: tiny
+"#,
+    );
+    let run = jcgraph(&[
+        "access",
+        "6510000000000000000000ab",
+        "--org",
+        file,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let names: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[4].to_string())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "'@alice".to_string(),
+                "'=HYPERLINK(\"http://evil.example\",\"x\")".to_string()
+            ),
+            ("'@alice".to_string(), "a,\"b\"\nc".to_string()),
+        ]
+    );
 }
 
 const KATHERINE: &str = "651000000000000000000004";

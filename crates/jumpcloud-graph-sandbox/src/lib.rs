@@ -199,6 +199,12 @@
 //! # }
 //! ```
 //!
+//! A per-key rate limit ([`SandboxBuilder::rate_limit_per_key`], the
+//! binary's `--rate-limit-per-key N`) answers 429 with `Retry-After` once a
+//! credential has used its budget of `N` requests a minute (a token bucket
+//! holding a second's worth), so that a client's adaptation to JumpCloud's
+//! unpublished limit can be tested ([`Stats::rate_limited`] counts them).
+//!
 //! [`Sandbox::stats`] counts requests, faults, tokens, connections and the
 //! most requests in flight at once (to test concurrency limits);
 //! [`Sandbox::requests`] logs each request (never its credential);
@@ -228,6 +234,7 @@
 //! accounts and `curl` lines (a script may read the first line, the URL,
 //! and close the pipe: the server carries on); `--org FILE`,
 //! `--generate-users N`, `--latency-ms`, `--association-lag-ms`,
+//! `--rate-limit-per-key`,
 //! `--fault '429,every=3,retry-after=2'`, `--seed`,
 //! `--token-lifetime-secs`, `--max-connections` and
 //! `--header-read-timeout-secs` configure it (see `--help`). A running
@@ -333,6 +340,13 @@
 //!   which reads they affect); lagged writes show in order, never out of
 //!   it.
 //! * A body over 2 MiB is 413 (the limit is the sandbox's).
+//! * The per-key rate limit, when set: JumpCloud publishes no limit, no 429
+//!   body and no rate-limit headers. The sandbox counts per API key or
+//!   service account (a token bucket of a second's worth, refilled at the
+//!   budget's rate), answers `{"error":"Too Many Requests","message":"Too
+//!   Many Requests"}` with `Retry-After` in whole seconds (what a client
+//!   would most like to have; no source shows JumpCloud sending it), and
+//!   does not limit the token route.
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
 //!
 //! Assumed for the directory lookups (the fragments' headers say which forms

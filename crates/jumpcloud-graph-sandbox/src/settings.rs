@@ -3,6 +3,7 @@
 //! association lag) from being accepted anywhere: the builder, the runtime
 //! setters, the admin endpoints and the command line all go through these.
 
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 /// The most latency a request can be given.
@@ -86,6 +87,22 @@ pub(crate) fn check_max_connections(max: usize) -> Result<usize, SettingError> {
     Ok(max)
 }
 
+/// A per-key budget: 1 to [`MAX_PER_MINUTE`](crate::server::MAX_PER_MINUTE)
+/// requests a minute.
+pub(crate) fn check_rate_limit_per_key(per_minute: u32) -> Result<NonZeroU32, SettingError> {
+    NonZeroU32::new(per_minute)
+        .filter(|n| n.get() <= crate::server::MAX_PER_MINUTE)
+        .ok_or_else(|| {
+            SettingError::new(
+                "rate limit per key",
+                format!(
+                    "{per_minute} requests a minute is not between 1 and {}",
+                    crate::server::MAX_PER_MINUTE
+                ),
+            )
+        })
+}
+
 pub(crate) fn check_token_lifetime(lifetime: Duration) -> Result<Duration, SettingError> {
     if lifetime < Duration::from_secs(1) || lifetime > MAX_TOKEN_LIFETIME {
         return Err(SettingError::new(
@@ -128,6 +145,9 @@ mod tests {
         assert!(check_token_lifetime(Duration::ZERO).is_err());
         assert!(check_token_lifetime(DEFAULT_TOKEN_LIFETIME).is_ok());
         assert!(check_token_lifetime(Duration::MAX).is_err());
+        assert!(check_rate_limit_per_key(0).is_err());
+        assert!(check_rate_limit_per_key(200).is_ok());
+        assert!(check_rate_limit_per_key(crate::server::MAX_PER_MINUTE + 1).is_err());
         assert!(check_association_lag(Duration::ZERO).is_ok());
         assert!(check_association_lag(MAX_ASSOCIATION_LAG).is_ok());
         assert!(check_association_lag(MAX_ASSOCIATION_LAG + Duration::from_millis(1)).is_err());

@@ -41,6 +41,10 @@ pub struct Stats {
     pub by_fault: BTreeMap<String, u64>,
     /// Tokens issued at `POST /oauth2/token`.
     pub tokens_issued: u64,
+    /// Requests answered 429 by the per-key rate limit
+    /// ([`SandboxBuilder::rate_limit_per_key`](crate::SandboxBuilder::rate_limit_per_key));
+    /// injected 429s are counted in `by_fault` instead.
+    pub rate_limited: u64,
     /// TCP connections open now.
     pub connections_open: usize,
     /// The most connections that were open at once (never more than
@@ -123,6 +127,7 @@ struct Log {
     faults_injected: u64,
     by_fault: BTreeMap<String, u64>,
     tokens_issued: u64,
+    rate_limited: u64,
     header_read_timeouts: u64,
     connections_evicted: u64,
 }
@@ -285,6 +290,7 @@ impl Shared {
             faults_injected: log.faults_injected,
             by_fault: log.by_fault.clone(),
             tokens_issued: log.tokens_issued,
+            rate_limited: log.rate_limited,
             connections_open: *self.connections.borrow(),
             max_connections_open: self.max_connections.load(Ordering::SeqCst),
             header_read_timeouts: log.header_read_timeouts,
@@ -299,6 +305,7 @@ impl Shared {
         log.by_fault.clear();
         log.requests.clear();
         log.tokens_issued = 0;
+        log.rate_limited = 0;
         log.header_read_timeouts = 0;
         log.connections_evicted = 0;
         log.first_number = log.next_number;
@@ -321,6 +328,11 @@ impl Shared {
     /// Counts a token issued.
     pub(crate) fn token_issued(&self) {
         lock(&self.log).tokens_issued += 1;
+    }
+
+    /// Counts a request refused by the per-key rate limit.
+    pub(crate) fn rate_limited(&self) {
+        lock(&self.log).rate_limited += 1;
     }
 
     /// Counts a connection closed for a slow request head.

@@ -65,6 +65,30 @@ async fn binary_serves_the_demo_org_with_its_faults() {
 }
 
 #[tokio::test]
+async fn binary_limits_requests_per_key() {
+    // One a minute: the second request, however soon, is refused.
+    let (mut child, base) = start(&["--rate-limit-per-key", "1"]).await;
+    let systems = format!("{base}/users/{}/systems", id("ada"));
+    assert_eq!(status(&systems).await, 200);
+    let limited = http()
+        .get(&systems)
+        .header("x-api-key", ACME_KEY)
+        .send()
+        .await
+        .expect("the binary answers");
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .expect("ASCII")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+    child.kill().await.expect("stopped");
+    let stderr = refused(&["--rate-limit-per-key", "0"]).await;
+    assert!(stderr.contains("--rate-limit-per-key"), "{stderr}");
+}
+
+#[tokio::test]
 async fn binary_serves_an_org_from_a_file() {
     let yaml = r#"
 orgs:

@@ -11,7 +11,7 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::credentials::Credentials;
-use crate::limits::Limits;
+use crate::limits::{ClientStats, Limits};
 use crate::{OrgId, RetryPolicy};
 
 /// A JumpCloud v2 user-graph client.
@@ -69,6 +69,22 @@ impl Client {
     /// The retry policy for reads and `ensure_*` writes.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.retry
+    }
+
+    /// What this client and its clones have sent so far (requests, 429s)
+    /// and the pace adaptive rate limiting holds the default organization
+    /// to; see [`ClientStats`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: jumpcloud_graph::Client) -> Result<(), jumpcloud_graph::Error> {
+    /// let user = client.user("5f1b0c2e9c1a4b0012345678")?;
+    /// user.access_report().await?;
+    /// assert!(client.stats().requests >= 10);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stats(&self) -> ClientStats {
+        self.shared.limits.stats(self.shared.org_id.as_ref())
     }
 }
 

@@ -154,6 +154,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: Option<u32>,
     max_in_flight: Option<usize>,
+    adaptive_rate: bool,
     allow_insecure_http: bool,
     max_response_bytes: usize,
     prefetch: usize,
@@ -176,6 +177,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             rate_limit: None,
             max_in_flight: None,
+            adaptive_rate: true,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             prefetch: DEFAULT_PREFETCH,
@@ -190,7 +192,8 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// A builder with the defaults: US region, 30 s timeout per attempt,
     /// 10 s connect timeout, [`RetryPolicy::default`], 4 pages prefetched,
-    /// 16 MiB response cap, no client-side limits, no credential yet.
+    /// 16 MiB response cap, no fixed client-side limits, the
+    /// [adaptive rate](Self::adaptive_rate) on, no credential yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -401,9 +404,51 @@ impl ClientBuilder {
     }
 
     /// At most this many requests start in any one-second window, across
-    /// all clones of the client (no burst beyond it). Off by default.
+    /// all clones of the client (no burst beyond it). Off by default. The
+    /// [adaptive rate](Self::adaptive_rate) stays within it.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// Learns the request rate the server accepts from its 429s (on by
+    /// default; `false` turns it off). JumpCloud publishes no rate limit
+    /// (about 200 requests a minute per key is reported, unverified), so
+    /// none is assumed:
+    ///
+    /// - requests start unthrottled (or at the [`rate_limit`](Self::rate_limit)
+    ///   ceiling, which always applies);
+    /// - a 429 paces the requests of its organization at 0.7 times the rate
+    ///   they were sent at, once per round trip (429s for requests sent
+    ///   before the slowdown do not slow down further), down to one a
+    ///   minute at the slowest; a `Retry-After` also holds every request
+    ///   of that organization back until it has passed (at most a minute);
+    /// - while the pace is what holds requests back, each success raises
+    ///   it by 3% a second of the rate before the slowdown, so it probes
+    ///   the limit again after about ten seconds.
+    ///
+    /// It is shared by every clone of the client, per organization: one
+    /// pace for the credential's own org, and one for each organization a
+    /// multi-tenant credential sends in `x-org-id`. The 429 itself is
+    /// retried as the [`retry`](Self::retry) policy says. Against a
+    /// budget refilled at a steady rate, 429s stay at a few percent of the
+    /// requests and throughput near the budget. [`Client::stats`] tells
+    /// how many requests were sent, how many were answered 429, and the
+    /// current pace.
+    ///
+    /// ```
+    /// use jumpcloud_graph::Client;
+    ///
+    /// // A job that must not wait: fail fast on 429s instead.
+    /// let client = Client::builder()
+    ///     .api_key("my-api-key-from-the-admin-console")
+    ///     .adaptive_rate(false)
+    ///     .build()?;
+    /// assert_eq!(client.stats().adaptive_rate, None);
+    /// # Ok::<(), jumpcloud_graph::Error>(())
+    /// ```
+    pub fn adaptive_rate(mut self, enabled: bool) -> Self {
+        self.adaptive_rate = enabled;
         self
     }
 
@@ -572,7 +617,7 @@ impl ClientBuilder {
                 "at least one request in flight",
             ));
         }
-        Ok(Limits::new(rate, self.max_in_flight))
+        Ok(Limits::new(rate, self.max_in_flight, self.adaptive_rate))
     }
 
     /// `User-Agent`: the caller's product token, then this crate's.

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::credentials::{Authorization, Endpoint};
+use crate::limits::Lane;
 use crate::options::Checked;
 use crate::transport::{Call, Reply};
 use crate::{Client, Error, RetryPolicy};
@@ -53,7 +54,7 @@ impl Client {
                 elapsed_ms = tracing::field::Empty,
             );
             let (outcome, auth) = match self
-                .attempt(call, &request, &policy, timeout, started)
+                .attempt(call, &request, options, &policy, timeout, started)
                 .instrument(span.clone())
                 .await
             {
@@ -93,12 +94,14 @@ impl Client {
     }
 
     /// One attempt: the credential, the limits, the request within the
-    /// timeout, and the span's fields. `Err` when no token could be had:
-    /// the call ends with that error.
+    /// timeout, and the span's fields; the limits learn how it was
+    /// answered (a 429 slows the organization's requests down). `Err` when
+    /// no token could be had: the call ends with that error.
     async fn attempt(
         &self,
         call: &Call,
         request: &reqwest::Request,
+        options: &Checked,
         policy: &RetryPolicy,
         timeout: Duration,
         started: Instant,
@@ -115,7 +118,11 @@ impl Client {
             Err(Wait::Failed(error)) => return Err(error),
             Err(Wait::TimedOut(error)) => return Ok((Err(error), None)),
         };
-        let permit = self.shared.limits.acquire().await;
+        let lane = match call.endpoint {
+            Endpoint::Api => Lane::Api(options.org.as_ref()),
+            Endpoint::Token => Lane::Token,
+        };
+        let permit = self.shared.limits.acquire(lane).await;
         // The wait for a token came out of this attempt's time.
         let limit = attempt_limit(policy, timeout.saturating_sub(waiting.elapsed()), started);
         let attempt_started = Instant::now();
@@ -128,6 +135,11 @@ impl Client {
             Ok(outcome) => outcome,
             Err(_) => Err(Error::timeout(call.request(), limit)),
         };
+        let (status, retry_after) = match &outcome {
+            Ok(reply) => (Some(reply.status), None),
+            Err(error) => (error.status(), error.retry_after()),
+        };
+        self.shared.limits.answered(&permit, status, retry_after);
         drop(permit);
         span.record("elapsed_ms", millis(attempt_started.elapsed()));
         match &outcome {

@@ -267,6 +267,7 @@
 #![warn(unreachable_pub)]
 
 mod access;
+mod adaptive_rate;
 mod api_error;
 mod attributes;
 mod client;
@@ -287,6 +288,7 @@ mod ops;
 mod options;
 mod pagination;
 mod printable;
+mod read;
 mod retry;
 mod secrets;
 mod targets;
@@ -309,6 +311,7 @@ pub use credentials::{ApiKey, ClientSecret};
 pub use error::{Error, ErrorKind};
 pub use filter::{Filter, FilterOp, Sort};
 pub use ids::{NodeId, ObjectId, OrgId};
+pub use limits::ClientStats;
 pub use list::{AssociationList, MemberOf, Traversal};
 #[cfg(feature = "serde")]
 pub use model::WithNames;

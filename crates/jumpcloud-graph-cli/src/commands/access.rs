@@ -5,6 +5,7 @@ use jumpcloud_graph::Explanation;
 
 use super::Ctx;
 use crate::cli::{AccessArgs, KindChoice};
+use crate::csv_out;
 use crate::error::{CliError, Exit};
 use crate::output::Format;
 use crate::render;
@@ -33,6 +34,9 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
         Some(report) => report.all().collect(),
         None => one_kind.iter().collect(),
     };
+    if ctx.csv {
+        return write_csv(ctx, &entries);
+    }
     match (ctx.format, &report) {
         (Format::Json, Some(report)) => ctx.out.json(report)?,
         (Format::Json, None) => ctx.out.json(&entries)?,
@@ -85,5 +89,16 @@ pub async fn run(ctx: &mut Ctx, args: AccessArgs) -> Result<Exit, CliError> {
             }
         }
     }
+    Ok(Exit::Ok)
+}
+
+/// `--format csv`: one row per grant.
+fn write_csv(ctx: &mut Ctx, entries: &[&Explanation]) -> Result<Exit, CliError> {
+    let directory = &ctx.backend.directory;
+    let rows = entries
+        .iter()
+        .map(|entry| csv_out::grant_fields(directory, entry));
+    ctx.out
+        .bytes(&csv_out::table(&csv_out::GRANT_COLUMNS, rows))?;
     Ok(Exit::Ok)
 }

@@ -5,6 +5,7 @@ use jumpcloud_graph::AssociationTarget;
 
 use super::Ctx;
 use crate::cli::{AssociationsArgs, GroupsArgs};
+use crate::csv_out;
 use crate::error::{CliError, Exit};
 use crate::output::Format;
 use crate::render;
@@ -23,6 +24,15 @@ pub async fn groups(ctx: &mut Ctx, args: GroupsArgs) -> Result<Exit, CliError> {
         .flat_map(|p| p.nodes());
     let (client, directory) = (&ctx.backend.client, &mut ctx.backend.directory);
     crate::api_names::learn(client, directory, &mut ctx.out, ctx.names, nodes).await;
+    if ctx.csv {
+        let (directory, node) = (&ctx.backend.directory, user.node());
+        let rows = groups
+            .iter()
+            .map(|group| csv_out::bound_fields(directory, &node, group));
+        ctx.out
+            .bytes(&csv_out::table(&csv_out::GRANT_COLUMNS, rows))?;
+        return Ok(Exit::Ok);
+    }
     match ctx.format {
         Format::Json | Format::Ndjson => ctx.out.items(ctx.format, &groups)?,
         Format::Table => {

@@ -1,6 +1,7 @@
 //! The commands, one module each; [`run`] dispatches.
 
 mod access;
+mod diff;
 mod lists;
 mod review;
 mod revoke;
@@ -24,6 +25,9 @@ pub struct Ctx {
     pub out: Out,
     /// The format asked for, or the command's default.
     pub format: Format,
+    /// `--format csv`: the table's rows as CSV (`format` is then
+    /// [`Format::Table`]); only the commands [`takes_csv`] lists see it.
+    pub csv: bool,
     /// Which streams are terminals.
     pub terminal: Terminal,
     /// Whether results are named (not `--no-names`).
@@ -61,15 +65,22 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
         out.flush()?;
         return Ok(Exit::Ok);
     }
-    let default_format = match cli.command {
-        Command::Review(_) => Format::Ndjson,
-        _ => Format::Table,
+    let (format, csv) = match (cli.global.format, &cli.command) {
+        (Some(chosen), _) => chosen.split(),
+        (None, Command::Review(_)) => (Format::Ndjson, false),
+        (None, _) => (Format::Table, false),
     };
+    if csv && !takes_csv(&cli.command) {
+        return Err(CliError::Usage(
+            "--format csv is for access, groups, review and diff".into(),
+        ));
+    }
     let backend = Backend::connect(&cli.global).await?;
     let mut ctx = Ctx {
         backend,
         out,
-        format: cli.global.format.unwrap_or(default_format),
+        format,
+        csv,
         terminal,
         names: !cli.global.no_names,
     };
@@ -89,6 +100,14 @@ pub async fn run(cli: Cli) -> Result<Exit, CliError> {
     Ok(exit)
 }
 
+/// The commands whose output has rows to write as CSV.
+fn takes_csv(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Access(_) | Command::Groups(_) | Command::Review(_) | Command::Diff(_)
+    )
+}
+
 /// Runs one command.
 async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<Exit, CliError> {
     Ok(match command {
@@ -102,6 +121,8 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<Exit, CliError> {
         Command::Update(args) => writes::update(ctx, args).await?,
         Command::SendActivation(args) => writes::send_activation(ctx, args).await?,
         Command::Review(args) => review::run(ctx, args).await?,
+        // Two files; the org is only asked for names (the sandbox's).
+        Command::Diff(args) => diff::run(ctx, args)?,
         Command::Completions { .. } => Exit::Ok,
     })
 }

@@ -128,6 +128,12 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = SandboxBuilder::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
     header_read_timeout_secs: u64,
 
+    /// At most N API requests a minute per key (or service account);
+    /// more are answered 429 with Retry-After in seconds. A token bucket:
+    /// N/60 tokens a second, at most a second's worth held. Default: no limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    rate_limit_per_key: Option<u32>,
+
     /// A fault rule (repeatable), e.g. '429,every=3,retry-after=2'; see below.
     #[arg(long = "fault", value_name = "SPEC")]
     faults: Vec<FaultRule>,
@@ -175,7 +181,11 @@ async fn main() -> ExitCode {
         .iter()
         .cloned()
         .fold(FaultPlan::new().seed(args.seed), FaultPlan::rule);
-    let started = Sandbox::builder()
+    let mut builder = Sandbox::builder();
+    if let Some(per_minute) = args.rate_limit_per_key {
+        builder = builder.rate_limit_per_key(per_minute);
+    }
+    let started = builder
         .fixture(fixture)
         .ip(args.host)
         .port(args.port)
@@ -343,7 +353,7 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
         );
     }
     let (latency_ms, lag_ms) = (args.latency_ms, args.association_lag_ms);
-    if latency_ms > 0 || lag_ms > 0 || !plan.is_empty() {
+    if latency_ms > 0 || lag_ms > 0 || !plan.is_empty() || args.rate_limit_per_key.is_some() {
         say!();
     }
     if latency_ms > 0 {
@@ -351,6 +361,9 @@ fn print_banner(sandbox: &Sandbox, plan: &FaultPlan, args: &Args) {
     }
     if lag_ms > 0 {
         say!("  association lag: traversals show a write {lag_ms} ms after it");
+    }
+    if let Some(per_minute) = args.rate_limit_per_key {
+        say!("  rate limit: {per_minute} requests a minute per key");
     }
     for rule in plan.rules() {
         say!("  fault: {rule}");

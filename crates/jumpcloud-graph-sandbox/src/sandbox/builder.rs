@@ -35,6 +35,7 @@ pub struct SandboxBuilder {
     token_lifetime: Duration,
     association_lag: Duration,
     traversal_cache: bool,
+    rate_limit_per_key: Option<u32>,
 }
 
 impl Default for SandboxBuilder {
@@ -50,6 +51,7 @@ impl Default for SandboxBuilder {
             token_lifetime: settings::DEFAULT_TOKEN_LIFETIME,
             association_lag: Duration::ZERO,
             traversal_cache: true,
+            rate_limit_per_key: None,
         }
     }
 }
@@ -183,6 +185,53 @@ impl SandboxBuilder {
         self
     }
 
+    /// At most `per_minute` API requests a minute per credential (an admin's
+    /// API key, or the service account a bearer token belongs to); more are
+    /// answered 429 `{"error":"Too Many Requests","message":"Too Many
+    /// Requests"}` with `Retry-After` in whole seconds, until the budget
+    /// refills. Default: no limit; from 1 to 1,000,000.
+    ///
+    /// It is a token bucket per credential: tokens added continuously at
+    /// `per_minute / 60` a second, at most one second's worth (and at least
+    /// one) held, so a burst is a second's budget and the sustained rate is
+    /// exactly `per_minute`. Only credentials the fixture knows are counted
+    /// (others are refused with 401 anyway); the token route is not limited.
+    /// Requests over the limit are counted in
+    /// [`Stats::rate_limited`](crate::Stats::rate_limited) and logged with
+    /// status 429; they get no injected fault. Time is tokio's, so a test
+    /// on a paused clock refills the budget by advancing it.
+    ///
+    /// JumpCloud reportedly allows about 200 requests a minute per key
+    /// (unverified): this lets a client's handling of such a limit be
+    /// tested without assuming the number.
+    ///
+    /// ```
+    /// use jumpcloud_graph_sandbox::Sandbox;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = Sandbox::builder().rate_limit_per_key(120).start().await?;
+    /// let ada = sandbox.fixture()["acme"].id_of("ada");
+    /// let http = reqwest::Client::new();
+    /// let get = || {
+    ///     http.get(format!("{}/users/{ada}/systems", sandbox.base_url()))
+    ///         .header("x-api-key", sandbox.api_key())
+    ///         .send()
+    /// };
+    /// assert_eq!(get().await?.status(), 200);
+    /// assert_eq!(get().await?.status(), 200); // two a second
+    /// let refused = get().await?;
+    /// assert_eq!(refused.status(), 429);
+    /// assert_eq!(refused.headers()["retry-after"], "1");
+    /// assert_eq!(sandbox.stats().rate_limited, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rate_limit_per_key(mut self, per_minute: u32) -> Self {
+        self.rate_limit_per_key = Some(per_minute);
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -199,6 +248,10 @@ impl SandboxBuilder {
         let limits = ConnectionLimits {
             header_read_timeout: settings::check_header_read_timeout(self.header_read_timeout)?,
             max_connections: settings::check_max_connections(self.max_connections)?,
+            rate_limit_per_key: self
+                .rate_limit_per_key
+                .map(settings::check_rate_limit_per_key)
+                .transpose()?,
         };
         let token_lifetime = settings::check_token_lifetime(self.token_lifetime)?;
         let association_lag = settings::check_association_lag(self.association_lag)?;

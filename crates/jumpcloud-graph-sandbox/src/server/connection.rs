@@ -14,6 +14,7 @@
 //! do new ones wait, in the kernel's backlog.
 
 use std::io;
+use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +30,7 @@ use tokio::task::JoinSet;
 
 use super::answering;
 use super::dispatch::{self, Routers};
+use super::rate_limit::KeyRateLimit;
 use super::slots::{Slot, Slots};
 use super::{admin, routes};
 use crate::state::{OpenConnection, Shared};
@@ -41,6 +43,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 pub(crate) struct ConnectionLimits {
     pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) max_connections: usize,
+    /// Requests a minute per credential (`rate_limit.rs`), if limited.
+    pub(crate) rate_limit_per_key: Option<NonZeroU32>,
 }
 
 /// Accepts connections until the sandbox shuts down, then gives open
@@ -49,6 +53,9 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Co
     let routers = Routers {
         api: routes::api_router(Arc::clone(&shared)),
         admin: admin::router(Arc::clone(&shared)),
+        rate_limit: limits
+            .rate_limit_per_key
+            .map(|per_minute| Arc::new(KeyRateLimit::new(per_minute))),
     };
     let slots = Slots::new(limits.max_connections);
     let mut connections = JoinSet::new();

@@ -13,9 +13,10 @@ use axum::http::{HeaderValue, Request, Response, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use super::ADMIN_PREFIX;
 use super::auth::credential_kind;
 use super::inject::{self, Outcome};
+use super::rate_limit::{Admission, KeyRateLimit};
+use super::{ADMIN_PREFIX, API_PREFIX};
 use crate::faults::Fault;
 use crate::state::{InFlight, RequestLine, Shared};
 
@@ -32,6 +33,8 @@ pub(crate) struct Routers {
     pub(crate) api: Router,
     /// The admin endpoints: none of that.
     pub(crate) admin: Router,
+    /// The per-key rate limit on API requests, if any.
+    pub(crate) rate_limit: Option<Arc<KeyRateLimit>>,
 }
 
 /// Answers one request: admin requests directly; API and token requests
@@ -42,7 +45,11 @@ pub(crate) async fn handle(
     reset: Arc<AtomicBool>,
     request: Request<Body>,
 ) -> Result<Response<Body>, DropConnection> {
-    let Routers { api, admin } = routers;
+    let Routers {
+        api,
+        admin,
+        rate_limit,
+    } = routers;
     if request.uri().path().starts_with(ADMIN_PREFIX) {
         return Ok(call(admin, request).await);
     }
@@ -57,15 +64,26 @@ pub(crate) async fn handle(
         x_org_id: x_org_id.as_deref(),
         credential: credential_kind(request.headers()),
     });
+    // Counted when it arrives, as a gateway in front of the API would.
+    let admission = match &rate_limit {
+        Some(limit) if request.uri().path().starts_with(API_PREFIX) => {
+            limit.admit(&shared, request.headers(), tokio::time::Instant::now())
+        }
+        _ => Admission::Admit,
+    };
     shared.wait_while_held().await;
     if !arrival.latency.is_zero() {
         tokio::time::sleep(arrival.latency).await;
     }
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let outcome = match &arrival.fault {
-        None => Outcome::Respond(call(api, request).await),
-        Some(fault) => inject::answer(fault, &shared, call(api, request)).await,
+    let outcome = match (admission, &arrival.fault) {
+        (Admission::Refuse { retry_after_secs }, _) => {
+            shared.rate_limited();
+            Outcome::Respond(inject::rate_limited(retry_after_secs))
+        }
+        (Admission::Admit, None) => Outcome::Respond(call(api, request).await),
+        (Admission::Admit, Some(fault)) => inject::answer(fault, &shared, call(api, request)).await,
     };
     let fault = arrival.fault.as_ref().map(Fault::to_string);
     match outcome {

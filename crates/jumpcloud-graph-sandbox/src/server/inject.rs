@@ -89,6 +89,18 @@ fn status_answer(status: u16, retry_after: Option<RetryAfter>) -> Response<Body>
     response
 }
 
+/// The answer to a request over the per-key rate limit: JumpCloud's error
+/// style with its reason (`{"error": "Too Many Requests", "message": "Too
+/// Many Requests"}`, the sandbox's choice: no 429 body from JumpCloud is on
+/// record) and `Retry-After` in seconds.
+pub(super) fn rate_limited(retry_after_secs: u64) -> Response<Body> {
+    let mut response = ApiError::status(StatusCode::TOO_MANY_REQUESTS).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
+}
+
 /// The `text/html` page a gateway in front of the API sends.
 fn html_error_page(status: u16) -> Response<Body> {
     let status = status_or_500(status);

@@ -3,7 +3,8 @@
 //! operations (`api.rs`) and of the directory lookups (`lookups.rs`), authentication (`auth.rs`), the token route
 //! (`oauth.rs`), request bodies (`body.rs`), the admin endpoints
 //! (`admin.rs`), what happens to each request (`dispatch.rs`) and how an
-//! injected fault answers it (`inject.rs`), the connection loop with its
+//! injected fault answers it (`inject.rs`), the per-key rate limit
+//! (`rate_limit.rs`), the connection loop with its
 //! limits (`connection.rs`), its slots and which connection gives one up
 //! when they run out (`slots.rs`), and when a connection counts as
 //! answering a request (`answering.rs`).
@@ -18,10 +19,12 @@ mod dispatch;
 mod inject;
 mod lookups;
 mod oauth;
+mod rate_limit;
 mod routes;
 mod slots;
 
 pub(crate) use connection::{ConnectionLimits, serve};
+pub(crate) use rate_limit::MAX_PER_MINUTE;
 pub use routes::ServedOperation;
 pub(crate) use routes::served_operations;
 

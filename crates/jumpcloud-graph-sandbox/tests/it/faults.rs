@@ -523,3 +523,103 @@ async fn admin_endpoint_changes_faults_on_a_running_sandbox() {
         .expect("answer");
     assert_eq!(cleared.status(), 204);
 }
+
+/// Sends `n` GETs of `path` with the key `key` at once, on a paused clock;
+/// their statuses and `Retry-After`s, in order.
+async fn burst(sandbox: &Sandbox, key: &str, n: usize) -> Vec<(u16, Option<String>)> {
+    let mut answers = Vec::new();
+    for _ in 0..n {
+        let response = common::get_with(sandbox, &systems_path(), Some(key), None).await;
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        answers.push((response.status().as_u16(), retry_after));
+    }
+    answers
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_per_key_rate_limit_refuses_past_the_budget_and_refills_with_the_clock() {
+    // 120 a minute: two a second, at most two at once.
+    let sandbox = Sandbox::builder()
+        .rate_limit_per_key(120)
+        .start()
+        .await
+        .expect("started");
+    let first = burst(&sandbox, ACME_KEY, 4).await;
+    assert_eq!(
+        first,
+        [
+            (200, None),
+            (200, None),
+            (429, Some("1".into())),
+            (429, Some("1".into()))
+        ]
+    );
+    let refused = get(&sandbox, &systems_path()).await;
+    assert_eq!(refused.status(), 429);
+    let body: Value = refused.json().await.expect("JSON");
+    assert_eq!(
+        body,
+        json!({"error": "Too Many Requests", "message": "Too Many Requests"})
+    );
+    // Another key has a budget of its own; an unknown key is not counted.
+    let hank = format!("/users/{}/systems", id("hank"));
+    for _ in 0..2 {
+        let response = common::get_with(&sandbox, &hank, Some(common::GLOBEX_KEY), None).await;
+        assert_eq!(response.status(), 200);
+    }
+    for _ in 0..3 {
+        let response = common::get_with(&sandbox, &hank, Some("jc-no-such-key-000"), None).await;
+        assert_eq!(response.status(), 401);
+    }
+    tokio::time::advance(Duration::from_millis(500)).await;
+    assert_eq!(
+        burst(&sandbox, ACME_KEY, 2).await,
+        [(200, None), (429, Some("1".into()))]
+    );
+    let stats = sandbox.stats();
+    assert_eq!(stats.rate_limited, 4);
+    assert_eq!(stats.faults_injected, 0);
+    let logged: Vec<Option<u16>> = sandbox.requests().iter().map(|r| r.status).collect();
+    assert_eq!(logged.iter().filter(|s| **s == Some(429)).count(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_service_accounts_tokens_share_one_budget() {
+    let sandbox = Sandbox::builder()
+        .rate_limit_per_key(60) // one a second
+        .start()
+        .await
+        .expect("started");
+    let ada = id("ada");
+    let no_retries = |b: jumpcloud_graph::ClientBuilder| {
+        b.retry(jumpcloud_graph::RetryPolicy::none())
+            .adaptive_rate(false)
+    };
+    // Two clients, two tokens, one service account.
+    let first = sandbox.service_account_client(no_retries).expect("one");
+    let second = sandbox.service_account_client(no_retries).expect("one");
+    let ok = first
+        .user(ada.as_str())
+        .expect("id")
+        .systems()
+        .try_collect()
+        .await;
+    assert!(ok.is_ok(), "{ok:?}");
+    let refused = second
+        .user(ada.as_str())
+        .expect("id")
+        .systems()
+        .try_collect()
+        .await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(jumpcloud_graph::Error::is_rate_limited),
+        "{refused:?}"
+    );
+    assert_eq!(sandbox.stats().tokens_issued, 2);
+    assert_eq!(sandbox.stats().rate_limited, 1);
+}

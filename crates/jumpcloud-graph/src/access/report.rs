@@ -63,20 +63,45 @@ impl AccessReport {
                 .map(|kind| user.traverse(kind).try_collect()),
         );
         let (traversals, groups) = try_join(traversals, user.member_of().try_collect()).await?;
-        Ok(Self::from_lists(user.node(), traversals, groups))
+        Ok(Self::from_lists(
+            user.node(),
+            TraversalKind::ALL.into_iter().zip(traversals),
+            groups,
+        ))
     }
 
-    /// The report over lists already fetched: `traversals` in
-    /// [`TraversalKind::ALL`] order.
-    pub(crate) fn from_lists(
+    /// The report over lists fetched elsewhere: each traversal's objects
+    /// with the kind that listed them, and the user's groups (`memberof`).
+    /// [`User::access_report`](crate::User::access_report) fetches all ten
+    /// lists and builds its report so; a caller that fetches only some
+    /// kinds (a review of devices only, or of an org known to have no
+    /// RADIUS servers) builds the same report from what it has. A kind not
+    /// given lists nothing.
+    ///
+    /// ```no_run
+    /// # async fn demo(user: jumpcloud_graph::User) -> Result<(), jumpcloud_graph::Error> {
+    /// use jumpcloud_graph::{AccessReport, TraversalKind};
+    ///
+    /// let systems = user.traverse(TraversalKind::System).try_collect().await?;
+    /// let groups = user.member_of().try_collect().await?;
+    /// let report = AccessReport::from_lists(user.node(), [(TraversalKind::System, systems)], groups);
+    /// println!("{report}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_lists(
         user: GraphNode,
-        traversals: Vec<Vec<BoundObject>>,
+        traversals: impl IntoIterator<Item = (TraversalKind, Vec<BoundObject>)>,
         groups: Vec<BoundObject>,
     ) -> Self {
+        let mut traversals: Vec<(TraversalKind, Vec<BoundObject>)> =
+            traversals.into_iter().collect();
+        // Report order is traversal order, whatever order they came in.
+        traversals.sort_by_key(|(kind, _)| TraversalKind::ALL.iter().position(|k| k == kind));
         let mut position: HashMap<GraphNode, usize> = HashMap::new();
         let mut objects: Vec<Explanation> = Vec::new();
         let mut listed_by: Vec<Vec<TraversalKind>> = Vec::new();
-        for (kind, list) in TraversalKind::ALL.into_iter().zip(traversals) {
+        for (kind, list) in traversals {
             for bound in list {
                 match position.get(bound.node()) {
                     Some(&i) => {

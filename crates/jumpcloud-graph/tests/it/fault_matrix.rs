@@ -279,3 +279,48 @@ async fn ensure_associated_retries_after_a_503() {
     assert_eq!(outcome, Ensured::Created);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+/// A server that answers the first GET with `first`, then empty pages.
+async fn first_then_empty(first: ResponseTemplate) -> MockServer {
+    let (server, _) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_429_paces_the_organization_it_came_from_for_every_clone() {
+    // Another organization's 429 leaves the default org unthrottled.
+    let server = first_then_empty(status(429).insert_header("retry-after", "0")).await;
+    let client = common::client_for(&server, |b| b.org_id(common::ORG));
+    assert_eq!(client.stats().adaptive_rate, None, "unthrottled at first");
+    let user = client.user(USER).unwrap();
+    let other = user.systems().org_id(common::OTHER_ORG).try_collect().await;
+    assert!(other.is_ok(), "retried after the 429: {other:?}");
+    let stats = client.stats();
+    assert_eq!((stats.requests, stats.rate_limited), (2, 1));
+    assert_eq!(stats.adaptive_rate, None, "the default org was not limited");
+
+    // A 429 in the default org paces it, for every clone.
+    let server = first_then_empty(status(429)).await;
+    let client = common::client_for(&server, |b| b);
+    common::systems_of(&client.clone()).await.expect("a page");
+    let paced = client.stats().adaptive_rate.expect("a pace after a 429");
+    assert!(paced > 0.0, "{paced}");
+    assert_eq!(client.stats().rate_limited, 1);
+
+    // Off means off.
+    let server = first_then_empty(status(429)).await;
+    let off = common::client_for(&server, |b| b.adaptive_rate(false));
+    common::systems_of(&off).await.expect("a page");
+    assert_eq!(off.stats().rate_limited, 1);
+    assert_eq!(off.stats().adaptive_rate, None);
+}

@@ -431,3 +431,47 @@ async fn a_user_bound_to_thousands_of_systems_streams_each_once() {
     assert_eq!(unique.len(), 2_500);
     assert_eq!(sandbox.stats().requests_total, 25, "pages of 100");
 }
+
+#[tokio::test]
+async fn send_read_sends_a_directory_lookup_through_the_client_and_to_no_other_origin() {
+    use jumpcloud_graph_openapi::directory::{v1, v1_base_url};
+    let sandbox = demo().await;
+    let client = sandbox.client();
+    let v1_base = v1_base_url(client.base_url()).unwrap();
+    let request =
+        v1::requests::applications_list(&v1_base, None, None, Some(1), None, None, None).unwrap();
+    let body = client
+        .send_read(v1::operations::APPLICATIONS_LIST.operation_id, request)
+        .await
+        .unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(page["results"].as_array().map(Vec::len), Some(1), "{page}");
+    let sent = sandbox.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/api/applications");
+    assert!(sent[0].credential.is_some(), "sent with the client's key");
+    assert_eq!(client.stats().requests, 1, "counted as the client's own");
+
+    // Built for another host: refused before anything is sent, so the
+    // key never leaves for it.
+    let elsewhere = v1::requests::applications_list(
+        "http://127.0.0.1:9/api",
+        None,
+        None,
+        Some(1),
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let error = client
+        .send_read(v1::operations::APPLICATIONS_LIST.operation_id, elsewhere)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        jumpcloud_graph::ErrorKind::InvalidInput,
+        "{error}"
+    );
+    assert_eq!(sandbox.requests().len(), 1);
+}

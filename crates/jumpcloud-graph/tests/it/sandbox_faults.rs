@@ -391,6 +391,82 @@ async fn a_rate_limit_spaces_requests_across_clones() {
     assert_eq!(sandbox.stats().requests_total, 100);
 }
 
+/// The demo org's users.
+fn demo_users(sandbox: &Sandbox) -> Vec<String> {
+    ["ada", "grace", "linus", "katherine", "ken"]
+        .iter()
+        .map(|handle| sandbox.fixture()["acme"].id_of(handle).to_string())
+        .collect()
+}
+
+/// `n` access reports of the demo users in turn, `concurrency` at a time:
+/// how many failed.
+async fn reports(client: &Client, users: &[String], n: usize, concurrency: usize) -> usize {
+    use futures::StreamExt;
+    futures::stream::iter(0..n)
+        .map(|i| {
+            let user = client.user(users[i % users.len()].as_str());
+            async move {
+                match user {
+                    Ok(user) => user.access_report().await.is_err(),
+                    Err(_) => true,
+                }
+            }
+        })
+        .buffer_unordered(concurrency)
+        .filter(|failed| futures::future::ready(*failed))
+        .count()
+        .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_a_429_the_pace_drops_then_climbs_back_with_successes() {
+    let sandbox = Sandbox::builder()
+        .faults(FaultRule::first(1, Fault::status(429)))
+        .start()
+        .await
+        .expect("started");
+    let client = sandbox.client();
+    let ada = client.user(sandbox.fixture()["acme"].id_of("ada")).unwrap();
+    ada.systems().try_collect().await.expect("retried");
+    let dropped = client.stats().adaptive_rate.expect("paced after the 429");
+    assert_eq!(reports(&client, &demo_users(&sandbox), 30, 8).await, 0);
+    let climbed = client.stats().adaptive_rate.expect("still paced");
+    assert!(climbed > dropped * 1.5, "{dropped} -> {climbed}");
+    assert_eq!(client.stats().rate_limited, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn under_a_per_key_budget_429s_stay_under_a_tenth_of_the_requests() {
+    // 3,000 requests a minute is 50 a second; 300 reports are 3,000
+    // requests, so a minute of budget, 80 requests in flight at first.
+    let sandbox = Sandbox::builder()
+        .latency(Duration::from_millis(150))
+        .rate_limit_per_key(3_000)
+        .start()
+        .await
+        .expect("started");
+    let client = sandbox.client();
+    let started = tokio::time::Instant::now();
+    assert_eq!(reports(&client, &demo_users(&sandbox), 300, 8).await, 0);
+    let elapsed = started.elapsed();
+    let stats = sandbox.stats();
+    let answered = stats.requests_total - stats.rate_limited;
+    assert_eq!(answered, 3_000);
+    assert!(
+        stats.rate_limited * 10 <= stats.requests_total,
+        "{} of {} requests answered 429",
+        stats.rate_limited,
+        stats.requests_total
+    );
+    assert_eq!(client.stats().rate_limited, stats.rate_limited);
+    assert_eq!(client.stats().requests, stats.requests_total);
+    // On tokio's paused clock, so this is the schedule, not the machine's
+    // speed: within 1.5 times the budget's bound of 60 s.
+    let bound = Duration::from_secs(60);
+    assert!(elapsed <= bound.mul_f64(1.5), "{elapsed:?}");
+}
+
 /// The fan-out user's systems as nodes, each repeated in 30 "paths", plus
 /// the org's user groups: what a report over many paths asks names for.
 async fn bound_nodes(setup: &Setup) -> Vec<jumpcloud_graph::GraphNode> {
