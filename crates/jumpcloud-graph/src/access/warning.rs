@@ -137,6 +137,15 @@ impl AccessWarning {
 impl fmt::Display for AccessWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            AccessWarning::AccessRemains { left_to_admin } if left_to_admin.is_empty() => {
+                // After `apply`, access can remain with no step left to an
+                // administrator: through edges the plan did not see, or a
+                // removal JumpCloud has not yet applied.
+                f.write_str(
+                    "access remains after the user's own associations are removed; \
+                     no step of the plan is left to an administrator",
+                )
+            }
             AccessWarning::AccessRemains { left_to_admin } => {
                 write!(
                     f,
@@ -287,5 +296,21 @@ impl serde::Serialize for AccessWarning {
         }
         map.serialize_entry("message", &self.to_string())?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_remaining_with_no_step_left_to_an_administrator_names_no_empty_list() {
+        let text = AccessWarning::AccessRemains {
+            left_to_admin: Vec::new(),
+        }
+        .to_string();
+        assert!(!text.contains("0 edges"), "{text}");
+        assert!(!text.ends_with(": "), "{text}");
+        assert!(text.contains("no step of the plan"), "{text}");
     }
 }
