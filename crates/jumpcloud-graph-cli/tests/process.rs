@@ -413,6 +413,30 @@ fn review_without_users_lists_the_orgs_users_against_the_api() {
     assert_eq!(listed, 1, "one page of users");
 }
 
+/// A review's table against JumpCloud names its users (the resolver's
+/// name in USER, the id beside it), as the sandbox's table does.
+#[test]
+fn a_review_table_against_the_api_names_its_users() {
+    let api = FakeJumpCloud::start();
+    let run = api.run(&["review", "--format", "table"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let mut lines = run.stdout.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(
+        header.starts_with("USER") && header.contains(" ID "),
+        "{}",
+        run.stdout
+    );
+    let ada = lines.next().unwrap_or_default();
+    let cells: Vec<&str> = ada.split_whitespace().collect();
+    assert_eq!(cells.first(), Some(&"ada"), "{}", run.stdout);
+    assert!(
+        cells.get(1).is_some_and(|id| id.len() == 24),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn why_exits_5_when_the_user_does_not_reach_the_object() {
     let run = jcgraph(&["why", "ken", "systems", "web-01"]);

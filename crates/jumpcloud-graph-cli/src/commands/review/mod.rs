@@ -33,6 +33,7 @@ use crate::error::{CliError, Exit};
 use crate::output::note;
 use crate::review_file::UsersSeal;
 use inputs::Input;
+use jumpcloud_graph::Resolved;
 use line::Shape;
 use out_file::{Mode, OutFile};
 use schedule::{Order, Worker};
@@ -67,7 +68,13 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
     if !skip.is_empty() {
         note(&skipped_note(&skip));
     }
-    let directory = Arc::new(ctx.backend.directory.clone());
+    let mut directory = ctx.backend.directory.clone();
+    if ctx.names {
+        // Against JumpCloud, each user's report carries the resolver's
+        // names: the table gets its name column, as in the sandbox.
+        directory.learn(&Resolved::default());
+    }
+    let directory = Arc::new(directory);
     let worker = Arc::new(Worker {
         client: client.clone(),
         directory: Arc::clone(&directory),
