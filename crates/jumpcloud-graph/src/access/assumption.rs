@@ -387,7 +387,9 @@ mod tests {
     /// up to the next section.
     fn section_of(document: &'static str) -> &'static str {
         let heading = format!("## {}", Assumption::README_SECTION);
-        let start = document.find(&heading).expect("the document has the section");
+        let start = document
+            .find(&heading)
+            .expect("the document has the section");
         let section = &document[start + heading.len()..];
         &section[..section.find("\n## ").unwrap_or(section.len())]
     }
