@@ -13,7 +13,7 @@ use crate::output::FormatArg;
 const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user graph";
 
 // `--help` fits a screen (at most 40 lines, tested): the details live in
-// each command's help and the README.
+// each command's help and docs/jcgraph.md.
 const LONG_ABOUT: &str = "\
 Access reviews and complete revokes over JumpCloud's user graph: what a user \
 reaches, how, with what sudo, and how to take it away. No credential set: an \

@@ -11,7 +11,7 @@
 //! sudo, changes) starts with one of them.
 //!
 //! The columns of every CSV jcgraph writes are listed here, once, and in
-//! `jcgraph --help` and the README.
+//! `jcgraph --help` and `docs/jcgraph.md` ("CSV").
 
 use jumpcloud_graph::{BoundObject, Explanation, GraphNode};
 

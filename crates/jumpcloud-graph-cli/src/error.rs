@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::io;
 use std::sync::OnceLock;
 
-/// How `jcgraph` ends; the codes are documented in `--help` and the README.
+/// How `jcgraph` ends; the codes are documented in `--help`, the README and
+/// `docs/jcgraph.md` ("Exit codes", every case).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// 0: done (`revoke --apply`: the user no longer reaches the object).

@@ -3,7 +3,7 @@
 //!
 //! What each command does, its options and examples are in `jcgraph
 //! --help` and `jcgraph <command> --help`; the README's "The command line:
-//! jcgraph" section has a tour. This file wires the pieces: parse the
+//! jcgraph" section has a tour, and `docs/jcgraph.md` the full reference. This file wires the pieces: parse the
 //! arguments (clap), set up `-v` tracing, choose the org (the embedded
 //! sandbox or JumpCloud, [`backend`]), run the command ([`commands`]) and
 //! turn the result into an exit code ([`error::Exit`]).

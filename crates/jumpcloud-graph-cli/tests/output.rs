@@ -374,7 +374,7 @@ fn a_narrow_terminal_gets_a_narrower_table() {
     assert_snapshot!(run.stdout);
 }
 
-/// The JSON's conventions, as the README states them: the client's own
+/// The JSON's conventions, as docs/jcgraph.md states them: the client's own
 /// keys are snake_case, only the wire's objects (`compiled_attributes`,
 /// `attributes`) keep JumpCloud's camelCase, sudo values are kebab-case,
 /// and `deciding_path` indexes `paths` from 0 where the table says "path 1".

@@ -275,7 +275,8 @@ impl<'a> Walk<'a> {
 /// user supersede permissions granted at a user group level" and
 /// "Permissions set at the user group level supersede any permissions
 /// previously set on the user group's bind to a device group"), and the
-/// README's "What explanations assume" where it does not:
+/// rules listed under "What explanations assume" (README.md, in full in
+/// docs/client.md) where it does not:
 ///
 /// 1. A path's attributes are everything it carries, walked from the user
 ///    outwards: each edge's attributes, then the own attributes of the

@@ -320,7 +320,7 @@
 //! * `compiledAttributes` follow JumpCloud's two documented sudo rules (the
 //!   user's own permissions supersede a user group's; a user group's own
 //!   `sudo` supersedes its bindings') and, where JumpCloud is silent, the
-//!   rules the README lists under "What explanations assume" (the order
+//!   rules `docs/client.md` lists under "What explanations assume" (the order
 //!   within the user's and within a group's bindings, the most permissive
 //!   among equals, a path without sudo never deciding, a group setting
 //!   that is off being none). Other keys: a path's edge attributes, then

@@ -142,7 +142,7 @@
 //! one request. [`GrantPath::display_with`] prints names from any
 //! [`NameSource`] (the resolver's [`Resolved`], your own maps), and
 //! [`AccessReport::with_names`] / [`Explanation::with_names`] add `"name"`
-//! to every named node of their JSON (see the README's "Names").
+//! to every named node of their JSON (see "Names" in `docs/client.md`).
 //!
 //! **JSON** (the `serde` feature). Every result serializes in a documented,
 //! stable shape, held by snapshot tests. Its conventions:
@@ -392,3 +392,15 @@ pub mod fuzzing {
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
+
+/// The Rust examples of `docs/client.md` (the client in depth), compiled
+/// like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/client.md")]
+struct ClientDocExamples;
+
+/// The Rust examples of `docs/sandbox.md` (the sandbox in depth), compiled
+/// like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/sandbox.md")]
+struct SandboxDocExamples;

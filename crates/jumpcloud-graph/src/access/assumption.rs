@@ -9,8 +9,9 @@ use crate::{Grant, GrantPath, Sudo};
 
 /// A rule that [`Explanation`](crate::Explanation)s (and so revoke plans
 /// and access reports) follow although JumpCloud does not document it. Each
-/// is listed, with the behaviour it implies, in the README's section "What
-/// explanations assume" ([`Assumption::README_SECTION`]).
+/// is named in the README's section "What explanations assume"
+/// ([`Assumption::README_SECTION`]), and listed with the behaviour it
+/// implies in the section of that title in `docs/client.md`.
 ///
 /// JumpCloud documents two rules ("Set Admin/Sudo Permissions",
 /// <https://jumpcloud.com/support/set-admin-sudo-permissions>): "Permissions
@@ -382,17 +383,36 @@ mod tests {
         );
     }
 
+    /// The section of `document` titled [`Assumption::README_SECTION`],
+    /// up to the next section.
+    fn section_of(document: &'static str) -> &'static str {
+        let heading = format!("## {}", Assumption::README_SECTION);
+        let start = document
+            .find(&heading)
+            .expect("the document has the section");
+        let section = &document[start + heading.len()..];
+        &section[..section.find("\n## ").unwrap_or(section.len())]
+    }
+
     #[test]
     fn the_readme_lists_every_assumption_in_its_section() {
-        let readme = include_str!("../../../../README.md");
-        let heading = format!("## {}", Assumption::README_SECTION);
-        let start = readme.find(&heading).expect("the README has the section");
-        let section = &readme[start + heading.len()..];
-        let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+        let section = section_of(include_str!("../../../../README.md"));
         for assumption in Assumption::ALL {
             assert!(
                 section.contains(&format!("`{assumption}`")),
                 "the README's \"{}\" does not list `{assumption}`",
+                Assumption::README_SECTION
+            );
+        }
+    }
+
+    #[test]
+    fn the_client_docs_give_every_assumption_a_row_in_their_section() {
+        let section = section_of(include_str!("../../../../docs/client.md"));
+        for assumption in Assumption::ALL {
+            assert!(
+                section.contains(&format!("| `{assumption}` |")),
+                "docs/client.md's \"{}\" has no row for `{assumption}`",
                 Assumption::README_SECTION
             );
         }
