@@ -6,6 +6,8 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+/// The most a per-key budget may be: a million requests a minute.
+pub(crate) const MAX_PER_MINUTE: u32 = 1_000_000;
 /// The most latency a request can be given.
 pub(crate) const MAX_LATENCY: Duration = Duration::from_secs(60);
 /// How long a client has to send a request's head, by default.
@@ -87,17 +89,17 @@ pub(crate) fn check_max_connections(max: usize) -> Result<usize, SettingError> {
     Ok(max)
 }
 
-/// A per-key budget: 1 to [`MAX_PER_MINUTE`](crate::server::MAX_PER_MINUTE)
+/// A per-key budget: 1 to [`MAX_PER_MINUTE`](MAX_PER_MINUTE)
 /// requests a minute.
 pub(crate) fn check_rate_limit_per_key(per_minute: u32) -> Result<NonZeroU32, SettingError> {
     NonZeroU32::new(per_minute)
-        .filter(|n| n.get() <= crate::server::MAX_PER_MINUTE)
+        .filter(|n| n.get() <= MAX_PER_MINUTE)
         .ok_or_else(|| {
             SettingError::new(
                 "rate limit per key",
                 format!(
                     "{per_minute} requests a minute is not between 1 and {}",
-                    crate::server::MAX_PER_MINUTE
+                    MAX_PER_MINUTE
                 ),
             )
         })
@@ -147,7 +149,7 @@ mod tests {
         assert!(check_token_lifetime(Duration::MAX).is_err());
         assert!(check_rate_limit_per_key(0).is_err());
         assert!(check_rate_limit_per_key(200).is_ok());
-        assert!(check_rate_limit_per_key(crate::server::MAX_PER_MINUTE + 1).is_err());
+        assert!(check_rate_limit_per_key(MAX_PER_MINUTE + 1).is_err());
         assert!(check_association_lag(Duration::ZERO).is_ok());
         assert!(check_association_lag(MAX_ASSOCIATION_LAG).is_ok());
         assert!(check_association_lag(MAX_ASSOCIATION_LAG + Duration::from_millis(1)).is_err());

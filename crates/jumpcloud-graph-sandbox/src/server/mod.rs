@@ -24,7 +24,6 @@ mod routes;
 mod slots;
 
 pub(crate) use connection::{ConnectionLimits, serve};
-pub(crate) use rate_limit::MAX_PER_MINUTE;
 pub use routes::ServedOperation;
 pub(crate) use routes::served_operations;
 

@@ -28,11 +28,9 @@ use axum::http::HeaderMap;
 use tokio::time::Instant;
 
 use super::auth::authorization;
+use crate::settings::MAX_PER_MINUTE;
 use crate::state::{Shared, lock};
 use crate::tokens::TokenCheck;
-
-/// The most a per-key budget may be: a million requests a minute.
-pub(crate) const MAX_PER_MINUTE: u32 = 1_000_000;
 
 /// What the limit decided for one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -40,6 +40,17 @@ use schedule::{Order, Worker};
 use scope::Scope;
 use sink::{Sink, Target};
 
+/// The directory the review's lines name users and objects by.
+fn review_directory(ctx: &Ctx) -> Directory {
+    let mut directory = ctx.backend.directory.clone();
+    if ctx.names {
+        // Against JumpCloud, each user's report carries the resolver's
+        // names: the table gets its name column, as in the sandbox.
+        directory.learn(&Resolved::default());
+    }
+    directory
+}
+
 pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
     let scope = Scope::new(&args.kind, args.sudo)?;
     let shape = Shape::of(ctx.format, ctx.csv);
@@ -51,6 +62,7 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         ));
     }
     let (inputs, out) = plan(ctx, &args, &scope).await?;
+    let directory = Arc::new(review_directory(ctx));
     let mode = out.as_ref().map(|(_, mode)| *mode);
     let target = match out {
         Some((file, _)) => Target::File(file),
@@ -68,13 +80,6 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
     if !skip.is_empty() {
         note(&skipped_note(&skip));
     }
-    let mut directory = ctx.backend.directory.clone();
-    if ctx.names {
-        // Against JumpCloud, each user's report carries the resolver's
-        // names: the table gets its name column, as in the sandbox.
-        directory.learn(&Resolved::default());
-    }
-    let directory = Arc::new(directory);
     let worker = Arc::new(Worker {
         client: client.clone(),
         directory: Arc::clone(&directory),
