@@ -1,4 +1,4 @@
-//! `cargo xtask generate | sync | public-api`: see the crate docs and README.
+//! `cargo xtask generate | sync | public-api`: see the crate docs and CONTRIBUTING.md.
 //!
 //! Exit codes, for every command: 0 when there is nothing to do (or it was
 //! done), 1 when `--check` finds a difference (and, for `sync`, when the

@@ -2,7 +2,7 @@
 //! environment, or the embedded sandbox (no credential, `--sandbox`, or
 //! `--org FILE`), whose writes `--save` keeps in FILE (`save.rs`).
 
-use jumpcloud_graph::{Client, ClientBuilder};
+use jumpcloud_graph::{Client, ClientBuilder, Region};
 use jumpcloud_graph_sandbox::{Fixture, FixtureError, Org, Sandbox};
 
 use crate::cli::Global;
@@ -36,15 +36,24 @@ impl Backend {
     /// Chooses the org from the options and the environment, and builds the
     /// client.
     pub async fn connect(global: &Global) -> Result<Self, CliError> {
-        let credential = CREDENTIAL_VARS
-            .iter()
-            .any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()));
+        // Bad settings are bad input in either mode, named as the user set
+        // them, before anything runs.
+        check_region()?;
+        let credential = CREDENTIAL_VARS.iter().any(|name| is_set(name));
         if global.sandbox || global.org.is_some() || !credential {
             return Self::sandbox(global, credential).await;
         }
-        let mut builder = ClientBuilder::from_env()?;
+        let mut builder = ClientBuilder::from_env().map_err(invalid_setting)?;
         if let Some(region) = global.region {
             builder = builder.region(region);
+        }
+        let source = base_url_source(global);
+        if let Some(url) = global
+            .base_url
+            .clone()
+            .or_else(|| var("JUMPCLOUD_BASE_URL"))
+        {
+            check_plain_http(&url, source)?;
         }
         if let Some(url) = &global.base_url {
             builder = builder.base_url(url);
@@ -52,8 +61,12 @@ impl Backend {
         if let Some(org) = &global.org_id {
             builder = builder.org_id(org);
         }
-        let client = configure(builder, global).build()?;
+        let client = configure(builder, global)
+            .build()
+            .map_err(invalid_setting)?;
         tracing::info!(base_url = client.base_url(), "jcgraph against JumpCloud");
+        tracing::info!("{}", credential_used());
+        crate::error::set_api_location(format!("{} ({source})", client.base_url()));
         Ok(Self {
             describe: format!("your JumpCloud org ({})", client.base_url()),
             client,
@@ -177,4 +190,96 @@ fn configure(mut builder: ClientBuilder, global: &Global) -> ClientBuilder {
         builder = builder.rate_limit(n);
     }
     builder
+}
+
+/// A variable of the environment, when set and not blank (as the client
+/// reads it).
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn is_set(name: &str) -> bool {
+    var(name).is_some()
+}
+
+/// `JUMPCLOUD_REGION`, when set, is `us`, `eu` or `in`, in sandbox mode too
+/// (where it is otherwise unused): a typo is reported, not ignored.
+fn check_region() -> Result<(), CliError> {
+    match var("JUMPCLOUD_REGION") {
+        Some(region) if region.parse::<Region>().is_err() => Err(CliError::Usage(format!(
+            "JUMPCLOUD_REGION is {:?}: expected us, eu or in",
+            region.chars().take(32).collect::<String>()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A setting the client rejected before any request: bad input (exit 2).
+fn invalid_setting(error: jumpcloud_graph::Error) -> CliError {
+    if error.is_invalid_input() {
+        CliError::Usage(crate::error::with_causes(&error))
+    } else {
+        CliError::from(error)
+    }
+}
+
+/// Where the API's address comes from, for messages.
+fn base_url_source(global: &Global) -> &'static str {
+    if global.base_url.is_some() {
+        "--base-url"
+    } else if is_set("JUMPCLOUD_BASE_URL") {
+        "JUMPCLOUD_BASE_URL"
+    } else if global.region.is_some() {
+        "--region"
+    } else if is_set("JUMPCLOUD_REGION") {
+        "JUMPCLOUD_REGION"
+    } else {
+        "the default region, us; see --region"
+    }
+}
+
+/// Plain http to a host other than this machine would carry the credential
+/// unencrypted: the client refuses it, and so does jcgraph, naming the flag
+/// or variable (the client's own advice names a Rust method).
+fn check_plain_http(url: &str, source: &str) -> Result<(), CliError> {
+    let trimmed = url.trim();
+    let Some(rest) = trimmed
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
+        .map(|_| &trimmed[7..])
+    else {
+        return Ok(());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{source} is {:?}: plain http would send the credential unencrypted; use https \
+         (http is accepted for localhost and loopback addresses only)",
+        trimmed.chars().take(200).collect::<String>()
+    )))
+}
+
+/// Which credential a run against JumpCloud uses, for `-v`: the service
+/// account when its variables are set, even with `JUMPCLOUD_API_KEY` set
+/// too (the client's rule, `ClientBuilder::from_env`).
+fn credential_used() -> &'static str {
+    match (is_set("JUMPCLOUD_CLIENT_ID"), is_set("JUMPCLOUD_API_KEY")) {
+        (true, true) => {
+            "credential: the service account (JUMPCLOUD_CLIENT_ID); JUMPCLOUD_API_KEY is set \
+             too and not used"
+        }
+        (true, false) => "credential: the service account (JUMPCLOUD_CLIENT_ID)",
+        (false, _) => "credential: the API key (JUMPCLOUD_API_KEY)",
+    }
 }

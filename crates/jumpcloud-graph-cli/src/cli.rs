@@ -12,83 +12,42 @@ use crate::output::FormatArg;
 
 const ABOUT: &str = "Access reviews and complete revokes over JumpCloud's user graph";
 
+// `--help` fits a screen (at most 40 lines, tested): the details live in
+// each command's help and the README.
 const LONG_ABOUT: &str = "\
 Access reviews and complete revokes over JumpCloud's user graph: what a user \
-can reach (devices, device groups, applications, directories, RADIUS \
-servers), how (directly, or through which groups), with what sudo, and what \
-it takes to take access away completely.
+reaches, how, with what sudo, and how to take it away. No credential set: an \
+embedded demo org (ada, ken, web-01, ...).";
 
-With no credential in the environment, jcgraph runs against an embedded \
-sandbox: an in-memory demo org, Acme Robotics (users ada, grace, linus, \
-katherine, ken; devices web-01, db-01, ada-macbook, ...), served on loopback \
-inside the process, so every command can be tried without an account. It \
-says so in one line on stderr. There, users and objects may be named by \
-their fixture names (ada, web-01, ops) or display names, as well as by id, \
-and tables show names next to ids. Writes change the embedded org for the \
-life of the process only; with --org FILE --save they are written back to \
-FILE, so that the next run sees them.
+/// The top-level help: the options come as clap lists them in short help,
+/// one line each (see [`options_listing`]), in both `-h` and `--help`.
+const TOP_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
 
-Against JumpCloud (JUMPCLOUD_API_KEY, or JUMPCLOUD_CLIENT_ID and \
-JUMPCLOUD_CLIENT_SECRET), a user is given by id (24 hex digits), email or \
-username, and an object by id or unique name (jcgraph why ada@acme.example \
-systems web-01). The user graph returns ids and types only: names in tables \
-and JSON are looked up in JumpCloud's directory (one request per kind of \
-object per 100 ids; a failed lookup leaves ids and a note). --no-names skips \
-those lookups.";
+Commands:
+{subcommands}{after-help}";
 
 const AFTER_HELP: &str = "\
-Examples:
-  jcgraph access ada                     everything Ada reaches, how, and with what sudo
-  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
-  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
-  jcgraph review > review.ndjson         the whole org, one JSON line per user
-  jcgraph diff old.ndjson new.ndjson     who gained or lost access or sudo between two reviews
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
-
-Run `jcgraph help <command>` for each command's options and examples, and \
-`jcgraph --help` for configuration and exit codes.";
+`jcgraph --help` adds the environment and the exit codes; `jcgraph help \
+<command>` gives a command's options and examples.";
 
 const AFTER_LONG_HELP: &str = "\
-Examples:
-  jcgraph access ada                     everything Ada reaches, how, and with what sudo
-  jcgraph why ada systems web-01         every path to web-01 and the one that decides sudo
-  jcgraph revoke ada systems web-01      the plan to take web-01 away from Ada completely
-  jcgraph review > review.ndjson         the whole org, one JSON line per user
-  jcgraph diff old.ndjson new.ndjson     who gained or lost access or sudo between two reviews
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --format json   (with JUMPCLOUD_API_KEY set)
+Environment: JUMPCLOUD_API_KEY, or a service account's JUMPCLOUD_CLIENT_ID and
+  JUMPCLOUD_CLIENT_SECRET (used when both are set; -v says which; never printed);
+  JUMPCLOUD_REGION, JUMPCLOUD_ORG_ID, JUMPCLOUD_BASE_URL, JUMPCLOUD_TOKEN_URL.
+Exit codes: 0 done, 1 error, 2 bad input, 3 revoke --apply: access remains, 4 declined,
+  5 why: not reached, 6 revoke --apply: not yet visible, 130 review: interrupted.";
 
-Configuration (the environment, read as the jumpcloud-graph client reads it):
-  JUMPCLOUD_API_KEY           an administrator's API key, or
-  JUMPCLOUD_CLIENT_ID         a service account's id and secret (preferred when
-  JUMPCLOUD_CLIENT_SECRET       both a key and an account are set)
-  JUMPCLOUD_REGION            us (default), eu or in; --region overrides it
-  JUMPCLOUD_ORG_ID            the organization, for multi-tenant administrators; --org-id
-  JUMPCLOUD_BASE_URL          another API host (a proxy); --base-url
-  JUMPCLOUD_TOKEN_URL         a service account's token endpoint, with a custom host
-Credentials are read from the environment only (flags would show in `ps`) and \
-never printed, not even with -v.
+/// Each command's help, after its own options: the global ones are listed
+/// once, in `jcgraph --help`.
+const COMMAND_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
 
-Output: tables by default; --format json prints the jumpcloud-graph client's \
-serde shapes (explanations, revoke plans, access reports), documented in the \
-README; --format ndjson prints one JSON value per line; --format csv (access, groups, \
-review, diff) prints RFC 4180 rows under a header, one per user-object grant or change.
+{all-args}
 
-Exit codes:
-  0  done; revoke --apply: the user no longer reaches the object
-  1  an error (the API, the network, a file), one line on stderr; review: some users
-     failed; diff: some users could not be compared; revoke --apply: a step failed (what
-     was done so far is on stdout)
-  2  a usage error: bad arguments, an unknown name, an --org fixture that is invalid or
-     over 16 MiB, --save without --org, a --users list over 32 MiB, or a confirmation that
-     cannot be asked because stdin is not a terminal (pass --yes)
-  3  revoke --apply: the user still reaches the object (steps are left to an administrator)
-  4  revoke --apply: the confirmation was declined; nothing was changed
-  5  why: the user does not reach the object
-  6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout the user
-     graph still showed at least one of them (association changes can take a while; run the
-     command again later: it is safe to repeat)
-  130  review: interrupted (Ctrl-C or SIGTERM); every line written is kept, and --out FILE
-     --resume continues it";
+Global options (--format, --sandbox, --org, -v, ...): see jcgraph --help{after-help}";
 
 /// `jcgraph`.
 #[derive(Debug, Parser)]
@@ -111,72 +70,127 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (listed once, in `jcgraph --help`; each
+/// help line fits one line of it).
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Output format [default: table; review: ndjson]; csv for access,
-    /// groups, review and diff
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
-
-    /// Use the embedded sandbox even when a credential is set
-    #[arg(long, global = true)]
-    pub sandbox: bool,
-
-    /// Serve this YAML fixture in the sandbox instead of the demo org (the
-    /// format of the sandbox crate's fixtures/demo-org.yaml; at most 16 MiB,
-    /// and its aliases may expand it to at most 32 MiB); implies --sandbox
-    #[arg(long, global = true, value_name = "FILE")]
-    pub org: Option<PathBuf>,
-
-    /// With --org FILE: after a command that changes the org (associate,
-    /// dissociate, update, revoke --apply), write it back to FILE
-    /// (atomically, in the fixture format, without FILE's comments), so
-    /// that the next run sees the change
-    #[arg(long, global = true, requires = "org")]
-    pub save: bool,
-
-    /// The organization id sent as x-org-id (multi-tenant administrators;
-    /// overrides JUMPCLOUD_ORG_ID). In the sandbox: which fixture org to
-    /// serve, by name or id (default: the first)
-    #[arg(long, global = true, value_name = "ORG")]
-    pub org_id: Option<String>,
-
-    /// The region whose API to call: us, eu or in (overrides JUMPCLOUD_REGION)
-    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
-    pub region: Option<Region>,
-
-    /// Another API base URL (a proxy).
+    /// table, json, ndjson or csv [default: table; review: ndjson]
     #[arg(
         long,
         global = true,
-        value_name = "URL",
-        help = "Another API base URL, e.g. https://proxy.example/api/v2 (overrides \
-                JUMPCLOUD_BASE_URL)"
+        hide = true,
+        value_enum,
+        value_name = "FORMAT",
+        hide_possible_values = true
     )]
+    pub format: Option<FormatArg>,
+
+    /// Use the embedded demo org even when a credential is set
+    #[arg(long, global = true, hide = true)]
+    pub sandbox: bool,
+
+    /// Serve this YAML fixture (at most 16 MiB) instead; implies --sandbox
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+
+    /// With --org: write the org back to FILE after a change
+    #[arg(long, global = true, hide = true, requires = "org")]
+    pub save: bool,
+
+    /// x-org-id (multi-tenant admins); in the sandbox, which org
+    #[arg(long, global = true, hide = true, value_name = "ORG")]
+    pub org_id: Option<String>,
+
+    /// us, eu or in (overrides JUMPCLOUD_REGION)
+    #[arg(long, global = true, hide = true, value_name = "REGION", value_parser = parse_region)]
+    pub region: Option<Region>,
+
+    /// Another API base URL (overrides JUMPCLOUD_BASE_URL)
+    #[arg(long, global = true, hide = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Time one request attempt may take, in seconds [default: 30]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    /// Seconds one request attempt may take [default: 30]
+    #[arg(long, global = true, hide = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 
-    /// At most this many requests in flight at once [default: unlimited]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Requests in flight at once [default: unlimited]
+    #[arg(long, global = true, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_in_flight: Option<u32>,
 
-    /// At most this many requests per second [default: unlimited]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Requests per second [default: unlimited]
+    #[arg(long, global = true, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
 
-    /// Skip the name lookups: tables and JSON show ids only (users and
-    /// objects given by name are still looked up)
-    #[arg(long, global = true)]
+    /// Show ids only: skip the name lookups (names given are still looked up)
+    #[arg(long, global = true, hide = true)]
     pub no_names: bool,
 
-    /// Log requests and retries to stderr (-vv debug, -vvv trace); the
-    /// credential is never shown
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    /// Log requests to stderr (-vv debug, -vvv trace)
+    #[arg(short, long, global = true, hide = true, action = ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// The global options `jcgraph -h` leaves to `jcgraph --help`. (Set here,
+/// not on the arguments: `hide_short_help` on a global option would give
+/// every command a long help, three lines an option.)
+const LONG_HELP_ONLY: [&str; 8] = [
+    "save",
+    "no_names",
+    "org_id",
+    "region",
+    "base_url",
+    "timeout",
+    "max_in_flight",
+    "rate_limit",
+];
+
+/// The top-level options as clap lists them in short help, one line each:
+/// every one with `all` (for `--help`), else those `-h` shows. (In long
+/// help, clap puts each option's text on a line of its own, under a blank
+/// line: three lines an option, too many for one screen.)
+fn options_listing(all: bool) -> String {
+    let mut listing = with_globals_shown().help_template("{options}");
+    if !all {
+        for id in LONG_HELP_ONLY {
+            listing = listing.mut_arg(id, |arg| arg.hide_short_help(true));
+        }
+    }
+    listing.render_help().to_string().trim_end().to_string()
+}
+
+/// The command line with its global options shown, as completions offer
+/// them. (They are hidden where they are defined, so that the commands'
+/// help, which inherits them, does not repeat them.)
+pub fn with_globals_shown() -> clap::Command {
+    use clap::CommandFactory;
+
+    Cli::command().mut_args(|arg| {
+        if arg.is_global_set() {
+            arg.hide(false)
+        } else {
+            arg
+        }
+    })
+}
+
+/// The command line as parsed and as its help shows it: the global options
+/// are listed once, in `jcgraph --help`, and each command's help points
+/// there instead of repeating them.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+
+    Cli::command()
+        .help_template(TOP_TEMPLATE)
+        .after_help(format!(
+            "Options:\n{}\n\n{AFTER_HELP}",
+            options_listing(false)
+        ))
+        .after_long_help(format!(
+            "Options:\n{}\n{AFTER_LONG_HELP}",
+            options_listing(true)
+        ))
+        .override_usage("jcgraph [OPTIONS] <COMMAND>")
+        .mut_subcommands(|sub| sub.help_template(COMMAND_TEMPLATE))
 }
 
 /// The commands.
@@ -198,12 +212,13 @@ explanation per line.
 Examples:
   jcgraph access ada
   jcgraph access ada --kind systems
-  jcgraph access ada --format ndjson | jq -r 'select(.effective_sudo != \"disabled\") | .object.id'
-  jcgraph access 5f1b0c2e9c1a4b0012345678 --kind applications   (against JumpCloud)")]
+  jcgraph access ada --format ndjson \\
+      | jq -r 'select(.effective_sudo != \"disabled\") | .object.id'
+  # against JumpCloud, by id:
+  jcgraph access 5f1b0c2e9c1a4b0012345678 --kind applications")]
     Access(AccessArgs),
 
-    /// Every path that grants a user one object, each path's sudo, the
-    /// effective sudo and the path that decides it
+    /// Every path that grants a user one object, and what decides its sudo
     #[command(after_help = "\
 KIND is a traversal: systems, system-groups, applications, directories, \
 gsuites, ldap-servers, office365s, radius-servers, active-directories. \
@@ -211,12 +226,14 @@ Exits 5 when the user does not reach the object.
 
 JSON: the explanation ({\"user\", \"object\", \"paths\", \"effective_sudo\", \
 \"deciding_path\", \"compiled_attributes\", \"compiled_sudo\", \
-\"agrees_with_server\", \"warnings\"}), or null when not reached.
+\"agrees_with_server\", \"warnings\"}), or null when not reached; deciding_path \
+indexes paths from 0 (the table's path 1 is 0).
 
 Examples:
   jcgraph why ada systems web-01
   jcgraph why grace system-groups production-servers --format json
-  jcgraph why 5f1b0c2e9c1a4b0012345678 systems 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph why 5f1b0c2e9c1a4b0012345678 systems 60aa11bb22cc33dd44ee55ff")]
     Why(ObjectArgs),
 
     /// Plan (and with --apply, run) taking an object away from a user
@@ -253,7 +270,8 @@ Examples:
   jcgraph revoke katherine systems katherine-surface --apply
   jcgraph revoke ada systems web-01 --apply --yes --format json
   jcgraph revoke ada systems web-01 --apply --yes --verify-timeout 600
-  jcgraph --org acme.yaml --save revoke ada systems web-01 --apply --yes   (the next run sees it)")]
+  # the next run sees the change:
+  jcgraph --org acme.yaml --save revoke ada devices web-01 --apply --yes")]
     Revoke(RevokeArgs),
 
     /// The user groups a user belongs to
@@ -264,7 +282,8 @@ JSON: an array of bound objects ({\"id\", \"type\", \"compiled_attributes\", \
 Examples:
   jcgraph groups ada
   jcgraph groups ada --filter name:search:eng --sort -name
-  jcgraph groups 5f1b0c2e9c1a4b0012345678 --filter type:eq:user_group   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph groups 5f1b0c2e9c1a4b0012345678 --filter type:eq:user_group")]
     Groups(GroupsArgs),
 
     /// A user's direct associations with objects of the given types
@@ -288,7 +307,8 @@ Sent once: if the association exists, JumpCloud answers 409 (an error here); \
 Examples:
   jcgraph associate ken system-group laptops --sudo with-password
   jcgraph associate ken application slack --ensure
-  jcgraph associate 5f1b0c2e9c1a4b0012345678 system 60aa11bb22cc33dd44ee55ff   (against JumpCloud)")]
+  # against JumpCloud, by id:
+  jcgraph associate 5f1b0c2e9c1a4b0012345678 system 60aa11bb22cc33dd44ee55ff")]
     Associate(AssociateArgs),
 
     /// Remove a user's direct association with an object
@@ -320,20 +340,19 @@ Examples:
   jcgraph send-activation ken")]
     SendActivation(UserArgs),
 
-    /// Review many users at once: everything each reaches, as one JSON line
-    /// per user; resumable, rate-aware
+    /// Review many users at once, one JSON line per user; resumable, rate-aware
     #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
 
-    /// Compare two review outputs: per user, objects gained and lost, sudo
-    /// raised or lowered, groups joined and left
+    /// Compare two reviews: access and sudo gained or lost, groups joined or left
     #[command(after_help = DIFF_HELP)]
     Diff(DiffArgs),
 
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
-  jcgraph completions bash > ~/.local/share/bash-completion/completions/jcgraph
+  jcgraph completions bash \\
+      > ~/.local/share/bash-completion/completions/jcgraph
   jcgraph completions zsh > \"${fpath[1]}/_jcgraph\"
   jcgraph completions fish > ~/.config/fish/completions/jcgraph.fish")]
     Completions {
@@ -358,7 +377,7 @@ pub struct AccessArgs {
     #[arg(value_name = "USER")]
     pub user: String,
 
-    /// Only objects of this kind
+    /// Only objects of this kind (devices: systems)
     #[arg(long, value_name = "KIND", default_value = "all", value_parser = kind_choice_parser())]
     pub kind: KindChoice,
 }
@@ -370,7 +389,7 @@ pub struct ObjectArgs {
     #[arg(value_name = "USER")]
     pub user: String,
 
-    /// The traversal that lists the object (systems, system-groups, ...)
+    /// The traversal that lists the object (systems or devices, ...)
     #[arg(value_name = "KIND", value_parser = kind_parser())]
     pub kind: TraversalKind,
 
@@ -635,8 +654,11 @@ Examples:
   jcgraph review --users ids.txt --out review.ndjson      (Ctrl-C, then:)
   jcgraph review --users ids.txt --out review.ndjson --resume
   jcgraph review --retry-failed review.ndjson --out review.ndjson
-  jcgraph review --kind systems --sudo without-password --format csv > passwordless.csv
-  jq -r .id users.json | jcgraph review --users - | jq -c '{user: .user.id, sudo: [.objects[] | select(.effective_sudo != \"disabled\") | .object.id]}'";
+  jcgraph review --kind systems --sudo without-password --format csv \\
+      > passwordless.csv
+  jq -r .id users.json | jcgraph review --users - \\
+      | jq -c '{user: .user.id, sudo: [.objects[]
+               | select(.effective_sudo != \"disabled\") | .object.id]}'";
 
 const DIFF_HELP: &str = "\
 Matches users by id. A user in only one review is compared with nothing (a \
@@ -654,7 +676,7 @@ user_name, change, object_type, object_id, object_name, before, after.
 
 Examples:
   jcgraph diff last-month.ndjson today.ndjson
-  jcgraph diff last-month.ndjson today.ndjson --only sudo     (who gained sudo)
+  jcgraph diff last-month.ndjson today.ndjson --only sudo   (who gained sudo)
   jcgraph diff old.ndjson new.ndjson --format csv > changes.csv";
 
 /// `--kind`'s value: one traversal, or all of them.
@@ -705,12 +727,32 @@ const KIND_NAMES: &[&str] = &[
     "active-directories",
 ];
 
+/// JumpCloud's console says devices where its API says systems: `device`,
+/// `devices`, `device-group` and `device-groups` (any spelling) name the
+/// API's `systems` and `system-groups`.
+fn device_alias(text: &str) -> &str {
+    let squashed: String = text
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match squashed.as_str() {
+        "device" | "devices" => "systems",
+        "devicegroup" | "devicegroups" => "system-groups",
+        _ => text,
+    }
+}
+
 /// A traversal kind in any spelling the client accepts (`systems`,
-/// `system-groups`, `systemgroups`, `system_group`, ...).
+/// `system-groups`, `systemgroups`, `system_group`, ...), or `devices`.
 fn kind_parser() -> Lenient<TraversalKind> {
     Lenient {
         names: KIND_NAMES.to_vec(),
-        parse: |text| text.parse::<TraversalKind>().map_err(|e| e.to_string()),
+        parse: |text| {
+            device_alias(text)
+                .parse::<TraversalKind>()
+                .map_err(|e| e.to_string())
+        },
     }
 }
 
@@ -724,7 +766,8 @@ fn kind_choice_parser() -> Lenient<KindChoice> {
             if text.trim().eq_ignore_ascii_case("all") {
                 return Ok(KindChoice::All);
             }
-            text.parse::<TraversalKind>()
+            device_alias(text)
+                .parse::<TraversalKind>()
                 .map(KindChoice::One)
                 .map_err(|e| format!("{e}, or all"))
         },
@@ -762,7 +805,8 @@ fn review_kind_parser() -> Lenient<ReviewKind> {
             ) {
                 return Ok(ReviewKind::Groups);
             }
-            text.parse::<TraversalKind>()
+            device_alias(text)
+                .parse::<TraversalKind>()
                 .map(ReviewKind::Traversal)
                 .map_err(|e| format!("{e}, or groups"))
         },
@@ -797,7 +841,7 @@ pub fn parse_target(text: &str) -> Result<AssociationTarget, String> {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let wanted = squash(text);
+    let wanted = squash(device_alias(text));
     AssociationTarget::KNOWN
         .iter()
         .find(|target| {
@@ -866,6 +910,8 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        with_globals_shown().debug_assert();
     }
 
     #[test]

@@ -68,8 +68,8 @@ impl Directory {
         }
         let Directory::Sandbox(org) = self else {
             return Err(CliError::Usage(format!(
-                "{text:?} is not an id: against JumpCloud, give the {what}'s id (24 hex digits), \
-                 its name, or for a user an email or username"
+                "{text:?} is not an id: against JumpCloud, give an id (24 hex digits), a \
+                 name, or for a user an email or username"
             )));
         };
         let candidates: Vec<&Object> = org
@@ -108,15 +108,24 @@ impl Directory {
                 other.kind().as_str()
             )));
         }
+        if let Some(digits) = almost_an_id(trimmed) {
+            return Err(CliError::Usage(format!(
+                "{text:?} is not an id: ids are 24 hex digits, this has {digits}"
+            )));
+        }
         let mut known: Vec<&str> = candidates.iter().map(|o| o.handle()).collect();
         known.sort_unstable();
+        let closest = match closest(trimmed, &known) {
+            Some(name) => format!("did you mean {name:?}? "),
+            None => String::new(),
+        };
         let listed = if known.len() > 12 {
             format!("{}, ... ({} in all)", known[..12].join(", "), known.len())
         } else {
             known.join(", ")
         };
         Err(CliError::Usage(format!(
-            "no {what} named {text:?} in the sandbox org {} (known: {listed})",
+            "no {what} named {text:?} in the sandbox org {} ({closest}known: {listed})",
             org.name()
         )))
     }
@@ -167,4 +176,69 @@ impl Directory {
 /// The client's type for a sandbox kind (the same wire names).
 fn graph_type(kind: Kind) -> GraphType {
     GraphType::from_wire(kind.as_str())
+}
+
+/// How many hex digits `text` has when it looks like a mistyped id (hex
+/// only, 12 digits or more, not 24): an id of the wrong length is named as
+/// such rather than as an unknown name.
+fn almost_an_id(text: &str) -> Option<usize> {
+    let digits = text.len();
+    let hex = text.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex && digits >= 12 && digits != 24).then_some(digits)
+}
+
+/// The known name closest to `text` by edit distance (case, `-`, `_` and
+/// spaces ignored), when it is close enough to be a typo: at most a third
+/// of the name's length, and at least one edit allowed.
+fn closest<'a>(text: &str, known: &[&'a str]) -> Option<&'a str> {
+    let squash = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = squash(text);
+    known
+        .iter()
+        .map(|name| (edit_distance(&wanted, &squash(name)), *name))
+        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance between two strings of characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typo_suggests_the_closest_name() {
+        let known = ["db-01", "web-01", "ada-macbook"];
+        assert_eq!(closest("web01", &known), Some("web-01"));
+        assert_eq!(closest("WEB-02", &known), Some("web-01"));
+        assert_eq!(closest("ada-macbok", &known), Some("ada-macbook"));
+        assert_eq!(closest("printer", &known), None);
+        assert_eq!(closest("", &known), None);
+    }
+
+    #[test]
+    fn hex_of_the_wrong_length_is_a_mistyped_id() {
+        assert_eq!(almost_an_id("65300000000000000000004"), Some(23));
+        assert_eq!(almost_an_id("6530000000000000000000045"), Some(25));
+        assert_eq!(almost_an_id("web-01"), None);
+        assert_eq!(almost_an_id("deadbeef"), None);
+    }
 }

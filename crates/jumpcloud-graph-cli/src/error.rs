@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io;
+use std::sync::OnceLock;
 
 /// How `jcgraph` ends; the codes are documented in `--help` and the README.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,11 +66,31 @@ impl CliError {
     }
 }
 
+/// The API's address and where it came from (`https://... (--base-url)`),
+/// once a run against JumpCloud has chosen it: a connection that cannot be
+/// made names it.
+static API_LOCATION: OnceLock<String> = OnceLock::new();
+
+/// Records the API's address for connection errors (the first call wins).
+pub fn set_api_location(location: String) {
+    let _ = API_LOCATION.set(location);
+}
+
 impl From<jumpcloud_graph::Error> for CliError {
     /// The client's message (which carries its hints: the likely cause of a
-    /// 401, a rate limit's wait), then each cause it wraps.
+    /// 401, a rate limit's wait), then each cause it wraps; a connection
+    /// that could not be made starts with the address it was made to.
     fn from(error: jumpcloud_graph::Error) -> Self {
-        CliError::Failed(with_causes(&error))
+        let message = with_causes(&error);
+        let connect = ["(Connect)", "tcp connect error", "dns error"]
+            .iter()
+            .any(|sign| message.contains(sign));
+        match API_LOCATION.get() {
+            Some(location) if error.is_transport() && connect => {
+                CliError::Failed(format!("cannot connect to {location}: {message}"))
+            }
+            _ => CliError::Failed(message),
+        }
     }
 }
 

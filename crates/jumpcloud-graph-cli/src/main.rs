@@ -36,13 +36,13 @@ mod terminal;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::cli::Cli;
 use crate::error::{CliError, Exit};
 
-/// mimalloc rather than the system allocator: see Cargo.toml and the
-/// README's "The review's own cost".
+/// mimalloc rather than the system allocator: see Cargo.toml and
+/// CONTRIBUTING.md's "Benchmarks" (the review's own cost).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -62,7 +62,10 @@ fn main() -> ExitCode {
             output::one_line(&message)
         );
     }));
-    let cli = match Cli::try_parse() {
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             use clap::error::ErrorKind;
@@ -77,7 +80,8 @@ fn main() -> ExitCode {
                 }
                 _ => {
                     let text = usage_line(&error.render().to_string());
-                    let _ = writeln!(std::io::stderr(), "jcgraph: {text}");
+                    let text = output::fit_stderr(&format!("jcgraph: {text}"));
+                    let _ = writeln!(std::io::stderr(), "{text}");
                 }
             }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
@@ -103,7 +107,8 @@ fn report(error: CliError) -> ExitCode {
         // The reader went away (`| head`): nothing to say.
         CliError::BrokenPipe => {}
         CliError::Usage(message) | CliError::Failed(message) => {
-            let _ = writeln!(std::io::stderr(), "jcgraph: {}", output::one_line(message));
+            let line = format!("jcgraph: {}", output::one_line(message));
+            let _ = writeln!(std::io::stderr(), "{}", output::fit_stderr(&line));
         }
     }
     error.exit().into()

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::table;
+use crate::terminal::{Terminal, stderr_width};
 
 /// `--format`'s values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -55,21 +56,27 @@ pub enum Format {
     Ndjson,
 }
 
-/// Standard output, line-buffered, with the width tables fit.
+/// Standard output, line-buffered, with the widths text and tables fit.
 pub struct Out {
     stdout: io::Stdout,
     width: usize,
+    table_width: usize,
+    keep_columns: bool,
     /// Names every JSON value written gets on its nodes (see
     /// [`set_names`](Self::set_names)).
     names: Option<jumpcloud_graph::Resolved>,
 }
 
 impl Out {
-    /// Standard output, with tables fitted to `width` columns.
-    pub fn new(width: usize) -> Self {
+    /// Standard output, with text wrapped to the terminal's width and
+    /// tables fitted as [`Terminal`] says (every column kept when standard
+    /// output is not a terminal).
+    pub fn new(terminal: &Terminal) -> Self {
         Self {
             stdout: io::stdout(),
-            width,
+            width: terminal.width,
+            table_width: terminal.table_width,
+            keep_columns: terminal.keep_columns,
             names: None,
         }
     }
@@ -78,11 +85,6 @@ impl Out {
     /// results without their own `with_names`: lists, revoke plans).
     pub fn set_names(&mut self, names: jumpcloud_graph::Resolved) {
         self.names = Some(names);
-    }
-
-    /// The width text is fitted to.
-    pub fn width(&self) -> usize {
-        self.width
     }
 
     /// One line, control characters escaped ([`terminal_safe`]).
@@ -151,7 +153,19 @@ impl Out {
             return Ok(());
         }
         self.line("")?;
-        self.lines(&table.render(self.width))
+        let lines = self.render(table);
+        self.lines(&lines)
+    }
+
+    /// A table's lines, fitted as this output fits tables: to the
+    /// terminal's width, or, when standard output is not a terminal, with
+    /// every column, whole.
+    pub fn render(&self, table: &table::Table) -> Vec<String> {
+        if self.keep_columns {
+            table.render_every_column(self.table_width)
+        } else {
+            table.render(self.table_width)
+        }
     }
 
     /// A JSON value in `format` (`json`: pretty, otherwise one line).
@@ -173,10 +187,29 @@ impl Out {
     }
 }
 
-/// A line on standard error (notes, prompts, summaries). A failure to write
-/// there is ignored: there is nowhere left to report it.
+/// A line on standard error (notes, prompts, summaries), wrapped at spaces
+/// to [`stderr_width`] with continuation lines indented by two spaces. A
+/// failure to write there is ignored: there is nowhere left to report it.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr(), "{}", terminal_safe(text, Keep::Newlines));
+    let text = terminal_safe(text, Keep::Newlines);
+    let _ = writeln!(io::stderr(), "{}", fit_stderr(&text));
+}
+
+/// `text`'s lines wrapped at spaces to [`stderr_width`] (unchanged when
+/// standard error has no known width): a word is split only when it is
+/// longer than a whole line.
+pub fn fit_stderr(text: &str) -> String {
+    let Some(width) = stderr_width() else {
+        return text.to_string();
+    };
+    text.split('\n')
+        .flat_map(|line| {
+            let lead = line.len() - line.trim_start().len();
+            let (first, rest) = (&line[..lead], " ".repeat(lead + 2));
+            table::wrap_with(line.trim_start(), width, first, &rest)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `text` on one line: runs of whitespace (newlines included) become one

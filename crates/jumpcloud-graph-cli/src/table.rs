@@ -86,7 +86,17 @@ impl Table {
     /// The table as lines of at most `width` characters (trailing spaces
     /// trimmed), headers first.
     pub fn render(&self, width: usize) -> Vec<String> {
-        let layout = self.layout(width);
+        self.render_with(width, true)
+    }
+
+    /// The table as [`Table::render`] draws it, but with every column: none
+    /// is dropped to make room (output to a file or a pipe keeps the ids).
+    pub fn render_every_column(&self, width: usize) -> Vec<String> {
+        self.render_with(width, false)
+    }
+
+    fn render_with(&self, width: usize, drop_columns: bool) -> Vec<String> {
+        let layout = self.layout(width, drop_columns);
         let headers: Vec<String> = self.columns.iter().map(|c| c.header.to_string()).collect();
         let mut lines = Vec::with_capacity(self.rows.len() + 1);
         for row in std::iter::once(&headers).chain(&self.rows) {
@@ -96,9 +106,9 @@ impl Table {
     }
 
     /// Which columns show, and how wide, within `width`.
-    fn layout(&self, width: usize) -> Layout {
+    fn layout(&self, width: usize, drop_columns: bool) -> Layout {
         let natural = self.natural_widths();
-        let (shown, flex, stacked) = self.choose_columns(&natural, width);
+        let (shown, flex, stacked) = self.choose_columns(&natural, width, drop_columns);
         let widths = fit_widths(&natural, &shown, flex, width);
         Layout {
             shown,
@@ -131,6 +141,7 @@ impl Table {
         &self,
         natural: &[usize],
         width: usize,
+        drop_columns: bool,
     ) -> (Vec<usize>, Option<usize>, Option<usize>) {
         let mut shown: Vec<usize> = (0..self.columns.len()).collect();
         let flex = shown.iter().copied().find(|&c| self.columns[c].flex);
@@ -146,7 +157,7 @@ impl Table {
         let mut droppable: Vec<usize> = shown
             .iter()
             .copied()
-            .filter(|&c| self.columns[c].drop_rank.is_some())
+            .filter(|&c| drop_columns && self.columns[c].drop_rank.is_some())
             .collect();
         droppable.sort_by_key(|&c| self.columns[c].drop_rank);
         for c in droppable {
@@ -370,6 +381,16 @@ mod tests {
                 .join("\n")
                 .contains("653000000000000000000004")
         );
+    }
+
+    #[test]
+    fn every_column_stays_when_asked_however_narrow() {
+        let lines = table().render_every_column(60);
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{lines:#?}");
+        assert!(lines[2].contains("653000000000000000000004"), "{lines:#?}");
+        let whole = table().render_every_column(usize::MAX);
+        assert_eq!(whole.len(), 2);
+        assert!(whole[1].ends_with("production-servers"), "{whole:#?}");
     }
 
     #[test]

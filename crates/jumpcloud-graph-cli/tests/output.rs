@@ -364,9 +364,7 @@ fn review_json_is_an_array_of_reports() {
 
 #[test]
 fn a_narrow_terminal_gets_a_narrower_table() {
-    let mut command = common::command(&["access", "ada"]);
-    command.env("COLUMNS", "60");
-    let run = common::run_command(command, "");
+    let run = common::run_command(common::on_a_terminal(&["access", "ada"], 60), "");
     assert_eq!(run.code, 0, "{run:#?}");
     common::assert_fits(&run.stdout, 60);
     // Nothing is lost: every object is still there.
@@ -376,11 +374,159 @@ fn a_narrow_terminal_gets_a_narrower_table() {
     assert_snapshot!(run.stdout);
 }
 
+/// The JSON's conventions, as the README states them: the client's own
+/// keys are snake_case, only the wire's objects (`compiled_attributes`,
+/// `attributes`) keep JumpCloud's camelCase, sudo values are kebab-case,
+/// and `deciding_path` indexes `paths` from 0 where the table says "path 1".
+#[test]
+fn json_keys_are_snake_case_and_deciding_path_counts_from_zero() {
+    fn walk(value: &serde_json::Value, at: &str, bad: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    let snake = key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                    if !snake {
+                        bad.push(format!("{at}.{key}"));
+                    }
+                    // The wire's own objects, kept as sent.
+                    let wire = key.ends_with("attributes") || key.ends_with("other");
+                    if !wire {
+                        walk(inner, &format!("{at}.{key}"), bad);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}[{i}]"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    for args in [
+        &["access", "ada", "--format", "json"][..],
+        &["revoke", "ada", "systems", "web-01", "--format", "json"],
+    ] {
+        let value: serde_json::Value = serde_json::from_str(&json(args)).unwrap();
+        walk(&value, &args.join(" "), &mut bad);
+    }
+    assert!(bad.is_empty(), "keys not in snake_case: {bad:#?}");
+
+    let why: serde_json::Value = serde_json::from_str(&json(&[
+        "why",
+        "ada",
+        "systems",
+        "ada-macbook",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let index = why["deciding_path"].as_u64().expect("a deciding path");
+    let table = table(&["why", "ada", "systems", "ada-macbook"]);
+    assert!(
+        table.contains(&format!("decided by path {}", index + 1)),
+        "JSON {index}, table: {table}"
+    );
+    assert_eq!(why["effective_sudo"], "without-password");
+    let sudo = &why["paths"][index as usize]["sudo"];
+    assert!(sudo.as_str().is_some_and(|s| s.contains('-')), "{sudo}");
+}
+
+/// `jcgraph access ada > out.txt` keeps the ids: a table written to a file
+/// or a pipe is not fitted to any width (every column, one line per row).
+#[test]
+fn piped_tables_keep_every_column() {
+    const WEB_01: &str = "653000000000000000000004";
+    let run = jcgraph(&["access", "ada"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(" web-01 "))
+        .unwrap_or_default();
+    assert!(
+        row.contains(WEB_01) && row.ends_with("production-servers"),
+        "one line per row, with its id: {}",
+        run.stdout
+    );
+    // COLUMNS is for terminals: a file gets whole rows all the same.
+    let mut narrow = common::command(&["access", "ada"]);
+    narrow.env("COLUMNS", "60");
+    let narrow = common::run_command(narrow, "");
+    assert!(narrow.stdout.lines().any(|l| l == row), "{}", narrow.stdout);
+}
+
+/// A revoke step's request body is printed whole on a line of its own,
+/// however narrow the terminal: never broken inside a JSON token.
+#[test]
+fn request_bodies_are_never_broken() {
+    let body = r#"{"id":"653000000000000000000004","op":"remove","type":"system"}"#;
+    for columns in [30, 40, 60, 100] {
+        let command = common::on_a_terminal(&["revoke", "ada", "systems", "web-01"], columns);
+        let run = common::run_command(command, "");
+        assert_eq!(run.code, 0, "{run:#?}");
+        let whole = run.stdout.lines().filter(|l| l.trim() == body).count();
+        assert_eq!(whole, 3, "{columns} columns: {}", run.stdout);
+    }
+}
+
+/// With `COLUMNS=60`, nothing jcgraph writes on stderr (the sandbox banner,
+/// notes, warnings, summaries, errors, usage errors) is wider than 60
+/// characters, and words are not broken to get there.
+#[test]
+fn with_columns_60_no_stderr_line_is_longer_than_60() {
+    let commands: [(&[&str], &str); 8] = [
+        (&["access", "ada"], ""),
+        (&["why", "ada", "systems", "web-01"], ""),
+        (
+            &["revoke", "ada", "systems", "web-01", "--apply", "--yes"],
+            "",
+        ),
+        (&["groups", "nobody-at-all"], ""),
+        (&["access", "ada", "--kind", "no-such-kind"], ""),
+        (&["why", "ada"], ""),
+        (&["review", "--users", "-"], "ada\nnobody\n"),
+        (
+            &["access", "ada", "--org", "/no/such/directory/org.yaml"],
+            "",
+        ),
+    ];
+    for (args, stdin) in commands {
+        let mut command = common::command(args);
+        command.env("COLUMNS", "60");
+        let run = common::run_command(command, stdin);
+        assert!(!run.stderr.is_empty(), "{args:?}: {run:#?}");
+        for line in run.stderr.lines() {
+            assert!(
+                line.chars().count() <= 60,
+                "{args:?}: a stderr line over 60 characters:\n{line}\n\n{}",
+                run.stderr
+            );
+        }
+        assert!(!run.stderr.contains("envir\n"), "{args:?}: {}", run.stderr);
+    }
+}
+
+/// `jcgraph --help` fits a screen (at most 40 lines); `-h` is shorter.
 #[test]
 fn the_top_level_help() {
     let run = jcgraph(&["--help"]);
     assert_eq!(run.code, 0);
     common::assert_fits(&run.stdout, 100);
+    assert!(run.stdout.lines().count() <= 40, "{}", run.stdout);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_top_level_short_help() {
+    let run = jcgraph(&["-h"]);
+    assert_eq!(run.code, 0);
+    common::assert_fits(&run.stdout, 100);
+    let long = jcgraph(&["--help"]).stdout.lines().count();
+    assert!(run.stdout.lines().count() < long, "{}", run.stdout);
     assert_snapshot!(run.stdout);
 }
 

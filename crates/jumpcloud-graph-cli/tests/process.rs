@@ -45,6 +45,16 @@ impl FakeJumpCloud {
         }
     }
 
+    /// `jcgraph args` against it with its key, not started yet (names
+    /// looked up).
+    fn named_command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = command(args);
+        command
+            .env("JUMPCLOUD_API_KEY", self.sandbox.api_key())
+            .env("JUMPCLOUD_BASE_URL", self.sandbox.base_url());
+        command
+    }
+
     /// `jcgraph args` against it with `key`.
     fn run_with_key(&self, key: &str, args: &[&str]) -> common::Run {
         let mut command = command(args);
@@ -263,6 +273,115 @@ fn verbose_logs_requests_on_stderr_without_the_key() {
     assert!(run.stdout.starts_with("user "), "{}", run.stdout);
 }
 
+/// A region that is not one is bad input (exit 2) naming the variable, in
+/// sandbox mode (where it would otherwise go unused) and against JumpCloud.
+#[test]
+fn a_bad_region_is_a_usage_error_that_names_the_variable() {
+    let api = FakeJumpCloud::start();
+    let mut sandboxed = command(&["groups", "ada"]);
+    sandboxed.env("JUMPCLOUD_REGION", "mars");
+    let mut against_api = api.named_command(&["groups", ADA]);
+    against_api.env("JUMPCLOUD_REGION", "mars");
+    for command in [sandboxed, against_api] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 2, "{run:#?}");
+        assert_eq!(
+            run.stderr,
+            "jcgraph: JUMPCLOUD_REGION is \"mars\": expected us, eu or in\n"
+        );
+        assert_eq!(run.stdout, "");
+    }
+}
+
+/// Nothing listens at the address: the error says which address, and
+/// which setting it came from, before the operation's details.
+#[test]
+fn a_refused_connection_names_the_address_and_its_setting() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}/api/v2");
+    let mut by_variable = command(&["groups", ADA]);
+    by_variable
+        .env(
+            "JUMPCLOUD_API_KEY",
+            "0123456789abcdef0123456789abcdef01234567",
+        )
+        .env("JUMPCLOUD_BASE_URL", &base);
+    let mut by_flag = command(&["groups", ADA, "--base-url", &base]);
+    by_flag.env(
+        "JUMPCLOUD_API_KEY",
+        "0123456789abcdef0123456789abcdef01234567",
+    );
+    for (command, source) in [(by_variable, "JUMPCLOUD_BASE_URL"), (by_flag, "--base-url")] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 1, "{run:#?}");
+        let line = one_error_line(&run);
+        let expected = format!("jcgraph: cannot connect to {base} ({source}): ");
+        assert!(line.starts_with(&expected), "{line}");
+    }
+}
+
+/// Plain http to another host is refused before any request, as bad input
+/// naming the flag or variable, with advice a command-line user can follow.
+#[test]
+fn a_plain_http_base_url_is_a_usage_error_naming_its_setting() {
+    let key = "0123456789abcdef0123456789abcdef01234567";
+    let mut by_flag = command(&["groups", ADA, "--base-url", "http://example.com"]);
+    by_flag.env("JUMPCLOUD_API_KEY", key);
+    let mut by_variable = command(&["groups", ADA]);
+    by_variable
+        .env("JUMPCLOUD_API_KEY", key)
+        .env("JUMPCLOUD_BASE_URL", "http://example.com/api/v2");
+    for (command, source) in [(by_flag, "--base-url"), (by_variable, "JUMPCLOUD_BASE_URL")] {
+        let run = run_command(command, "");
+        assert_eq!(run.code, 2, "{run:#?}");
+        let line = one_error_line(&run);
+        assert!(
+            line.starts_with(&format!("jcgraph: {source} is \"http://example.com")),
+            "{line}"
+        );
+        assert!(line.contains("use https"), "{line}");
+        assert!(!line.contains("ClientBuilder"), "{line}");
+    }
+}
+
+/// With an API key and a service account both set, the service account is
+/// used (the client's rule), and `-v` says so on stderr.
+#[test]
+fn with_both_credentials_the_service_account_is_used_and_v_says_so() {
+    let api = FakeJumpCloud::start();
+    let account = api.sandbox.service_account().expect("the demo org has one");
+    let mut command = command(&["-v", "groups", ADA]);
+    command
+        .env(
+            "JUMPCLOUD_API_KEY",
+            "a-wrong-key-that-would-get-a-401-0123456789",
+        )
+        .env("JUMPCLOUD_CLIENT_ID", account.client_id())
+        .env("JUMPCLOUD_CLIENT_SECRET", account.client_secret())
+        .env("JUMPCLOUD_TOKEN_URL", api.sandbox.token_url())
+        .env("JUMPCLOUD_BASE_URL", api.sandbox.base_url());
+    let run = run_command(command, "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(api.sandbox.stats().tokens_issued, 1, "{run:#?}");
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("credential: "))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", run.stderr);
+    assert!(
+        said[0].ends_with(
+            "credential: the service account (JUMPCLOUD_CLIENT_ID); JUMPCLOUD_API_KEY is set \
+             too and not used"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn review_without_users_lists_the_orgs_users_against_the_api() {
     let api = FakeJumpCloud::start();
@@ -290,7 +409,7 @@ fn why_exits_5_when_the_user_does_not_reach_the_object() {
     assert_eq!(run.code, 5, "{run:#?}");
     assert_eq!(
         run.stdout,
-        "user ken does not reach web-01 (653000000000000000000004) through systems\n"
+        "user ken does not reach web-01 (653000000000000000000004) among the user's systems\n"
     );
     let run = jcgraph(&["why", "ken", "systems", "web-01", "--format", "json"]);
     assert_eq!((run.code, run.stdout.as_str()), (5, "null\n"));
@@ -443,6 +562,57 @@ fn unknown_names_list_the_known_ones() {
         "jcgraph: no user named \"nobody\" in the sandbox org Acme Robotics (known: ada, grace, \
          katherine, ken, linus)"
     );
+}
+
+/// JumpCloud's console says devices, its API systems: both words work.
+#[test]
+fn devices_is_another_word_for_systems() {
+    let systems = jcgraph(&["access", "ada", "--kind", "systems"]);
+    for word in ["device", "devices", "Devices"] {
+        let run = jcgraph(&["access", "ada", "--kind", word]);
+        assert_eq!(
+            (run.code, &run.stdout),
+            (0, &systems.stdout),
+            "{word}: {run:#?}"
+        );
+    }
+    let groups = jcgraph(&["why", "ada", "system-groups", "laptops"]);
+    let run = jcgraph(&["why", "ada", "device-groups", "laptops"]);
+    assert_eq!((run.code, &run.stdout), (0, &groups.stdout), "{run:#?}");
+    let run = jcgraph(&["associations", "ada", "--target", "device"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("web-01"), "{run:#?}");
+}
+
+#[test]
+fn a_mistyped_name_suggests_the_closest_one() {
+    let run = jcgraph(&["why", "ada", "systems", "web01"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    let line = one_error_line(&run);
+    assert!(
+        line.starts_with(
+            "jcgraph: no systems named \"web01\" in the sandbox org Acme Robotics (did you \
+             mean \"web-01\"? known: "
+        ),
+        "{line}"
+    );
+}
+
+/// A hex id one digit short is not an unknown name: the error says what is
+/// wrong with it.
+#[test]
+fn an_id_of_the_wrong_length_is_named_as_such() {
+    for (id, digits) in [
+        ("65300000000000000000004", 23),
+        ("6530000000000000000000040", 25),
+    ] {
+        let run = jcgraph(&["why", "ada", "systems", id]);
+        assert_eq!(run.code, 2, "{run:#?}");
+        assert_eq!(
+            one_error_line(&run),
+            format!("jcgraph: \"{id}\" is not an id: ids are 24 hex digits, this has {digits}")
+        );
+    }
 }
 
 #[test]
@@ -719,21 +889,25 @@ fn completions_for_bash_zsh_and_fish() {
     }
 }
 
+/// Every command, as `jcgraph help` names them.
+const COMMANDS: [&str; 12] = [
+    "access",
+    "why",
+    "revoke",
+    "groups",
+    "associations",
+    "associate",
+    "dissociate",
+    "update",
+    "send-activation",
+    "review",
+    "diff",
+    "completions",
+];
+
 #[test]
 fn every_command_has_examples_in_its_help() {
-    for name in [
-        "access",
-        "why",
-        "revoke",
-        "groups",
-        "associations",
-        "associate",
-        "dissociate",
-        "update",
-        "send-activation",
-        "review",
-        "completions",
-    ] {
+    for name in COMMANDS {
         let run = jcgraph(&["help", name]);
         assert_eq!(run.code, 0, "{name}");
         let examples = run
@@ -751,16 +925,91 @@ fn every_command_has_examples_in_its_help() {
     }
     let run = jcgraph(&["--help"]);
     for code in [
-        "0  done",
-        "2  a usage error",
-        "3  revoke --apply",
-        "4  revoke --apply",
-        "5  why",
-        "6  revoke --apply: JumpCloud accepted every removal, but until --verify-timeout",
+        "0 done",
+        "2 bad input",
+        "3 revoke --apply",
+        "4 declined",
+        "5 why",
+        "6 revoke --apply: not yet visible",
     ] {
         assert!(run.stdout.contains(code), "exit codes documented: {code}");
     }
-    assert!(run.stdout.contains("ids and types only"));
+}
+
+/// Each command's help lists its own options; the global ones are listed
+/// once, in `jcgraph --help`, which every command's help points to.
+#[test]
+fn global_options_are_listed_once() {
+    // The lines of a help text that list `option`.
+    let listed = |help: &str, option: &str| {
+        help.lines()
+            .filter(|l| {
+                l.trim_start()
+                    .trim_start_matches("-v, ")
+                    .starts_with(option)
+            })
+            .count()
+    };
+    let top = jcgraph(&["--help"]);
+    for option in [
+        "--format",
+        "--sandbox",
+        "--org ",
+        "--save",
+        "--org-id",
+        "--region",
+        "--base-url",
+        "--timeout",
+        "--max-in-flight",
+        "--rate-limit",
+        "--verbose",
+    ] {
+        assert_eq!(listed(&top.stdout, option), 1, "{option}: {}", top.stdout);
+    }
+    for name in COMMANDS {
+        let run = jcgraph(&["help", name]);
+        assert_eq!(run.code, 0, "{name}");
+        for option in ["--format", "--sandbox", "--max-in-flight", "--verbose"] {
+            assert_eq!(listed(&run.stdout, option), 0, "{name}: {}", run.stdout);
+        }
+        assert!(
+            run.stdout.contains(
+                "Global options (--format, --sandbox, --org, -v, ...): see jcgraph --help"
+            ),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+    // Global options still work after the command.
+    let run = jcgraph(&["groups", "ada", "--format", "json", "--sandbox", "-v"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+}
+
+/// On an 80-column terminal no example in any help is wrapped by clap: each
+/// line of an Examples section is a command, a `#` comment, or the
+/// continuation of a command that ends with `\`.
+#[test]
+fn examples_are_never_wrapped_mid_expression() {
+    for name in COMMANDS {
+        let mut command = command(&["help", name]);
+        command.env("COLUMNS", "80");
+        let run = run_command(command, "");
+        assert_eq!(run.code, 0, "{name}");
+        let examples = run.stdout.split_once("Examples:\n").map_or("", |(_, e)| e);
+        let mut continued = false;
+        for line in examples.lines() {
+            assert!(line.chars().count() <= 80, "{name}: {line}");
+            let starts = ["  jcgraph ", "  jq ", "  # "]
+                .iter()
+                .any(|p| line.starts_with(p));
+            assert!(
+                starts || (continued && line.starts_with("      ")),
+                "{name}: a wrapped example line:\n{line}\n\n{}",
+                run.stdout
+            );
+            continued = line.ends_with('\\') || (continued && !line.ends_with('\''));
+        }
+    }
 }
 
 /// A server that answers every traversal with one system whose type and

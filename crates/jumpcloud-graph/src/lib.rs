@@ -145,8 +145,20 @@
 //! to every named node of their JSON (see the README's "Names").
 //!
 //! **JSON** (the `serde` feature). Every result serializes in a documented,
-//! stable shape (snake_case fields, ids as strings, types as JumpCloud's
-//! wire names, attributes as the wire value), held by snapshot tests.
+//! stable shape, held by snapshot tests. Its conventions:
+//!
+//! - The client's own keys are snake_case (`effective_sudo`,
+//!   `deciding_path`), and its values kebab-case (`"with-password"`) or
+//!   snake_case where they name a kind (`"user_group"`, `"not_yet_visible"`).
+//! - Ids are strings; types are JumpCloud's wire names (`"system"`).
+//! - What the wire sent is kept as JumpCloud sent it, camelCase keys and
+//!   all: `compiled_attributes`, each edge's `attributes`
+//!   (`{"sudo": {"enabled": true, "withoutPassword": false}}`), and `other`
+//!   (below).
+//! - Indexes count from 0: `deciding_path` and `paths_cut` index the
+//!   `paths` array (`.paths[.deciding_path]` in jq). `jcgraph`'s tables
+//!   number paths from 1, so its "path 1" is index 0.
+//!
 //! Nothing the server said is lost: an attribute object, `externalId` or
 //! `syncStatus` comes out as it came (an object or value, `null`, or no
 //! key when the server sent none; [`Presence`] in Rust), and the keys this

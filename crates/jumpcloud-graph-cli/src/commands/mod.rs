@@ -8,11 +8,10 @@ mod revoke;
 mod why;
 mod writes;
 
-use clap::CommandFactory;
 use jumpcloud_graph::User;
 
 use crate::backend::Backend;
-use crate::cli::{Cli, Command};
+use crate::cli::{self, Cli, Command};
 use crate::directory::Directory;
 use crate::error::{CliError, Exit};
 use crate::output::{Format, Out, note};
@@ -51,12 +50,17 @@ impl Ctx {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> Result<Exit, CliError> {
     let terminal = Terminal::detect();
-    let mut out = Out::new(terminal.width);
+    let mut out = Out::new(&terminal);
     if let Command::Completions { shell } = cli.command {
         // Generated into memory: clap_complete panics when a write fails,
         // and a closed pipe must end quietly.
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "jcgraph", &mut script);
+        clap_complete::generate(
+            shell,
+            &mut cli::with_globals_shown(),
+            "jcgraph",
+            &mut script,
+        );
         out.bytes(&script)?;
         out.flush()?;
         return Ok(Exit::Ok);

@@ -111,7 +111,12 @@ async fn confirm(question: String) -> Result<bool, CliError> {
         use std::io::Write;
         let mut stderr = std::io::stderr();
         let question = crate::output::terminal_safe(&question, crate::output::Keep::Newlines);
-        let _ = write!(stderr, "{question}");
+        // Wrapped like every stderr line; the space before the answer stays.
+        let _ = write!(
+            stderr,
+            "{} ",
+            crate::output::fit_stderr(question.trim_end())
+        );
         let _ = stderr.flush();
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map(|_| line)
@@ -134,7 +139,7 @@ fn plan_text(out: &mut Out, directory: &Directory, plan: &RevokePlan) -> std::io
         };
         return out.wrapped(
             &format!(
-                "{user} does not reach {target} through {}: nothing to revoke",
+                "{user} does not reach {target} among the user's {}: nothing to revoke",
                 plan.kind()
             ),
             2,
@@ -241,13 +246,17 @@ fn step_text(
         "by an administrator"
     };
     let operation = step.operation();
-    let how = match (operation.method(), operation.path(), operation.body()) {
-        (Some(method), Some(path), Some(body)) => format!("{method} {path} {body}"),
-        (Some(method), Some(path), None) => format!("{method} {path}"),
+    let how = match (operation.method(), operation.path()) {
+        (Some(method), Some(path)) => format!("{method} {path}"),
         _ => operation.description().to_string(),
     };
     out.wrapped(&format!("     {who}"), 2)?;
     out.wrapped(&format!("     {how}"), 2)?;
+    if let Some(body) = operation.body() {
+        // On a line of its own, never wrapped: a body cut inside a JSON
+        // token cannot be pasted back.
+        out.line(&format!("       {body}"))?;
+    }
     if !step.collateral().is_empty() {
         out.wrapped(
             &format!(

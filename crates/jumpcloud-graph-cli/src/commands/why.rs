@@ -35,7 +35,7 @@ pub async fn run(ctx: &mut Ctx, args: ObjectArgs) -> Result<Exit, CliError> {
                     format!("{} ({id})", args.id.trim())
                 };
                 ctx.out.wrapped(
-                    &format!("{who} does not reach {what} through {}", args.kind),
+                    &format!("{who} does not reach {what} among the user's {}", args.kind),
                     2,
                 )?;
             }

@@ -37,6 +37,16 @@ pub fn command(args: &[&str]) -> Command {
     command
 }
 
+/// `jcgraph args` with standard output taken for a terminal `columns` wide
+/// (piped output keeps every column instead, see `terminal.rs`).
+pub fn on_a_terminal(args: &[&str], columns: usize) -> Command {
+    let mut command = command(args);
+    command
+        .env("JCGRAPH_ASSUME_TERMINAL", "stdout")
+        .env("COLUMNS", columns.to_string());
+    command
+}
+
 /// Runs a command with `stdin` as its input (closed when empty).
 pub fn run_command(mut command: Command, stdin: &str) -> Run {
     command
@@ -63,9 +73,12 @@ pub fn jcgraph(args: &[&str]) -> Run {
 }
 
 /// `jcgraph args` that must succeed with a table no wider than 100
-/// columns; its stdout.
+/// columns, as on a terminal 100 columns wide; its stdout.
 pub fn table(args: &[&str]) -> String {
-    let run = jcgraph(args);
+    // A terminal whose width cannot be measured (a pipe): 100 columns.
+    let mut command = command(args);
+    command.env("JCGRAPH_ASSUME_TERMINAL", "stdout");
+    let run = run_command(command, "");
     assert_eq!(run.code, 0, "{args:?}: {run:#?}");
     assert_fits(&run.stdout, 100);
     assert_quiet(&run);

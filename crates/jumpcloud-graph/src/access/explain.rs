@@ -63,9 +63,9 @@ use crate::{
 /// `{"user": node, "object": node, "paths": [path, ..], "effective_sudo":
 /// sudo, "deciding_path": index | null, "compiled_attributes": {..} | null,
 /// "compiled_sudo": sudo | null, "agrees_with_server": bool, "warnings":
-/// [warning, ..]}`; `deciding_path` indexes `paths`; `compiled_attributes`
-/// is `null` when the server sent `null` or none (the bound object itself
-/// keeps the difference). Nodes, paths and
+/// [warning, ..]}`; `deciding_path` indexes `paths`, from 0;
+/// `compiled_attributes` is `null` when the server sent `null` or none (the
+/// bound object itself keeps the difference). Nodes, paths and
 /// warnings are described on [`GraphNode`], [`GrantPath`] (in the crate's
 /// JSON section) and [`AccessWarning`].
 #[derive(Clone, Debug, PartialEq)]

@@ -140,7 +140,7 @@ impl fmt::Display for AccessWarning {
             AccessWarning::AccessRemains { left_to_admin } => {
                 write!(
                     f,
-                    "access remains after the steps this SDK can run; {} left to an administrator: ",
+                    "access remains after the user's own associations are removed; {} left to an administrator: ",
                     plural(left_to_admin.len(), "edge is", "edges are")
                 )?;
                 for (i, edge) in left_to_admin.iter().enumerate() {
@@ -153,8 +153,8 @@ impl fmt::Display for AccessWarning {
             }
             AccessWarning::SudoWouldRise { from, to } => write!(
                 f,
-                "sudo would rise from {from} to {to} if only the steps this SDK can run were \
-                 applied: a path of weaker precedence would then decide it"
+                "sudo would rise from {from} to {to} if only the user's own associations were \
+                 removed: a path of weaker precedence would then decide it"
             ),
             AccessWarning::SudoRose { from, to } => {
                 write!(f, "effective sudo rose from {from} to {to}")

@@ -105,7 +105,8 @@ impl<'a> Sink<'a> {
                         for row in std::mem::take(&mut self.rows) {
                             table.row(row);
                         }
-                        out.lines(&table.render(out.width()))?;
+                        let lines = out.render(&table);
+                        out.lines(&lines)?;
                     }
                     Shape::Ndjson | Shape::Csv => {}
                 }

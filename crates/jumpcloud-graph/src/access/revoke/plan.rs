@@ -562,7 +562,7 @@ impl fmt::Display for RevokePlan {
         let Some(explanation) = &self.explanation else {
             return write!(
                 f,
-                "{} does not reach {} through {}: nothing to revoke",
+                "{} does not reach {} among the user's {}: nothing to revoke",
                 self.user.node(),
                 self.target,
                 self.kind

@@ -1,4 +1,4 @@
-//! The quickstart: `cargo run --example quickstart`.
+//! The quickstart: `cargo run -p jumpcloud-graph-examples --example quickstart`.
 //!
 //! Without `JUMPCLOUD_API_KEY` it starts the sandbox in-process with the
 //! demo org (no network, no account) and walks a realistic flow through the
@@ -108,10 +108,10 @@ async fn against_sandbox() -> Result<()> {
         "\n({} token fetched by the service account for all of the above.)",
         sandbox.stats().tokens_issued
     );
-    println!("\nNext: `cargo run -p jumpcloud-graph --example revoke` explains Ada's access to");
-    println!("web-01 and plans a complete revoke. Set JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET");
-    println!("(or JUMPCLOUD_API_KEY) and JUMPCLOUD_USER_ID to run the read-only part against");
-    println!("your own org.");
+    println!("\nNext: `cargo run -p jumpcloud-graph-examples --example revoke` explains");
+    println!("Ada's access to web-01 and plans a complete revoke. Set JUMPCLOUD_CLIENT_ID and");
+    println!("JUMPCLOUD_CLIENT_SECRET (or JUMPCLOUD_API_KEY) and JUMPCLOUD_USER_ID to run the");
+    println!("read-only part against your own org.");
     Ok(())
 }
 

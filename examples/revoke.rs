@@ -1,12 +1,12 @@
 //! Taking a server away from a user, completely: `cargo run -p
-//! jumpcloud-graph --example revoke`.
+//! jumpcloud-graph-examples --example revoke`.
 //!
 //! Runs against the sandbox's demo org in-process (no account, no network).
 //! Ada reaches web-01 three ways: directly (sudo with a password), through
 //! the Ops group (passwordless sudo) and through Engineering's binding to
 //! the "Production servers" device group. The example explains her access,
 //! plans a complete revoke, shows why removing her direct binding alone
-//! would *raise* her sudo, applies the part this SDK can do (each step
+//! would *raise* her sudo, applies the part the client can do (the user's own associations) (each step
 //! verified by reading web-01 again), and shows what is left to an
 //! administrator.
 
@@ -55,7 +55,7 @@ async fn run() -> Result<()> {
     let plan = ada.revoke_plan(TraversalKind::System, web01).await?;
     show_plan(&plan, &name);
 
-    println!("\n== Applying the steps this SDK can run\n");
+    println!("\n== Applying the steps the client can run\n");
     let done = match plan.apply().await {
         Ok(done) => done,
         Err(failed) => {
@@ -91,7 +91,7 @@ fn show_explanation(ex: &Explanation, name: &Names) {
 fn show_plan(plan: &RevokePlan, name: &Names) {
     for (i, step) in plan.steps().iter().enumerate() {
         let who = if step.is_executable() {
-            "this SDK"
+            "the client"
         } else {
             "an administrator"
         };
