@@ -43,6 +43,9 @@ impl Backend {
         if global.sandbox || global.org.is_some() || !credential {
             return Self::sandbox(global, credential).await;
         }
+        if let Some(url) = var("JUMPCLOUD_TOKEN_URL") {
+            check_plain_http(&url, "JUMPCLOUD_TOKEN_URL")?;
+        }
         let mut builder = ClientBuilder::from_env().map_err(invalid_setting)?;
         if let Some(region) = global.region {
             builder = builder.region(region);

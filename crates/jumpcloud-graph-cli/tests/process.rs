@@ -323,8 +323,9 @@ fn a_refused_connection_names_the_address_and_its_setting() {
     }
 }
 
-/// Plain http to another host is refused before any request, as bad input
-/// naming the flag or variable, with advice a command-line user can follow.
+/// Plain http to another host, for the API or the token endpoint, is
+/// refused before any request, as bad input naming the flag or variable,
+/// with advice a command-line user can follow.
 #[test]
 fn a_plain_http_base_url_is_a_usage_error_naming_its_setting() {
     let key = "0123456789abcdef0123456789abcdef01234567";
@@ -334,7 +335,16 @@ fn a_plain_http_base_url_is_a_usage_error_naming_its_setting() {
     by_variable
         .env("JUMPCLOUD_API_KEY", key)
         .env("JUMPCLOUD_BASE_URL", "http://example.com/api/v2");
-    for (command, source) in [(by_flag, "--base-url"), (by_variable, "JUMPCLOUD_BASE_URL")] {
+    let mut by_token_url = command(&["groups", ADA]);
+    by_token_url
+        .env("JUMPCLOUD_CLIENT_ID", "a-client-id")
+        .env("JUMPCLOUD_CLIENT_SECRET", "a-client-secret-0123456789")
+        .env("JUMPCLOUD_TOKEN_URL", "http://example.com/oauth2/token");
+    for (command, source) in [
+        (by_flag, "--base-url"),
+        (by_variable, "JUMPCLOUD_BASE_URL"),
+        (by_token_url, "JUMPCLOUD_TOKEN_URL"),
+    ] {
         let run = run_command(command, "");
         assert_eq!(run.code, 2, "{run:#?}");
         let line = one_error_line(&run);

@@ -137,20 +137,7 @@ impl AccessWarning {
 impl fmt::Display for AccessWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AccessWarning::AccessRemains { left_to_admin } => {
-                write!(
-                    f,
-                    "access remains after the user's own associations are removed; {} left to an administrator: ",
-                    plural(left_to_admin.len(), "edge is", "edges are")
-                )?;
-                for (i, edge) in left_to_admin.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    write!(f, "{edge}")?;
-                }
-                Ok(())
-            }
+            AccessWarning::AccessRemains { left_to_admin } => access_remains(f, left_to_admin),
             AccessWarning::SudoWouldRise { from, to } => write!(
                 f,
                 "sudo would rise from {from} to {to} if only the user's own associations were \
@@ -231,6 +218,31 @@ fn disagreement_cause(f: &mut fmt::Formatter<'_>, assumptions: &[Assumption]) ->
     write!(f, " (README: \"{}\")", Assumption::README_SECTION)
 }
 
+/// [`AccessWarning::AccessRemains`]'s sentence.
+fn access_remains(f: &mut fmt::Formatter<'_>, left_to_admin: &[Edge]) -> fmt::Result {
+    if left_to_admin.is_empty() {
+        // After `apply`, access can remain with no step left to an
+        // administrator: through edges the plan did not see, or a removal
+        // JumpCloud has not yet applied.
+        return f.write_str(
+            "access remains after the user's own associations are removed; \
+             no step of the plan is left to an administrator",
+        );
+    }
+    write!(
+        f,
+        "access remains after the user's own associations are removed; {} left to an administrator: ",
+        plural(left_to_admin.len(), "edge is", "edges are")
+    )?;
+    for (i, edge) in left_to_admin.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{edge}")?;
+    }
+    Ok(())
+}
+
 /// `1 edge is`, `2 edges are`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -287,5 +299,21 @@ impl serde::Serialize for AccessWarning {
         }
         map.serialize_entry("message", &self.to_string())?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_remaining_with_no_step_left_to_an_administrator_names_no_empty_list() {
+        let text = AccessWarning::AccessRemains {
+            left_to_admin: Vec::new(),
+        }
+        .to_string();
+        assert!(!text.contains("0 edges"), "{text}");
+        assert!(!text.ends_with(": "), "{text}");
+        assert!(text.contains("no step of the plan"), "{text}");
     }
 }

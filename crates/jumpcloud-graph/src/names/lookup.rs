@@ -55,6 +55,15 @@ pub(crate) enum Select<'a> {
     All,
 }
 
+/// One page of an answer: see [`Lookup::page`].
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) records: Vec<Record>,
+    /// Items the page held, records or not (the offset of the next page).
+    pub(crate) items: usize,
+    pub(crate) total: Option<u64>,
+}
+
 /// One record of an answer: its id, the name it is shown by, and its
 /// naming properties as sent (to check what a filter matched).
 #[derive(Clone, Debug, PartialEq)]
@@ -213,21 +222,36 @@ impl Lookup {
     /// The records of an answer: v1's `{"results": [..]}` or v2's array.
     /// Records without a string id are skipped; names are cut to
     /// [`MAX_NAME_CHARS`].
+    #[cfg(test)]
     pub(crate) fn records(self, body: &[u8]) -> Result<Vec<Record>, serde_json::Error> {
+        self.page(body).map(|page| page.records)
+    }
+
+    /// An answer read as a page: its records, how many items it held in
+    /// all (records or not), and v1's `totalCount` when it is a count.
+    pub(crate) fn page(self, body: &[u8]) -> Result<Page, serde_json::Error> {
         let value: Value = serde_json::from_slice(body)?;
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut map) => match map.remove("results") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
+        let (items, total) = match value {
+            Value::Array(items) => (items, None),
+            Value::Object(mut map) => {
+                let total = map.get("totalCount").and_then(Value::as_u64);
+                match map.remove("results") {
+                    Some(Value::Array(items)) => (items, total),
+                    _ => (Vec::new(), total),
+                }
+            }
+            _ => (Vec::new(), None),
         };
-        Ok(items
+        let records = items
             .iter()
             .filter_map(Value::as_object)
             .filter_map(|record| self.record(record))
-            .collect())
+            .collect();
+        Ok(Page {
+            records,
+            items: items.len(),
+            total,
+        })
     }
 
     fn record(self, record: &Map<String, Value>) -> Option<Record> {

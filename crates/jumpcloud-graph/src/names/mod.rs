@@ -25,7 +25,7 @@ use crate::options::{Checked, RequestOptions};
 use crate::printable::body_excerpt;
 use crate::transport::Call;
 use crate::{Client, Error, GraphNode};
-use lookup::{Lookup, MAX_DIRECTORY_PAGES, Record, Select};
+use lookup::{Lookup, MAX_DIRECTORY_PAGES, Page, Record, Select};
 
 /// The most lookup requests one `resolve` has in flight: a report names
 /// at most nine kinds, and a resolve of thousands of ids must not open a
@@ -210,6 +210,19 @@ pub(crate) async fn fetch(
     select: Select<'_>,
     page: (u64, i64),
 ) -> Result<Vec<Record>, Error> {
+    fetch_page(client, lookup, select, page)
+        .await
+        .map(|page| page.records)
+}
+
+/// Sends one lookup request through the client's request path and reads
+/// it as a page (records, items held, the total it announces).
+pub(crate) async fn fetch_page(
+    client: &Client,
+    lookup: Lookup,
+    select: Select<'_>,
+    page: (u64, i64),
+) -> Result<Page, Error> {
     let options: Checked = RequestOptions::default().check(client)?;
     let org = options.org_header();
     let base_url = if lookup.is_v1() {
@@ -231,7 +244,7 @@ pub(crate) async fn fetch(
         endpoint: crate::credentials::Endpoint::Api,
     };
     let reply = client.execute(&call, request, &options).await?;
-    lookup.records(&reply.body).map_err(|cause| {
+    lookup.page(&reply.body).map_err(|cause| {
         let body = body_excerpt(&reply.body, &|text| client.scrub(text));
         let request = Request {
             method,

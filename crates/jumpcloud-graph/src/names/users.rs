@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::lookup::{Lookup, Record, Select};
-use super::{CHUNK, Names, fetch};
+use super::lookup::{Lookup, Page, Record, Select};
+use super::{CHUNK, Names, fetch, fetch_page};
 use crate::{Client, Error, GraphNode, GraphType, NodeId, ObjectId, User};
 
 /// The longest email, username or name accepted (JumpCloud's own limit on
@@ -150,41 +150,91 @@ impl Names {
 
     /// Every user of the organization with its username, a page of 100 at
     /// a time (`GET /api/systemusers`), in the server's order; a user
-    /// repeated across pages is listed once.
+    /// repeated across pages is listed once. Each page starts where the
+    /// items read so far end, so a short page loses no one, and the list
+    /// reads on while JumpCloud's `totalCount` says more exist.
     ///
     /// # Errors
     ///
-    /// The first page's error ends the list (a list with a hole would
-    /// silently skip users).
+    /// A page's error ends the list (a list with a hole would silently
+    /// skip users); so does a list that ends with fewer users than its
+    /// `totalCount`, or with a record whose id is not an ObjectID
+    /// ([`Error::is_pagination`]).
     pub async fn users(&self) -> Result<Vec<(ObjectId, Option<String>)>, Error> {
-        let mut seen = HashSet::new();
-        let mut users = Vec::new();
-        for page in 0..MAX_USER_PAGES {
-            let skip = page.saturating_mul(CHUNK as u64);
-            let records = fetch(
+        let mut listing = UserListing::default();
+        for _ in 0..MAX_USER_PAGES {
+            let page = fetch_page(
                 &self.client,
                 Lookup::Users,
                 Select::All,
-                (skip, CHUNK as i64),
+                (listing.read, CHUNK as i64),
             )
             .await?;
-            let full = records.len() >= CHUNK;
-            for record in records {
-                let Ok(id) = ObjectId::parse(&record.id) else {
-                    continue;
-                };
-                if seen.insert(id) {
-                    let node = crate::model::user_node(id);
-                    let name = record.name.clone().map(Arc::from);
-                    self.client.shared.names.insert(node, name);
-                    users.push((id, record.name));
-                }
-            }
-            if !full {
+            if !listing.take(page, self) {
                 break;
             }
         }
-        Ok(users)
+        listing.finish()
+    }
+}
+
+/// What [`Names::users`] has read so far.
+#[derive(Default)]
+struct UserListing {
+    seen: HashSet<ObjectId>,
+    users: Vec<(ObjectId, Option<String>)>,
+    /// Items read, users or not: the next page's `skip`.
+    read: u64,
+    unreadable: u64,
+    total: Option<u64>,
+}
+
+impl UserListing {
+    /// Takes a page in; whether another page should be read.
+    fn take(&mut self, page: Page, names: &Names) -> bool {
+        let items = page.items;
+        self.read = self.read.saturating_add(items as u64);
+        self.unreadable = self
+            .unreadable
+            .saturating_add(items.saturating_sub(page.records.len()) as u64);
+        if let Some(total) = page.total {
+            self.total = Some(self.total.map_or(total, |seen| seen.max(total)));
+        }
+        for record in page.records {
+            let Ok(id) = ObjectId::parse(&record.id) else {
+                self.unreadable = self.unreadable.saturating_add(1);
+                continue;
+            };
+            if self.seen.insert(id) {
+                let node = crate::model::user_node(id);
+                names
+                    .client
+                    .shared
+                    .names
+                    .insert(node, record.name.clone().map(Arc::from));
+                self.users.push((id, record.name));
+            }
+        }
+        let more = self.total.is_some_and(|total| self.counted() < total);
+        items > 0 && (items >= CHUNK || more)
+    }
+
+    /// Users listed plus records that could not be read as one.
+    fn counted(&self) -> u64 {
+        (self.users.len() as u64).saturating_add(self.unreadable)
+    }
+
+    fn finish(self) -> Result<Vec<(ObjectId, Option<String>)>, Error> {
+        let listed = self.users.len() as u64;
+        let expected = self.total.unwrap_or(0).max(self.counted());
+        if listed < expected {
+            return Err(Error::incomplete(
+                "/api/systemusers".to_owned(),
+                expected,
+                listed,
+            ));
+        }
+        Ok(self.users)
     }
 }
 

@@ -378,3 +378,20 @@ async fn lookups_name_only_what_was_asked_cut_long_names_and_display_them_escape
     assert!(shown.starts_with("system \\u{1b}[2J"), "{shown:.40}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// A users' list whose records cannot all be read as users (an id that is
+/// not an ObjectID, a record without one) ends in a pagination error, not
+/// in a list that silently lacks them: a review would skip those users.
+#[tokio::test]
+async fn a_users_list_with_unreadable_records_is_an_error_not_a_shorter_list() {
+    let body = json!({"totalCount": 3, "results": [
+        {"_id": object_id(1), "username": "ada"},
+        {"_id": "not-an-object-id", "username": "grace"},
+        {"username": "no id"},
+    ]});
+    let server = answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let client = client_for(&server, |b| b);
+    let error = client.names().users().await.unwrap_err();
+    assert!(error.is_pagination(), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -647,6 +647,34 @@ async fn a_large_resolve_sends_its_chunks_eight_at_a_time() {
     assert_eq!(stats.max_in_flight, 8);
 }
 
+/// A short page in the middle of the users' list (one user missing from a
+/// page of 100 while the total says 250) must not end the list early: the
+/// list reads on, or ends in a pagination error, never Ok with users
+/// missing (a review would skip them silently).
+#[tokio::test]
+async fn a_short_page_of_users_never_ends_the_list_short() {
+    let config = GeneratorConfig {
+        users: 250,
+        ..GeneratorConfig::default()
+    };
+    let sandbox = Sandbox::start(Fixture::generated(config.clone())).await;
+    let client = sandbox.client_with(|b| b.api_key(config.api_key()));
+    let expected = sandbox
+        .fixture()
+        .first_org()
+        .objects_of(jumpcloud_graph_sandbox::Kind::User)
+        .count();
+    sandbox.set_faults(
+        FaultPlan::new()
+            .seed(7)
+            .rule(FaultRule::at([1], Fault::ShortPage).path_contains("/api/systemusers")),
+    );
+    match client.names().users().await {
+        Ok(users) => assert_eq!(users.len(), expected, "Ok, but with users missing"),
+        Err(error) => assert!(error.is_pagination(), "{error}"),
+    }
+}
+
 #[tokio::test]
 async fn every_user_of_the_org_is_listed_a_page_of_100_at_a_time() {
     let config = GeneratorConfig {
