@@ -41,6 +41,11 @@ use clap::FromArgMatches;
 use crate::cli::Cli;
 use crate::error::{CliError, Exit};
 
+/// mimalloc rather than the system allocator: see Cargo.toml and
+/// CONTRIBUTING.md's "Benchmarks" (the review's own cost).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         // One line, no backtrace: a panic is a bug in jcgraph, not something

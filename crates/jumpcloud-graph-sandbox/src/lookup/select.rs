@@ -8,8 +8,9 @@ use super::conditions::{Condition, query_values, search_condition, v1_query_filt
 use super::{Api, Collection};
 use crate::errors::ApiError;
 use crate::model::{Object, Org, is_object_id};
-use crate::query::{Accepts, ListQuery, SortKey};
+use crate::query::{Accepts, Filter, ListQuery, SortKey};
 use crate::wire::{Record, SearchBody};
+use jumpcloud_graph::FilterOp as Op;
 
 /// A lookup request, read and checked: paging and the v2 filters and sort
 /// in `query`, the v1 filters and a search body's selection in
@@ -97,6 +98,20 @@ impl Request {
         }
     }
 
+    /// The ids a record must have to be selected, when a condition or a
+    /// filter pins the id to a few values (`_id:$in:…`, `id:in:…`, an id's
+    /// `$eq`: what name lookups send); the fewest such ids when several do.
+    /// Every condition and filter must hold, so only these can pass.
+    fn pinned_ids(&self, collection: Collection) -> Option<Vec<&str>> {
+        let id_key = collection.api().id_key();
+        let from_conditions = self
+            .conditions
+            .iter()
+            .filter_map(|condition| pinned_by(condition, id_key));
+        let from_filters = self.query.filters.iter().filter_map(|f| ids_of(f, id_key));
+        from_conditions.chain(from_filters).min_by_key(Vec::len)
+    }
+
     fn selects(&self, collection: Collection, object: &Object) -> bool {
         let value_of = |field: &str| collection.value_of(object, field);
         self.conditions.iter().all(|c| c.holds(&value_of))
@@ -115,14 +130,13 @@ impl Request {
 
 /// The page of `collection` in `org` that `request` selects.
 pub(crate) fn answer_list(org: &Org, collection: Collection, request: &Request) -> Answer {
-    let mut objects: Vec<&Object> = collection
-        .kinds()
-        .iter()
-        .flat_map(|kind| org.objects_of(*kind))
+    let mut objects: Vec<&Object> = candidates(org, collection, request)
+        .into_iter()
         .filter(|object| request.selects(collection, object))
         .collect();
-    // Each kind comes in id order; several kinds are merged.
+    // Each kind comes in id order; several kinds (or pinned ids) are merged.
     objects.sort_unstable_by(|a, b| a.id().cmp(b.id()));
+    objects.dedup_by(|a, b| a.id() == b.id());
     let (total, page) = request.query.page(
         &objects,
         |object| object.id(),
@@ -133,6 +147,58 @@ pub(crate) fn answer_list(org: &Org, collection: Collection, request: &Request) 
         .map(|object| request.record(collection, object))
         .collect();
     Answer { total, records }
+}
+
+/// The objects `request` may select: those of its pinned ids, found by id
+/// (a name lookup of 100 ids reads 100 objects, not the whole org), or
+/// else every object of the collection's kinds.
+fn candidates<'a>(org: &'a Org, collection: Collection, request: &Request) -> Vec<&'a Object> {
+    match request.pinned_ids(collection) {
+        Some(ids) => ids
+            .into_iter()
+            .filter_map(|id| org.object_by_id(id))
+            .filter(|object| collection.holds(object))
+            .collect(),
+        None => collection
+            .kinds()
+            .iter()
+            .flat_map(|kind| org.objects_of(*kind))
+            .collect(),
+    }
+}
+
+/// The ids `condition` pins the field `id_key` to: `$in`'s, an id
+/// filter's, every alternative's of an `or` whose alternatives all pin it
+/// (a v1 search's `{"or": [{"_id": …}, …]}`), the fewest of an `and`'s.
+fn pinned_by<'a>(condition: &'a Condition, id_key: &str) -> Option<Vec<&'a str>> {
+    match condition {
+        Condition::OneOf { field, values } if field == id_key => {
+            Some(values.iter().map(String::as_str).collect())
+        }
+        Condition::Compare(filter) => ids_of(filter, id_key),
+        Condition::Any(any) => any.iter().try_fold(Vec::new(), |mut ids, alternative| {
+            ids.extend(pinned_by(alternative, id_key)?);
+            Some(ids)
+        }),
+        Condition::All(all) => all
+            .iter()
+            .filter_map(|c| pinned_by(c, id_key))
+            .min_by_key(Vec::len),
+        _ => None,
+    }
+}
+
+/// The ids `filter` pins the field `id_key` to: `eq`'s one, `in`'s
+/// `|`-separated ones; `None` for any other filter.
+fn ids_of<'a>(filter: &'a Filter, id_key: &str) -> Option<Vec<&'a str>> {
+    if filter.field != id_key {
+        return None;
+    }
+    match filter.op {
+        Op::Eq => Some(vec![filter.value.as_str()]),
+        Op::In => Some(filter.value.split('|').collect()),
+        _ => None,
+    }
 }
 
 /// The record of `collection` with this id: 400 for an id that is not an
@@ -250,6 +316,77 @@ mod tests {
             names(&answer, "name"),
             [json!("Engineering"), json!("Finance")]
         );
+    }
+
+    /// Ids pinned by a filter are looked up rather than scanned for: the
+    /// answer is the scan's, whatever the ids (repeated, of another kind,
+    /// unknown, out of order) and whatever else the request asks.
+    #[test]
+    fn ids_pinned_by_a_filter_select_what_a_scan_selects() {
+        let ids = "651000000000000000000003|652000000000000000000001|651000000000000000000001|651000000000000000000003|651000000000000000000999";
+        let scan = |query: &str| {
+            let request = Request::list(Some(query), Collection::Users).expect("valid");
+            let every = Request::list(Some("limit=100"), Collection::Users).expect("valid");
+            let org = acme();
+            let selected: Vec<Record> = answer_list(&org, Collection::Users, &every)
+                .records
+                .into_iter()
+                .filter(|record| {
+                    let id = record["_id"].as_str().expect("an id");
+                    org.object_by_id(id)
+                        .is_some_and(|object| request.selects(Collection::Users, object))
+                })
+                .collect();
+            (selected.len(), selected)
+        };
+        for query in [
+            format!("filter=_id:$in:{ids}&limit=100"),
+            format!("filter=_id:$in:{ids}&filter=username:$ne:ada&limit=100"),
+            "filter=_id:$eq:651000000000000000000001&limit=100".to_owned(),
+            "filter=_id:$in:&limit=100".to_owned(),
+        ] {
+            let answer = list(&query, Collection::Users);
+            let (total, records) = scan(&query);
+            assert_eq!((answer.total, answer.records), (total, records), "{query}");
+        }
+        for filter in [
+            json!({"or": [{"_id": "651000000000000000000003"}, {"_id": "652000000000000000000001"}, {"_id": "651000000000000000000001"}]}),
+            json!({"or": [{"_id": "651000000000000000000003"}, {"email": "ada@acme.example"}]}),
+            json!({"and": [{"_id": {"$in": ["651000000000000000000001", "651000000000000000000002"]}}, {"username": "ada"}]}),
+            json!({"or": []}),
+        ] {
+            let body = SearchBody::parse(json!({"filter": filter}).to_string().as_bytes())
+                .expect("a body");
+            let request =
+                Request::search(Some("limit=100"), &body, Collection::Users).expect("valid");
+            let org = acme();
+            let answer = answer_list(&org, Collection::Users, &request);
+            let every = Request::list(Some("limit=100"), Collection::Users).expect("valid");
+            let scanned: Vec<Record> = answer_list(&org, Collection::Users, &every)
+                .records
+                .into_iter()
+                .filter(|record| {
+                    let id = record["_id"].as_str().expect("an id");
+                    org.object_by_id(id)
+                        .is_some_and(|object| request.selects(Collection::Users, object))
+                })
+                .collect();
+            assert_eq!(answer.records, scanned, "{filter}");
+        }
+        let pinned = list(
+            &format!("filter=_id:$in:{ids}&limit=100"),
+            Collection::Users,
+        );
+        assert_eq!(
+            names(&pinned, "username"),
+            [json!("ada"), json!("linus")],
+            "once each, in id order, users only"
+        );
+        let v2 = list(
+            "filter=id:in:652000000000000000000003|651000000000000000000001|652000000000000000000001&sort=-name",
+            Collection::UserGroups,
+        );
+        assert_eq!(names(&v2, "name"), [json!("Finance"), json!("Engineering")]);
     }
 
     #[test]
