@@ -80,15 +80,17 @@ impl Progress {
     }
 }
 
-/// `reviewing users: 120/300, 4.1 users/s, 41 requests/s, 3 answered 429,
-/// 2 failed, about 0:44 left`.
+/// `reviewing users: 120/300 in 0:30, 4.1 users/s, 41 requests/s, 3
+/// answered 429, 2 failed, about 0:44 left`: done, elapsed, rates, 429s,
+/// failures and the time left.
 fn line(status: Status, elapsed: Duration) -> String {
     let mut text = format!("reviewing users: {}/{}", status.done, status.total);
     let seconds = elapsed.as_secs_f64();
     if seconds >= 0.5 && status.done > 0 {
         let users = status.done as f64 / seconds;
         text.push_str(&format!(
-            ", {users:.1} users/s, {:.0} requests/s",
+            " in {}, {users:.1} users/s, {:.0} requests/s",
+            clock(seconds),
             status.requests as f64 / seconds
         ));
         if status.rate_limited > 0 {
@@ -127,7 +129,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_line_says_rates_429s_failures_and_time_left() {
+    fn the_line_says_elapsed_rates_429s_failures_and_time_left() {
         let status = Status {
             done: 120,
             total: 300,
@@ -137,8 +139,8 @@ mod tests {
         };
         assert_eq!(
             line(status, Duration::from_secs(30)),
-            "reviewing users: 120/300, 4.0 users/s, 41 requests/s, 3 answered 429, 2 failed, \
-             about 0:45 left"
+            "reviewing users: 120/300 in 0:30, 4.0 users/s, 41 requests/s, 3 answered 429, \
+             2 failed, about 0:45 left"
         );
         assert_eq!(
             line(
