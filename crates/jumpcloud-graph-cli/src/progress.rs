@@ -62,7 +62,7 @@ impl Progress {
         }
         self.last = Some(now);
         let text = line(status, now.duration_since(self.started));
-        self.draw(&text);
+        self.draw(fitted(&text, crate::terminal::stderr_width()));
     }
 
     /// Clears the line.
@@ -109,6 +109,18 @@ fn line(status: Status, elapsed: Duration) -> String {
     text
 }
 
+/// The line cut to one character less than the terminal's width: a line
+/// that wrapped would leave a copy of itself on every redraw.
+fn fitted(text: &str, width: Option<usize>) -> &str {
+    let Some(room) = width.map(|w| w.saturating_sub(1).max(1)) else {
+        return text;
+    };
+    match text.char_indices().nth(room) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
+
 /// `0:44`, `12:05`, `3:07:09`.
 fn clock(seconds: f64) -> String {
     let total = if seconds.is_finite() {
@@ -127,6 +139,15 @@ fn clock(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_wider_than_the_terminal_is_cut_to_fit() {
+        let text = "reviewing users: 120/300 in 0:30, 4.0 users/s, 41 requests/s";
+        assert_eq!(fitted(text, Some(20)), "reviewing users: 12");
+        assert_eq!(fitted(text, Some(200)), text);
+        assert_eq!(fitted(text, None), text);
+        assert_eq!(fitted("é€x", Some(3)), "é€");
+    }
 
     #[test]
     fn the_line_says_elapsed_rates_429s_failures_and_time_left() {
