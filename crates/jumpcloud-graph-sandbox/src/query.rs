@@ -319,20 +319,26 @@ pub(crate) struct SortKey {
 
 impl SortKey {
     fn parse_list(text: &str) -> Vec<SortKey> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|key| !key.is_empty() && *key != "-")
-            .map(|key| match key.strip_prefix('-') {
-                Some(field) => SortKey {
-                    field: field.to_owned(),
-                    descending: true,
-                },
-                None => SortKey {
-                    field: key.to_owned(),
-                    descending: false,
-                },
-            })
-            .collect()
+        text.split(',').filter_map(SortKey::parse).collect()
+    }
+
+    /// One key, `field` or `-field` (descending); `None` for an empty key
+    /// or a bare `-`.
+    pub(crate) fn parse(key: &str) -> Option<SortKey> {
+        let key = key.trim();
+        if key.is_empty() || key == "-" {
+            return None;
+        }
+        Some(match key.strip_prefix('-') {
+            Some(field) => SortKey {
+                field: field.to_owned(),
+                descending: true,
+            },
+            None => SortKey {
+                field: key.to_owned(),
+                descending: false,
+            },
+        })
     }
 }
 

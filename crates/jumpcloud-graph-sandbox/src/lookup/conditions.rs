@@ -123,31 +123,42 @@ fn v1_filter(
     known_field(field, collection).map_err(|problem| invalid(&problem))?;
     budget.spend(1)?;
     let op = match op {
-        "$eq" => Op::Eq,
-        "$ne" => Op::Ne,
-        "$gt" => Op::Gt,
-        "$gte" => Op::Ge,
-        "$lt" => Op::Lt,
-        "$lte" => Op::Le,
         "$in" => {
             let values: Vec<String> = value.split('|').map(str::to_owned).collect();
             budget.spend(values.len())?;
             let field = field.to_owned();
             return Ok(Condition::OneOf { field, values });
         }
-        other if !other.starts_with('$') => {
-            return Err(invalid(&format!(
-                "v1 operators start with `$` (`${other}`); without it JumpCloud's behaviour is undefined"
-            )));
-        }
-        other => {
-            return Err(invalid(&format!(
-                "unknown operator \"{other}\" (supported: $eq, $ne, $gt, $gte, $lt, $lte, $in)"
-            )));
-        }
+        other => match comparison(other) {
+            Some(op) => op,
+            None if !other.starts_with('$') => {
+                return Err(invalid(&format!(
+                    "v1 operators start with `$` (`${other}`); without it JumpCloud's behaviour is undefined"
+                )));
+            }
+            None => {
+                return Err(invalid(&format!(
+                    "unknown operator \"{other}\" (supported: $eq, $ne, $gt, $gte, $lt, $lte, $in)"
+                )));
+            }
+        },
     };
     let (field, value) = (field.to_owned(), value.to_owned());
     Ok(Condition::Compare(Filter { field, op, value }))
+}
+
+/// v1's comparison operators, in the query string's filters and in search
+/// bodies alike.
+fn comparison(op: &str) -> Option<Op> {
+    Some(match op {
+        "$eq" => Op::Eq,
+        "$ne" => Op::Ne,
+        "$gt" => Op::Gt,
+        "$gte" => Op::Ge,
+        "$lt" => Op::Lt,
+        "$lte" => Op::Le,
+        _ => return None,
+    })
 }
 
 /// `Err(problem)` when a filter may not name `field`.
@@ -275,18 +286,12 @@ fn field_condition(
                 values,
             });
         }
-        "$eq" => Op::Eq,
-        "$ne" => Op::Ne,
-        "$gt" => Op::Gt,
-        "$gte" => Op::Ge,
-        "$lt" => Op::Lt,
-        "$lte" => Op::Le,
-        other => {
-            return Err(bad_filter(&format!(
+        other => comparison(other).ok_or_else(|| {
+            bad_filter(&format!(
                 "\"{field}\": operator \"{other}\" is not modelled by the sandbox \
                  (supported: $eq, $ne, $gt, $gte, $lt, $lte, $in)"
-            )));
-        }
+            ))
+        })?,
     };
     let filter = Filter {
         field: field.to_owned(),

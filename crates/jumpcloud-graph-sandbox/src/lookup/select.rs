@@ -255,17 +255,7 @@ fn v1_sort(pairs: &[(String, String)]) -> Vec<SortKey> {
         return Vec::new();
     };
     text.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|key| !key.is_empty() && *key != "-")
-        .map(|key| match key.strip_prefix('-') {
-            Some(field) => SortKey {
-                field: field.to_owned(),
-                descending: true,
-            },
-            None => SortKey {
-                field: key.to_owned(),
-                descending: false,
-            },
-        })
+        .filter_map(SortKey::parse)
         .collect()
 }
 
