@@ -1477,6 +1477,23 @@ impl FakeJumpCloud {
     }
 }
 
+/// Reviews every user of `fake`'s generated org into a file named after
+/// `name`, and checks the run completed with one line per user, in order.
+fn review_every_user(fake: &FakeJumpCloud, name: &str, users: u64) -> common::Run {
+    let (file, _) = fake.users_file(&format!("{name}-users.txt"));
+    let out = review_path(&format!("{name}.ndjson"));
+    let run = run_command(
+        fake.command(&["review", "--users", &file, "--out", &out]),
+        "",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        line_numbers(&review_file(&out).1),
+        (1..=users).collect::<Vec<_>>()
+    );
+    run
+}
+
 /// A path for a review file, removed if a run before left it.
 fn review_path(name: &str) -> String {
     let path = fixture_file(name, "");
@@ -1721,17 +1738,7 @@ fn under_a_per_key_budget_a_review_keeps_429s_under_a_tenth() {
     // has no directories or RADIUS servers: six traversals are skipped)
     // are about 3,000 requests.
     let fake = FakeJumpCloud::generated(&generated(750), |b| b.rate_limit_per_key(3_000));
-    let (users, _) = fake.users_file("budget-users.txt");
-    let out = review_path("budget.ndjson");
-    let run = run_command(
-        fake.command(&["review", "--users", &users, "--out", &out]),
-        "",
-    );
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        line_numbers(&review_file(&out).1),
-        (1..=750).collect::<Vec<_>>()
-    );
+    let run = review_every_user(&fake, "budget", 750);
     let stats = fake.sandbox.stats();
     assert!(
         stats.rate_limited * 10 <= stats.requests_total,
@@ -1753,17 +1760,7 @@ fn a_review_does_not_traverse_the_kinds_the_org_has_none_of() {
     // Applications, devices, device groups and user groups; no directories
     // of any kind, no RADIUS servers.
     let fake = FakeJumpCloud::generated(&generated(20), |b| b);
-    let (users, _) = fake.users_file("kinds-users.txt");
-    let out = review_path("kinds.ndjson");
-    let run = run_command(
-        fake.command(&["review", "--users", &users, "--out", &out]),
-        "",
-    );
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        line_numbers(&review_file(&out).1),
-        (1..=20).collect::<Vec<_>>()
-    );
+    let run = review_every_user(&fake, "kinds", 20);
     let requests = fake.sandbox.requests();
     let traversed: std::collections::BTreeSet<&str> = requests
         .iter()
