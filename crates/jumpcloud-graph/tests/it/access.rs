@@ -93,6 +93,37 @@ fn handles(sandbox: &Sandbox, org: &str, nodes: &[GraphNode]) -> Vec<String> {
     nodes.iter().map(|n| handle(sandbox, org, n)).collect()
 }
 
+/// Explains `system` for `user_id` from a server that answers the
+/// systems traversal with `body` (one page).
+async fn explain_served(
+    server: &MockServer,
+    body: serde_json::Value,
+    user_id: &str,
+    system: &str,
+) -> Explanation {
+    Mock::given(method("GET"))
+        .and(path_regex(r"/systems$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-total-count", "1")
+                .set_body_json(body),
+        )
+        .mount(server)
+        .await;
+    let client = Client::builder()
+        .api_key("test-api-key-7f3e9a2c41d8")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .build()
+        .unwrap();
+    client
+        .user(user_id)
+        .unwrap()
+        .explain(TraversalKind::System, system)
+        .await
+        .unwrap()
+        .expect("bound")
+}
+
 fn has(warnings: &[AccessWarning], name: &str) -> bool {
     warnings.iter().any(|w| w.name() == name)
 }
@@ -369,27 +400,7 @@ async fn a_group_level_setting_in_a_recorded_body_decides_its_path() {
         ]],
         "type": "system"
     }]);
-    Mock::given(method("GET"))
-        .and(path_regex(r"/systems$"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-total-count", "1")
-                .set_body_json(body),
-        )
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("test-api-key-7f3e9a2c41d8")
-        .base_url(format!("{}/api/v2", server.uri()))
-        .build()
-        .unwrap();
-    let ex = client
-        .user(user_id)
-        .unwrap()
-        .explain(TraversalKind::System, system)
-        .await
-        .unwrap()
-        .expect("bound");
+    let ex = explain_served(&server, body, user_id, system).await;
     assert_eq!(ex.effective_sudo(), Sudo::WithoutPassword);
     let deciding = ex.deciding_path().expect("a path decides");
     assert_eq!(
@@ -489,27 +500,7 @@ async fn a_server_that_compiles_other_sudo_is_reported_not_second_guessed() {
             ]
         ]
     }]);
-    Mock::given(method("GET"))
-        .and(path_regex(r"/systems$"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-total-count", "1")
-                .set_body_json(body),
-        )
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("test-api-key-7f3e9a2c41d8")
-        .base_url(format!("{}/api/v2", server.uri()))
-        .build()
-        .unwrap();
-    let ex = client
-        .user(user_id)
-        .unwrap()
-        .explain(TraversalKind::System, system)
-        .await
-        .unwrap()
-        .expect("bound");
+    let ex = explain_served(&server, body, user_id, system).await;
     assert_eq!(ex.effective_sudo(), Sudo::WithPassword);
     assert_eq!(ex.compiled_sudo(), Some(Sudo::WithoutPassword));
     assert!(!ex.agrees_with_server());
