@@ -1,11 +1,11 @@
 //! Finding users and objects by what administrators call them: a user by
 //! email or username, an object by its unique name, every user of the org.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::lookup::{Lookup, Page, Record, Select};
 use super::{CHUNK, Names, fetch, fetch_page};
+use crate::pagination::{Cursor, Keyed, RawPage};
 use crate::{Client, Error, GraphNode, GraphType, NodeId, ObjectId, User};
 
 /// The longest email, username or name accepted (JumpCloud's own limit on
@@ -150,9 +150,9 @@ impl Names {
 
     /// Every user of the organization with its username, a page of 100 at
     /// a time (`GET /api/systemusers`), in the server's order; a user
-    /// repeated across pages is listed once. Each page starts where the
-    /// items read so far end, so a short page loses no one, and the list
-    /// reads on while JumpCloud's `totalCount` says more exist.
+    /// repeated across pages is listed once. The pages go through the
+    /// listing cursor the traversals use, so a short page, a gap or a
+    /// shrinking `totalCount` loses no one.
     ///
     /// # Errors
     ///
@@ -161,81 +161,68 @@ impl Names {
     /// `totalCount`, or with a record whose id is not an ObjectID
     /// ([`Error::is_pagination`]).
     pub async fn users(&self) -> Result<Vec<(ObjectId, Option<String>)>, Error> {
-        let mut listing = UserListing::default();
+        let path = "/api/systemusers";
+        let mut cursor = Cursor::new(path.to_owned(), CHUNK as u32);
+        let mut users = Vec::new();
         for _ in 0..MAX_USER_PAGES {
-            let page = fetch_page(
-                &self.client,
-                Lookup::Users,
-                Select::All,
-                (listing.read, CHUNK as i64),
-            )
-            .await?;
-            if !listing.take(page, self) {
+            let Some(skip) = cursor.next_request() else {
                 break;
-            }
-        }
-        listing.finish()
-    }
-}
-
-/// What [`Names::users`] has read so far.
-#[derive(Default)]
-struct UserListing {
-    seen: HashSet<ObjectId>,
-    users: Vec<(ObjectId, Option<String>)>,
-    /// Items read, users or not: the next page's `skip`.
-    read: u64,
-    unreadable: u64,
-    total: Option<u64>,
-}
-
-impl UserListing {
-    /// Takes a page in; whether another page should be read.
-    fn take(&mut self, page: Page, names: &Names) -> bool {
-        let items = page.items;
-        self.read = self.read.saturating_add(items as u64);
-        self.unreadable = self
-            .unreadable
-            .saturating_add(items.saturating_sub(page.records.len()) as u64);
-        if let Some(total) = page.total {
-            self.total = Some(self.total.map_or(total, |seen| seen.max(total)));
-        }
-        for record in page.records {
-            let Ok(id) = ObjectId::parse(&record.id) else {
-                self.unreadable = self.unreadable.saturating_add(1);
-                continue;
             };
-            if self.seen.insert(id) {
-                let node = crate::model::user_node(id);
-                names
-                    .client
-                    .shared
-                    .names
-                    .insert(node, record.name.clone().map(Arc::from));
-                self.users.push((id, record.name));
+            let window = (skip, CHUNK as i64);
+            let page = fetch_page(&self.client, Lookup::Users, Select::All, window).await?;
+            // Records that are not users end the list: it would lack them.
+            let expected = page
+                .total
+                .unwrap_or(0)
+                .max(skip.saturating_add(page.items as u64));
+            let listed = users.len() as u64;
+            let unreadable = || Error::incomplete(path.to_owned(), expected, listed);
+            let raw = user_rows(page).ok_or_else(unreadable)?;
+            let (fresh, _) = cursor.accept(skip, raw)?;
+            for row in fresh.into_items() {
+                let Ok(id) = ObjectId::parse(&row.node.id().as_sent()) else {
+                    return Err(unreadable());
+                };
+                let name = row.name.clone().map(Arc::from);
+                self.client.shared.names.insert(row.node, name);
+                users.push((id, row.name));
             }
         }
-        let more = self.total.is_some_and(|total| self.counted() < total);
-        items > 0 && (items >= CHUNK || more)
+        cursor.finish()?;
+        Ok(users)
     }
+}
 
-    /// Users listed plus records that could not be read as one.
-    fn counted(&self) -> u64 {
-        (self.users.len() as u64).saturating_add(self.unreadable)
-    }
+/// A user as the listing cursor keys it: by (type, id).
+struct UserRow {
+    node: GraphNode,
+    name: Option<String>,
+}
 
-    fn finish(self) -> Result<Vec<(ObjectId, Option<String>)>, Error> {
-        let listed = self.users.len() as u64;
-        let expected = self.total.unwrap_or(0).max(self.counted());
-        if listed < expected {
-            return Err(Error::incomplete(
-                "/api/systemusers".to_owned(),
-                expected,
-                listed,
-            ));
-        }
-        Ok(self.users)
+impl Keyed for UserRow {
+    fn key(&self) -> &GraphNode {
+        &self.node
     }
+}
+
+/// A page of users for the cursor; `None` when a record of it is not a
+/// user (no id), which would otherwise shorten the page unseen.
+fn user_rows(page: Page) -> Option<RawPage<UserRow>> {
+    if page.records.len() != page.items {
+        return None;
+    }
+    let items = page
+        .records
+        .into_iter()
+        .map(|record| UserRow {
+            node: GraphNode::new(NodeId::from_server(&record.id), GraphType::User),
+            name: record.name,
+        })
+        .collect();
+    Some(RawPage {
+        items,
+        total: page.total,
+    })
 }
 
 /// 0 when one text contains the other, else their edit distance.
