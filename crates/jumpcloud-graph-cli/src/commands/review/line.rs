@@ -6,6 +6,7 @@
 use jumpcloud_graph::{AccessReport, Explanation, Sudo};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::buffers::Buffer;
 use super::scope::Scope;
 use crate::csv_out;
 use crate::directory::Directory;
@@ -64,7 +65,7 @@ impl Counts {
 /// A user's output.
 pub struct Rendered {
     /// The bytes to write (empty for a table row).
-    pub bytes: Vec<u8>,
+    pub bytes: Buffer,
     /// The table row, for `--format table`.
     pub row: Option<Vec<String>>,
     /// What the summary counts.
@@ -73,13 +74,14 @@ pub struct Rendered {
     pub failure: Option<String>,
 }
 
-/// Renders one user's result as `shape` says.
+/// Renders one user's result as `shape` says, into `bytes`.
 pub fn render(
     shape: Shape,
     directory: &Directory,
     scope: &Scope,
     (line, input): (usize, &str),
     result: Result<AccessReport, CliError>,
+    mut bytes: Buffer,
 ) -> Rendered {
     match result {
         Ok(report) => {
@@ -90,11 +92,11 @@ pub fn render(
                 scope,
             };
             let counts = listed.counts();
-            let (bytes, row) = match shape {
-                Shape::Ndjson => (json_line(&listed), None),
-                Shape::JsonElement => (json_element(&listed), None),
-                Shape::Csv => (csv_rows(directory, &listed), None),
-                Shape::TableRow => (Vec::new(), Some(table_row(directory, &report, counts))),
+            let row = match shape {
+                Shape::Ndjson => json_line(&listed, bytes.vec()),
+                Shape::JsonElement => json_element(&listed, bytes.vec()),
+                Shape::Csv => csv_rows(directory, &listed, bytes.vec()),
+                Shape::TableRow => Some(table_row(directory, &report, counts)),
             };
             Rendered {
                 bytes,
@@ -115,21 +117,18 @@ pub fn failed(
     error: &str,
 ) -> Rendered {
     let failure = Failure { line, input, error };
-    let (bytes, row) = match shape {
-        Shape::Ndjson => (json_line(&failure), None),
-        Shape::JsonElement => (json_element(&failure), None),
+    let mut bytes = Buffer::default();
+    let row = match shape {
+        Shape::Ndjson => json_line(&failure, bytes.vec()),
+        Shape::JsonElement => json_element(&failure, bytes.vec()),
         Shape::Csv => {
             let mut fields = vec![String::new(); csv_out::GRANT_COLUMNS.len()];
             fields[0] = input.to_string();
             fields.push(format!("line {line}: {error}"));
-            let mut bytes = Vec::new();
-            csv_out::record(&mut bytes, &fields);
-            (bytes, None)
+            csv_out::record(bytes.vec(), &fields);
+            None
         }
-        Shape::TableRow => (
-            Vec::new(),
-            Some(failure_row(directory.has_names(), line, input, error)),
-        ),
+        Shape::TableRow => Some(failure_row(directory.has_names(), line, input, error)),
     };
     Rendered {
         bytes,
@@ -245,26 +244,26 @@ struct Failure<'a> {
     error: &'a str,
 }
 
-/// `value` on one line, with its `\n`.
-fn json_line<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(4096);
+/// `value` on one line, with its `\n`, into `bytes` (no table row).
+fn json_line<T: Serialize>(value: &T, bytes: &mut Vec<u8>) -> Option<Vec<String>> {
     // Serializing into memory fails only on a map with non-string keys,
     // which these values do not have.
-    if serde_json::to_writer(&mut bytes, value).is_err() {
+    if serde_json::to_writer(&mut *bytes, value).is_err() {
         bytes.clear();
     }
     bytes.push(b'\n');
-    bytes
+    None
 }
 
-/// `value` pretty-printed as an element of a pretty-printed array: every
-/// line indented by two spaces, exactly as serde_json prints an array.
-fn json_element<T: Serialize>(value: &T) -> Vec<u8> {
+/// `value` pretty-printed as an element of a pretty-printed array, into
+/// `bytes`: every line indented by two spaces, exactly as serde_json
+/// prints an array (no table row).
+fn json_element<T: Serialize>(value: &T, bytes: &mut Vec<u8>) -> Option<Vec<String>> {
     let mut pretty = Vec::with_capacity(4096);
     if serde_json::to_writer_pretty(&mut pretty, value).is_err() {
         pretty.clear();
     }
-    let mut bytes = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    bytes.reserve(pretty.len() + pretty.len() / 8);
     // JSON strings escape their newlines, so each `\n` starts a line.
     for (i, line) in pretty.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
@@ -273,12 +272,16 @@ fn json_element<T: Serialize>(value: &T) -> Vec<u8> {
         bytes.extend_from_slice(b"  ");
         bytes.extend_from_slice(line);
     }
-    bytes
+    None
 }
 
-/// A user's CSV rows: one per object and group listed.
-fn csv_rows(directory: &Directory, listed: &Listed<'_>) -> Vec<u8> {
-    let mut bytes = Vec::new();
+/// A user's CSV rows, into `bytes`: one per object and group listed (no
+/// table row).
+fn csv_rows(
+    directory: &Directory,
+    listed: &Listed<'_>,
+    bytes: &mut Vec<u8>,
+) -> Option<Vec<String>> {
     for entry in listed.objects().chain(listed.groups()) {
         let mut fields = csv_out::grant_fields(directory, entry);
         // The resolver's name where the directory knows none.
@@ -289,9 +292,9 @@ fn csv_rows(directory: &Directory, listed: &Listed<'_>) -> Vec<u8> {
             *empty = name.to_owned();
         }
         fields.push(String::new());
-        csv_out::record(&mut bytes, &fields);
+        csv_out::record(bytes, &fields);
     }
-    bytes
+    None
 }
 
 /// `--format table`: a user's row.

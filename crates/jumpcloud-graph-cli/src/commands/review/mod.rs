@@ -13,6 +13,7 @@
 //! results go and what ends stderr (`sink.rs`). The file format is
 //! `crate::review_file`, which `jcgraph diff` reads too.
 
+mod buffers;
 mod inputs;
 mod kinds;
 mod line;
@@ -32,6 +33,7 @@ use crate::directory::Directory;
 use crate::error::{CliError, Exit};
 use crate::output::note;
 use crate::review_file::UsersSeal;
+use buffers::Pool;
 use inputs::Input;
 use jumpcloud_graph::Resolved;
 use line::Shape;
@@ -87,6 +89,9 @@ pub async fn run(ctx: &mut Ctx, args: ReviewArgs) -> Result<Exit, CliError> {
         skip: Arc::new(skip),
         shape,
         names: ctx.names,
+        // Enough for every user running and every result waiting to be
+        // written in input order (schedule::WINDOW), up to a point.
+        buffers: Pool::new(usize::from(args.concurrency).saturating_mul(5).min(64)),
     });
     let order = match target {
         Target::Stdout(_) => Order::Input,

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use jumpcloud_graph::{Client, TraversalKind};
 use tokio::task::{Id, JoinSet};
 
+use super::buffers::Pool;
 use super::inputs::Input;
 use super::line::{self, Rendered, Shape};
 use super::scope::Scope;
@@ -42,6 +43,8 @@ pub struct Worker {
     /// Whether reports are named by the client's resolver (not
     /// `--no-names`).
     pub names: bool,
+    /// Output buffers, reused from user to user.
+    pub buffers: Arc<Pool>,
 }
 
 /// A user reviewed.
@@ -167,6 +170,7 @@ async fn review_one(
         &worker.scope,
         (line, &input),
         result,
+        worker.buffers.take(),
     );
     (
         index,
