@@ -55,13 +55,25 @@ impl NameCache {
     /// What the cache knows of `node`: `Some(Some(name))`, `Some(None)` for
     /// an object the lookup did not find, `None` when not cached (or expired).
     pub(crate) fn get(&self, node: &GraphNode) -> Option<Option<Arc<str>>> {
+        self.get_many(&[node]).pop().flatten()
+    }
+
+    /// What the cache knows of each of `nodes`, in order, as
+    /// [`get`](Self::get) answers: under one lock, read at one instant.
+    pub(crate) fn get_many(&self, nodes: &[&GraphNode]) -> Vec<Option<Option<Arc<str>>>> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = inner.entries.get(node)?;
-        if entry.stored.elapsed() >= self.ttl {
-            inner.entries.remove(node);
-            return None;
-        }
-        Some(entry.name.clone())
+        let now = Instant::now();
+        nodes
+            .iter()
+            .map(|node| {
+                let entry = inner.entries.get(*node)?;
+                if now.saturating_duration_since(entry.stored) >= self.ttl {
+                    inner.entries.remove(*node);
+                    return None;
+                }
+                Some(entry.name.clone())
+            })
+            .collect()
     }
 
     /// Keeps what a lookup answered for `node`.

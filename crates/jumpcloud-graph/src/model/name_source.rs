@@ -136,13 +136,13 @@ impl serde::Serialize for GraphNode {
             current
                 .borrow()
                 .as_ref()
-                .and_then(|names| names.get(self).map(str::to_owned))
+                .and_then(|names| names.0.get(self).map(Arc::clone))
         });
         let mut map = serializer.serialize_map(Some(2 + usize::from(name.is_some())))?;
         map.serialize_entry("id", self.id())?;
         map.serialize_entry("type", self.kind())?;
         if let Some(name) = name {
-            map.serialize_entry("name", &name)?;
+            map.serialize_entry("name", &*name)?;
         }
         map.end()
     }

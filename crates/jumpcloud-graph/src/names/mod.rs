@@ -14,7 +14,7 @@ mod lookup;
 mod source;
 mod users;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -86,8 +86,16 @@ impl Names {
         let mut named: HashMap<GraphNode, Arc<str>> = HashMap::new();
         let mut resolved = Resolved::default();
         let mut wanted: BTreeMap<Lookup, BTreeSet<&GraphNode>> = BTreeMap::new();
-        for node in nodes {
-            match cache.get(node) {
+        // A report mentions each node many times (every path through it):
+        // the cache is asked once per distinct node, under one lock.
+        let mut seen = HashSet::new();
+        let distinct: Vec<&GraphNode> = nodes
+            .into_iter()
+            .filter(|node| seen.insert(*node))
+            .collect();
+        let cached = cache.get_many(&distinct);
+        for (node, cached) in distinct.into_iter().zip(cached) {
+            match cached {
                 Some(Some(name)) => {
                     named.insert(node.clone(), name);
                 }
