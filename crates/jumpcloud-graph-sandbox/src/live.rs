@@ -5,7 +5,14 @@
 //! [`LiveGraph::write`], which forgets the cached traversals of an org
 //! whenever what traversals see of it changes; that is what keeps the cache
 //! honest.
+//!
+//! A traversal is computed outside the server's lock: [`LiveGraph::read`]
+//! answers from the cache or hands out a [`Snapshot`] of the org as
+//! traversals see it, which the caller computes from without blocking
+//! other requests, then offers back with [`LiveGraph::keep`]. A result
+//! computed from an org that has changed since is answered but not kept.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +37,49 @@ pub(crate) struct LiveGraph {
     /// `fixture`.
     lagged: Option<Lagged>,
     cache: TraversalCache,
+    /// Copies of orgs as traversals see them, shared with computations
+    /// running outside the lock; dropped when that changes.
+    snapshots: HashMap<String, Arc<Org>>,
+    /// Counts the changes to what traversals see: a computation from an
+    /// older snapshot is not kept.
+    generation: u64,
+}
+
+/// What a traversal read gets under the lock.
+#[derive(Debug)]
+pub(crate) enum Read {
+    /// The cached result.
+    Cached(Traversed),
+    /// Not cached: compute it from this, outside the lock.
+    Compute(Snapshot),
+}
+
+/// An org as traversals saw it when a traversal was asked for.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    org: Arc<Org>,
+    user_id: String,
+    traversal: Traversal,
+    generation: u64,
+}
+
+impl Snapshot {
+    /// Everything of the traversal's kinds that the user reaches, ordered
+    /// by id, each item serialized.
+    pub(crate) fn compute(&self) -> Result<Traversed, ApiError> {
+        let user = user(&self.org, &self.user_id)?;
+        graph::traverse(&self.org, user, self.traversal)
+            .iter()
+            .map(|reached| {
+                let json = serde_json::to_vec(&GraphObjectWithPaths::from(reached))
+                    .map_err(|e| ApiError::internal(format!("cannot serialize a result: {e}")))?;
+                Ok(CachedItem {
+                    object: reached.object.clone(),
+                    json: json.into_boxed_slice(),
+                })
+            })
+            .collect()
+    }
 }
 
 impl LiveGraph {
@@ -39,6 +89,8 @@ impl LiveGraph {
             lag: Duration::ZERO,
             lagged: None,
             cache: TraversalCache::new(cache),
+            snapshots: HashMap::new(),
+            generation: 0,
         }
     }
 
@@ -75,7 +127,7 @@ impl LiveGraph {
         let now = Instant::now();
         self.catch_up(now);
         if self.lag.is_zero() && self.lagged.is_none() {
-            self.cache.forget_org(org_id);
+            self.forget(org_id);
             let org = self
                 .fixture
                 .org_mut(org_id)
@@ -106,6 +158,8 @@ impl LiveGraph {
         };
         for org_id in lagged.catch_up(now) {
             self.cache.forget_org(&org_id);
+            self.snapshots.remove(&org_id);
+            self.generation = self.generation.wrapping_add(1);
         }
         if lagged.is_settled() {
             // Both copies are equal now: the cached traversals still hold.
@@ -113,35 +167,72 @@ impl LiveGraph {
         }
     }
 
-    /// Everything of the traversal's kinds that the user reaches, ordered by
-    /// id, as traversals see the org now: from the cache or computed (and
-    /// cached).
+    /// Forgets what traversals saw of the org with this id.
+    fn forget(&mut self, org_id: &str) {
+        self.cache.forget_org(org_id);
+        self.snapshots.remove(org_id);
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// A traversal as traversals see the org now: the cached result, or a
+    /// snapshot to compute it from (then offered to [`keep`](Self::keep)).
+    pub(crate) fn read(
+        &mut self,
+        org_id: &str,
+        user_id: &str,
+        traversal: Traversal,
+    ) -> Result<Read, ApiError> {
+        self.catch_up(Instant::now());
+        if let Some(hit) = self.cache.get(org_id, user_id, traversal) {
+            return Ok(Read::Cached(hit));
+        }
+        let org = match self.snapshots.get(org_id) {
+            Some(org) => Arc::clone(org),
+            None => {
+                let seen = self.lagged.as_ref().map_or(&self.fixture, Lagged::visible);
+                let org = Arc::new(
+                    seen.org(org_id)
+                        .ok_or_else(|| org_not_found(org_id))?
+                        .clone(),
+                );
+                self.snapshots.insert(org_id.to_owned(), Arc::clone(&org));
+                org
+            }
+        };
+        Ok(Read::Compute(Snapshot {
+            org,
+            user_id: user_id.to_owned(),
+            traversal,
+            generation: self.generation,
+        }))
+    }
+
+    /// Caches a result computed from `snapshot`, unless what traversals
+    /// see has changed since.
+    pub(crate) fn keep(&mut self, snapshot: &Snapshot, items: &Traversed) {
+        if snapshot.generation == self.generation {
+            let org_id = snapshot.org.id();
+            self.cache
+                .insert(org_id, &snapshot.user_id, snapshot.traversal, items);
+        }
+    }
+
+    /// [`read`](Self::read), computed and [kept](Self::keep) at once.
+    #[cfg(test)]
     pub(crate) fn traversal(
         &mut self,
         org_id: &str,
         user_id: &str,
         traversal: Traversal,
     ) -> Result<Traversed, ApiError> {
-        self.catch_up(Instant::now());
-        if let Some(hit) = self.cache.get(org_id, user_id, traversal) {
-            return Ok(hit);
+        match self.read(org_id, user_id, traversal)? {
+            Read::Cached(items) => Ok(items),
+            Read::Compute(snapshot) => {
+                let items = snapshot.compute()?;
+                self.keep(&snapshot, &items);
+                Ok(items)
+            }
         }
-        let seen = self.lagged.as_ref().map_or(&self.fixture, Lagged::visible);
-        let org = seen.org(org_id).ok_or_else(|| org_not_found(org_id))?;
-        let user = user(org, user_id)?;
-        let items = graph::traverse(org, user, traversal)
-            .iter()
-            .map(|reached| {
-                let json = serde_json::to_vec(&GraphObjectWithPaths::from(reached))
-                    .map_err(|e| ApiError::internal(format!("cannot serialize a result: {e}")))?;
-                Ok(CachedItem {
-                    object: reached.object.clone(),
-                    json: json.into_boxed_slice(),
-                })
-            })
-            .collect::<Result<Arc<[CachedItem]>, ApiError>>()?;
-        self.cache.insert(org_id, user_id, traversal, &items);
-        Ok(items)
     }
 
     #[cfg(test)]
@@ -261,6 +352,27 @@ mod tests {
         let third = live.traversal(ACME, &ada, Traversal::Systems).expect("ada");
         assert!(!Arc::ptr_eq(&first, &third));
         assert_eq!(ids(&first), ids(&third));
+    }
+
+    #[test]
+    fn a_result_computed_before_a_write_is_answered_but_not_kept() {
+        let fixture = Fixture::demo();
+        let ada = fixture["acme"].id_of("ada").to_owned();
+        let web = fixture["acme"].id_of("web-01").to_owned();
+        let mut live = LiveGraph::new(fixture, true);
+        let Ok(Read::Compute(snapshot)) = live.read(ACME, &ada, Traversal::Systems) else {
+            panic!("nothing is cached yet");
+        };
+        // A write lands while the read computes outside the lock.
+        live.write(ACME, remove(&ada, &web), refused)
+            .expect("removed");
+        let stale = snapshot.compute().expect("ada");
+        assert_eq!(paths_to(&stale, &web), 3, "the org as the read saw it");
+        live.keep(&snapshot, &stale);
+        assert_eq!(live.cached_traversals(), 0);
+        let fresh = live.traversal(ACME, &ada, Traversal::Systems).expect("ada");
+        assert_eq!(paths_to(&fresh, &web), 2);
+        assert_eq!(live.cached_traversals(), 1);
     }
 
     #[test]

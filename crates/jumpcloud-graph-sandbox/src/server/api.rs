@@ -13,7 +13,7 @@ use super::body::RequestBody;
 use crate::errors::ApiError;
 use crate::graph::Traversal;
 use crate::lag::EdgeWrite;
-use crate::live;
+use crate::live::{self, Read};
 use crate::model::EdgeError;
 use crate::query::{Accepts, ListQuery};
 use crate::state::{SentEmail, Shared, lock};
@@ -127,9 +127,18 @@ fn traverse(
             targets: false,
         },
     )?;
-    // The lock covers only the lookup (or the first computation): paging
-    // and the body work on the shared result.
-    let items = lock(&shared.live).traversal(&request.org_id, &request.user_id, traversal)?;
+    // The lock covers only the lookup: a result not cached is computed
+    // outside it (other requests go on meanwhile), and paging and the body
+    // work on the shared result.
+    let read = lock(&shared.live).read(&request.org_id, &request.user_id, traversal)?;
+    let items = match read {
+        Read::Cached(items) => items,
+        Read::Compute(snapshot) => {
+            let items = snapshot.compute()?;
+            lock(&shared.live).keep(&snapshot, &items);
+            items
+        }
+    };
     let (total, page) = query.page(
         &items,
         |item| item.object.id(),
