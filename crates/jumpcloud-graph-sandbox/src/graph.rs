@@ -250,14 +250,8 @@ impl<'a> Walk<'a> {
             // Memberships are stored member → group; the path walks them
             // group → member.
             Kind::SystemGroup => org
-                .in_neighbours(node.id())
-                .filter(|member| matches!(member.kind(), Kind::System | Kind::SystemGroup))
-                .map(|member| {
-                    (
-                        member,
-                        org.edge_attributes(member.id(), node.id()).flatten(),
-                    )
-                })
+                .in_edges(node.id())
+                .filter(|(member, _)| matches!(member.kind(), Kind::System | Kind::SystemGroup))
                 .collect(),
             _ => Vec::new(),
         };

@@ -2,7 +2,7 @@
 //! for the traversal (edges by source, memberships backwards), and the only
 //! place edges are added, changed or removed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Index;
 
 use super::edge::{normalise, validate_attributes};
@@ -19,8 +19,9 @@ pub struct Org {
     /// from id → to id → attributes: lookups by `&str` allocate nothing,
     /// which matters when one user has 10,000 edges.
     edges: BTreeMap<String, BTreeMap<String, Option<Attributes>>>,
-    /// to id → from ids, for walking system-group memberships backwards.
-    inn: HashMap<String, BTreeSet<String>>,
+    /// to id → from id → attributes (a copy of `edges`' own), for walking
+    /// system-group memberships backwards without a lookup per member.
+    inn: HashMap<String, BTreeMap<String, Option<Attributes>>>,
 }
 
 impl Org {
@@ -115,6 +116,7 @@ impl Org {
 
     /// The attributes of the edge `from` → `to` (ids): `None` when there is
     /// no such edge, `Some(None)` when it has no attributes.
+    #[cfg(test)]
     pub(crate) fn edge_attributes(&self, from: &str, to: &str) -> Option<Option<&Attributes>> {
         self.edges.get(from)?.get(to).map(Option::as_ref)
     }
@@ -132,13 +134,17 @@ impl Org {
             .filter_map(|(to, attributes)| Some((self.objects.get(to)?, attributes.as_ref())))
     }
 
-    /// The objects that have an edge to `id`, ordered by id.
-    pub(crate) fn in_neighbours(&self, id: &str) -> impl Iterator<Item = &Object> {
+    /// The objects that have an edge to `id`, with the edge's attributes,
+    /// ordered by id.
+    pub(crate) fn in_edges(
+        &self,
+        id: &str,
+    ) -> impl Iterator<Item = (&Object, Option<&Attributes>)> {
         self.inn
             .get(id)
             .into_iter()
             .flatten()
-            .filter_map(|other| self.objects.get(other))
+            .filter_map(|(from, attributes)| Some((self.objects.get(from)?, attributes.as_ref())))
     }
 
     /// Adds an object; the id and the handle must be new to the org, and its
@@ -181,11 +187,12 @@ impl Org {
         if targets.contains_key(to) {
             return Err(EdgeError::Exists);
         }
-        targets.insert(to.to_owned(), normalise(attributes));
+        let attributes = normalise(attributes);
+        targets.insert(to.to_owned(), attributes.clone());
         self.inn
             .entry(to.to_owned())
             .or_default()
-            .insert(from.to_owned());
+            .insert(from.to_owned(), attributes);
         Ok(())
     }
 
@@ -202,7 +209,15 @@ impl Org {
             .get_mut(from)
             .and_then(|targets| targets.get_mut(to))
             .ok_or(EdgeError::Missing)?;
-        *slot = normalise(attributes);
+        let attributes = normalise(attributes);
+        *slot = attributes.clone();
+        if let Some(back) = self
+            .inn
+            .get_mut(to)
+            .and_then(|sources| sources.get_mut(from))
+        {
+            *back = attributes;
+        }
         Ok(())
     }
 
@@ -212,8 +227,8 @@ impl Org {
             .get_mut(from)
             .and_then(|targets| targets.remove(to))
             .ok_or(EdgeError::Missing)?;
-        if let Some(set) = self.inn.get_mut(to) {
-            set.remove(from);
+        if let Some(sources) = self.inn.get_mut(to) {
+            sources.remove(from);
         }
         Ok(())
     }
@@ -295,5 +310,40 @@ mod tests {
         assert_eq!(org.remove_edge(&u, &s), Ok(()));
         assert_eq!(org.remove_edge(&u, &s), Err(EdgeError::Missing));
         assert_eq!(org.out_edges(&u).count(), 0);
+    }
+
+    #[test]
+    fn walking_memberships_backwards_sees_each_write() {
+        let mut org = Org::new("o".into(), "650000000000000000000001".into(), "O".into());
+        let object = |id: &str, kind| Object::new(id.into(), kind, id.into(), Attributes::new());
+        let (s1, s2, g) = (
+            "653000000000000000000001",
+            "653000000000000000000002",
+            "654000000000000000000001",
+        );
+        for added in [
+            object(s2, Kind::System),
+            object(s1, Kind::System),
+            object(g, Kind::SystemGroup),
+        ] {
+            assert!(org.insert_object(added).is_ok());
+        }
+        let tag = attrs(json!({"tag": 1}));
+        assert_eq!(org.insert_edge(s2, g, Some(tag.clone())), Ok(()));
+        assert_eq!(org.insert_edge(s1, g, None), Ok(()));
+        let members = |org: &Org| -> Vec<(String, Option<Attributes>)> {
+            org.in_edges(g)
+                .map(|(member, attributes)| (member.id().to_owned(), attributes.cloned()))
+                .collect()
+        };
+        assert_eq!(
+            members(&org),
+            [(s1.to_owned(), None), (s2.to_owned(), Some(tag))],
+            "ordered by id, each with its edge's attributes"
+        );
+        let other = attrs(json!({"tag": 2}));
+        assert_eq!(org.update_edge(s1, g, Some(other.clone())), Ok(()));
+        assert_eq!(org.remove_edge(s2, g), Ok(()));
+        assert_eq!(members(&org), [(s1.to_owned(), Some(other))]);
     }
 }
