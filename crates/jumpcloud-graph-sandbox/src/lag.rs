@@ -10,6 +10,7 @@
 //! visible, both copies are equal and the second is dropped.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use tokio::time::Instant;
 
@@ -67,13 +68,13 @@ struct Pending {
 /// order they were made.
 #[derive(Debug)]
 pub(crate) struct Lagged {
-    visible: Fixture,
+    visible: Arc<Fixture>,
     pending: VecDeque<Pending>,
 }
 
 impl Lagged {
     /// Traversals see `visible` (the orgs before the first pending write).
-    pub(crate) fn new(visible: Fixture) -> Self {
+    pub(crate) fn new(visible: Arc<Fixture>) -> Self {
         Lagged {
             visible,
             pending: VecDeque::new(),
@@ -81,7 +82,7 @@ impl Lagged {
     }
 
     /// The orgs as traversals see them.
-    pub(crate) fn visible(&self) -> &Fixture {
+    pub(crate) fn visible(&self) -> &Arc<Fixture> {
         &self.visible
     }
 
@@ -102,8 +103,8 @@ impl Lagged {
             let Some(next) = self.pending.pop_front() else {
                 break;
             };
-            let applied = self
-                .visible
+            // Copies the orgs only while a traversal computes from them.
+            let applied = Arc::make_mut(&mut self.visible)
                 .org_mut(&next.org_id)
                 .map(|org| next.write.apply(org));
             // The live orgs accepted this write after the same writes, so

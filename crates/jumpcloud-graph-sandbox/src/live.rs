@@ -12,7 +12,6 @@
 //! other requests, then offers back with [`LiveGraph::keep`]. A result
 //! computed from an org that has changed since is answered but not kept.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,17 +28,15 @@ use crate::wire::GraphObjectWithPaths;
 /// See the module docs.
 #[derive(Debug)]
 pub(crate) struct LiveGraph {
-    /// Every write made.
-    fixture: Fixture,
+    /// Every write made (shared with the computations running outside the
+    /// lock, copied on a write only while one runs).
+    fixture: Arc<Fixture>,
     /// How long a write takes to show in traversals.
     lag: Duration,
     /// What traversals see while writes are pending; `None` when they see
     /// `fixture`.
     lagged: Option<Lagged>,
     cache: TraversalCache,
-    /// Copies of orgs as traversals see them, shared with computations
-    /// running outside the lock; dropped when that changes.
-    snapshots: HashMap<String, Arc<Org>>,
     /// Counts the changes to what traversals see: a computation from an
     /// older snapshot is not kept.
     generation: u64,
@@ -54,10 +51,11 @@ pub(crate) enum Read {
     Compute(Snapshot),
 }
 
-/// An org as traversals saw it when a traversal was asked for.
+/// The orgs as traversals saw them when a traversal was asked for.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
-    org: Arc<Org>,
+    orgs: Arc<Fixture>,
+    org_id: String,
     user_id: String,
     traversal: Traversal,
     generation: u64,
@@ -67,8 +65,12 @@ impl Snapshot {
     /// Everything of the traversal's kinds that the user reaches, ordered
     /// by id, each item serialized.
     pub(crate) fn compute(&self) -> Result<Traversed, ApiError> {
-        let user = user(&self.org, &self.user_id)?;
-        graph::traverse(&self.org, user, self.traversal)
+        let org = self
+            .orgs
+            .org(&self.org_id)
+            .ok_or_else(|| org_not_found(&self.org_id))?;
+        let user = user(org, &self.user_id)?;
+        graph::traverse(org, user, self.traversal)
             .iter()
             .map(|reached| {
                 let json = serde_json::to_vec(&GraphObjectWithPaths::from(reached))
@@ -85,11 +87,10 @@ impl Snapshot {
 impl LiveGraph {
     pub(crate) fn new(fixture: Fixture, cache: bool) -> Self {
         LiveGraph {
-            fixture,
+            fixture: Arc::new(fixture),
             lag: Duration::ZERO,
             lagged: None,
             cache: TraversalCache::new(cache),
-            snapshots: HashMap::new(),
             generation: 0,
         }
     }
@@ -128,8 +129,7 @@ impl LiveGraph {
         self.catch_up(now);
         if self.lag.is_zero() && self.lagged.is_none() {
             self.forget(org_id);
-            let org = self
-                .fixture
+            let org = Arc::make_mut(&mut self.fixture)
                 .org_mut(org_id)
                 .ok_or_else(|| org_not_found(org_id))?;
             return write.apply(org).map_err(refused);
@@ -137,11 +137,10 @@ impl LiveGraph {
         // Traversals keep seeing the orgs before this write.
         let before = match self.lagged.take() {
             Some(lagged) => lagged,
-            None => Lagged::new(self.fixture.clone()),
+            None => Lagged::new(Arc::clone(&self.fixture)),
         };
         let lagged = self.lagged.insert(before);
-        let org = self
-            .fixture
+        let org = Arc::make_mut(&mut self.fixture)
             .org_mut(org_id)
             .ok_or_else(|| org_not_found(org_id))?;
         write.apply(org).map_err(refused)?;
@@ -158,7 +157,6 @@ impl LiveGraph {
         };
         for org_id in lagged.catch_up(now) {
             self.cache.forget_org(&org_id);
-            self.snapshots.remove(&org_id);
             self.generation = self.generation.wrapping_add(1);
         }
         if lagged.is_settled() {
@@ -170,7 +168,6 @@ impl LiveGraph {
     /// Forgets what traversals saw of the org with this id.
     fn forget(&mut self, org_id: &str) {
         self.cache.forget_org(org_id);
-        self.snapshots.remove(org_id);
         self.generation = self.generation.wrapping_add(1);
     }
 
@@ -186,21 +183,13 @@ impl LiveGraph {
         if let Some(hit) = self.cache.get(org_id, user_id, traversal) {
             return Ok(Read::Cached(hit));
         }
-        let org = match self.snapshots.get(org_id) {
-            Some(org) => Arc::clone(org),
-            None => {
-                let seen = self.lagged.as_ref().map_or(&self.fixture, Lagged::visible);
-                let org = Arc::new(
-                    seen.org(org_id)
-                        .ok_or_else(|| org_not_found(org_id))?
-                        .clone(),
-                );
-                self.snapshots.insert(org_id.to_owned(), Arc::clone(&org));
-                org
-            }
-        };
+        let seen = self.lagged.as_ref().map_or(&self.fixture, Lagged::visible);
+        if seen.org(org_id).is_none() {
+            return Err(org_not_found(org_id));
+        }
         Ok(Read::Compute(Snapshot {
-            org,
+            orgs: Arc::clone(seen),
+            org_id: org_id.to_owned(),
             user_id: user_id.to_owned(),
             traversal,
             generation: self.generation,
@@ -211,9 +200,12 @@ impl LiveGraph {
     /// see has changed since.
     pub(crate) fn keep(&mut self, snapshot: &Snapshot, items: &Traversed) {
         if snapshot.generation == self.generation {
-            let org_id = snapshot.org.id();
-            self.cache
-                .insert(org_id, &snapshot.user_id, snapshot.traversal, items);
+            self.cache.insert(
+                &snapshot.org_id,
+                &snapshot.user_id,
+                snapshot.traversal,
+                items,
+            );
         }
     }
 
