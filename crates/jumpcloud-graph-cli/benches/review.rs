@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use jumpcloud_graph_sandbox::{Fixture, GeneratorConfig, Kind, Sandbox};
 
+mod common;
+
 /// The latency of every request.
 const LATENCY: Duration = Duration::from_millis(150);
 /// The per-key budget, requests a minute: 400 a second.
@@ -96,7 +98,7 @@ fn run(runtime: &tokio::runtime::Runtime, users: usize) -> Figures {
     let out = dir.join("review.ndjson");
     let _ = std::fs::remove_file(&out);
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jcgraph"))
+    let child = Command::new(env!("CARGO_BIN_EXE_jcgraph"))
         .args([
             "review",
             "--concurrency",
@@ -112,20 +114,13 @@ fn run(runtime: &tokio::runtime::Runtime, users: usize) -> Figures {
         .stderr(Stdio::piped())
         .spawn()
         .expect("jcgraph starts");
-    let mut peak_kib = None;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("jcgraph runs") {
-            break status;
-        }
-        peak_kib = peak_of(child.id()).or(peak_kib);
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let finished = common::wait_sampling(child, Duration::from_millis(50));
     let wall = started.elapsed();
-    let stderr = child
-        .wait_with_output()
-        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
-        .unwrap_or_default();
-    assert!(status.success(), "jcgraph failed: {stderr}");
+    assert!(
+        finished.status.success(),
+        "jcgraph failed: {}",
+        finished.stderr
+    );
     check_every_user_once(&out, ids.len());
     let stats = sandbox.stats();
     let _ = std::fs::remove_dir_all(&dir);
@@ -135,7 +130,7 @@ fn run(runtime: &tokio::runtime::Runtime, users: usize) -> Figures {
         wall,
         requests: stats.requests_total,
         rate_limited: stats.rate_limited,
-        peak_kib,
+        peak_kib: finished.peak_kib,
         bound: bound(answered, round_trips(&sandbox.requests())),
     }
 }
@@ -172,15 +167,6 @@ fn bound(answered: u64, round_trips: u64) -> Duration {
     let budget = (answered as f64 - per_second).max(0.0) / per_second;
     let concurrency = round_trips as f64 / CONCURRENCY as f64 * LATENCY.as_secs_f64();
     Duration::from_secs_f64(budget.max(concurrency))
-}
-
-/// The peak resident memory of a process, from `/proc` (Linux).
-fn peak_of(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// The output holds a header and each input line once.
