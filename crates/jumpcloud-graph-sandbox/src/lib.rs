@@ -345,8 +345,10 @@
 //!   service account (a token bucket of a second's worth, refilled at the
 //!   budget's rate), answers `{"error":"Too Many Requests","message":"Too
 //!   Many Requests"}` with `Retry-After` in whole seconds (what a client
-//!   would most like to have; no source shows JumpCloud sending it), and
-//!   does not limit the token route.
+//!   would most like to have; no source shows JumpCloud sending it),
+//!   counts the v1 and v2 APIs (the user graph and the directory lookups)
+//!   against one budget, as a gateway in front of both would, and does not
+//!   limit the token route.
 //! * A method a path does not serve is 405 with a JumpCloud-style body.
 //!
 //! Assumed for the directory lookups (the fragments' headers say which forms

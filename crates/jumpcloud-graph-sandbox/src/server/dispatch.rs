@@ -16,7 +16,7 @@ use tower::ServiceExt;
 use super::auth::credential_kind;
 use super::inject::{self, Outcome};
 use super::rate_limit::{Admission, KeyRateLimit};
-use super::{ADMIN_PREFIX, API_PREFIX};
+use super::{ADMIN_PREFIX, API_ROOT};
 use crate::faults::Fault;
 use crate::state::{InFlight, RequestLine, Shared};
 
@@ -64,9 +64,10 @@ pub(crate) async fn handle(
         x_org_id: x_org_id.as_deref(),
         credential: credential_kind(request.headers()),
     });
-    // Counted when it arrives, as a gateway in front of the API would.
+    // Counted when it arrives, as a gateway in front of the API would: the
+    // user graph and the v1 and v2 lookups against one budget.
     let admission = match &rate_limit {
-        Some(limit) if request.uri().path().starts_with(API_PREFIX) => {
+        Some(limit) if is_api(request.uri().path()) => {
             limit.admit(&shared, request.headers(), tokio::time::Instant::now())
         }
         _ => Admission::Admit,
@@ -102,6 +103,13 @@ pub(crate) async fn handle(
     }
 }
 
+/// Whether `path` is under the API root (v1 or v2), where the per-key
+/// budget applies; the token route and the admin endpoints are not.
+fn is_api(path: &str) -> bool {
+    path.strip_prefix(API_ROOT)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 async fn call(router: Router, request: Request<Body>) -> Response<Body> {
     match router.oneshot(request).await {
         Ok(response) => response,
@@ -126,4 +134,24 @@ fn with_guard(mut response: Response<Body>, guard: InFlight) -> Response<Body> {
             frame
         }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_covers_v1_and_v2_and_nothing_beside_them() {
+        for counted in [
+            "/api",
+            "/api/v2/users/1/systems",
+            "/api/systemusers",
+            "/api/search/systems",
+        ] {
+            assert!(is_api(counted), "{counted}");
+        }
+        for free in ["/oauth2/token", "/__sandbox/stats", "/apis", "/", ""] {
+            assert!(!is_api(free), "{free}");
+        }
+    }
 }

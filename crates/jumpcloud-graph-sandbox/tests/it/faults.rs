@@ -587,6 +587,34 @@ async fn the_per_key_rate_limit_refuses_past_the_budget_and_refills_with_the_clo
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_directory_lookups_count_against_the_keys_budget_too() {
+    // One a second, at most one at once, for the user graph and the v1 and
+    // v2 lookups alike: a client naming its results spends the same budget.
+    let sandbox = Sandbox::builder()
+        .rate_limit_per_key(60)
+        .start()
+        .await
+        .expect("started");
+    let status = |url: String| async move {
+        let sent = http().get(url).header("x-api-key", ACME_KEY).send();
+        sent.await.expect("answers").status().as_u16()
+    };
+    let graph = || format!("{}{}", sandbox.base_url(), systems_path());
+    let v1 = || format!("{}/systemusers", sandbox.v1_base_url());
+    let v2 = || format!("{}/usergroups", sandbox.base_url());
+    assert_eq!(status(graph()).await, 200);
+    assert_eq!(status(v1()).await, 429);
+    assert_eq!(status(v2()).await, 429);
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(status(v1()).await, 200);
+    assert_eq!(status(graph()).await, 429);
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(status(v2()).await, 200);
+    assert_eq!(status(v1()).await, 429);
+    assert_eq!(sandbox.stats().rate_limited, 4);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_service_accounts_tokens_share_one_budget() {
     let sandbox = Sandbox::builder()
         .rate_limit_per_key(60) // one a second
