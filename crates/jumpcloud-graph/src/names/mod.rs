@@ -21,6 +21,7 @@ use futures::StreamExt;
 
 use crate::error::Request;
 use crate::model::{NameTable, Resolved};
+use crate::name_cache::CheckOut;
 use crate::options::{Checked, RequestOptions};
 use crate::printable::body_excerpt;
 use crate::transport::Call;
@@ -78,6 +79,11 @@ impl Names {
     /// leaves its nodes unnamed, with a [`NameWarning`](crate::NameWarning); kinds without a
     /// lookup (commands, policies, ...) and ids that are not ObjectIDs stay
     /// unnamed without one.
+    ///
+    /// Resolves running at once (from clones too) share their lookups: a
+    /// node another resolve is looking up is waited for, not asked for
+    /// again; if that lookup fails, or that resolve is dropped, this one
+    /// asks itself.
     pub async fn resolve<'a, I>(&self, nodes: I) -> Resolved
     where
         I: IntoIterator<Item = &'a GraphNode>,
@@ -85,28 +91,68 @@ impl Names {
         let cache = &self.client.shared.names;
         let mut named: HashMap<GraphNode, Arc<str>> = HashMap::new();
         let mut resolved = Resolved::default();
-        let mut wanted: BTreeMap<Lookup, BTreeSet<&GraphNode>> = BTreeMap::new();
         // A report mentions each node many times (every path through it):
-        // the cache is asked once per distinct node, under one lock.
+        // the cache is asked once per distinct node a lookup can name,
+        // under one lock.
         let mut seen = HashSet::new();
-        let distinct: Vec<&GraphNode> = nodes
+        let candidates: Vec<&GraphNode> = nodes
             .into_iter()
+            .filter(|node| Lookup::of(node.kind()).is_some() && node.id().is_object_id())
             .filter(|node| seen.insert(*node))
             .collect();
-        let cached = cache.get_many(&distinct);
-        for (node, cached) in distinct.into_iter().zip(cached) {
-            match cached {
-                Some(Some(name)) => {
+        let (found, claim) = cache.check_out(&candidates);
+        let (mut claimed, mut waits) = (Vec::new(), Vec::new());
+        for (node, found) in candidates.into_iter().zip(found) {
+            match found {
+                CheckOut::Cached(Some(name)) => {
                     named.insert(node.clone(), name);
                 }
-                Some(None) => {}
-                None => {
-                    if let Some(lookup) = Lookup::of(node.kind())
-                        && node.id().is_object_id()
-                    {
-                        wanted.entry(lookup).or_default().insert(node);
-                    }
+                CheckOut::Cached(None) => {}
+                CheckOut::Wait(done) => waits.push((node, done)),
+                CheckOut::Claimed => claimed.push(node),
+            }
+        }
+        self.look_up(claimed, &mut named, &mut resolved).await;
+        // Ours are cached (or failed): released before waiting for the
+        // others', so two resolves can never wait for each other.
+        drop(claim);
+        let mut waited = Vec::with_capacity(waits.len());
+        for (node, mut done) in waits {
+            // The other resolve's claim ending closes the channel.
+            let _ = done.changed().await;
+            waited.push(node);
+        }
+        // What the other resolve could not name (its lookup failed, or it
+        // was cancelled) is looked up here.
+        let mut missing = Vec::new();
+        for (node, known) in waited.iter().zip(cache.get_many(&waited)) {
+            match known {
+                Some(Some(name)) => {
+                    named.insert((*node).clone(), name);
                 }
+                Some(None) => {}
+                None => missing.push(*node),
+            }
+        }
+        self.look_up(missing, &mut named, &mut resolved).await;
+        resolved.names = NameTable(Arc::new(named));
+        resolved
+    }
+
+    /// Looks `nodes` up (each of a kind a lookup names): one request per
+    /// kind per 100 ids, concurrently, keeping what each answers in the
+    /// cache and in `named`, and a warning in `resolved` for each that
+    /// fails.
+    async fn look_up(
+        &self,
+        nodes: Vec<&GraphNode>,
+        named: &mut HashMap<GraphNode, Arc<str>>,
+        resolved: &mut Resolved,
+    ) {
+        let mut wanted: BTreeMap<Lookup, BTreeSet<&GraphNode>> = BTreeMap::new();
+        for node in nodes {
+            if let Some(lookup) = Lookup::of(node.kind()) {
+                wanted.entry(lookup).or_default().insert(node);
             }
         }
         let batches: Vec<(Lookup, Vec<&GraphNode>)> = wanted
@@ -139,12 +185,10 @@ impl Names {
             .await;
         for ((lookup, nodes), answer) in batches.into_iter().zip(answers) {
             match answer {
-                Ok(found) => self.keep(&mut named, nodes, &found),
+                Ok(found) => self.keep(named, nodes, &found),
                 Err(error) => resolved.warn(lookup.operation_id(), nodes.len(), &error),
             }
         }
-        resolved.names = NameTable(Arc::new(named));
-        resolved
     }
 
     /// The cached name of `node`, without a request.

@@ -553,6 +553,78 @@ async fn a_failed_lookup_leaves_ids_and_a_warning_and_never_an_error() {
     assert!(retried.get(&nodes[0]).is_some());
 }
 
+/// Whether every system among `nodes` is named in `resolved`.
+fn all_systems_named(
+    resolved: &jumpcloud_graph::Resolved,
+    nodes: &[jumpcloud_graph::GraphNode],
+) -> bool {
+    nodes
+        .iter()
+        .filter(|n| n.kind().to_string() == "system")
+        .all(|n| resolved.get(n).is_some())
+}
+
+#[tokio::test]
+async fn concurrent_resolves_of_the_same_nodes_look_each_up_once() {
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    let (one, other) = (setup.client.names(), setup.client.clone().names());
+    let (first, second) = tokio::join!(one.resolve(&nodes), other.resolve(&nodes));
+    for resolved in [&first, &second] {
+        assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+        assert!(all_systems_named(resolved, &nodes));
+        assert_eq!(resolved.len(), first.len());
+    }
+    // One resolve looked them up; the other waited for its answers.
+    assert_eq!(lookups(&setup.sandbox, "/search/systems"), 3);
+    assert_eq!(lookups(&setup.sandbox, "/search/systemusers"), 1);
+}
+
+#[tokio::test]
+async fn a_resolve_waiting_on_a_failed_lookup_looks_those_nodes_up_itself() {
+    let setup = setup(250, FaultPlan::new(), |b| b.retry(RetryPolicy::none())).await;
+    let nodes = bound_nodes(&setup).await;
+    setup
+        .sandbox
+        .set_faults(FaultRule::first(1, Fault::status(502)).path_contains("/search/systems"));
+    let names = setup.client.names();
+    let (first, second) = tokio::join!(names.resolve(&nodes), names.resolve(&nodes));
+    // The resolve that looked up met the 502 on one of its three requests
+    // (100 ids); the one that waited asked for those 100 again.
+    let (looked_up, waited) = if first.warnings().is_empty() {
+        (&second, &first)
+    } else {
+        (&first, &second)
+    };
+    let [warning] = looked_up.warnings() else {
+        panic!("one warning: {:?}", looked_up.warnings());
+    };
+    assert_eq!(warning.nodes(), 100, "{warning}");
+    assert!(waited.warnings().is_empty(), "{:?}", waited.warnings());
+    assert!(all_systems_named(waited, &nodes));
+    assert_eq!(lookups(&setup.sandbox, "/search/systems"), 4);
+}
+
+#[tokio::test]
+async fn a_cancelled_resolve_leaves_nothing_to_wait_for() {
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    let mut cancelled = Box::pin(names.resolve(&nodes));
+    assert!(
+        futures::poll!(&mut cancelled).is_pending(),
+        "it sent its lookups"
+    );
+    drop(cancelled);
+    // A bound on the test, not a synchronisation: waiting on the dropped
+    // resolve's claims would hang.
+    let resolved = tokio::time::timeout(Duration::from_secs(60), names.resolve(&nodes))
+        .await
+        .expect("not left waiting for the cancelled resolve");
+    assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+    assert!(all_systems_named(&resolved, &nodes));
+}
+
 #[tokio::test]
 async fn users_by_email_or_username_take_one_request_and_name_none_clearly() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
