@@ -33,17 +33,24 @@ const NAMED_KINDS: [GraphType; 9] = [
 /// rule); against JumpCloud an id (24 hex digits), an email (it has an
 /// `@`) or a username, each in one request.
 pub async fn user(client: &Client, directory: &Directory, text: &str) -> Result<User, CliError> {
-    let trimmed = text.trim();
-    if matches!(directory, Directory::Sandbox(_)) || ObjectId::parse(trimmed).is_ok() {
-        let id = directory.user(text)?;
-        return Ok(client.user(id)?);
+    if let Some(id) = user_id_at_hand(directory, text) {
+        return Ok(client.user(id?)?);
     }
+    let trimmed = text.trim();
     let found = if trimmed.contains('@') {
         client.user_by_email(trimmed).await
     } else {
         client.user_by_username(trimmed).await
     };
     found.map_err(|error| usage_when_ours(error, "user"))
+}
+
+/// The id of the user `text` names when it takes no request to know: an
+/// id, or in the sandbox a username or email its directory knows (`None`
+/// when a lookup must say).
+pub fn user_id_at_hand(directory: &Directory, text: &str) -> Option<Result<ObjectId, CliError>> {
+    let sandbox = matches!(directory, Directory::Sandbox(_));
+    (sandbox || ObjectId::parse(text.trim()).is_ok()).then(|| directory.user(text))
 }
 
 /// The object `text` names among what `kind` lists: an id, or against

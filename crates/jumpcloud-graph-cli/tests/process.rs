@@ -1575,6 +1575,37 @@ fn a_killed_review_resumes_with_every_user_once_for_at_most_a_tenth_more_request
 }
 
 #[test]
+fn a_review_by_ids_names_its_users_a_hundred_to_a_request() {
+    let fake = FakeJumpCloud::generated(&generated(250), |b| b);
+    let (users, ids) = fake.users_file("named-users.txt");
+    let run = run_command(fake.named_command(&["review", "--users", &users]), "");
+    assert_eq!(run.code, 0, "{run:#?}");
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), ids.len());
+    for line in &lines {
+        assert!(line["user"]["name"].is_string(), "{}", line["user"]);
+    }
+    // Three chunks of at most 100 ids, looked up ahead of the users (a
+    // few more only if a user's report is named before its chunk's lookup
+    // has started); one a user before.
+    let user_lookups = fake
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/search/systemusers"))
+        .count();
+    assert!(
+        user_lookups <= 10,
+        "{user_lookups} user lookups for {} users",
+        ids.len()
+    );
+}
+
+#[test]
 fn a_line_cut_short_is_dropped_and_its_user_reviewed_again() {
     let fake = FakeJumpCloud::generated(&generated(20), |b| b);
     let (users, _) = fake.users_file("torn-users.txt");

@@ -18,6 +18,7 @@ mod inputs;
 mod kinds;
 mod line;
 mod out_file;
+mod prefetch;
 mod schedule;
 mod scope;
 mod sink;

@@ -20,6 +20,7 @@ use tokio::task::{Id, JoinSet};
 use super::buffers::Pool;
 use super::inputs::Input;
 use super::line::{self, Rendered, Shape};
+use super::prefetch::Prefetch;
 use super::scope::Scope;
 use crate::directory::Directory;
 use crate::error::CliError;
@@ -84,6 +85,7 @@ pub async fn review(
     writer: &mut dyn Writer,
 ) -> Result<bool, CliError> {
     let total = inputs.len();
+    let mut prefetch = Prefetch::new(&worker.directory, &inputs, worker.names);
     let mut pending = inputs.into_iter().enumerate().peekable();
     let mut running: JoinSet<(usize, Done)> = JoinSet::new();
     let mut started: HashMap<Id, (usize, usize, String)> = HashMap::new();
@@ -99,6 +101,7 @@ pub async fn review(
             let Some((index, (line, input))) = pending.next() else {
                 break;
             };
+            prefetch.before(&worker.client, index);
             let handle = running.spawn(review_one(Arc::clone(&worker), index, line, input.clone()));
             started.insert(handle.id(), (index, line, input));
         }
