@@ -9,10 +9,11 @@
 //! prefetch that fails costs nothing but its request: each user's own
 //! resolve asks again and says why it could not.
 
-use jumpcloud_graph::{Client, GraphNode, GraphType};
+use jumpcloud_graph::{GraphNode, GraphType};
 use tokio::task::JoinSet;
 
 use super::inputs::Input;
+use super::schedule::Worker;
 use crate::api_names;
 use crate::directory::Directory;
 
@@ -22,46 +23,34 @@ const CHUNK: usize = 100;
 /// Lookups of users' names, started ahead of the users; aborted when
 /// dropped (a stopped review leaves none running).
 pub struct Prefetch {
-    chunks: Vec<Vec<GraphNode>>,
+    names: bool,
     started: JoinSet<()>,
 }
 
 impl Prefetch {
-    /// For `inputs`, in their order; nothing to do when names are off.
-    pub fn new(directory: &Directory, inputs: &[Input], names: bool) -> Self {
-        let chunks = if names {
-            inputs
-                .chunks(CHUNK)
-                .map(|chunk| {
-                    chunk
-                        .iter()
-                        .filter_map(|(_, text)| node(directory, text))
-                        .collect()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+    /// Prefetching when names are on.
+    pub fn new(names: bool) -> Self {
         Self {
-            chunks,
+            names,
             started: JoinSet::new(),
         }
     }
 
-    /// Before the user at `index` (of the inputs) starts: at the first user
-    /// of each chunk, looks the chunk's users up.
-    pub fn before(&mut self, client: &Client, index: usize) {
+    /// Before the user at `index` of `inputs` starts: at the first user of
+    /// each chunk, looks the chunk's users up.
+    pub fn before(&mut self, worker: &Worker, inputs: &[Input], index: usize) {
         while self.started.try_join_next().is_some() {}
-        if !index.is_multiple_of(CHUNK) {
+        if !self.names || !index.is_multiple_of(CHUNK) {
             return;
         }
-        let Some(nodes) = self.chunks.get_mut(index / CHUNK).map(std::mem::take) else {
-            return;
-        };
+        let chunk = inputs.iter().skip(index).take(CHUNK);
+        let nodes: Vec<GraphNode> = chunk
+            .filter_map(|(_, text)| node(&worker.directory, text))
+            .collect();
         if nodes.is_empty() {
             return;
         }
-        let names = client.names();
+        let names = worker.client.names();
         self.started.spawn(async move {
             names.resolve(&nodes).await;
         });

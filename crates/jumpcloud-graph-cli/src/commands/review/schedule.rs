@@ -85,8 +85,8 @@ pub async fn review(
     writer: &mut dyn Writer,
 ) -> Result<bool, CliError> {
     let total = inputs.len();
-    let mut prefetch = Prefetch::new(&worker.directory, &inputs, worker.names);
-    let mut pending = inputs.into_iter().enumerate().peekable();
+    let mut prefetch = Prefetch::new(worker.names);
+    let mut next = 0;
     let mut running: JoinSet<(usize, Done)> = JoinSet::new();
     let mut started: HashMap<Id, (usize, usize, String)> = HashMap::new();
     let mut ready: BTreeMap<usize, Done> = BTreeMap::new();
@@ -94,16 +94,16 @@ pub async fn review(
     let mut stop = std::pin::pin!(stop_signal());
     loop {
         while running.len() < concurrency
-            && pending.peek().is_some_and(|(i, _)| {
-                order == Order::Completion || *i < written + WINDOW * concurrency
-            })
+            && next < total
+            && (order == Order::Completion || next < written + WINDOW * concurrency)
         {
-            let Some((index, (line, input))) = pending.next() else {
-                break;
-            };
-            prefetch.before(&worker.client, index);
-            let handle = running.spawn(review_one(Arc::clone(&worker), index, line, input.clone()));
-            started.insert(handle.id(), (index, line, input));
+            let index = next;
+            next += 1;
+            let (line, input) = &inputs[index];
+            prefetch.before(&worker, &inputs, index);
+            let task = review_one(Arc::clone(&worker), index, *line, input.clone());
+            let handle = running.spawn(task);
+            started.insert(handle.id(), (index, *line, input.clone()));
         }
         let joined = tokio::select! {
             biased;
@@ -121,25 +121,7 @@ pub async fn review(
                 started.remove(&id);
                 result
             }
-            // A task that panicked: its user failed (the panic hook has
-            // said why on stderr).
-            Err(error) => {
-                let (index, line, input) = started.remove(&error.id()).unwrap_or_default();
-                let rendered = line::failed(
-                    worker.shape,
-                    &worker.directory,
-                    (line, &input),
-                    "internal error in jcgraph (please report it)",
-                );
-                (
-                    index,
-                    Done {
-                        line,
-                        input,
-                        rendered,
-                    },
-                )
-            }
+            Err(error) => panicked(&worker, started.remove(&error.id()).unwrap_or_default()),
         };
         finished += 1;
         match order {
@@ -157,6 +139,25 @@ pub async fn review(
         }
         writer.progress(finished, total);
     }
+}
+
+/// A user whose task panicked (`(index, line, input)`): failed, as the
+/// panic hook has said on stderr.
+fn panicked(worker: &Worker, (index, line, input): (usize, usize, String)) -> (usize, Done) {
+    let rendered = line::failed(
+        worker.shape,
+        &worker.directory,
+        (line, &input),
+        "internal error in jcgraph (please report it)",
+    );
+    (
+        index,
+        Done {
+            line,
+            input,
+            rendered,
+        },
+    )
 }
 
 /// One user's review, rendered.
