@@ -3,7 +3,7 @@
 //! the nine traversal operations and `memberof`; a [`Traversal`] says which
 //! kinds it lists and which steps it may take.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -185,7 +185,7 @@ pub(crate) fn traverse<'a>(
         org,
         traversal,
         stack: Vec::new(),
-        on_path: HashSet::from([user.id()]),
+        user: user.id(),
         found: BTreeMap::new(),
     };
     walk.visit(user);
@@ -204,7 +204,9 @@ struct Walk<'a> {
     org: &'a Org,
     traversal: Traversal,
     stack: Vec<Hop<'a>>,
-    on_path: HashSet<&'a str>,
+    /// The user's id: with the stack, what the path has visited (at most
+    /// `MAX_PATH_EDGES` hops, so a scan beats hashing every id).
+    user: &'a str,
     found: BTreeMap<&'a str, Reached<'a>>,
 }
 
@@ -214,7 +216,7 @@ impl<'a> Walk<'a> {
             return;
         }
         for (next, attributes) in self.steps(node) {
-            if !self.on_path.insert(next.id()) {
+            if self.on_path(next.id()) {
                 continue;
             }
             self.stack.push(Hop {
@@ -235,8 +237,12 @@ impl<'a> Walk<'a> {
             }
             self.visit(next);
             self.stack.pop();
-            self.on_path.remove(next.id());
         }
+    }
+
+    /// Whether the path being walked has visited `id` (the cycle guard).
+    fn on_path(&self, id: &str) -> bool {
+        id == self.user || self.stack.iter().any(|hop| hop.to.id() == id)
     }
 
     /// The objects one step away from `node`, away from the user, with the
