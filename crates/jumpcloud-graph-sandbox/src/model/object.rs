@@ -1,6 +1,8 @@
 //! Objects: an org's users, groups, systems and the rest ([`Object`]), and
 //! how an edge names one of its ends ([`ObjectRef`]).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -9,13 +11,16 @@ use super::{Attributes, Kind};
 
 /// One object of an org: a user, a group, a system, an application, a
 /// directory or a RADIUS server.
+///
+/// Its fields and attributes are shared, not copied, between its clones:
+/// every traversal result keeps a clone of each object it reaches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Object {
     id: String,
     kind: Kind,
     handle: String,
-    fields: Attributes,
-    attributes: Option<Attributes>,
+    fields: Arc<Attributes>,
+    attributes: Option<Arc<Attributes>>,
 }
 
 impl Object {
@@ -24,14 +29,14 @@ impl Object {
             id,
             kind,
             handle,
-            fields,
+            fields: Arc::new(fields),
             attributes: None,
         }
     }
 
     /// The object with its own graph attributes (empty ones are none).
     pub(crate) fn with_attributes(mut self, attributes: Option<Attributes>) -> Self {
-        self.attributes = normalise(attributes);
+        self.attributes = normalise(attributes).map(Arc::new);
         self
     }
 
@@ -68,7 +73,7 @@ impl Object {
     /// groups"), `ldapGroups`, `posixGroups`, custom keys. `None` (sent as
     /// `null`) when it has none, as for most objects.
     pub fn attributes(&self) -> Option<&serde_json::Map<String, Value>> {
-        self.attributes.as_ref()
+        self.attributes.as_deref()
     }
 
     /// The value `filter` and `sort` see for `field`: `id` (also spelt `_id`
