@@ -2,7 +2,7 @@
 //! for the traversal (edges by source, memberships backwards), and the only
 //! place edges are added, changed or removed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Index;
 
 use super::edge::{normalise, validate_attributes};
@@ -14,7 +14,10 @@ pub struct Org {
     id: String,
     handle: String,
     name: String,
-    objects: BTreeMap<String, Object>,
+    /// Objects by id, hashed: a traversal looks one up for every edge it
+    /// walks (`ids` keeps their order, for listings).
+    objects: HashMap<String, Object>,
+    ids: BTreeSet<String>,
     handles: HashMap<String, String>,
     /// from id → to id → attributes: lookups by `&str` allocate nothing,
     /// which matters when one user has 10,000 edges.
@@ -30,7 +33,8 @@ impl Org {
             id,
             handle,
             name,
-            objects: BTreeMap::new(),
+            objects: HashMap::new(),
+            ids: BTreeSet::new(),
             handles: HashMap::new(),
             edges: BTreeMap::new(),
             inn: HashMap::new(),
@@ -78,12 +82,12 @@ impl Org {
 
     /// Every object, ordered by id.
     pub fn objects(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.ids.iter().filter_map(|id| self.objects.get(id))
     }
 
     /// The objects of one kind, ordered by id.
     pub fn objects_of(&self, kind: Kind) -> impl Iterator<Item = &Object> {
-        self.objects.values().filter(move |o| o.kind() == kind)
+        self.objects().filter(move |o| o.kind() == kind)
     }
 
     /// Every edge, ordered by (from id, to id).
@@ -169,6 +173,7 @@ impl Org {
         })?;
         self.handles
             .insert(object.handle().to_owned(), object.id().to_owned());
+        self.ids.insert(object.id().to_owned());
         self.objects.insert(object.id().to_owned(), object);
         Ok(())
     }
