@@ -397,11 +397,7 @@ fn review_without_users_lists_the_orgs_users_against_the_api() {
     let api = FakeJumpCloud::start();
     let run = api.run(&["review"]);
     assert_eq!(run.code, 0, "{run:#?}");
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let lines = json_lines(&run.stdout);
     assert_eq!(lines.len(), 5, "Acme's five users: {}", run.stdout);
     assert_eq!(lines[0]["user"]["name"], "ada");
     let listed = api
@@ -1501,6 +1497,13 @@ fn review_path(name: &str) -> String {
     path
 }
 
+/// Each line of ndjson output, parsed.
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 /// A review file's header and user lines, each checked to be JSON.
 fn review_file(path: &str) -> (serde_json::Value, Vec<serde_json::Value>) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -1580,11 +1583,7 @@ fn a_review_by_ids_names_its_users_a_hundred_to_a_request() {
     let (users, ids) = fake.users_file("named-users.txt");
     let run = run_command(fake.named_command(&["review", "--users", &users]), "");
     assert_eq!(run.code, 0, "{run:#?}");
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let lines = json_lines(&run.stdout);
     assert_eq!(lines.len(), ids.len());
     for line in &lines {
         assert!(line["user"]["name"].is_string(), "{}", line["user"]);
