@@ -37,6 +37,10 @@ const LOOKUPS_AT_ONCE: usize = 8;
 /// The most values one lookup request carries.
 const CHUNK: usize = jumpcloud_graph_openapi::directory::MAX_VALUES_PER_REQUEST;
 
+/// The longest a resolve waits for another's lookups before it asks itself:
+/// a resolve whose future is kept but no longer polled never answers.
+const WAIT_FOR_OTHERS: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The client's name resolver: cheap to clone, sharing the client's cache.
 ///
 /// ```no_run
@@ -82,8 +86,9 @@ impl Names {
     ///
     /// Resolves running at once (from clones too) share their lookups: a
     /// node another resolve is looking up is waited for, not asked for
-    /// again; if that lookup fails, or that resolve is dropped, this one
-    /// asks itself.
+    /// again; if that lookup fails, that resolve is dropped, or it has not
+    /// answered within a minute (a future kept but no longer polled), this
+    /// one asks itself.
     pub async fn resolve<'a, I>(&self, nodes: I) -> Resolved
     where
         I: IntoIterator<Item = &'a GraphNode>,
@@ -117,13 +122,14 @@ impl Names {
         // others', so two resolves can never wait for each other.
         drop(claim);
         let mut waited = Vec::with_capacity(waits.len());
+        let deadline = tokio::time::Instant::now() + WAIT_FOR_OTHERS;
         for (node, mut done) in waits {
             // The other resolve's claim ending closes the channel.
-            let _ = done.changed().await;
+            let _ = tokio::time::timeout_at(deadline, done.changed()).await;
             waited.push(node);
         }
-        // What the other resolve could not name (its lookup failed, or it
-        // was cancelled) is looked up here.
+        // What the other resolve could not name (its lookup failed, it was
+        // cancelled, or it has not answered in time) is looked up here.
         let mut missing = Vec::new();
         for (node, known) in waited.iter().zip(cache.get_many(&waited)) {
             match known {

@@ -625,6 +625,31 @@ async fn a_cancelled_resolve_leaves_nothing_to_wait_for() {
     assert!(all_systems_named(&resolved, &nodes));
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_resolve_no_longer_polled_holds_the_others_up_a_minute_at_most() {
+    let setup = setup(250, FaultPlan::new(), |b| b).await;
+    let nodes = bound_nodes(&setup).await;
+    let names = setup.client.names();
+    let mut stuck = Box::pin(names.resolve(&nodes));
+    assert!(
+        futures::poll!(&mut stuck).is_pending(),
+        "it sent its lookups"
+    );
+    // `stuck` is kept, never polled again: its claims never end.
+    let started = tokio::time::Instant::now();
+    let resolved = tokio::time::timeout(Duration::from_secs(600), names.resolve(&nodes))
+        .await
+        .expect("not held up for ever by a resolve no one polls");
+    assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+    assert!(all_systems_named(&resolved, &nodes));
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(60) && waited < Duration::from_secs(120),
+        "{waited:?}"
+    );
+    drop(stuck);
+}
+
 #[tokio::test]
 async fn users_by_email_or_username_take_one_request_and_name_none_clearly() {
     let sandbox = Sandbox::start(Fixture::demo()).await;
