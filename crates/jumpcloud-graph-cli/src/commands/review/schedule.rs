@@ -88,7 +88,8 @@ pub async fn review(
     let mut prefetch = Prefetch::new(worker.names);
     let mut next = 0;
     let mut running: JoinSet<(usize, Done)> = JoinSet::new();
-    let mut started: HashMap<Id, (usize, usize, String)> = HashMap::new();
+    // Each running task's input index, for a task that panics.
+    let mut started: HashMap<Id, usize> = HashMap::new();
     let mut ready: BTreeMap<usize, Done> = BTreeMap::new();
     let (mut written, mut finished) = (0, 0);
     let mut stop = std::pin::pin!(stop_signal());
@@ -103,7 +104,7 @@ pub async fn review(
             prefetch.before(&worker, &inputs, index);
             let task = review_one(Arc::clone(&worker), index, *line, input.clone());
             let handle = running.spawn(task);
-            started.insert(handle.id(), (index, *line, input.clone()));
+            started.insert(handle.id(), index);
         }
         let joined = tokio::select! {
             biased;
@@ -121,7 +122,14 @@ pub async fn review(
                 started.remove(&id);
                 result
             }
-            Err(error) => panicked(&worker, started.remove(&error.id()).unwrap_or_default()),
+            Err(error) => {
+                let index = started.remove(&error.id()).unwrap_or_default();
+                panicked(
+                    &worker,
+                    index,
+                    inputs.get(index).cloned().unwrap_or_default(),
+                )
+            }
         };
         finished += 1;
         match order {
@@ -141,9 +149,9 @@ pub async fn review(
     }
 }
 
-/// A user whose task panicked (`(index, line, input)`): failed, as the
-/// panic hook has said on stderr.
-fn panicked(worker: &Worker, (index, line, input): (usize, usize, String)) -> (usize, Done) {
+/// The user at `index`, whose task panicked: failed, as the panic hook
+/// has said on stderr.
+fn panicked(worker: &Worker, index: usize, (line, input): Input) -> (usize, Done) {
     let rendered = line::failed(
         worker.shape,
         &worker.directory,
